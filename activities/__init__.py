@@ -1,0 +1,1 @@
+"""Activity workers: agent-center, content-center and delivery-connector-douyin."""

@@ -1,0 +1,1 @@
+"""douflow package."""

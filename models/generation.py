@@ -1,0 +1,125 @@
+"""Requests and results of agent-center generation (titles, copy, image posts, video scripts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
+PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou")
+
+ScriptType = Literal["product_seeding", "talking_head", "story", "tutorial"]
+SCRIPT_TYPES: tuple[ScriptType, ...] = ("product_seeding", "talking_head", "story", "tutorial")
+
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Brief(_Strict):
+    """What every generation starts from: the operator's topic and constraints."""
+
+    topic: Topic
+    audience: ShortText | None = None
+    tone: ShortText | None = None
+    keywords: list[Keyword] = Field(default_factory=list, max_length=10)
+
+    @field_validator("keywords")
+    @classmethod
+    def _dedupe_keywords(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class TitleRequest(Brief):
+    platform: Platform = "douyin"
+    count: int = Field(default=5, ge=1, le=20)
+    max_length: int | None = Field(default=None, ge=6, le=100)
+
+
+class TitleCandidate(_Strict):
+    text: str
+    formula: str = Field(description="title formula used: number, question, contrast, suspense, pain_point, ...")
+    length: int
+
+
+class TitleResult(_Strict):
+    candidates: list[TitleCandidate]
+
+
+class CopyRequest(Brief):
+    """One platform's copy; the Copywriting workflow fans out one request per platform."""
+
+    platform: Platform
+
+
+class PlatformCopy(_Strict):
+    platform: Platform
+    title: str
+    body: str
+    hashtags: list[str]
+
+
+class ImagePostRequest(Brief):
+    platform: Platform = "douyin"
+    image_count: int = Field(default=3, ge=1, le=9)
+
+
+class ImageSpec(_Strict):
+    description: str = Field(description="what the image shows; the prompt for an image model")
+    caption: str = Field(description="short text placed on or under the image")
+
+
+class ImagePostDraft(_Strict):
+    platform: Platform
+    title: str
+    body: str
+    hashtags: list[str]
+    images: list[ImageSpec]
+
+
+class VideoScriptRequest(Brief):
+    script_type: ScriptType = "talking_head"
+    duration_seconds: int = Field(default=60, ge=10, le=600)
+    product: ShortText | None = None
+
+
+class Shot(_Strict):
+    index: int = Field(ge=1)
+    duration_seconds: float = Field(gt=0)
+    shot_size: str = Field(description="特写/近景/中景/全景/远景")
+    camera_movement: str = Field(description="固定/推/拉/摇/移/跟/升降")
+    visual: str
+    on_screen_text: str
+    line: str = Field(description="spoken line (口播/旁白)")
+
+
+class Hook(_Strict):
+    text: str
+    visual: str
+    duration_seconds: float = Field(gt=0, le=3)
+
+
+class VideoScript(_Strict):
+    title: str
+    script_type: ScriptType
+    hook: Hook
+    shots: list[Shot] = Field(min_length=1)
+    call_to_action: str
+    total_duration_seconds: float
+
+
+class ComplianceFinding(_Strict):
+    term: str
+    category: Literal["absolute_claim", "diversion", "medical_claim", "sensitive"]
+    field: str = Field(description="where it was found, e.g. 'title', 'body', 'shots[2].line'")
+    suggestion: str
+
+
+class ComplianceReport(_Strict):
+    passed: bool
+    findings: list[ComplianceFinding] = Field(default_factory=list)
