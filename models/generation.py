@@ -123,3 +123,26 @@ class ComplianceFinding(_Strict):
 class ComplianceReport(_Strict):
     passed: bool
     findings: list[ComplianceFinding] = Field(default_factory=list)
+
+
+class ComplianceRequest(_Strict):
+    fields: dict[str, str] = Field(description="field path → text, e.g. {'title': ..., 'shots[0].line': ...}")
+
+
+class ImageRequest(_Strict):
+    tenant_id: str
+    title: str
+    spec: ImageSpec
+    index: int = Field(ge=0)
+    platform: Platform = "douyin"
+
+
+class GeneratedImage(_Strict):
+    storage_key: str
+    mime_type: str
+    width: int
+    height: int
+    size_bytes: int
+    source: Literal["image_api", "local_cover"]
+    description: str
+    caption: str
