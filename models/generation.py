@@ -43,7 +43,9 @@ class TitleRequest(Brief):
 
 class TitleCandidate(_Strict):
     text: str
-    formula: str = Field(description="title formula used: number, question, contrast, suspense, pain_point, ...")
+    formula: str = Field(
+        description="title formula used: number, question, contrast, suspense, pain_point, ..."
+    )
     length: int
 
 
@@ -126,18 +128,24 @@ class ComplianceReport(_Strict):
 
 
 class ComplianceRequest(_Strict):
-    fields: dict[str, str] = Field(description="field path → text, e.g. {'title': ..., 'shots[0].line': ...}")
+    """Texts to check, keyed by field path (e.g. 'title', 'shots[2].line')."""
+
+    fields: dict[str, str]
 
 
 class ImageRequest(_Strict):
-    tenant_id: str
+    """One image of an image post; the workflow fans out one request per image."""
+
+    tenant_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     title: str
     spec: ImageSpec
-    index: int = Field(ge=0)
-    platform: Platform = "douyin"
+    index: int = Field(ge=0, le=8, description="0 is the cover, then inner pages")
+    platform: Platform
 
 
 class GeneratedImage(_Strict):
+    """An image stored in the media store; only its key travels through workflows."""
+
     storage_key: str
     mime_type: str
     width: int
