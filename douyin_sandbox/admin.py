@@ -1,0 +1,285 @@
+"""Admin and inspection API under `/sandbox/admin/` (no auth: the sandbox only listens locally),
+plus the platform's own sandbox trigger `POST /sandbox/webhook/event/send/`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field, ValidationError
+
+from douyin_sandbox import envelopes, ids
+from douyin_sandbox.auth import presented_token
+from douyin_sandbox.config import IMMUTABLE_FIELDS, SandboxConfig
+from douyin_sandbox.data_routes import settled
+from douyin_sandbox.envelopes import SandboxApiError
+from douyin_sandbox.faults import FaultSettings, FaultUpdate
+from douyin_sandbox.items import render
+from douyin_sandbox.oauth_routes import check_client_token, grant_and_issue_code, issue_user_tokens
+from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
+from douyin_sandbox.store import Item
+from douyin_sandbox.users import DEFAULT_CUSTOMER, SANDBOX_USERS, USERS_BY_OPEN_ID
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/sandbox/admin", tags=["sandbox-admin"])
+platform_router = APIRouter()
+
+
+class OpenIdBody(BaseModel):
+    open_id: str
+
+
+class ExpireTokenBody(OpenIdBody):
+    refresh: bool = False
+
+
+class RemoveScopeBody(OpenIdBody):
+    scope: str
+
+
+class IssueTokensBody(OpenIdBody):
+    scopes: list[str] | None = None
+
+
+class ImReceiveBody(BaseModel):
+    to_open_id: str
+    text: str
+    from_open_id: str = DEFAULT_CUSTOMER.open_id
+    conversation_short_id: str | None = None
+
+
+class VerifyBody(BaseModel):
+    target: str | None = None
+
+
+class ResetBody(BaseModel):
+    keep_config: bool = False
+
+
+class EventSendBody(BaseModel):
+    event_type: str = Field(min_length=1)
+
+
+def _user(open_id: str) -> None:
+    if open_id not in USERS_BY_OPEN_ID:
+        raise HTTPException(404, f"unknown open_id {open_id}")
+
+
+def _item_view(item: Item, runtime: SandboxRuntime) -> dict[str, Any]:
+    extra = {"open_id": item.open_id, "reject_reason": item.reject_reason, "media_ids": item.media_ids}
+    return render(item, runtime.now(), runtime.config) | extra
+
+
+@router.get("/users")
+async def list_users(runtime: RuntimeDep) -> list[dict[str, Any]]:
+    grants = runtime.store.state.grants
+    views = []
+    for user in SANDBOX_USERS:
+        grant = grants.get(user.open_id)
+        scopes = grant.scopes if grant else []
+        views.append(user.model_dump() | {"authorized": grant is not None, "scopes": scopes})
+    return views
+
+
+@router.get("/items")
+async def list_items(runtime: RuntimeDep, open_id: str | None = None) -> list[dict[str, Any]]:
+    """Everything published (optionally for one open_id), oldest first; shows rejection reasons."""
+    items = sorted(runtime.store.state.items.values(), key=lambda item: item.seq)
+    mine = await settled(runtime, [item for item in items if open_id in (None, item.open_id)])
+    return [_item_view(item, runtime) for item in mine]
+
+
+@router.get("/item")
+async def get_item(runtime: RuntimeDep, item_id: str) -> dict[str, Any]:
+    item = runtime.store.state.items.get(item_id)
+    if item is None:
+        raise HTTPException(404, "unknown item_id")
+    await settled(runtime, [item])
+    return _item_view(item, runtime)
+
+
+@router.get("/config")
+async def get_config(runtime: RuntimeDep) -> dict[str, Any]:
+    return runtime.config.model_dump(mode="json", exclude={"client_secret"})
+
+
+@router.post("/config")
+async def update_config(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
+    """Partial update, e.g. `{"review_delay": 1, "time_scale": 600, "webhook_targets": [...]}`."""
+    changes = await request.json()
+    if not isinstance(changes, dict):
+        raise HTTPException(400, "expected a JSON object")
+    if blocked := sorted(IMMUTABLE_FIELDS & changes.keys()):
+        raise HTTPException(400, f"cannot change while running: {blocked}")
+    if unknown := sorted(changes.keys() - SandboxConfig.model_fields.keys()):
+        raise HTTPException(400, f"unknown config fields: {unknown}")
+    try:
+        runtime.config = SandboxConfig.model_validate(runtime.config.model_dump() | changes)
+    except ValidationError as exc:
+        raise HTTPException(400, exc.errors(include_url=False, include_context=False)) from exc
+    logger.info("sandbox config changed: %s", sorted(changes))
+    return await get_config(runtime)
+
+
+@router.get("/faults")
+async def get_faults(runtime: RuntimeDep) -> FaultSettings:
+    return runtime.faults.settings
+
+
+@router.post("/faults")
+async def update_faults(body: FaultUpdate, runtime: RuntimeDep) -> FaultSettings:
+    """Partial update of the switches, plus one-shot token expiry / scope removal."""
+    for open_id in body.expire_tokens:
+        _expire_tokens(runtime, open_id, body.expire_refresh_tokens)
+    for open_id, scopes in body.remove_scopes.items():
+        for scope in scopes:
+            _remove_scope(runtime, open_id, scope)
+    await runtime.store.save()
+    return runtime.faults.update(body.settings_changes())
+
+
+@router.post("/faults/reset")
+async def reset_faults(runtime: RuntimeDep) -> FaultSettings:
+    runtime.faults.reset()
+    return runtime.faults.settings
+
+
+def _expire_tokens(runtime: SandboxRuntime, open_id: str, refresh: bool) -> int:
+    expired_at = runtime.now() - 1
+    state = runtime.store.state
+    records = list(state.access_tokens.values()) + (list(state.refresh_tokens.values()) if refresh else [])
+    hits = [record for record in records if record.open_id == open_id]
+    for record in hits:
+        record.expires_at = min(record.expires_at, expired_at)
+    return len(hits)
+
+
+def _remove_scope(runtime: SandboxRuntime, open_id: str, scope: str) -> None:
+    grant = runtime.store.state.grants.get(open_id)
+    if grant is not None and scope in grant.scopes:
+        grant.scopes.remove(scope)
+
+
+@router.post("/faults/expire_token")
+async def expire_token(body: ExpireTokenBody, runtime: RuntimeDep) -> dict[str, int]:
+    """Force the user's access tokens (and with `refresh`, refresh tokens) to be expired now."""
+    expired = _expire_tokens(runtime, body.open_id, body.refresh)
+    await runtime.store.save()
+    return {"expired": expired}
+
+
+@router.post("/faults/remove_scope")
+async def remove_scope(body: RemoveScopeBody, runtime: RuntimeDep) -> dict[str, list[str]]:
+    _remove_scope(runtime, body.open_id, body.scope)
+    await runtime.store.save()
+    grant = runtime.store.state.grants.get(body.open_id)
+    return {"scopes": grant.scopes if grant else []}
+
+
+@router.post("/tokens")
+async def issue_tokens(body: IssueTokensBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """Grant and mint tokens without the browser page; for other test suites and demos."""
+    _user(body.open_id)
+    scopes = body.scopes if body.scopes is not None else list(runtime.config.app_scopes)
+    grant_and_issue_code(runtime, body.open_id, scopes, "admin://tokens")
+    runtime.store.state.codes.clear()
+    payload = issue_user_tokens(runtime, body.open_id)
+    await runtime.store.save()
+    runtime.webhooks.emit("authorize", {"scopes": scopes}, from_user_id=body.open_id)
+    return payload
+
+
+@router.post("/unauthorize")
+async def unauthorize(body: OpenIdBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """The user revokes the app in the Douyin app: grant and every token die, a webhook goes out."""
+    state = runtime.store.state
+    grant = state.grants.pop(body.open_id, None)
+    if grant is None:
+        raise HTTPException(404, "open_id has not authorised the app")
+    for tokens in (state.access_tokens, state.refresh_tokens):
+        for key in [key for key, record in tokens.items() if record.open_id == body.open_id]:
+            del tokens[key]
+    await runtime.store.save()
+    msg_id = runtime.webhooks.emit("unauthorize", {"scopes": grant.scopes}, from_user_id=body.open_id)
+    return {"msg_id": msg_id, "scopes": grant.scopes}
+
+
+def im_content(sender: str, text: str, conversation: str | None) -> dict[str, Any]:
+    user = USERS_BY_OPEN_ID.get(sender)
+    nickname, avatar = (user.nickname, user.avatar) if user else ("抖音用户", "")
+    return {
+        "conversation_short_id": conversation or ids.opaque_at_id(32),
+        "server_message_id": ids.opaque_at_id(32),
+        "conversation_type": 1,
+        "create_time": int(time.time() * 1000),
+        "message_type": "text",
+        "source": "",
+        "scene_type": 100,
+        "text": text,
+        "user_infos": [{"open_id": sender, "nick_name": nickname, "avatar": avatar}],
+    }
+
+
+@router.post("/im/receive")
+async def im_receive(body: ImReceiveBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """A customer sends the authorised account a private message (`im_receive_msg` webhook)."""
+    _user(body.to_open_id)
+    content = im_content(body.from_open_id, body.text, body.conversation_short_id)
+    msg_id = runtime.webhooks.emit(
+        "im_receive_msg", content, from_user_id=body.from_open_id, to_user_id=body.to_open_id
+    )
+    return {"msg_id": msg_id, "content": content}
+
+
+@router.post("/webhooks/verify")
+async def verify_webhooks(body: VerifyBody, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    """The console's "save" button: a verify_webhook challenge per target, reporting the echo."""
+    targets = [body.target] if body.target else runtime.config.webhook_targets
+    return [await runtime.webhooks.verify(target) for target in targets]
+
+
+@router.get("/webhooks/deliveries")
+async def deliveries(runtime: RuntimeDep, wait: bool = False) -> list[dict[str, Any]]:
+    """Delivery log, newest last; `wait=true` first lets in-flight deliveries finish."""
+    if wait:
+        await runtime.webhooks.drain()
+    return [delivery.model_dump() for delivery in runtime.webhooks.deliveries]
+
+
+@router.post("/reset")
+async def reset(body: ResetBody, runtime: RuntimeDep) -> dict[str, str]:
+    """Forget grants, tokens, uploads and items; restore startup config and clear faults."""
+    await runtime.store.reset()
+    runtime.faults.reset()
+    runtime.webhooks.deliveries.clear()
+    if not body.keep_config:
+        runtime.config = runtime.initial_config.model_copy(deep=True)
+    return {"status": "reset"}
+
+
+def _sample_content(event: str, runtime: SandboxRuntime) -> tuple[Any, str, str]:
+    user, customer = SANDBOX_USERS[0].open_id, DEFAULT_CUSTOMER.open_id
+    if event == "im_receive_msg":
+        return im_content(customer, "你好，请问今天营业吗？", None), customer, user
+    if event in ("authorize", "unauthorize"):
+        return {"scopes": ["user_info"]}, user, ""
+    if event == "create_video":
+        return {"item_id": ids.opaque_at_id(), "share_id": ids.numeric_id()}, user, ""
+    if event in ("new_video_digg", "new_follow_action"):
+        return {"action_type": 1, "action_time": int(time.time()), "item_id": ids.opaque_at_id()}, user, ""
+    raise SandboxApiError(28001007, f"不支持的事件类型 {event}")
+
+
+@platform_router.post("/sandbox/webhook/event/send/")
+async def send_mock_event(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
+    """The platform's own mock trigger (client token, `{event_type}`)."""
+    check_client_token(runtime, presented_token(request))
+    try:
+        body = EventSendBody.model_validate_json(await request.body() or b"{}")
+    except ValidationError as exc:
+        raise SandboxApiError(28001007, "event_type不能为空") from exc
+    content, sender, receiver = _sample_content(body.event_type, runtime)
+    runtime.webhooks.emit(body.event_type, content, from_user_id=sender, to_user_id=receiver)
+    return envelopes.classic_ok({})

@@ -1,0 +1,67 @@
+"""Sandbox settings; every lifetime is in seconds so tests can shrink them to a second or two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+MB = 1024 * 1024
+
+DEFAULT_BANNED_WORDS = ["违禁", "加微信", "加V", "私聊领取", "赌博"]
+
+# Fields that describe the process, not the platform; they cannot change while it runs.
+IMMUTABLE_FIELDS = frozenset({"state_file", "data_dir", "client_key", "client_secret"})
+
+
+class SandboxConfig(BaseModel):
+    """What the platform would configure in its console, plus knobs a test needs."""
+
+    client_key: str = "douflow-dev-key"
+    client_secret: str = Field(default="douflow-dev-secret", repr=False)
+    # The console's "授权回调" setting: a redirect_uri must start with one of these.
+    redirect_uri_prefixes: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1", "http://localhost", "https://"]
+    )
+    app_scopes: list[str] = Field(
+        default_factory=lambda: [
+            "user_info",
+            "video.create.bind",
+            "video.list.bind",
+            "video.data.bind",
+            "item.comment",
+            "im.direct_message",
+            "renew_refresh_token",
+            "trial.whitelist",
+        ]
+    )
+
+    code_ttl: float = 600
+    access_token_ttl: float = 1_296_000
+    refresh_token_ttl: float = 2_592_000
+    client_token_ttl: float = 7200
+    client_token_grace: float = 300
+    upload_id_ttl: float = 7200
+    max_refresh_renewals: int = 5
+
+    review_delay: float = 5.0
+    banned_words: list[str] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS))
+    # Words refused synchronously by create_video / create_image_text (error 2111001).
+    create_blocked_words: list[str] = Field(default_factory=list)
+    time_scale: float = 1.0
+    numbers_as_strings: bool = True
+
+    simple_upload_max_bytes: int = 128 * MB
+    min_part_bytes: int = 5 * MB
+    max_video_bytes: int = 4096 * MB
+    max_image_bytes: int = 20 * MB
+    max_images_per_post: int = 30
+    video_list_max_count: int = 20
+
+    webhook_targets: list[str] = Field(default_factory=list)
+    webhook_timeout: float = 5.0
+    webhook_retries: int = 3
+    webhook_backoff: float = 1.0
+
+    state_file: Path | None = None
+    data_dir: Path | None = None

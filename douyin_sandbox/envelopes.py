@@ -1,0 +1,114 @@
+"""The platform's response envelopes; business errors are always HTTP 200 with a code in the body."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from douyin_sandbox import ids
+
+EnvelopeStyle = Literal["classic", "oauth", "errno"]
+
+# Codes and the descriptions the platform attaches (from its status-code pages).
+DESCRIPTIONS: dict[int, str] = {
+    10002: "参数错误",
+    10003: "client_key错误",
+    10004: "权限不足",
+    10005: "缺少参数",
+    10006: "非法的重定向URI",
+    10007: "授权码过期",
+    10008: "access_token无效或已过期",
+    10010: "refresh_token过期",
+    10013: "client_key或client_secret错误",
+    10020: "刷新次数超限",
+    28001003: "access_token无效",
+    28001005: "系统繁忙，请稍后重试",
+    28001007: "参数不合法",
+    28001008: "access_token过期,请刷新或重新授权",
+    28001012: "用户未授权该api",
+    28001015: "access_token和open_id不匹配",
+    28003018: "请求频率过高",
+    2100005: "参数不合法",
+    2111001: "内容包含敏感词",
+    2190005: "视频文件过大",
+    2190007: "video_id无效或已被使用",
+}
+
+
+class SandboxApiError(Exception):
+    """Raised by handlers; turned into the envelope `style` the path uses."""
+
+    def __init__(self, code: int, description: str | None = None, style: EnvelopeStyle = "classic") -> None:
+        self.code = code
+        self.description = description or DESCRIPTIONS.get(code, "error")
+        self.style = style
+        super().__init__(f"{code}: {self.description}")
+
+
+def _now_ms(as_string: bool) -> int | str:
+    now = int(time.time() * 1000)
+    return str(now) if as_string else now
+
+
+def classic_ok(payload: dict[str, Any], *, numbers_as_strings: bool = False) -> dict[str, Any]:
+    return {
+        "data": {"error_code": 0, "description": "", **payload},
+        "extra": {
+            "error_code": 0,
+            "description": "",
+            "sub_error_code": 0,
+            "sub_description": "",
+            "logid": ids.log_id(),
+            "now": _now_ms(numbers_as_strings),
+        },
+    }
+
+
+def classic_error(code: int, description: str) -> dict[str, Any]:
+    # Error samples use `log_id` where success samples use `logid`; mirror that.
+    return {
+        "data": {"error_code": code, "description": description},
+        "extra": {
+            "error_code": code,
+            "description": description,
+            "sub_error_code": 0,
+            "sub_description": "",
+            "log_id": ids.log_id(),
+            "now": _now_ms(False),
+        },
+    }
+
+
+def oauth_ok(payload: dict[str, Any]) -> dict[str, Any]:
+    data = {"captcha": "", "desc_url": "", "description": "", "error_code": 0, "log_id": ids.log_id()}
+    return {"data": {**data, **payload}, "message": "success"}
+
+
+def oauth_error(code: int, description: str) -> dict[str, Any]:
+    data = {"captcha": "", "desc_url": "", "description": description, "error_code": code}
+    return {"data": {**data, "log_id": ids.log_id()}, "message": "error"}
+
+
+def errno_ok(payload: dict[str, Any]) -> dict[str, Any]:
+    log_id = ids.log_id()
+    return {"err_no": 0, "err_msg": "", "log_id": log_id, "data": {**payload, "log_id": log_id}}
+
+
+def errno_error(code: int, message: str) -> dict[str, Any]:
+    return {"err_no": code, "err_msg": message, "log_id": ids.log_id(), "data": {}}
+
+
+def error_body(error: SandboxApiError) -> dict[str, Any]:
+    if error.style == "oauth":
+        return oauth_error(error.code, error.description)
+    if error.style == "errno":
+        return errno_error(error.code, error.description)
+    return classic_error(error.code, error.description)
+
+
+async def sandbox_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SandboxApiError)
+    return JSONResponse(error_body(exc), status_code=200)

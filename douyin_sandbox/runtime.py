@@ -1,0 +1,37 @@
+"""The per-app bundle of config, state, faults and webhook sender, reached through a dependency."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from douyin_sandbox.config import SandboxConfig
+from douyin_sandbox.faults import FaultInjector
+from douyin_sandbox.store import SandboxStore
+from douyin_sandbox.webhooks import WebhookSender
+
+
+@dataclass
+class SandboxRuntime:
+    config: SandboxConfig
+    initial_config: SandboxConfig
+    store: SandboxStore
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    webhooks: WebhookSender = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.webhooks = WebhookSender(lambda: self.config)
+
+    @staticmethod
+    def now() -> float:
+        return time.time()
+
+
+def get_runtime(request: Request) -> SandboxRuntime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[SandboxRuntime, Depends(get_runtime)]

@@ -1,0 +1,166 @@
+"""Sandbox state: grants, tokens, uploads and published items, optionally persisted to one JSON file.
+
+Tokens are keyed by their sha256 so the state file never holds a usable credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import anyio
+from pydantic import BaseModel, Field
+
+logger = logging.getLogger(__name__)
+
+
+def token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthCode(BaseModel):
+    open_id: str
+    scopes: list[str]
+    redirect_uri: str
+    expires_at: float
+    used: bool = False
+
+
+class Grant(BaseModel):
+    """What one user granted this app; tokens read scopes from here, so revoking a scope bites at once."""
+
+    open_id: str
+    scopes: list[str]
+    granted_at: float
+
+
+class AccessToken(BaseModel):
+    open_id: str
+    expires_at: float
+
+
+class RefreshToken(BaseModel):
+    open_id: str
+    expires_at: float
+    renewals: int = 0
+
+
+class ClientToken(BaseModel):
+    expires_at: float
+
+
+class Upload(BaseModel):
+    open_id: str
+    created_at: float
+    parts: dict[int, int] = Field(default_factory=dict)  # part_number -> bytes
+
+
+class Media(BaseModel):
+    """An uploaded video or image; usable by exactly one create call."""
+
+    open_id: str
+    kind: Literal["video", "image"]
+    path: str
+    size: int
+    width: int
+    height: int
+    created_at: float
+    used_by: str | None = None
+
+
+class Item(BaseModel):
+    item_id: str
+    video_id: str  # the plain numeric id some responses carry next to item_id
+    open_id: str
+    media_type: int  # 4 video, 2 image set
+    text: str
+    media_ids: list[str]
+    created_at: float
+    review_at: float
+    seq: int
+    seed: int
+    is_reviewed: bool = False
+    video_status: int = 4
+    share_url: str = ""
+    reject_reason: str | None = None
+
+
+class SandboxState(BaseModel):
+    codes: dict[str, AuthCode] = Field(default_factory=dict)
+    grants: dict[str, Grant] = Field(default_factory=dict)
+    access_tokens: dict[str, AccessToken] = Field(default_factory=dict)
+    refresh_tokens: dict[str, RefreshToken] = Field(default_factory=dict)
+    client_tokens: dict[str, ClientToken] = Field(default_factory=dict)
+    uploads: dict[str, Upload] = Field(default_factory=dict)
+    media: dict[str, Media] = Field(default_factory=dict)
+    items: dict[str, Item] = Field(default_factory=dict)
+    next_seq: int = 1
+
+
+class SandboxStore:
+    """Holds the state and the upload directory; callers mutate `state` then `await save()`."""
+
+    def __init__(self, state_file: Path | None, data_dir: Path | None) -> None:
+        self._state_file = state_file
+        self._tempdir: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None and state_file is not None:
+            data_dir = state_file.parent / "douyin-sandbox-files"
+        if data_dir is None:
+            self._tempdir = tempfile.TemporaryDirectory(prefix="douyin-sandbox-")
+            data_dir = Path(self._tempdir.name)
+        self.data_dir = data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.state = self._load()
+        self._save_lock = asyncio.Lock()
+
+    def _load(self) -> SandboxState:
+        if self._state_file is None or not self._state_file.exists():
+            return SandboxState()
+        logger.info("loading sandbox state from %s", self._state_file)
+        return SandboxState.model_validate_json(self._state_file.read_bytes())
+
+    async def save(self) -> None:
+        if self._state_file is None:
+            return
+        payload = self.state.model_dump_json()
+        async with self._save_lock:
+            await anyio.to_thread.run_sync(self._write, payload)
+
+    def _write(self, payload: str) -> None:
+        assert self._state_file is not None
+        self._state_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._state_file.with_suffix(".tmp")
+        tmp.write_text(payload, encoding="utf-8")
+        os.replace(tmp, self._state_file)
+
+    def upload_dir(self, name: str) -> Path:
+        path = self.data_dir / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def next_seq(self) -> int:
+        seq = self.state.next_seq
+        self.state.next_seq += 1
+        return seq
+
+    async def reset(self) -> None:
+        self.state = SandboxState()
+        await anyio.to_thread.run_sync(self._clear_files)
+        await self.save()
+
+    def _clear_files(self) -> None:
+        for child in self.data_dir.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._tempdir is not None:
+            self._tempdir.cleanup()
