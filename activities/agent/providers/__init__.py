@@ -1,0 +1,1 @@
+"""Generation providers of agent-center: `template` (offline) and `openai` (any compatible endpoint)."""

@@ -1,0 +1,88 @@
+"""The provider interface and the errors a provider may raise, shaped by how callers must react."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from models.generation import (
+    CopyRequest,
+    ImagePostDraft,
+    ImagePostRequest,
+    PlatformCopy,
+    TitleRequest,
+    TitleResult,
+    VideoScript,
+    VideoScriptRequest,
+)
+
+# Stable ApplicationError type names; workflows list the non-retryable ones.
+MODEL_UNAVAILABLE = "ModelUnavailable"
+MODEL_RATE_LIMITED = "ModelRateLimited"
+MODEL_OUTPUT_INVALID = "ModelOutputInvalid"
+MODEL_REQUEST_REJECTED = "ModelRequestRejected"
+IMAGE_UNAVAILABLE = "ImageUnavailable"
+IMAGE_OUTPUT_INVALID = "ImageOutputInvalid"
+IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
+NON_RETRYABLE_ERROR_TYPES: tuple[str, ...] = (MODEL_REQUEST_REJECTED, IMAGE_REQUEST_REJECTED)
+
+
+class ProviderError(Exception):
+    """A generation failure with a stable type name and whether trying again can help."""
+
+    type_name: str = MODEL_UNAVAILABLE
+    retryable: bool = True
+
+    def __init__(self, message: str, *, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ModelUnavailable(ProviderError):
+    """Connection error, timeout or 5xx: the service may answer next time."""
+
+
+class ModelRateLimited(ProviderError):
+    """429: try again later, ideally after the server's Retry-After."""
+
+    type_name = MODEL_RATE_LIMITED
+
+
+class ModelOutputInvalid(ProviderError):
+    """The model answered, but not with valid JSON, the schema or the platform's limits."""
+
+    type_name = MODEL_OUTPUT_INVALID
+
+
+class ModelRequestRejected(ProviderError):
+    """400/401/403/404: the request or the credentials are wrong; retrying cannot help."""
+
+    type_name = MODEL_REQUEST_REJECTED
+    retryable = False
+
+
+class ImageUnavailable(ProviderError):
+    type_name = IMAGE_UNAVAILABLE
+
+
+class ImageOutputInvalid(ProviderError):
+    type_name = IMAGE_OUTPUT_INVALID
+
+
+class ImageRequestRejected(ProviderError):
+    type_name = IMAGE_REQUEST_REJECTED
+    retryable = False
+
+
+@runtime_checkable
+class GenerationProvider(Protocol):
+    """What agent-center needs from an intelligence backend; one method per generation feature."""
+
+    async def titles(self, req: TitleRequest) -> TitleResult: ...
+
+    async def platform_copy(self, req: CopyRequest) -> PlatformCopy: ...
+
+    async def image_post(self, req: ImagePostRequest) -> ImagePostDraft: ...
+
+    async def video_script(self, req: VideoScriptRequest) -> VideoScript: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,120 @@
+"""Per-request text kit of the template provider: a seeded RNG and placeholder values drawn from a brief."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from activities.agent.datafiles import load
+from activities.agent.rules import trim_text
+from models.generation import Brief
+
+T = TypeVar("T")
+
+SUBJECT_MAX = 12
+_CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;：:|｜、\s]+")
+
+
+def seed_of(brief: Brief, salt: str) -> int:
+    """A stable seed from the whole request, so the same input always gives the same text."""
+    digest = hashlib.sha256(f"{salt}\n{brief.model_dump_json()}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def core_subject(brief: Brief) -> str:
+    """The short core of the topic that fits into titles: the topic, its first clause or a keyword."""
+    topic = _noun_phrase(brief.topic.strip().rstrip("？?！!。."))
+    if len(topic) <= SUBJECT_MAX:
+        return topic
+    first = _CLAUSE_SPLIT.split(topic)[0]
+    if 2 <= len(first) <= SUBJECT_MAX:
+        return first
+    if brief.keywords:
+        return brief.keywords[0]
+    return trim_text(topic, SUBJECT_MAX)
+
+
+def _noun_phrase(topic: str) -> str:
+    """Drop question words and genre suffixes, so the subject reads well inside title formulas."""
+    phrases = load("phrases")
+    for word in phrases["subject_question_words"]:
+        before, found, after = topic.partition(word)
+        if found:
+            topic = after if len(after) >= 3 else before
+            break
+    for suffix in phrases["subject_suffixes"]:
+        if topic.endswith(suffix) and len(topic) - len(suffix) >= 2:
+            return topic[: -len(suffix)]
+    return topic or "这件事"
+
+
+def tone_profile(tone: str | None) -> dict[str, Any]:
+    """The tone profile whose match words occur in the operator's tone (friendly by default)."""
+    profiles: dict[str, dict[str, Any]] = load("phrases")["tone"]
+    for profile in profiles.values():
+        if tone and any(word in tone for word in profile["match"]):
+            return profile
+    return profiles["friendly"]
+
+
+class _Values(dict[str, str]):
+    """Placeholder values; a missing name is a data-file error and must fail loudly."""
+
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"unknown placeholder {{{key}}} in an agent data file")
+
+
+class Writer:
+    """Draws every choice from one seeded RNG and fills data-file templates."""
+
+    def __init__(self, brief: Brief, salt: str, product: str | None = None) -> None:
+        self.rng = random.Random(seed_of(brief, salt))
+        phrases = load("phrases")
+        tone = tone_profile(brief.tone)
+        self.subject = core_subject(brief)
+        self.keywords = list(brief.keywords)
+        self.aspects = self.shuffled(phrases["aspects"])
+        n = self.rng.randint(3, 7)
+        self.values = _Values(
+            subject=self.subject,
+            topic=brief.topic,
+            audience=brief.audience or phrases["default_audience"],
+            product=product or self.subject,
+            kws="、".join(self.keywords),
+            kw=self.keywords[0] if self.keywords else self.subject,
+            n=str(n),
+            k=str(self.rng.randint(2, n)),
+            benefit=self.pick(phrases["benefits"]),
+            pain=self.pick(phrases["pains"]),
+            aspect=self.aspects[0],
+            aspect2=self.aspects[1],
+            aspect3=self.aspects[2],
+            interj=self.pick(tone["interj"]),
+            ending=self.pick(tone["ending"]),
+        )
+        self.tips = [
+            self.fill(t, aspect=self.aspects[i % len(self.aspects)]) for i, t in self._numbered("tips")
+        ]
+        self.mistakes = [self.fill(m) for _, m in self._numbered("mistakes")]
+        self.values.update({f"tip{i + 1}": tip for i, tip in enumerate(self.tips)})
+        self.values.update({f"mistake{i + 1}": m for i, m in enumerate(self.mistakes)})
+        self.values["closing"] = self.fill(self.pick(phrases["closings"]))
+        self.values["cta"] = self.fill(self.pick(phrases["ctas"]))
+
+    def pick(self, options: Sequence[T]) -> T:
+        return self.rng.choice(options)
+
+    def shuffled(self, options: Sequence[T]) -> list[T]:
+        return self.rng.sample(list(options), len(options))
+
+    def fill(self, template: str, **extra: str) -> str:
+        """Fill a template; `extra` overrides the request-wide values for this one use."""
+        values = _Values(self.values)
+        values.update(extra)
+        return template.format_map(values)
+
+    def _numbered(self, bank: str) -> list[tuple[int, str]]:
+        return list(enumerate(self.shuffled(load("phrases")[bank])))
