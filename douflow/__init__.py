@@ -1,1 +1,1 @@
-"""douflow package."""
+"""Shared foundation of DouFlow: settings, persistence, security and the Temporal client factory."""

@@ -1,0 +1,52 @@
+"""The gateway-bff: authenticates people and starts, queries and reads what the workflows produce."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.gateway_bff.errors import install_error_handlers
+from api.gateway_bff.routers import auth, contents, generation, health, media, users, workflows
+from api.gateway_bff.state import BffState
+from douflow.db.engine import create_engine, create_sessionmaker
+from douflow.media import LocalMediaStore
+from douflow.security.tokens import TokenService
+from douflow.settings import Settings, get_settings
+from douflow.temporal import connect_temporal
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, echo=settings.database_echo)
+        app.state.bff = BffState(
+            settings=settings,
+            temporal=await connect_temporal(settings),
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            tokens=TokenService(
+                settings.jwt_secret.get_secret_value(),
+                settings.jwt_issuer,
+                settings.access_token_minutes * 60,
+            ),
+            media=LocalMediaStore(settings.media_dir),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="DouFlow gateway-bff",
+        version="0.1.0",
+        description="AI content and customer engagement for Douyin operators. Log in at /api/v1/auth/token.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (health, auth, users, generation, contents, workflows, media):
+        app.include_router(router.router)
+    return app

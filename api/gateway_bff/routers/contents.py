@@ -1,0 +1,225 @@
+"""Reading and editing contents; edits go through a workflow (compliance check, new version)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from activities.content.repository import ContentRepository
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.content_bodies import validate_body
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import DomainError, NotFound
+from douflow.db.tables import Content, ContentAsset
+from models.content import (
+    Actor,
+    AssetView,
+    ContentEdit,
+    ContentKind,
+    ContentStatus,
+    ContentView,
+    EditableStatus,
+    VersionView,
+)
+from models.workflows import ContentEditInput, ContentEditResult
+
+router = APIRouter(prefix="/api/v1/contents", tags=["contents"])
+
+
+class ContentSummary(BaseModel):
+    id: str
+    kind: str
+    status: str
+    title: str
+    topic: str
+    platform: str | None
+    version: int
+    compliance_passed: bool
+    created_at: Any
+    updated_at: Any
+
+
+class ContentPage(BaseModel):
+    items: list[ContentSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ContentPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    body: dict[str, Any] | None = None
+    status: EditableStatus | None = None
+    base_version: int | None = Field(default=None, ge=1, description="the version you edited (409 if stale)")
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> ContentPatch:
+        if self.title is None and self.body is None and self.status is None:
+            raise ValueError("nothing to change: send title, body or status")
+        return self
+
+
+def _asset_view(asset: ContentAsset) -> AssetView:
+    return AssetView(
+        id=asset.id,
+        role=asset.role,
+        position=asset.position,
+        url=f"/api/v1/media/{asset.id}",
+        mime_type=asset.mime_type,
+        size_bytes=asset.size_bytes,
+        width=asset.width,
+        height=asset.height,
+        source=asset.source,
+        description=asset.description,
+        caption=asset.caption,
+    )
+
+
+def _summary(content: Content) -> ContentSummary:
+    return ContentSummary(
+        id=content.id,
+        kind=content.kind,
+        status=content.status,
+        title=content.title,
+        topic=content.topic,
+        platform=content.platform,
+        version=content.current_version,
+        compliance_passed=bool(content.compliance.get("passed", True)),
+        created_at=content.created_at,
+        updated_at=content.updated_at,
+    )
+
+
+async def _load(repo: ContentRepository, content_id: str) -> Content:
+    content = await repo.get(content_id, with_assets=True)
+    if content is None:
+        raise NotFound(f"content {content_id} not found")
+    return content
+
+
+@router.get("")
+async def list_contents(
+    user: CurrentUser,
+    session: SessionDep,
+    kind: ContentKind | None = None,
+    status: ContentStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ContentPage:
+    """The tenant's contents, newest first, filtered by kind and status."""
+    rows, total = await ContentRepository(session, user.tenant_id).list(
+        kind=kind, status=status, limit=limit, offset=offset
+    )
+    return ContentPage(items=[_summary(c) for c in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{content_id}")
+async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -> ContentView:
+    repo = ContentRepository(session, user.tenant_id)
+    content = await _load(repo, content_id)
+    version = await repo.version(content.id, content.current_version)
+    return ContentView(
+        id=content.id,
+        kind=content.kind,
+        status=content.status,  # type: ignore[arg-type]
+        status_detail=content.status_detail,
+        title=content.title,
+        topic=content.topic,
+        platform=content.platform,
+        version=content.current_version,
+        body=version.body if version else {},
+        compliance=content.compliance,
+        workflow_id=content.workflow_id,
+        source_content_id=content.source_content_id,
+        created_by=content.created_by,
+        created_at=content.created_at,
+        updated_at=content.updated_at,
+        assets=[_asset_view(a) for a in content.assets],
+    )
+
+
+@router.get("/{content_id}/versions")
+async def list_versions(content_id: str, user: CurrentUser, session: SessionDep) -> list[VersionView]:
+    """The whole edit history; every version is kept."""
+    repo = ContentRepository(session, user.tenant_id)
+    await _load(repo, content_id)
+    return [
+        VersionView(
+            version=v.version,
+            title=v.title,
+            body=v.body,
+            change=v.change,
+            created_by=v.created_by,
+            created_at=v.created_at,
+        )
+        for v in await repo.versions(content_id)
+    ]
+
+
+class AuditEntry(BaseModel):
+    action: str
+    actor_id: str
+    detail: dict[str, Any]
+    created_at: Any
+
+
+@router.get("/{content_id}/audit")
+async def audit_trail(content_id: str, user: CurrentUser, session: SessionDep) -> list[AuditEntry]:
+    """Who generated and edited this content, and when."""
+    repo = ContentRepository(session, user.tenant_id)
+    await _load(repo, content_id)
+    return [
+        AuditEntry(action=e.action, actor_id=e.actor_id, detail=e.detail, created_at=e.created_at)
+        for e in await repo.audit_trail("content", content_id)
+    ]
+
+
+@router.patch("/{content_id}")
+async def edit_content(
+    content_id: str,
+    patch: ContentPatch,
+    user: Operator,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> ContentView:
+    """Edits title, body or status; a text change is compliance-checked and becomes a new version."""
+    repo = ContentRepository(session, user.tenant_id)
+    content = await _load(repo, content_id)
+    body = None
+    if patch.body is not None:
+        current = await repo.version(content.id, content.current_version)
+        request = (current.body if current else {}).get("request")
+        try:
+            body = validate_body(content.kind, patch.body)
+        except ValueError as exc:
+            raise DomainError(str(exc)) from exc
+        if request is not None:
+            body["request"] = request
+    base = patch.base_version if patch.base_version is not None else content.current_version
+    edit = ContentEdit(
+        content_id=content.id,
+        actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id),
+        base_version=base,
+        title=patch.title,
+        body=body,
+        status=patch.status,
+    )
+    key = runner.request_key(idempotency_key)
+    started = await runner.start_or_attach(
+        temporal,
+        settings,
+        "ContentEditWorkflow",
+        ContentEditInput(edit=edit),
+        workflow_id=f"content-edit-{content.id}-v{base}-{key}",
+        tenant_id=user.tenant_id,
+        feature="content-edit",
+    )
+    await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds)
+    await session.rollback()  # read what the workflow wrote, not this session's snapshot
+    return await get_content(content_id, user, session)

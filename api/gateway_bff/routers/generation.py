@@ -1,0 +1,231 @@
+"""Seed features 1-4: each route starts its workflow and waits for it, or answers 202 to poll."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import BaseModel
+
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from models.content import Actor
+from models.generation import (
+    ComplianceReport,
+    ImagePostDraft,
+    ImagePostRequest,
+    PlatformCopy,
+    TitleCandidate,
+    TitleRequest,
+    VideoScript,
+    VideoScriptRequest,
+)
+from models.workflows import (
+    CopywritingInput,
+    CopywritingRequest,
+    CopywritingResult,
+    ImageTextInput,
+    ImageTextResult,
+    TitleGenerationInput,
+    TitleGenerationResult,
+    VideoScriptInput,
+    VideoScriptResult,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["generation"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(description="client request id: a retried request with the same key returns the same result"),
+]
+Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
+
+
+class Accepted(BaseModel):
+    workflow_id: str
+    status: str = "running"
+    status_url: str
+
+
+class TitlesResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    candidates: list[TitleCandidate]
+    compliance: ComplianceReport
+
+
+class CopywritingResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    copies: list[PlatformCopy]
+    compliance: ComplianceReport
+
+
+class ImagePostResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    post: ImagePostDraft
+    images: list[dict[str, Any]]
+    compliance: ComplianceReport
+
+
+class VideoScriptResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    script: VideoScript
+    compliance: ComplianceReport
+
+
+async def _run(
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    *,
+    workflow: str,
+    feature: str,
+    arg: BaseModel,
+    result_type: type[BaseModel],
+    tenant_id: str,
+    key: str | None,
+    wait: bool,
+) -> tuple[str, BaseModel | None]:
+    workflow_id = f"{feature}-{tenant_id}-{runner.request_key(key)}"
+    started = await runner.start_or_attach(
+        temporal, settings, workflow, arg, workflow_id=workflow_id, tenant_id=tenant_id, feature=feature
+    )
+    result = (
+        await runner.wait_result(started, result_type, settings.bff_sync_timeout_seconds) if wait else None
+    )
+    if result is None:
+        response.status_code = status.HTTP_202_ACCEPTED
+    return workflow_id, result
+
+
+def _accepted(workflow_id: str) -> Accepted:
+    return Accepted(workflow_id=workflow_id, status_url=f"/api/v1/workflows/{workflow_id}")
+
+
+@router.post("/titles", response_model=TitlesResponse | Accepted)
+async def generate_titles(
+    body: TitleRequest,
+    user: Operator,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    wait: Wait = True,
+) -> TitlesResponse | Accepted:
+    """Viral title candidates for a topic, saved as a draft content."""
+    arg = TitleGenerationInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
+    workflow_id, result = await _run(
+        temporal,
+        settings,
+        response,
+        workflow="TitleGenerationWorkflow",
+        feature="titles",
+        arg=arg,
+        result_type=TitleGenerationResult,
+        tenant_id=user.tenant_id,
+        key=idempotency_key,
+        wait=wait,
+    )
+    if not isinstance(result, TitleGenerationResult):
+        return _accepted(workflow_id)
+    return TitlesResponse(workflow_id=workflow_id, **result.model_dump())
+
+
+@router.post("/copywriting", response_model=CopywritingResponse | Accepted)
+async def generate_copywriting(
+    body: CopywritingRequest,
+    user: Operator,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    wait: Wait = True,
+) -> CopywritingResponse | Accepted:
+    """One copy per platform, following each platform's rules, generated in parallel."""
+    arg = CopywritingInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
+    workflow_id, result = await _run(
+        temporal,
+        settings,
+        response,
+        workflow="CopywritingWorkflow",
+        feature="copywriting",
+        arg=arg,
+        result_type=CopywritingResult,
+        tenant_id=user.tenant_id,
+        key=idempotency_key,
+        wait=wait,
+    )
+    if not isinstance(result, CopywritingResult):
+        return _accepted(workflow_id)
+    return CopywritingResponse(workflow_id=workflow_id, **result.model_dump())
+
+
+@router.post("/image-posts", response_model=ImagePostResponse | Accepted)
+async def generate_image_post(
+    body: ImagePostRequest,
+    user: Operator,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    wait: Wait = True,
+) -> ImagePostResponse | Accepted:
+    """Copy, image descriptions and images (from the image service, or rendered locally)."""
+    arg = ImageTextInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
+    workflow_id, result = await _run(
+        temporal,
+        settings,
+        response,
+        workflow="ImageTextWorkflow",
+        feature="image-post",
+        arg=arg,
+        result_type=ImageTextResult,
+        tenant_id=user.tenant_id,
+        key=idempotency_key,
+        wait=wait,
+    )
+    if not isinstance(result, ImageTextResult):
+        return _accepted(workflow_id)
+    images = [
+        {"asset_id": asset_id, "url": f"/api/v1/media/{asset_id}", **spec.model_dump()}
+        for asset_id, spec in zip(result.asset_ids, result.post.images, strict=False)
+    ]
+    return ImagePostResponse(
+        content_id=result.content_id,
+        workflow_id=workflow_id,
+        post=result.post,
+        images=images,
+        compliance=result.compliance,
+    )
+
+
+@router.post("/video-scripts", response_model=VideoScriptResponse | Accepted)
+async def generate_video_script(
+    body: VideoScriptRequest,
+    user: Operator,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+    wait: Wait = True,
+) -> VideoScriptResponse | Accepted:
+    """A structured script: a 3-second hook, shots with lines, a call to action."""
+    arg = VideoScriptInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
+    workflow_id, result = await _run(
+        temporal,
+        settings,
+        response,
+        workflow="VideoScriptWorkflow",
+        feature="video-script",
+        arg=arg,
+        result_type=VideoScriptResult,
+        tenant_id=user.tenant_id,
+        key=idempotency_key,
+        wait=wait,
+    )
+    if not isinstance(result, VideoScriptResult):
+        return _accepted(workflow_id)
+    return VideoScriptResponse(workflow_id=workflow_id, **result.model_dump())

@@ -1,0 +1,57 @@
+"""Users of the caller's tenant, managed by its admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.gateway_bff.deps import Admin, SessionDep
+from api.gateway_bff.errors import Conflict
+from douflow.db.tables import User
+from douflow.security.passwords import hash_password
+from douflow.security.tokens import Role
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+
+class NewUser(BaseModel):
+    username: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.-]{2,64}$")]
+    password: str = Field(min_length=8, max_length=128)
+    role: Role
+    display_name: str = Field(default="", max_length=100)
+
+
+class UserView(BaseModel):
+    id: str
+    username: str
+    role: str
+    display_name: str
+
+
+@router.get("")
+async def list_users(admin: Admin, session: SessionDep) -> list[UserView]:
+    rows = await session.scalars(
+        select(User).where(User.tenant_id == admin.tenant_id).order_by(User.username)
+    )
+    return [UserView(id=u.id, username=u.username, role=u.role, display_name=u.display_name) for u in rows]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_user(body: NewUser, admin: Admin, session: SessionDep) -> UserView:
+    user = User(
+        tenant_id=admin.tenant_id,
+        username=body.username,
+        role=body.role,
+        display_name=body.display_name,
+        password_hash=hash_password(body.password),
+    )
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        raise Conflict(f"user {body.username} already exists") from exc
+    return UserView(id=user.id, username=user.username, role=user.role, display_name=user.display_name)

@@ -1,0 +1,50 @@
+"""The async form of every generation: poll a workflow by id until it has a result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
+
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.deps import CurrentUser, TemporalDep
+
+router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
+
+
+class WorkflowStatus(BaseModel):
+    workflow_id: str
+    workflow_type: str
+    status: str
+    stage: str | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    error_type: str | None = None
+
+
+@router.get("/{workflow_id}")
+async def get_workflow(workflow_id: str, user: CurrentUser, temporal: TemporalDep) -> WorkflowStatus:
+    """Status of one of the tenant's workflows; the result once it completed, the reason if it failed."""
+    description = await runner.describe_for_tenant(temporal, workflow_id, user.tenant_id)
+    state = description.status or WorkflowExecutionStatus.RUNNING
+    answer = WorkflowStatus(
+        workflow_id=workflow_id, workflow_type=description.workflow_type, status=state.name.lower()
+    )
+    handle = temporal.get_workflow_handle(workflow_id)
+    if state == WorkflowExecutionStatus.RUNNING:
+        try:
+            answer.stage = await handle.query("stage", result_type=str)
+        except Exception:
+            answer.stage = None
+    elif state == WorkflowExecutionStatus.COMPLETED:
+        answer.result = await handle.result(result_type=dict)
+    else:
+        try:
+            await handle.result()
+        except WorkflowFailureError as exc:
+            answer.error, answer.error_type = runner.root_cause(exc)
+        except Exception as exc:
+            answer.error = str(exc)
+    return answer

@@ -1,0 +1,121 @@
+"""Starting a workflow for a request: business-key ids, idempotent retries, sync wait or async poll."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError, WorkflowAlreadyStartedError
+from temporalio.exceptions import TimeoutError as TemporalTimeoutError
+from temporalio.service import RPCError
+
+from api.gateway_bff.errors import Conflict, DomainError, NotFound, UpstreamFailed
+from douflow.settings import Settings
+from douflow.temporal import FEATURE, ORCHESTRATION, TENANT_ID, queue
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Application error types that are the caller's doing rather than an upstream failure.
+_CALLER_ERRORS: dict[str, type[Exception]] = {"ContentNotFound": NotFound, "VersionConflict": Conflict}
+
+
+def request_key(client_request_id: str | None) -> str:
+    """The caller's request id (so a retried request does not generate twice) or a fresh one."""
+    if client_request_id is None:
+        return uuid.uuid4().hex
+    if not _REQUEST_ID.match(client_request_id):
+        raise DomainError("client request id (Idempotency-Key) must be 1-64 characters of letters, digits and . _ : -")
+    return client_request_id
+
+
+@dataclass
+class Started:
+    handle: WorkflowHandle[Any, Any]
+    workflow_id: str
+
+
+async def start(
+    client: Client,
+    settings: Settings,
+    workflow: str,
+    arg: BaseModel,
+    *,
+    workflow_id: str,
+    tenant_id: str,
+    feature: str,
+    execution_timeout_seconds: float = 900,
+) -> Started:
+    handle = await client.start_workflow(
+        workflow,
+        arg,
+        id=workflow_id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=timedelta(seconds=execution_timeout_seconds),
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=TypedSearchAttributes([TENANT_ID.value_set(tenant_id), FEATURE.value_set(feature)]),
+    )
+    return Started(handle=handle, workflow_id=workflow_id)
+
+
+async def start_or_attach(
+    client: Client, settings: Settings, workflow: str, arg: BaseModel, **kw: Any
+) -> Started:
+    """Starts the workflow, or returns the existing run of the same business key (a retried request)."""
+    try:
+        return await start(client, settings, workflow, arg, **kw)
+    except WorkflowAlreadyStartedError:
+        workflow_id = kw["workflow_id"]
+        return Started(handle=client.get_workflow_handle(workflow_id), workflow_id=workflow_id)
+
+
+async def wait_result(
+    started: Started, result_type: type[BaseModel], wait_seconds: float
+) -> BaseModel | None:
+    """The workflow's result, None if it is still running after `wait_seconds` (the caller answers 202)."""
+    try:
+        return await asyncio.wait_for(started.handle.result(result_type=result_type), wait_seconds)
+    except TimeoutError:
+        return None
+    except WorkflowFailureError as exc:
+        raise failure_to_error(exc, started.workflow_id) from exc
+
+
+def root_cause(exc: BaseException) -> tuple[str, str | None]:
+    """The innermost message and application error type of a workflow failure."""
+    cause: BaseException | None = exc
+    message, error_type = str(exc), None
+    while cause is not None:
+        if isinstance(cause, ApplicationError):
+            message, error_type = cause.message, cause.type
+        elif isinstance(cause, TemporalTimeoutError):
+            message, error_type = f"timed out ({cause.type.name if cause.type else 'unknown'})", "Timeout"
+        elif isinstance(cause, FailureError) and not isinstance(cause, ActivityError):
+            message = cause.message
+        cause = cause.__cause__
+    return message, error_type
+
+
+def failure_to_error(exc: BaseException, workflow_id: str) -> Exception:
+    message, error_type = root_cause(exc)
+    caller_error = _CALLER_ERRORS.get(error_type or "")
+    if caller_error is not None:
+        return caller_error(message)
+    return UpstreamFailed(f"workflow failed: {message}", error_type, workflow_id)
+
+
+async def describe_for_tenant(client: Client, workflow_id: str, tenant_id: str) -> Any:
+    """Describes a run, hiding runs of other tenants behind the same 404 as unknown ids."""
+    try:
+        description = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as exc:
+        raise NotFound(f"workflow {workflow_id} not found") from exc
+    if description.typed_search_attributes.get(TENANT_ID) != tenant_id:
+        raise NotFound(f"workflow {workflow_id} not found")
+    return description

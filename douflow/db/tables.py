@@ -1,0 +1,189 @@
+"""Tables of the platform: tenants and users, contents with versions and assets, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
+
+
+class Tenant(Timestamped, Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+
+
+class User(TenantScoped, Timestamped, Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("tenant_id", "username", name="tenant_username"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class Content(TenantScoped, Timestamped, Base):
+    """A piece of content (titles, copy, image post, video script); its body lives in versions."""
+
+    __tablename__ = "contents"
+    __table_args__ = (Index("ix_contents_tenant_kind_status", "tenant_id", "kind", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str | None] = mapped_column(String(20))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+    source_content_id: Mapped[str | None] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(36))
+    compliance: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status_detail: Mapped[str | None] = mapped_column(Text)
+
+    versions: Mapped[list[ContentVersion]] = relationship(
+        back_populates="content", order_by="ContentVersion.version", lazy="raise"
+    )
+    assets: Mapped[list[ContentAsset]] = relationship(
+        back_populates="content", order_by="ContentAsset.position", lazy="raise"
+    )
+
+
+class ContentVersion(TenantScoped, Base):
+    """An immutable snapshot of a content's body; editing appends one, history is never rewritten."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (UniqueConstraint("content_id", "version", name="content_version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    content_id: Mapped[str] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    change: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    content: Mapped[Content] = relationship(back_populates="versions")
+
+
+class ContentAsset(TenantScoped, Base):
+    """A media file (image, cover, video) attached to a content, stored by the media store."""
+
+    __tablename__ = "content_assets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    content_id: Mapped[str | None] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    storage_key: Mapped[str] = mapped_column(String(300))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    content: Mapped[Content | None] = relationship(back_populates="assets")
+
+
+class AuditEvent(TenantScoped, Base):
+    """Who created, edited, generated or published what; append-only."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_tenant_object", "tenant_id", "object_type", "object_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    actor_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(36))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DouyinAccount(TenantScoped, Timestamped, Base):
+    """A Douyin account bound by OAuth; tokens are encrypted at rest and never leave content-center."""
+
+    __tablename__ = "douyin_accounts"
+    __table_args__ = (UniqueConstraint("tenant_id", "open_id", name="tenant_open_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    open_id: Mapped[str] = mapped_column(String(100), index=True)
+    union_id: Mapped[str | None] = mapped_column(String(100))
+    nickname: Mapped[str] = mapped_column(String(100), default="")
+    avatar: Mapped[str] = mapped_column(String(500), default="")
+    account_role: Mapped[str] = mapped_column(String(20), default="")
+    scopes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    access_token_enc: Mapped[str | None] = mapped_column(Text)
+    refresh_token_enc: Mapped[str | None] = mapped_column(Text)
+    access_expires_at: Mapped[datetime | None] = mapped_column()
+    refresh_expires_at: Mapped[datetime | None] = mapped_column()
+    renewals_left: Mapped[int] = mapped_column(Integer, default=5)
+    # ok | expiring | needs_reconnect | revoked | unbound
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    bound_by: Mapped[str] = mapped_column(String(36))
+    bound_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unbound_at: Mapped[datetime | None] = mapped_column()
+
+
+class OAuthState(TenantScoped, Base):
+    """A pending account binding: the `state` sent to Douyin, tied to who started it, single-use."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class WebhookEvent(Base):
+    """Douyin webhook inbox, deduplicated by Msg-Id; the tenant is resolved from the account when known."""
+
+    __tablename__ = "webhook_events"
+
+    msg_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    event: Mapped[str] = mapped_column(String(60))
+    from_user_id: Mapped[str | None] = mapped_column(String(100))
+    to_user_id: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class Publish(TenantScoped, Timestamped, Base):
+    """One publish of a content to one account, and every state it went through."""
+
+    __tablename__ = "publishes"
+    __table_args__ = (Index("ix_publishes_tenant_content_account", "tenant_id", "content_id", "account_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    content_id: Mapped[str] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("douyin_accounts.id", ondelete="CASCADE"))
+    workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    # publishing | under_review | published | rejected | failed | unconfirmed
+    status: Mapped[str] = mapped_column(String(20), default="publishing")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    item_id: Mapped[str | None] = mapped_column(String(200))
+    share_url: Mapped[str | None] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(20), default="image_text")
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    created_by: Mapped[str] = mapped_column(String(36))
+    published_at: Mapped[datetime | None] = mapped_column()

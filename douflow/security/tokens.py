@@ -1,0 +1,74 @@
+"""Access tokens (JWT, HS256) issued by the BFF at login and checked on every request."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from joserfc.jwt import JWTClaimsRegistry
+
+Role = Literal["admin", "operator", "agent", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "operator", "agent", "viewer")
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, expired or issued by someone else."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: str
+    tenant_id: str
+    username: str
+    role: Role
+
+
+class TokenService:
+    def __init__(self, secret: str, issuer: str, ttl_seconds: int) -> None:
+        self._key = OctKey.import_key(secret)
+        self._issuer = issuer
+        self._ttl = ttl_seconds
+        self._claims = JWTClaimsRegistry(
+            iss={"essential": True, "value": issuer},
+            sub={"essential": True},
+            tid={"essential": True},
+            role={"essential": True},
+            exp={"essential": True},
+        )
+
+    @property
+    def ttl_seconds(self) -> int:
+        return self._ttl
+
+    def issue(self, principal: Principal) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self._issuer,
+            "sub": principal.user_id,
+            "tid": principal.tenant_id,
+            "usr": principal.username,
+            "role": principal.role,
+            "iat": now,
+            "exp": now + self._ttl,
+        }
+        return jwt.encode({"alg": "HS256"}, claims, self._key)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            decoded = jwt.decode(token, self._key, algorithms=["HS256"])
+            self._claims.validate(decoded.claims)
+        except (JoseError, ValueError) as exc:
+            raise InvalidToken(str(exc)) from exc
+        claims = decoded.claims
+        if claims["role"] not in ROLES:
+            raise InvalidToken("unknown role")
+        return Principal(
+            user_id=str(claims["sub"]),
+            tenant_id=str(claims["tid"]),
+            username=str(claims.get("usr", "")),
+            role=claims["role"],
+        )

@@ -1,0 +1,94 @@
+"""One settings object for every process, read from the environment (prefix-free names, see .env.example)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
+# Fernet key (urlsafe base64 of 32 bytes); development only, refused in production.
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+DEV_DEMO_PASSWORD = "douflow-demo"
+DEV_DOUYIN_CLIENT_KEY = "douflow-dev-key"
+DEV_DOUYIN_CLIENT_SECRET = "douflow-dev-secret"
+
+
+class Settings(BaseSettings):
+    """Configuration of the BFF, the worker and the dev runner.
+
+    Defaults are the embedded development setup; `DOUFLOW_ENV=production` refuses every
+    development secret so a forgotten variable cannot ship a known key.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    douflow_env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path(".data")
+
+    database_url: str = "sqlite+aiosqlite:///.data/douflow.db"
+    database_echo: bool = False
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_port: int = 8233
+    # Prefix for task queue names so several test sessions or deployments can share one server.
+    task_queue_prefix: str = ""
+
+    bff_host: str = "127.0.0.1"
+    bff_port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    bff_sync_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "douflow"
+    access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
+
+    demo_tenant: str = "demo"
+    douflow_demo_password: SecretStr = SecretStr(DEV_DEMO_PASSWORD)
+
+    agent_provider: Literal["template", "openai"] = "template"
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=60.0, gt=0)
+    image_base_url: str | None = None
+    image_api_key: SecretStr | None = None
+    image_model: str = "gpt-image-1"
+    media_dir: Path = Path(".data/media")
+    max_upload_bytes: int = 4 * 1024**3
+
+    douyin_base_url: str = "http://127.0.0.1:8090"
+    douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
+    douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
+    douyin_sandbox_port: int = 8090
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> Settings:
+        if self.douflow_env != "production":
+            return self
+        weak = {
+            "JWT_SECRET": self.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
+            "ENCRYPTION_KEY": self.encryption_key.get_secret_value() == DEV_ENCRYPTION_KEY,
+            "DOUYIN_CLIENT_SECRET": self.douyin_client_secret.get_secret_value() == DEV_DOUYIN_CLIENT_SECRET,
+            "DOUFLOW_DEMO_PASSWORD": self.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
+        }
+        refused = [name for name, is_default in weak.items() if is_default]
+        if refused:
+            raise ValueError(f"production refuses development defaults for: {', '.join(refused)}")
+        if len(self.jwt_secret.get_secret_value()) < 32:
+            raise ValueError("JWT_SECRET must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.douflow_env != "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,75 @@
+"""User input never causes a 500: each mistake gets a 4xx that says what to fix."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support.auth import TestUser
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/titles", {"topic": ""}, "topic"),
+        ("/api/v1/titles", {"topic": "  "}, "topic"),
+        ("/api/v1/titles", {"topic": "长" * 201}, "topic"),
+        ("/api/v1/titles", {"topic": "露营", "platform": "tiktok"}, "platform"),
+        ("/api/v1/titles", {"topic": "露营", "count": 0}, "count"),
+        ("/api/v1/titles", {"topic": "露营", "count": 21}, "count"),
+        ("/api/v1/titles", {"topic": "露营", "keywords": ["x"] * 11}, "keywords"),
+        ("/api/v1/titles", {"topic": "露营", "surprise": 1}, "surprise"),
+        ("/api/v1/titles", {}, "topic"),
+        ("/api/v1/copywriting", {"topic": "露营", "platforms": []}, "platforms"),
+        ("/api/v1/copywriting", {"topic": "露营", "platforms": ["douyin", "myspace"]}, "platforms"),
+        ("/api/v1/image-posts", {"topic": "露营", "image_count": 10}, "image_count"),
+        ("/api/v1/video-scripts", {"topic": "露营", "script_type": "opera"}, "script_type"),
+        ("/api/v1/video-scripts", {"topic": "露营", "duration_seconds": 5}, "duration_seconds"),
+        ("/api/v1/video-scripts", {"topic": "露营", "duration_seconds": "long"}, "duration_seconds"),
+    ],
+)
+async def test_invalid_generation_requests(
+    http: httpx.AsyncClient, operator: TestUser, path: str, body: dict, field: str
+) -> None:
+    response = await http.post(path, json=body, headers=operator.headers)
+    assert response.status_code == 422, response.text
+    payload = response.json()
+    assert payload["code"] == "invalid_request"
+    assert any(field in error["field"] for error in payload["errors"]), payload
+    assert field in payload["detail"]
+
+
+async def test_malformed_json(http: httpx.AsyncClient, operator: TestUser) -> None:
+    response = await http.post(
+        "/api/v1/titles",
+        content=b'{"topic": "露营",',
+        headers={**operator.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "JSON" in response.json()["detail"]
+
+
+async def test_bad_idempotency_key(http: httpx.AsyncClient, operator: TestUser) -> None:
+    response = await http.post(
+        "/api/v1/titles",
+        json={"topic": "露营"},
+        headers={**operator.headers, "Idempotency-Key": "no spaces allowed here"},
+    )
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["detail"]
+
+
+async def test_unknown_ids_and_empty_patch(http: httpx.AsyncClient, operator: TestUser) -> None:
+    missing = await http.get("/api/v1/contents/does-not-exist", headers=operator.headers)
+    assert missing.status_code == 404
+    assert (await http.get("/api/v1/workflows/nope", headers=operator.headers)).status_code == 404
+    empty = await http.patch("/api/v1/contents/does-not-exist", json={}, headers=operator.headers)
+    assert empty.status_code == 422
+    assert "nothing to change" in empty.json()["detail"]
+
+
+async def test_bad_query_parameters(http: httpx.AsyncClient, operator: TestUser) -> None:
+    response = await http.get("/api/v1/contents?limit=0&kind=poem", headers=operator.headers)
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"limit", "kind"} <= fields

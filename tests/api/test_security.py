@@ -1,0 +1,122 @@
+"""Authentication on every route and isolation between tenants."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from douflow.security.tokens import Principal, TokenService
+from douflow.settings import Settings
+from tests.support.auth import TestUser, login
+
+
+@pytest.fixture(scope="module")
+async def acme_image_post(http: httpx.AsyncClient, operator: TestUser) -> dict:
+    response = await http.post(
+        "/api/v1/image-posts", json={"topic": "秋冬围巾穿搭", "image_count": 1}, headers=operator.headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_other_tenant_cannot_read_or_change(
+    http: httpx.AsyncClient, operator: TestUser, other_tenant_operator: TestUser, acme_image_post: dict
+) -> None:
+    content_id = acme_image_post["content_id"]
+    intruder = other_tenant_operator.headers
+    assert (await http.get(f"/api/v1/contents/{content_id}", headers=intruder)).status_code == 404
+    assert (await http.get(f"/api/v1/contents/{content_id}/versions", headers=intruder)).status_code == 404
+    patch = await http.patch(f"/api/v1/contents/{content_id}", json={"title": "hacked"}, headers=intruder)
+    assert patch.status_code == 404
+    listing = (await http.get("/api/v1/contents?limit=200", headers=intruder)).json()
+    assert content_id not in {item["id"] for item in listing["items"]}
+    workflow = await http.get(f"/api/v1/workflows/{acme_image_post['workflow_id']}", headers=intruder)
+    assert workflow.status_code == 404
+    media = await http.get(acme_image_post["images"][0]["url"], headers=intruder)
+    assert media.status_code == 404
+
+    owner_view = (await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)).json()
+    assert owner_view["title"] != "hacked"
+    assert owner_view["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/contents"),
+        ("GET", "/api/v1/contents/any-id"),
+        ("PATCH", "/api/v1/contents/any-id"),
+        ("POST", "/api/v1/titles"),
+        ("POST", "/api/v1/copywriting"),
+        ("POST", "/api/v1/image-posts"),
+        ("POST", "/api/v1/video-scripts"),
+        ("GET", "/api/v1/workflows/any-id"),
+        ("GET", "/api/v1/media/any-id"),
+        ("GET", "/api/v1/users"),
+        ("GET", "/api/v1/auth/me"),
+    ],
+)
+async def test_every_route_requires_a_token(http: httpx.AsyncClient, method: str, path: str) -> None:
+    response = await http.request(method, path, json={})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_forged_and_expired_tokens_are_rejected(
+    http: httpx.AsyncClient, settings: Settings, operator: TestUser
+) -> None:
+    principal = Principal(operator.user_id, operator.tenant_id, operator.username, "admin")
+    forged = TokenService("x" * 48, settings.jwt_issuer, 600).issue(principal)
+    expired = TokenService(settings.jwt_secret.get_secret_value(), settings.jwt_issuer, -10).issue(principal)
+    for token in (forged, expired, "not-a-jwt"):
+        response = await http.get("/api/v1/contents", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, token
+        assert "log in again" in response.json()["detail"]
+
+
+async def test_login_failures_do_not_say_which_part_was_wrong(http: httpx.AsyncClient, operator: TestUser) -> None:
+    wrong_password = await login(http, operator.tenant_slug, operator.username, "wrong-password")
+    wrong_user = await login(http, operator.tenant_slug, "nobody")
+    wrong_tenant = await login(http, "no-such-tenant", operator.username)
+    for response in (wrong_password, wrong_user, wrong_tenant):
+        assert response.status_code == 401
+        assert response.json()["detail"] == "wrong tenant, username or password"
+
+
+async def test_user_at_tenant_login_and_me(http: httpx.AsyncClient, operator: TestUser) -> None:
+    from tests.support.auth import PASSWORD
+
+    response = await http.post(
+        "/api/v1/auth/token",
+        data={"username": f"{operator.username}@{operator.tenant_slug}", "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    token = response.json()["access_token"]
+    me = (await http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})).json()
+    assert me == {
+        "user_id": operator.user_id,
+        "tenant_id": operator.tenant_id,
+        "username": operator.username,
+        "role": "operator",
+    }
+
+
+async def test_admin_manages_users_of_own_tenant_only(
+    http: httpx.AsyncClient, admin: TestUser, operator: TestUser, other_tenant_operator: TestUser
+) -> None:
+    created = await http.post(
+        "/api/v1/users",
+        json={"username": "newbie", "password": "long-enough-pw", "role": "agent"},
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    again = await http.post(
+        "/api/v1/users",
+        json={"username": "newbie", "password": "long-enough-pw", "role": "agent"},
+        headers=admin.headers,
+    )
+    assert again.status_code == 409
+    names = {u["username"] for u in (await http.get("/api/v1/users", headers=admin.headers)).json()}
+    assert {"newbie", operator.username} <= names
+    assert other_tenant_operator.username not in names
+    assert (await http.get("/api/v1/users", headers=operator.headers)).status_code == 403

@@ -1,0 +1,114 @@
+"""Session-wide real components: a Temporal dev server, a migrated database, workers and the BFF.
+
+The database is a fresh SQLite file, or PostgreSQL when TEST_DATABASE_URL names one (its DouFlow
+tables are dropped and re-created by the migrations).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from douflow.db.engine import create_engine, create_sessionmaker
+from douflow.db.migrate import downgrade, upgrade
+from douflow.settings import Settings
+from tests.support.auth import TestUser, user_with_token
+from tests.support.stack import running_stack
+from douflow.testing.temporal_server import start_dev_server
+
+
+def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "douflow_env": "test",
+        "database_url": database_url,
+        "temporal_address": temporal_address,
+        "task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-",
+        "data_dir": tmp,
+        "media_dir": tmp / "media",
+        "agent_provider": "template",
+        "openai_base_url": None,
+        "image_base_url": None,
+        "bff_sync_timeout_seconds": 60.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_dev_server()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        downgrade(url, "base")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'douflow.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def temporal_address(temporal_env: WorkflowEnvironment) -> str:
+    return temporal_env.client.service_client.config.target_host
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str, temporal_address: str) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("data"), database_url, temporal_address)
+
+
+@pytest.fixture(scope="session")
+async def sessionmaker(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    try:
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def bff_url(temporal_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[str]:
+    async with running_stack(temporal_env.client, settings) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+async def http(bff_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=bff_url, timeout=90) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def operator(http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> TestUser:
+    return await user_with_token(http, sessionmaker, "acme", "olivia", "operator")
+
+
+@pytest.fixture(scope="session")
+async def other_tenant_operator(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> TestUser:
+    return await user_with_token(http, sessionmaker, "globex", "gary", "operator")
+
+
+@pytest.fixture(scope="session")
+async def viewer(http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> TestUser:
+    return await user_with_token(http, sessionmaker, "acme", "victor", "viewer")
+
+
+@pytest.fixture(scope="session")
+async def admin(http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> TestUser:
+    return await user_with_token(http, sessionmaker, "acme", "ada", "admin")

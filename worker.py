@@ -1,0 +1,140 @@
+"""Runs the task queues of DouFlow's services: all in one process by default, or the ones named.
+
+python worker.py                                  # every service
+python worker.py --services agent-center          # one deployment per service in production
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.agent.factory import build_agent_activities
+from activities.content.activities import ContentActivities
+from douflow.db.engine import create_engine, create_sessionmaker
+from douflow.logging import configure_logging
+from douflow.settings import Settings, get_settings
+from douflow.temporal import (
+    AGENT_CENTER,
+    CONTENT_CENTER,
+    DOUYIN_CONNECTOR,
+    ORCHESTRATION,
+    SERVICES,
+    connect_temporal,
+    queue,
+)
+from workflows.registry import WORKFLOWS
+
+log = logging.getLogger("douflow.worker")
+SHUTDOWN_GRACE = timedelta(seconds=10)
+
+
+@dataclass
+class WorkerSet:
+    """The workers of one process and the clients they share, closed together."""
+
+    workers: list[Worker]
+    closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+
+    async def run(self) -> None:
+        await asyncio.gather(*(w.run() for w in self.workers))
+
+    async def shutdown(self) -> None:
+        await asyncio.gather(*(w.shutdown() for w in self.workers), return_exceptions=True)
+        for close in reversed(self.closers):
+            with contextlib.suppress(Exception):
+                await close()
+
+
+def build_workers(client: Client, settings: Settings, services: Sequence[str] = SERVICES) -> WorkerSet:
+    engine = create_engine(settings.database_url, echo=settings.database_echo)
+    sessionmaker = create_sessionmaker(engine)
+    result = WorkerSet(workers=[], closers=[engine.dispose])
+
+    def add(service: str, **kwargs: object) -> None:
+        result.workers.append(
+            Worker(
+                client,
+                task_queue=queue(settings, service),
+                graceful_shutdown_timeout=SHUTDOWN_GRACE,
+                **kwargs,  # type: ignore[arg-type]
+            )
+        )
+
+    if ORCHESTRATION in services:
+        add(ORCHESTRATION, workflows=WORKFLOWS)
+    if AGENT_CENTER in services:
+        agent = build_agent_activities(settings)
+        result.closers.append(agent.aclose)
+        add(
+            AGENT_CENTER,
+            activities=[
+                agent.generate_titles,
+                agent.generate_copy,
+                agent.generate_image_post,
+                agent.generate_video_script,
+                agent.check_compliance,
+                agent.create_image,
+            ],
+        )
+    if CONTENT_CENTER in services:
+        content = ContentActivities(sessionmaker)
+        add(CONTENT_CENTER, activities=[content.save_new_content, content.save_content_edit])
+    if DOUYIN_CONNECTOR in services:
+        log.info("douyin-connector has no activities in this build")
+    return result
+
+
+async def serve(settings: Settings, services: Sequence[str]) -> None:
+    client = await connect_temporal(settings)
+    worker_set = build_workers(client, settings, services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = asyncio.create_task(worker_set.run())
+    log.info("worker running queues %s", [queue(settings, s) for s in services])
+    await asyncio.wait([runner, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+    log.info("worker shutting down")
+    await worker_set.shutdown()
+    if runner.done() and runner.exception():
+        raise runner.exception()  # type: ignore[misc]
+
+
+def parse_services(text: str) -> list[str]:
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = sorted(set(names) - set(SERVICES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown services {unknown}; choose from {', '.join(SERVICES)}")
+    return names
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--services", type=parse_services, default=list(SERVICES))
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging()
+    code = 0
+    try:
+        asyncio.run(serve(settings, args.services))
+    except Exception:
+        log.exception("worker stopped on an error")
+        code = 1
+    logging.shutdown()
+    # The Temporal SDK can crash at interpreter exit (sdk-python #300); leave without running finalisers.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

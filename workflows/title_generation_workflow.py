@@ -1,0 +1,51 @@
+"""Seed feature 1: viral titles. agent-center writes candidates; content-center keeps them as a draft."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.content import NewContent
+    from models.generation import TitleResult
+    from models.workflows import TitleGenerationInput, TitleGenerationResult
+    from workflows import steps
+
+
+@workflow.defn
+class TitleGenerationWorkflow:
+    def __init__(self) -> None:
+        self._stage = "starting"
+
+    @workflow.run
+    async def run(self, input: TitleGenerationInput) -> TitleGenerationResult:
+        content_id = str(workflow.uuid4())
+        steps.mark_content(content_id)
+        self._stage = "generating"
+        result: TitleResult = await steps.run_agent("generate_titles", input.request, TitleResult)
+        self._stage = "checking"
+        compliance = await steps.check_compliance(result.model_dump())
+        self._stage = "saving"
+        await steps.save_new_content(
+            NewContent(
+                content_id=content_id,
+                actor=input.actor,
+                kind="titles",
+                title=result.candidates[0].text,
+                topic=input.request.topic,
+                platform=input.request.platform,
+                body={
+                    "candidates": [c.model_dump() for c in result.candidates],
+                    "request": input.request.model_dump(),
+                },
+                compliance=compliance,
+                workflow_id=workflow.info().workflow_id,
+            )
+        )
+        self._stage = "done"
+        return TitleGenerationResult(
+            content_id=content_id, candidates=result.candidates, compliance=compliance
+        )
+
+    @workflow.query
+    def stage(self) -> str:
+        return self._stage
