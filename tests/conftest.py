@@ -19,6 +19,8 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import downgrade, upgrade
 from douflow.settings import Settings
+from douyin_sandbox.config import SandboxConfig
+from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from tests.support.auth import TestUser, user_with_token
 from tests.support.stack import running_stack
 from douflow.testing.temporal_server import start_dev_server
@@ -67,8 +69,27 @@ def temporal_address(temporal_env: WorkflowEnvironment) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str, temporal_address: str) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("data"), database_url, temporal_address)
+async def sandbox() -> AsyncIterator[RunningSandbox]:
+    """The Douyin sandbox over HTTP, with short review delays; its webhooks go to the session's BFF."""
+    async with running_sandbox(SandboxConfig(review_delay=1.0, webhook_backoff=0.2)) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def settings(
+    tmp_path_factory: pytest.TempPathFactory,
+    database_url: str,
+    temporal_address: str,
+    sandbox: RunningSandbox,
+) -> Settings:
+    return make_settings(
+        tmp_path_factory.mktemp("data"),
+        database_url,
+        temporal_address,
+        douyin_base_url=sandbox.base_url,
+        douyin_client_key=sandbox.config.client_key,
+        douyin_client_secret=sandbox.config.client_secret,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +102,11 @@ async def sessionmaker(database_url: str) -> AsyncIterator[async_sessionmaker[As
 
 
 @pytest.fixture(scope="session")
-async def bff_url(temporal_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[str]:
+async def bff_url(
+    temporal_env: WorkflowEnvironment, settings: Settings, sandbox: RunningSandbox
+) -> AsyncIterator[str]:
     async with running_stack(temporal_env.client, settings) as base_url:
+        await sandbox.update_config(webhook_targets=[f"{base_url}/api/v1/douyin/webhook"])
         yield base_url
 
 
