@@ -19,11 +19,11 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import downgrade, upgrade
 from douflow.settings import Settings
+from douflow.testing.temporal_server import start_dev_server
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from tests.support.auth import TestUser, user_with_token
 from tests.support.stack import running_stack
-from douflow.testing.temporal_server import start_dev_server
 
 
 def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrides: object) -> Settings:
