@@ -30,6 +30,7 @@ def _parse_args() -> argparse.Namespace:
 def config_from_env(args: argparse.Namespace) -> SandboxConfig:
     """Environment is read here, at start-up, never at import time."""
     webhook = os.environ.get("DOUYIN_SANDBOX_WEBHOOK_URL", DEFAULT_WEBHOOK_URL)
+    hosts = os.environ.get("DOUYIN_SANDBOX_REDIRECT_HOSTS", "127.0.0.1,localhost")
     overrides = {
         "review_delay": args.review_delay,
         "time_scale": args.time_scale,
@@ -38,6 +39,7 @@ def config_from_env(args: argparse.Namespace) -> SandboxConfig:
     }
     return SandboxConfig(
         webhook_targets=[url.strip() for url in webhook.split(",") if url.strip()],
+        redirect_hosts=[host.strip() for host in hosts.split(",") if host.strip()],
         state_file=args.state_file,
         data_dir=args.data_dir,
         **{key: value for key, value in overrides.items() if value is not None},

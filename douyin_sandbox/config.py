@@ -19,10 +19,8 @@ class SandboxConfig(BaseModel):
 
     client_key: str = "douflow-dev-key"
     client_secret: str = Field(default="douflow-dev-secret", repr=False)
-    # The console's "授权回调" setting: a redirect_uri must start with one of these.
-    redirect_uri_prefixes: list[str] = Field(
-        default_factory=lambda: ["http://127.0.0.1", "http://localhost", "https://"]
-    )
+    # The console's "授权回调" domains: a redirect_uri's host must be one of these.
+    redirect_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     app_scopes: list[str] = Field(
         default_factory=lambda: [
             "user_info",

@@ -70,7 +70,7 @@ def _redirect_error(runtime: SandboxRuntime, redirect_uri: str) -> str | None:
         return "redirect_uri格式错误"
     if parts.query:
         return "redirect_uri不支持自定义参数"
-    if not any(redirect_uri.startswith(prefix) for prefix in runtime.config.redirect_uri_prefixes):
+    if parts.hostname not in runtime.config.redirect_hosts:
         return "redirect_uri与应用配置的授权回调域不一致"
     return None
 

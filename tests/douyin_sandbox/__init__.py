@@ -1,0 +1,1 @@
+"""Tests of the local Douyin Open Platform sandbox, over real HTTP."""
