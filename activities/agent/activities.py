@@ -1,0 +1,147 @@
+"""agent-center activities: thin wrappers that call the provider, validate, and type every failure."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import Literal, TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.agent.compliance import check_fields
+from activities.agent.images import CoverRenderer, ImageData, OpenAIImageGenerator, inspect_image
+from activities.agent.prompts import image_prompt
+from activities.agent.providers.base import GenerationProvider, ModelOutputInvalid, ProviderError
+from activities.agent.rules import check_post, check_script, check_titles
+from douflow.media import LocalMediaStore
+from models.generation import (
+    ComplianceReport,
+    ComplianceRequest,
+    CopyRequest,
+    GeneratedImage,
+    ImagePostDraft,
+    ImagePostRequest,
+    ImageRequest,
+    PlatformCopy,
+    TitleRequest,
+    TitleResult,
+    VideoScript,
+    VideoScriptRequest,
+)
+
+T = TypeVar("T")
+
+
+class AgentActivities:
+    """Every intelligent step of the platform; one instance per worker, built by `build_agent_activities`."""
+
+    def __init__(
+        self,
+        provider: GenerationProvider,
+        image_generator: OpenAIImageGenerator | None,
+        media_store: LocalMediaStore,
+        cover_renderer: CoverRenderer,
+    ) -> None:
+        self._provider = provider
+        self._images = image_generator
+        self._media = media_store
+        self._covers = cover_renderer
+
+    @activity.defn(name="generate_titles")
+    async def generate_titles(self, req: TitleRequest) -> TitleResult:
+        result = await _typed(self._provider.titles(req))
+        _validate(check_titles(result, req.platform, req.max_length))
+        return result
+
+    @activity.defn(name="generate_copy")
+    async def generate_copy(self, req: CopyRequest) -> PlatformCopy:
+        result = await _typed(self._provider.platform_copy(req))
+        _validate(check_post(result))
+        return result
+
+    @activity.defn(name="generate_image_post")
+    async def generate_image_post(self, req: ImagePostRequest) -> ImagePostDraft:
+        result = await _typed(self._provider.image_post(req))
+        _validate(check_post(result))
+        return result
+
+    @activity.defn(name="generate_video_script")
+    async def generate_video_script(self, req: VideoScriptRequest) -> VideoScript:
+        result = await _typed(self._provider.video_script(req))
+        _validate(check_script(result, req.duration_seconds))
+        return result
+
+    @activity.defn(name="check_compliance")
+    async def check_compliance(self, req: ComplianceRequest) -> ComplianceReport:
+        return check_fields(req.fields)
+
+    @activity.defn(name="create_image")
+    async def create_image(self, req: ImageRequest) -> GeneratedImage:
+        """From the image API when one is configured; otherwise a locally rendered cover or caption card."""
+        source: Literal["image_api", "local_cover"]
+        if self._images is not None:
+            data = await _typed(self._images.generate(image_prompt(req.spec.description)))
+            image = await _typed(asyncio.to_thread(inspect_image, data))
+            source = "image_api"
+        else:
+            image = await asyncio.to_thread(self._render, req)
+            source = "local_cover"
+        stored = await self._media.put(
+            image.data, tenant_id=req.tenant_id, suffix=image.suffix, mime_type=image.mime_type
+        )
+        activity.logger.info("stored %s image %s (%d bytes)", source, stored.key, stored.size_bytes)
+        return GeneratedImage(
+            storage_key=stored.key,
+            mime_type=stored.mime_type,
+            width=image.width,
+            height=image.height,
+            size_bytes=stored.size_bytes,
+            source=source,
+            description=req.spec.description,
+            caption=req.spec.caption,
+        )
+
+    async def aclose(self) -> None:
+        """Close HTTP clients; the worker calls this on shutdown."""
+        await self._provider.aclose()
+        if self._images is not None:
+            await self._images.aclose()
+
+    def _render(self, req: ImageRequest) -> ImageData:
+        if req.index == 0:
+            png = self._covers.render_cover(
+                title=req.title, caption=req.spec.caption, seed=req.title, platform=req.platform
+            )
+        else:
+            png = self._covers.render_card(
+                title=req.title,
+                caption=req.spec.caption,
+                description=req.spec.description,
+                index=req.index,
+                seed=req.title,
+            )
+        return inspect_image(png)
+
+
+async def _typed(call: Awaitable[T]) -> T:
+    """Await a provider call, turning its typed error into the ApplicationError workflows classify."""
+    try:
+        return await call
+    except ProviderError as exc:
+        activity.logger.warning("%s: %s", exc.type_name, exc)
+        raise to_application_error(exc) from exc
+
+
+def to_application_error(exc: ProviderError) -> ApplicationError:
+    delay = timedelta(seconds=exc.retry_after_seconds) if exc.retry_after_seconds else None
+    return ApplicationError(
+        str(exc), type=exc.type_name, non_retryable=not exc.retryable, next_retry_delay=delay
+    )
+
+
+def _validate(problems: list[str]) -> None:
+    """Any provider's result must respect the platform limits before a workflow stores it."""
+    if problems:
+        raise to_application_error(ModelOutputInvalid("; ".join(problems)))

@@ -1,0 +1,62 @@
+"""System prompts of the openai provider, rendered from data/prompts.toml and the platform rules."""
+
+from __future__ import annotations
+
+from activities.agent.datafiles import load
+from activities.agent.rules import PlatformRules, rules_for, title_limit
+from models.generation import CopyRequest, ImagePostRequest, Platform, TitleRequest, VideoScriptRequest
+
+
+def titles_prompt(req: TitleRequest) -> str:
+    formulas = "、".join(f"{f['id']}（{f['label']}）" for f in load("titles")["formula"])
+    task = _task("titles").format(limit=title_limit(req.platform, req.max_length), formulas=formulas)
+    return _compose(task, rules_for(req.platform))
+
+
+def copy_prompt(req: CopyRequest) -> str:
+    return _compose(_task("platform_copy").format(**_rule_values(req.platform)), rules_for(req.platform))
+
+
+def image_post_prompt(req: ImagePostRequest) -> str:
+    values = _rule_values(req.platform) | {"image_count": req.image_count}
+    return _compose(_task("image_post").format(**values), rules_for(req.platform))
+
+
+def video_script_prompt(req: VideoScriptRequest) -> str:
+    spec = load("scripts")[req.script_type]
+    segments = [*spec["intro"], spec["body"], *spec["outro"]]
+    structure = " → ".join(["hook", *(s["name"] for s in segments), "call_to_action"])
+    task = _task("video_script").format(
+        script_type=req.script_type,
+        script_type_name=load("prompts")["script_type_names"][req.script_type],
+        duration=req.duration_seconds,
+        structure=structure,
+    )
+    return _compose(task, rules_for("douyin"))
+
+
+def image_prompt(description: str) -> str:
+    """The prompt sent to an image model for one image spec."""
+    return f"{description}。{load('prompts')['image']['style']}"
+
+
+def _task(name: str) -> str:
+    return str(load("prompts")["task"][name]["instruction"])
+
+
+def _rule_values(platform: Platform) -> dict[str, object]:
+    rules = rules_for(platform)
+    return {
+        "platform": platform,
+        "platform_name": rules.display_name,
+        "title_max": rules.title_max,
+        "body_max": rules.body_max,
+        "hashtag_max": rules.hashtag_max,
+        "hashtag_format": load("prompts")["hashtag_format"][rules.hashtag_style],
+    }
+
+
+def _compose(task: str, rules: PlatformRules) -> str:
+    notes = "\n".join(f"- {note}" for note in rules.notes)
+    platform = f"{rules.display_name}平台规则（语气：{rules.tone}）：\n{notes}"
+    return f"{load('prompts')['common']}\n\n{task}\n\n{platform}"

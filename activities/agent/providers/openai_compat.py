@@ -1,0 +1,237 @@
+"""The `openai` provider: any OpenAI-compatible chat endpoint with JSON-schema structured output.
+
+The SDK's own retries are off: Temporal owns every retry, so a failure is classified here by exception
+type and surfaces at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import openai
+from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.shared_params.response_format_json_schema import JSONSchema
+from pydantic import BaseModel, ValidationError
+
+from activities.agent import prompts
+from activities.agent.providers.base import (
+    ModelOutputInvalid,
+    ModelRateLimited,
+    ModelRequestRejected,
+    ModelUnavailable,
+    ProviderError,
+)
+from activities.agent.rules import check_post, check_script, check_titles, format_hashtag
+from models.generation import (
+    CopyRequest,
+    ImagePostDraft,
+    ImagePostRequest,
+    Platform,
+    PlatformCopy,
+    TitleCandidate,
+    TitleRequest,
+    TitleResult,
+    VideoScript,
+    VideoScriptRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+PostT = TypeVar("PostT", PlatformCopy, ImagePostDraft)
+
+# Schema names double as the task key of the local test server; keep them stable.
+SCHEMA_NAMES: dict[type[BaseModel], str] = {
+    TitleResult: "title_result",
+    PlatformCopy: "platform_copy",
+    ImagePostDraft: "image_post_draft",
+    VideoScript: "video_script",
+}
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+
+
+class OpenAICompatProvider:
+    """Generation through an OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, Doubao, Ollama, vLLM)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        api_key: str,
+        model: str,
+        timeout_seconds: float,
+        temperature: float = 0.8,
+        client: AsyncOpenAI | None = None,
+    ) -> None:
+        self._client = client or AsyncOpenAI(
+            base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout_seconds
+        )
+        self._model = model
+        self._temperature = temperature
+
+    async def titles(self, req: TitleRequest) -> TitleResult:
+        result = await self._generate(prompts.titles_prompt(req), req, TitleResult)
+        if len(result.candidates) < req.count:
+            raise ModelOutputInvalid(f"{len(result.candidates)} titles, {req.count} requested")
+        candidates = [
+            TitleCandidate(text=c.text.strip(), formula=c.formula, length=len(c.text.strip()))
+            for c in result.candidates[: req.count]
+        ]
+        result = TitleResult(candidates=candidates)
+        _raise_on_problems(check_titles(result, req.platform, req.max_length))
+        return result
+
+    async def platform_copy(self, req: CopyRequest) -> PlatformCopy:
+        result = await self._generate(prompts.copy_prompt(req), req, PlatformCopy)
+        return _checked_post(result, req.platform)
+
+    async def image_post(self, req: ImagePostRequest) -> ImagePostDraft:
+        result = await self._generate(prompts.image_post_prompt(req), req, ImagePostDraft)
+        if len(result.images) != req.image_count:
+            raise ModelOutputInvalid(f"{len(result.images)} images, {req.image_count} requested")
+        return _checked_post(result, req.platform)
+
+    async def video_script(self, req: VideoScriptRequest) -> VideoScript:
+        result = await self._generate(prompts.video_script_prompt(req), req, VideoScript)
+        if result.script_type != req.script_type:
+            raise ModelOutputInvalid(f"script_type {result.script_type}, {req.script_type} requested")
+        result = _fit_duration(result, req.duration_seconds)
+        _raise_on_problems(check_script(result, req.duration_seconds))
+        return result
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def _generate(self, system: str, req: BaseModel, output: type[M]) -> M:
+        """One chat completion constrained by `output`'s JSON schema, validated with pydantic."""
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": req.model_dump_json()},
+        ]
+        response_format: ResponseFormatJSONSchema = {
+            "type": "json_schema",
+            "json_schema": json_schema_format(output),
+        }
+        try:
+            completion = await self._client.chat.completions.create(
+                model=self._model,
+                messages=messages,
+                response_format=response_format,
+                temperature=self._temperature,
+            )
+        except openai.OpenAIError as exc:
+            raise classify_openai_error(exc) from exc
+        if not completion.choices:
+            raise ModelOutputInvalid("the model returned no choices")
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise ModelOutputInvalid("the answer was cut off at the token limit")
+        if not choice.message.content:
+            raise ModelOutputInvalid(f"empty answer (refusal: {bool(choice.message.refusal)})")
+        try:
+            return output.model_validate_json(choice.message.content)
+        except ValidationError as exc:
+            raise ModelOutputInvalid(
+                f"answer does not match {output.__name__}: {exc.error_count()} errors"
+            ) from exc
+
+
+def json_schema_format(output: type[BaseModel]) -> JSONSchema:
+    """The `json_schema` member of response_format, in the strict form OpenAI accepts."""
+    return {"name": SCHEMA_NAMES[output], "schema": _strict(output.model_json_schema()), "strict": True}
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """Strict mode wants every property required and no extra properties, at every level."""
+    schema = copy.deepcopy(schema)
+    _visit_objects(schema, _require_all)
+    return schema
+
+
+def _visit_objects(node: Any, action: Callable[[dict[str, Any]], None]) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            action(node)
+        for value in node.values():
+            _visit_objects(value, action)
+    elif isinstance(node, list):
+        for value in node:
+            _visit_objects(value, action)
+
+
+def _require_all(node: dict[str, Any]) -> None:
+    node["required"] = list(node["properties"])
+    node["additionalProperties"] = False
+    for prop in node["properties"].values():
+        prop.pop("default", None)
+
+
+def classify_openai_error(exc: openai.OpenAIError) -> ProviderError:
+    """Map an SDK error by its type (never its text) to what the caller must do."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return ModelUnavailable(f"model endpoint unreachable: {type(exc).__name__}")
+    if isinstance(exc, openai.RateLimitError):
+        return ModelRateLimited("model rate limited (429)", retry_after_seconds=_retry_after(exc))
+    if isinstance(exc, openai.InternalServerError):
+        return ModelUnavailable(f"model server error ({exc.status_code})")
+    if isinstance(
+        exc,
+        openai.BadRequestError
+        | openai.AuthenticationError
+        | openai.PermissionDeniedError
+        | openai.NotFoundError
+        | openai.UnprocessableEntityError,
+    ):
+        return ModelRequestRejected(f"model endpoint rejected the request ({exc.status_code})")
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500:
+            return ModelUnavailable(f"model endpoint answered {exc.status_code}")
+        return ModelRequestRejected(f"model endpoint answered {exc.status_code}")
+    if isinstance(exc, openai.APIResponseValidationError):
+        return ModelOutputInvalid("the endpoint's response did not match the API")
+    return ModelUnavailable(f"model call failed: {type(exc).__name__}")
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    try:
+        return float(exc.response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+
+
+def _checked_post(post: PostT, platform: Platform) -> PostT:
+    """Normalise hashtag style (a cosmetic slip), then reject anything over the platform's limits."""
+    if post.platform != platform:
+        raise ModelOutputInvalid(f"platform {post.platform}, {platform} requested")
+    tags = [t for t in (format_hashtag(tag, post.platform) for tag in post.hashtags) if t]
+    post = post.model_copy(update={"hashtags": list(dict.fromkeys(tags))})
+    _raise_on_problems(check_post(post))
+    return post
+
+
+def _fit_duration(script: VideoScript, target: float) -> VideoScript:
+    """Models are poor at arithmetic: rescale shot lengths to the target rather than reject a good script."""
+    total = sum(shot.duration_seconds for shot in script.shots)
+    if abs(total - target) <= 1:
+        return script.model_copy(update={"total_duration_seconds": total})
+    shots = [
+        s.model_copy(update={"duration_seconds": round(s.duration_seconds * target / total, 1)})
+        for s in script.shots
+    ]
+    last = target - sum(s.duration_seconds for s in shots[:-1])
+    if last <= 0:
+        raise ModelOutputInvalid("shot durations cannot be fitted to the target")
+    shots[-1] = shots[-1].model_copy(update={"duration_seconds": round(last, 1)})
+    return script.model_copy(
+        update={"shots": shots, "total_duration_seconds": sum(s.duration_seconds for s in shots)}
+    )
+
+
+def _raise_on_problems(problems: list[str]) -> None:
+    if problems:
+        raise ModelOutputInvalid("; ".join(problems))

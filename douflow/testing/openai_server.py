@@ -1,0 +1,187 @@
+"""A local OpenAI-compatible server for tests and benchmarks.
+
+It stands in for a remote model service (OpenAI, DeepSeek, Qwen ...) that cannot exist offline: the
+real `openai` SDK talks to it over HTTP on a free ephemeral port. Chat completions that ask for a JSON
+schema are answered with VALID output made by the template provider from the request JSON in the user
+message, chosen by the schema's name; image generations return a real small PNG as b64_json. Switches
+add latency, fail the next N requests with an HTTP status, or return invalid output for the next N.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import io
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from PIL import Image
+from pydantic import BaseModel
+
+from activities.agent.providers.template import TemplateProvider
+from douflow.testing.servers import running_uvicorn
+from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+
+InvalidMode = Literal["bad_json", "schema", "limit"]
+_ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+                404: "not_found_error", 429: "rate_limit_exceeded"}  # fmt: skip
+
+
+@dataclass
+class Switches:
+    """Fault and latency switches; change them at any time through the handle."""
+
+    delay_seconds: float = 0.0
+    fail_next: int = 0
+    fail_status: int = 500
+    invalid_next: int = 0
+    invalid_mode: InvalidMode = "bad_json"
+    api_key: str | None = None  # when set, other keys get 401 like a real endpoint
+
+
+@dataclass
+class OpenAIServerHandle:
+    """What a test sees of the running server."""
+
+    base_url: str
+    switches: Switches
+    requests_seen: int = 0
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+
+    def set(self, **changes: Any) -> None:
+        """Change switches, e.g. `handle.set(fail_next=1, fail_status=429)`."""
+        for name, value in changes.items():
+            if not hasattr(self.switches, name):
+                raise AttributeError(f"unknown switch {name!r}")
+            setattr(self.switches, name, value)
+
+
+_TEMPLATE = TemplateProvider()
+_TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
+    "title_result": lambda raw: _TEMPLATE.titles(TitleRequest.model_validate_json(raw)),
+    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyRequest.model_validate_json(raw)),
+    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostRequest.model_validate_json(raw)),
+    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptRequest.model_validate_json(raw)),
+}
+
+
+def create_app(handle: OpenAIServerHandle) -> FastAPI:
+    """The ASGI app; all state lives on `handle`."""
+    app = FastAPI(title="Local OpenAI-compatible server")
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> JSONResponse:
+        body = await request.json()
+        if (failure := await _preflight(handle, request, body)) is not None:
+            return failure
+        content = await _answer(handle.switches, body)
+        return JSONResponse(_completion(body.get("model", "local"), content))
+
+    @app.post("/v1/images/generations")
+    async def images_generations(request: Request) -> JSONResponse:
+        body = await request.json()
+        if (failure := await _preflight(handle, request, body)) is not None:
+            return failure
+        png = _png(str(body.get("prompt", "")), body.get("size") or "64x64")
+        return JSONResponse({"created": int(time.time()), "data": [{"b64_json": png}]})
+
+    return app
+
+
+@contextlib.asynccontextmanager
+async def running_openai_server(**switches: Any) -> AsyncIterator[OpenAIServerHandle]:
+    """Serve on 127.0.0.1 at a free ephemeral port; yields a handle whose base_url ends in /v1."""
+    handle = OpenAIServerHandle(base_url="", switches=Switches(**switches))
+    async with running_uvicorn(create_app(handle)) as root:
+        handle.base_url = f"{root}/v1"
+        yield handle
+
+
+async def _preflight(
+    handle: OpenAIServerHandle, request: Request, body: dict[str, Any]
+) -> JSONResponse | None:
+    """Count, delay and apply the failure switches; None means answer normally."""
+    handle.requests_seen += 1
+    handle.bodies.append(body)
+    switches = handle.switches
+    if switches.delay_seconds:
+        await asyncio.sleep(switches.delay_seconds)
+    if switches.api_key and request.headers.get("authorization") != f"Bearer {switches.api_key}":
+        return _error(401, "Incorrect API key provided")
+    if switches.fail_next > 0:
+        switches.fail_next -= 1
+        return _error(switches.fail_status, f"injected failure {switches.fail_status}")
+    return None
+
+
+async def _answer(switches: Switches, body: dict[str, Any]) -> str:
+    """Template output for the schema named in response_format, unless invalid output is switched on."""
+    schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
+    user = next((m["content"] for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "{}")
+    if schema not in _TASKS:
+        return json.dumps({"answer": "ok"})
+    result = await _TASKS[schema](user)
+    if switches.invalid_next > 0:
+        switches.invalid_next -= 1
+        return _spoil(result, switches.invalid_mode)
+    return result.model_dump_json()
+
+
+def _spoil(result: BaseModel, mode: InvalidMode) -> str:
+    """Output a real model gets wrong: cut-off JSON, a schema violation, or a platform limit broken."""
+    if mode == "bad_json":
+        return result.model_dump_json()[:40]
+    data = result.model_dump()
+    if mode == "schema":
+        data.pop(next(iter(data)))
+        data["unexpected"] = True
+    elif "candidates" in data:
+        data["candidates"][0]["text"] = "超长标题" * 30
+    else:
+        data["title"] = "超长标题" * 30
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _completion(model: str, content: str) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    error = {
+        "message": message,
+        "type": _ERROR_TYPES.get(status, "server_error"),
+        "param": None,
+        "code": None,
+    }
+    return JSONResponse({"error": error}, status_code=status)
+
+
+def _png(prompt: str, size: str) -> str:
+    """A small real PNG whose colour depends on the prompt; kept small whatever size is asked."""
+    digest = uuid.uuid5(uuid.NAMESPACE_URL, prompt).bytes
+    width, height = (int(part) // 16 for part in size.split("x")) if "x" in size else (64, 64)
+    image = Image.new("RGB", (max(width, 8), max(height, 8)), tuple(digest[:3]))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
