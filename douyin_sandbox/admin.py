@@ -3,10 +3,12 @@ plus the platform's own sandbox trigger `POST /sandbox/webhook/event/send/`."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
@@ -98,6 +100,30 @@ async def get_item(runtime: RuntimeDep, item_id: str) -> dict[str, Any]:
         raise HTTPException(404, "unknown item_id")
     await settled(runtime, [item])
     return _item_view(item, runtime)
+
+
+def _sha256(path: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+@router.get("/media")
+async def list_media(runtime: RuntimeDep, open_id: str | None = None, digest: bool = False) -> dict[str, Any]:
+    """Uploaded videos and images by id; `digest=true` adds each stored file's sha256."""
+    views: dict[str, Any] = {}
+    for media_id, media in runtime.store.state.media.items():
+        if open_id not in (None, media.open_id):
+            continue
+        views[media_id] = media.model_dump(exclude={"path"})
+        if digest:
+            views[media_id]["sha256"] = await anyio.to_thread.run_sync(_sha256, media.path)
+    return views
 
 
 @router.get("/config")

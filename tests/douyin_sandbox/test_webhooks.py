@@ -1,0 +1,156 @@
+"""Webhooks from the sandbox to a tiny receiver: signatures, envelopes, handshake, retries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+
+from activities.douyin.client import DouyinClient
+from activities.douyin.webhook_signature import sign, verify
+from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox, serve_app
+from tests.douyin_sandbox.helpers import consent, eventually
+
+SECRET = "douflow-dev-secret"
+
+
+@dataclass
+class Receiver:
+    base_url: str = ""
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    failures_left: int = 0
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.received if json.loads(body)["event"] == name]
+
+
+def receiver_app(receiver: Receiver) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/hook")
+    async def hook(request: Request) -> Response:
+        body = await request.body()
+        receiver.received.append((dict(request.headers), body))
+        if receiver.failures_left:
+            receiver.failures_left -= 1
+            return Response(status_code=503)
+        payload = json.loads(body)
+        if payload["event"] == "verify_webhook":
+            return Response(
+                json.dumps({"challenge": payload["content"]["challenge"]}), media_type="application/json"
+            )
+        return Response(status_code=200)
+
+    @app.post("/silent")
+    async def silent() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    return app
+
+
+@pytest.fixture
+async def receiver(douyin_sandbox: RunningSandbox) -> AsyncIterator[Receiver]:
+    state = Receiver()
+    async with serve_app(receiver_app(state)) as base_url:
+        state.base_url = base_url
+        await douyin_sandbox.update_config(webhook_targets=[f"{base_url}/hook"])
+        yield state
+
+
+async def test_authorize_event_is_signed(
+    douyin_sandbox: RunningSandbox, receiver: Receiver, douyin_http: httpx.AsyncClient
+):
+    await consent(
+        douyin_http, douyin_sandbox.base_url, ENTERPRISE_OPEN_ID, ["user_info", "video.create.bind"]
+    )
+    await douyin_sandbox.deliveries(wait=True)
+    [(headers, body)] = receiver.received
+    assert headers["content-type"] == "application/json"
+    assert headers["msg-id"]
+    assert verify(SECRET, body, headers["x-douyin-signature"])
+    assert verify(SECRET, body, headers["x-douyin-signature"].upper())
+    assert not verify(SECRET, body + b" ", headers["x-douyin-signature"])
+    assert not verify("another-secret", body, headers["x-douyin-signature"])
+    assert not verify(SECRET, body, sign(SECRET, b"forged"))
+    assert not verify(SECRET, body, None)
+    event = json.loads(body)
+    assert set(event) == {"event", "client_key", "from_user_id", "to_user_id", "log_id", "content"}
+    assert event["event"] == "authorize" and event["from_user_id"] == ENTERPRISE_OPEN_ID
+    assert event["client_key"] == "douflow-dev-key"
+    assert "video.create.bind" in event["content"]["scopes"]
+
+
+async def test_private_message_event(douyin_sandbox: RunningSandbox, receiver: Receiver):
+    await douyin_sandbox.admin(
+        "POST", "im/receive", {"to_open_id": ENTERPRISE_OPEN_ID, "text": "请问几点开门？"}
+    )
+    await douyin_sandbox.deliveries(wait=True)
+    [event] = receiver.events("im_receive_msg")
+    assert event["from_user_id"] == CUSTOMER_OPEN_ID and event["to_user_id"] == ENTERPRISE_OPEN_ID
+    content = event["content"]
+    assert content["message_type"] == "text" and content["text"] == "请问几点开门？"
+    assert content["conversation_short_id"].startswith("@") and content["server_message_id"].startswith("@")
+    assert content["create_time"] > 1_600_000_000_000  # milliseconds
+    assert content["user_infos"][0]["open_id"] == CUSTOMER_OPEN_ID
+
+
+async def test_unauthorize_event(douyin_sandbox: RunningSandbox, receiver: Receiver):
+    await douyin_sandbox.issue_tokens(ENTERPRISE_OPEN_ID, scopes=["user_info"])
+    await douyin_sandbox.admin("POST", "unauthorize", {"open_id": ENTERPRISE_OPEN_ID})
+    await douyin_sandbox.deliveries(wait=True)
+    assert [e["content"]["scopes"] for e in receiver.events("unauthorize")] == [["user_info"]]
+
+
+async def test_verify_webhook_handshake(douyin_sandbox: RunningSandbox, receiver: Receiver):
+    [ok] = await douyin_sandbox.admin("POST", "webhooks/verify", {})
+    assert ok["verified"] is True and ok["echoed"] == ok["challenge"]
+    [bad] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": f"{receiver.base_url}/silent"})
+    assert bad["verified"] is False
+    [down] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": "http://127.0.0.1:9/nothing"})
+    assert down["verified"] is False and down["error"]
+
+
+async def test_failed_deliveries_are_retried_with_the_same_msg_id(
+    douyin_sandbox: RunningSandbox, receiver: Receiver
+):
+    receiver.failures_left = 2
+    await douyin_sandbox.admin("POST", "im/receive", {"to_open_id": ENTERPRISE_OPEN_ID, "text": "在吗"})
+    [delivery] = await douyin_sandbox.deliveries(wait=True)
+    assert delivery["delivered"] and delivery["attempts"] == 3
+    assert len({headers["msg-id"] for headers, _ in receiver.received}) == 1
+    assert len(receiver.received) == 3
+
+
+async def test_delivery_gives_up_after_three_retries(douyin_sandbox: RunningSandbox, receiver: Receiver):
+    receiver.failures_left = 10
+    await douyin_sandbox.admin("POST", "im/receive", {"to_open_id": ENTERPRISE_OPEN_ID, "text": "在吗"})
+    [delivery] = await douyin_sandbox.deliveries(wait=True)
+    assert not delivery["delivered"] and delivery["attempts"] == 4 and delivery["error"] == "HTTP 503"
+
+
+async def test_platform_mock_event_endpoint(
+    douyin_sandbox: RunningSandbox,
+    receiver: Receiver,
+    douyin_client: DouyinClient,
+    douyin_http: httpx.AsyncClient,
+):
+    url = f"{douyin_sandbox.base_url}/sandbox/webhook/event/send/"
+    denied = await douyin_http.post(
+        url, json={"event_type": "im_receive_msg"}, headers={"access-token": "clt.x"}
+    )
+    assert denied.json()["data"]["error_code"] == 28001003
+    token = (await douyin_client.client_token()).access_token
+    sent = await douyin_http.post(url, json={"event_type": "new_video_digg"}, headers={"access-token": token})
+    assert sent.json()["data"]["error_code"] == 0
+
+    async def digg_event() -> list[dict[str, Any]]:
+        return receiver.events("new_video_digg")
+
+    [event] = await eventually(digg_event)
+    assert isinstance(event["content"], str)  # this event's content arrives JSON-encoded
+    assert json.loads(event["content"])["action_type"] == 1
