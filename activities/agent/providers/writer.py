@@ -101,6 +101,7 @@ class Writer:
         self.mistakes = [self.fill(m) for _, m in self._numbered("mistakes")]
         self.values.update({f"tip{i + 1}": tip for i, tip in enumerate(self.tips)})
         self.values.update({f"mistake{i + 1}": m for i, m in enumerate(self.mistakes)})
+        self.values.update({f"elab{i + 1}": e for i, (_, e) in enumerate(self._numbered("elaborations"))})
         self.values["closing"] = self.fill(self.pick(phrases["closings"]))
         self.values["cta"] = self.fill(self.pick(phrases["ctas"]))
 
