@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, status
+from fastapi import APIRouter, Depends, Form, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -31,7 +31,7 @@ class Me(BaseModel):
 
 @router.post("/token")
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Form()],
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     state: StateDep,
     tenant: Annotated[str | None, Form(max_length=40)] = None,
