@@ -86,6 +86,8 @@ def trim_text(text: str, limit: int) -> str:
         if match.start() < cut < match.end():
             cut = match.start()
             break
+    while 0 < cut < len(text) and (_continues_cluster(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1  # never split an emoji sequence or a base letter from its combining mark
     trimmed = text[:cut].rstrip()
     while trimmed and (trimmed[-1] in _BAD_TAIL or unicodedata.category(trimmed[-1]) in {"Mn", "Cf"}):
         trimmed = trimmed[:-1].rstrip()
@@ -97,6 +99,14 @@ def _clause_cut(text: str, limit: int) -> int:
     window = text[: limit + 1]
     marks = [i for i, ch in enumerate(window) if ch in _CLAUSE_MARKS]
     return marks[-1] if marks and marks[-1] >= limit // 2 else limit
+
+
+def _continues_cluster(ch: str) -> bool:
+    return (
+        ch in "\u200d\ufe0e\ufe0f\u20e3"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+        or unicodedata.category(ch) == "Mn"
+    )
 
 
 def _is_punct(ch: str) -> bool:
