@@ -11,7 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError, WorkflowAlreadyStartedError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError
@@ -30,7 +35,9 @@ def request_key(client_request_id: str | None) -> str:
     if client_request_id is None:
         return uuid.uuid4().hex
     if not _REQUEST_ID.match(client_request_id):
-        raise DomainError("client request id (Idempotency-Key) must be 1-64 characters of letters, digits and . _ : -")
+        raise DomainError(
+            "client request id (Idempotency-Key) must be 1-64 characters of letters, digits and . _ : -"
+        )
     return client_request_id
 
 
@@ -49,6 +56,7 @@ async def start(
     workflow_id: str,
     tenant_id: str,
     feature: str,
+    result_type: type[BaseModel] | None = None,
     execution_timeout_seconds: float = 900,
 ) -> Started:
     handle = await client.start_workflow(
@@ -57,9 +65,12 @@ async def start(
         id=workflow_id,
         task_queue=queue(settings, ORCHESTRATION),
         execution_timeout=timedelta(seconds=execution_timeout_seconds),
+        result_type=result_type,
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=TypedSearchAttributes([TENANT_ID.value_set(tenant_id), FEATURE.value_set(feature)]),
+        search_attributes=TypedSearchAttributes(
+            [SearchAttributePair(TENANT_ID, tenant_id), SearchAttributePair(FEATURE, feature)]
+        ),
     )
     return Started(handle=handle, workflow_id=workflow_id)
 
@@ -72,7 +83,8 @@ async def start_or_attach(
         return await start(client, settings, workflow, arg, **kw)
     except WorkflowAlreadyStartedError:
         workflow_id = kw["workflow_id"]
-        return Started(handle=client.get_workflow_handle(workflow_id), workflow_id=workflow_id)
+        handle = client.get_workflow_handle(workflow_id, result_type=kw.get("result_type"))
+        return Started(handle=handle, workflow_id=workflow_id)
 
 
 async def wait_result(
@@ -80,7 +92,8 @@ async def wait_result(
 ) -> BaseModel | None:
     """The workflow's result, None if it is still running after `wait_seconds` (the caller answers 202)."""
     try:
-        return await asyncio.wait_for(started.handle.result(result_type=result_type), wait_seconds)
+        raw = await asyncio.wait_for(started.handle.result(), wait_seconds)
+        return raw if isinstance(raw, result_type) else result_type.model_validate(raw)
     except TimeoutError:
         return None
     except WorkflowFailureError as exc:

@@ -42,7 +42,7 @@ async def test_invalid_generation_requests(
 async def test_malformed_json(http: httpx.AsyncClient, operator: TestUser) -> None:
     response = await http.post(
         "/api/v1/titles",
-        content=b'{"topic": "露营",',
+        content='{"topic": "露营",'.encode(),
         headers={**operator.headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 422

@@ -21,6 +21,7 @@ async def test_titles_are_generated_and_saved_as_a_draft(http: httpx.AsyncClient
     )
     assert response.status_code == 200, response.text
     result = response.json()
+    assert "candidates" in result, result
     candidates = result["candidates"]
     assert len(candidates) == 6
     assert len({c["text"] for c in candidates}) == 6, "candidates must be distinct"

@@ -15,6 +15,8 @@ PASSWORD = "correct-horse-battery"
 
 @dataclass(frozen=True)
 class TestUser:
+    __test__ = False  # a test persona, not a test class
+
     tenant_slug: str
     tenant_id: str
     username: str

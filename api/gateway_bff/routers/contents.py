@@ -219,6 +219,7 @@ async def edit_content(
         workflow_id=f"content-edit-{content.id}-v{base}-{key}",
         tenant_id=user.tenant_id,
         feature="content-edit",
+        result_type=ContentEditResult,
     )
     await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds)
     await session.rollback()  # read what the workflow wrote, not this session's snapshot

@@ -32,14 +32,14 @@ async def get_workflow(workflow_id: str, user: CurrentUser, temporal: TemporalDe
     answer = WorkflowStatus(
         workflow_id=workflow_id, workflow_type=description.workflow_type, status=state.name.lower()
     )
-    handle = temporal.get_workflow_handle(workflow_id)
+    handle = temporal.get_workflow_handle(workflow_id, result_type=dict)
     if state == WorkflowExecutionStatus.RUNNING:
         try:
             answer.stage = await handle.query("stage", result_type=str)
         except Exception:
             answer.stage = None
     elif state == WorkflowExecutionStatus.COMPLETED:
-        answer.result = await handle.result(result_type=dict)
+        answer.result = await handle.result()
     else:
         try:
             await handle.result()
