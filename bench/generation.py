@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -24,17 +23,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from douflow.db.engine import create_engine, create_sessionmaker  # noqa: E402
-from douflow.db.migrate import upgrade  # noqa: E402
-from douflow.temporal import ORCHESTRATION, queue  # noqa: E402
-from douflow.testing.openai_server import running_openai_server  # noqa: E402
-from douflow.testing.temporal_server import start_dev_server  # noqa: E402
-from models.content import Actor  # noqa: E402
-from models.generation import TitleRequest  # noqa: E402
-from models.workflows import TitleGenerationInput, TitleGenerationResult  # noqa: E402
-from tests.conftest import make_settings  # noqa: E402
-from tests.support.auth import user_with_token  # noqa: E402
-from tests.support.stack import running_stack  # noqa: E402
+from douflow.db.engine import create_engine, create_sessionmaker
+from douflow.db.migrate import upgrade
+from douflow.temporal import ORCHESTRATION, queue
+from douflow.testing.openai_server import running_openai_server
+from douflow.testing.temporal_server import start_dev_server
+from models.content import Actor
+from models.generation import TitleRequest
+from models.workflows import TitleGenerationInput, TitleGenerationResult
+from tests.conftest import make_settings
+from tests.support.auth import user_with_token
+from tests.support.stack import running_stack
 
 TOPICS = ["露营装备", "新手化妆", "家常菜谱", "通勤穿搭", "猫咪饮食", "健身计划", "旅行攻略", "理财入门"]
 
@@ -74,8 +73,12 @@ async def bench_titles(requests: int) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     try:
         async with running_stack(env.client, settings) as base_url:
-            async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=httpx.Limits(max_connections=100)) as http:
-                user = await user_with_token(http, create_sessionmaker(engine), "bench", "bencher", "operator")
+            async with httpx.AsyncClient(
+                base_url=base_url, timeout=120, limits=httpx.Limits(max_connections=100)
+            ) as http:
+                user = await user_with_token(
+                    http, create_sessionmaker(engine), "bench", "bencher", "operator"
+                )
                 actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
 
                 async def via_bff(i: int) -> None:
@@ -84,7 +87,9 @@ async def bench_titles(requests: int) -> list[dict[str, object]]:
                     response.raise_for_status()
 
                 async def via_client(i: int) -> None:
-                    arg = TitleGenerationInput(actor=actor, request=TitleRequest(topic=TOPICS[i % len(TOPICS)], count=5))
+                    arg = TitleGenerationInput(
+                        actor=actor, request=TitleRequest(topic=TOPICS[i % len(TOPICS)], count=5)
+                    )
                     await env.client.execute_workflow(
                         "TitleGenerationWorkflow", arg, id=f"bench-raw-{uuid.uuid4().hex}",
                         task_queue=queue(settings, ORCHESTRATION), result_type=TitleGenerationResult,
@@ -116,12 +121,22 @@ async def bench_parallel_copy() -> dict[str, float]:
                 tmp, url, env.client.service_client.config.target_host,
                 agent_provider="openai", openai_base_url=model.base_url, openai_api_key="bench-key",
             )  # fmt: skip
-            async with running_stack(env.client, settings) as base_url, httpx.AsyncClient(base_url=base_url, timeout=120) as http:
+            async with (
+                running_stack(env.client, settings) as base_url,
+                httpx.AsyncClient(base_url=base_url, timeout=120) as http,
+            ):
                 user = await user_with_token(http, create_sessionmaker(engine), "bench", "copier", "operator")
                 timings: dict[str, float] = {}
-                for label, platforms in (("1_platform_s", ["douyin"]), ("5_platforms_s", ["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"])):
+                for label, platforms in (
+                    ("1_platform_s", ["douyin"]),
+                    ("5_platforms_s", ["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]),
+                ):
                     started = time.perf_counter()
-                    response = await http.post("/api/v1/copywriting", json={"topic": "家用咖啡机", "platforms": platforms}, headers=user.headers)
+                    response = await http.post(
+                        "/api/v1/copywriting",
+                        json={"topic": "家用咖啡机", "platforms": platforms},
+                        headers=user.headers,
+                    )
                     response.raise_for_status()
                     timings[label] = time.perf_counter() - started
                 return timings
@@ -152,11 +167,14 @@ async def main() -> None:
     args = parser.parse_args()
     rows = await bench_titles(args.requests)
     copy = await bench_parallel_copy()
-    text = report(rows, copy)
-    print(text)
+    print(report(rows, copy))
+    save({"titles": rows, "copy": copy})
+
+
+def save(results: dict[str, object]) -> None:
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "generation.json").write_text(json.dumps({"titles": rows, "copy": copy}, indent=2))
+    (out / "generation.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

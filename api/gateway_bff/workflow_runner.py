@@ -101,18 +101,21 @@ async def wait_result(
 
 
 def root_cause(exc: BaseException) -> tuple[str, str | None]:
-    """The innermost message and application error type of a workflow failure."""
+    """The message and type of the outermost application error of a workflow failure.
+
+    Outermost, because an activity raises its own typed error with the library's exception as cause.
+    """
     cause: BaseException | None = exc
-    message, error_type = str(exc), None
+    message = str(exc)
     while cause is not None:
         if isinstance(cause, ApplicationError):
-            message, error_type = cause.message, cause.type
-        elif isinstance(cause, TemporalTimeoutError):
-            message, error_type = f"timed out ({cause.type.name if cause.type else 'unknown'})", "Timeout"
-        elif isinstance(cause, FailureError) and not isinstance(cause, ActivityError):
+            return cause.message, cause.type
+        if isinstance(cause, TemporalTimeoutError):
+            return f"timed out ({cause.type.name if cause.type else 'unknown'})", "Timeout"
+        if isinstance(cause, FailureError) and not isinstance(cause, ActivityError):
             message = cause.message
         cause = cause.__cause__
-    return message, error_type
+    return message, None
 
 
 def failure_to_error(exc: BaseException, workflow_id: str) -> Exception:
