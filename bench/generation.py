@@ -1,7 +1,7 @@
 """Title generation through the BFF against the same workflow started by a raw Temporal client.
 
-Both paths run in one process against one dev server, one worker set and one database, so the ratio
-is the BFF's own cost (HTTP, auth, validation, start + wait). Also measures that 5-platform copy with a
+Both paths run against one dev server, one worker process and one database; the BFF runs in its own
+process as in production, so the ratio is the BFF's own cost (HTTP, auth, validation, start + wait). Also measures that 5-platform copy with a
 1-second model delay per platform takes about 1 second (parallel), not 5.
 
     .venv/bin/python bench/generation.py [--requests 200]
@@ -27,6 +27,7 @@ from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
 from douflow.temporal import ORCHESTRATION, queue
 from douflow.testing.openai_server import running_openai_server
+from douflow.testing.processes import bff_process, worker_process
 from douflow.testing.temporal_server import start_dev_server
 from models.content import Actor
 from models.generation import TitleRequest
@@ -72,7 +73,7 @@ async def bench_titles(requests: int) -> list[dict[str, object]]:
     engine = create_engine(url)
     rows: list[dict[str, object]] = []
     try:
-        async with running_stack(env.client, settings) as base_url:
+        with worker_process(settings), bff_process(settings) as base_url:
             async with httpx.AsyncClient(
                 base_url=base_url, timeout=120, limits=httpx.Limits(max_connections=100)
             ) as http:
