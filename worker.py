@@ -21,6 +21,8 @@ from temporalio.worker import Worker
 
 from activities.agent.factory import build_agent_activities
 from activities.content.activities import ContentActivities
+from activities.content.publish_activities import PublishStoreActivities
+from activities.douyin.publish_factory import build_publish_connector
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
 from douflow.settings import Settings, get_settings
@@ -89,9 +91,21 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         )
     if CONTENT_CENTER in services:
         content = ContentActivities(sessionmaker)
-        add(CONTENT_CENTER, activities=[content.save_new_content, content.save_content_edit])
+        publish_store = PublishStoreActivities(sessionmaker)
+        add(
+            CONTENT_CENTER,
+            activities=[
+                content.save_new_content,
+                content.save_content_edit,
+                publish_store.load_publish_draft,
+                publish_store.record_publish_event,
+                publish_store.claimed_publish_items,
+            ],
+        )
     if DOUYIN_CONNECTOR in services:
-        log.info("douyin-connector has no activities in this build")
+        publishing = build_publish_connector(settings, sessionmaker)
+        result.closers.append(publishing.aclose)
+        add(DOUYIN_CONNECTOR, activities=[*publishing.registered()])
     return result
 
 

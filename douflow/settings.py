@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
     douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
     douyin_sandbox_port: int = 8090
+    # Publishing: concurrent Douyin calls per account per connector process; upload split (the
+    # platform recommends parts above 50 MB, 20 MB each, and requires them above 128 MB).
+    douyin_account_concurrency: int = Field(default=4, ge=1, le=64)
+    douyin_simple_upload_threshold_bytes: int = Field(default=50 * 1024**2, ge=1, le=128 * 1024**2)
+    douyin_upload_chunk_bytes: int = Field(default=20 * 1024**2, ge=1)
+    max_image_upload_bytes: int = Field(default=20 * 1024**2, ge=1)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

@@ -32,3 +32,30 @@ STORE_RETRY = RetryPolicy(
     maximum_attempts=10,
     non_retryable_error_types=["ContentNotFound", "VersionConflict"],
 )
+
+# Publishing (seed 5). Douyin calls heartbeat every second, so a killed worker shows within seconds.
+DOUYIN_HEARTBEAT_TIMEOUT = timedelta(seconds=5)
+# content-center writes of a publish take milliseconds; a dead worker should not stall it for long.
+PUBLISH_STORE_TIMEOUT = timedelta(seconds=10)
+DOUYIN_CALL_TIMEOUT = timedelta(seconds=60)
+DOUYIN_UPLOAD_TIMEOUT = timedelta(hours=2)
+PUBLISH_WORKFLOW_TIMEOUT = timedelta(hours=6)
+DOUYIN_NON_RETRYABLE = [
+    "DouyinRejected",
+    "DouyinReauthRequired",
+    "DouyinQuotaExhausted",
+    "DouyinUnknownOutcome",
+    "DouyinError",
+    "AccountUnavailable",
+    "MediaMissing",
+]
+# Uploads, reads and reconciliation are safe to repeat; rate limits override the backoff exactly.
+DOUYIN_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=20),
+    maximum_attempts=12,
+    non_retryable_error_types=DOUYIN_NON_RETRYABLE,
+)
+# create_video / create_image_text are irreversible: never retried by Temporal, the workflow decides.
+DOUYIN_CREATE_RETRY = RetryPolicy(maximum_attempts=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.publish_workflow import PublishWorkflow
 from workflows.title_generation_workflow import TitleGenerationWorkflow
 from workflows.video_script_workflow import VideoScriptWorkflow
 
@@ -14,4 +15,5 @@ WORKFLOWS: list[type] = [
     ImageTextWorkflow,
     VideoScriptWorkflow,
     ContentEditWorkflow,
+    PublishWorkflow,
 ]

@@ -1,0 +1,115 @@
+"""content-center activities of publishing: the post to send, and every state written back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.content.activities import CONTENT_NOT_FOUND
+from activities.content.publish_draft import build_draft
+from activities.content.publish_repository import PublishRepository, claimed_item_ids
+from activities.content.repository import ContentRepository
+from douflow.db.tables import Content, ContentAsset, Publish
+from models.publish import (
+    ACCOUNT_UNAVAILABLE,
+    AccountRef,
+    ClaimedItems,
+    DraftQuery,
+    PublishDraft,
+    PublishEvent,
+)
+
+
+class PublishStoreActivities:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    @activity.defn(name="load_publish_draft")
+    async def load_publish_draft(self, query: DraftQuery) -> PublishDraft:
+        """The current version of the content as a Douyin post, with every rule it breaks."""
+        async with self._sessionmaker() as session:
+            repo = ContentRepository(session, query.tenant_id)
+            content = await repo.get(query.content_id)
+            if content is None:
+                raise ApplicationError("content not found", type=CONTENT_NOT_FOUND, non_retryable=True)
+            version = await repo.version(content.id, content.current_version)
+            assets = await session.scalars(
+                select(ContentAsset).where(
+                    ContentAsset.tenant_id == query.tenant_id, ContentAsset.content_id == content.id
+                )
+            )
+            return build_draft(content, version.body if version else {}, assets.all())
+
+    @activity.defn(name="record_publish_event")
+    async def record_publish_event(self, event: PublishEvent) -> None:
+        """Writes the publish row and the content's status; a replayed `seq` changes nothing."""
+        async with self._sessionmaker() as session:
+            repo = PublishRepository(session, event.tenant_id)
+            publish = await repo.get(event.publish_id)
+            if publish is None:
+                publish = _new_publish(event)
+                repo.add(publish)
+            if any(entry.get("seq") == event.seq for entry in publish.history):
+                return
+            _apply(publish, event)
+            await session.flush()
+            content = await ContentRepository(session, event.tenant_id).get(event.content_id)
+            summary = await repo.content_status(event.content_id)
+            if content is not None and summary is not None:
+                _set_content_status(content, *summary)
+            await session.commit()
+
+    @activity.defn(name="claimed_publish_items")
+    async def claimed_publish_items(self, account: AccountRef) -> ClaimedItems:
+        """Items other publishes already own on this Douyin user, so reconciliation never takes them."""
+        async with self._sessionmaker() as session:
+            row = await PublishRepository(session, account.tenant_id).account(account.account_id)
+            if row is None:
+                raise ApplicationError("account not found", type=ACCOUNT_UNAVAILABLE, non_retryable=True)
+            return ClaimedItems(item_ids=await claimed_item_ids(session, row.open_id))
+
+
+def _new_publish(event: PublishEvent) -> Publish:
+    return Publish(
+        id=event.publish_id,
+        tenant_id=event.tenant_id,
+        content_id=event.content_id,
+        account_id=event.account_id,
+        workflow_id=event.workflow_id,
+        status=event.status,
+        media_type=event.media_type or "image_text",
+        history=[],
+        created_by=event.created_by,
+    )
+
+
+def _apply(publish: Publish, event: PublishEvent) -> None:
+    entry: dict[str, Any] = {
+        "seq": event.seq,
+        "status": event.status,
+        "event": event.event,
+        "at": event.at.isoformat(),
+    }
+    entry.update({k: v for k, v in (("reason", event.reason), ("item_id", event.item_id)) if v})
+    entry.update(event.detail)
+    # A new list, so the JSON column sees the change.
+    publish.history = [*publish.history, entry]
+    publish.status = event.status
+    publish.status_reason = event.reason
+    if event.item_id:
+        publish.item_id = event.item_id
+    if event.share_url:
+        publish.share_url = event.share_url
+    if event.media_type:
+        publish.media_type = event.media_type
+    if event.status == "published" and publish.published_at is None:
+        publish.published_at = event.at
+
+
+def _set_content_status(content: Content, status: str, detail: str | None) -> None:
+    content.status = status
+    content.status_detail = detail

@@ -1,0 +1,160 @@
+"""Publishing contracts (seed 5): the workflow's input and result and what its activities exchange."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.content import Actor
+
+PublishStatus = Literal["publishing", "under_review", "published", "rejected", "failed", "unconfirmed"]
+FINAL_STATUSES: frozenset[str] = frozenset({"published", "rejected", "failed", "unconfirmed"})
+MediaType = Literal["image_text", "video"]
+
+# Error types a Douyin activity raises (ApplicationError.type); the workflow classifies by these.
+DOUYIN_TRANSIENT = "DouyinTransientError"
+DOUYIN_RATE_LIMITED = "DouyinRateLimited"
+DOUYIN_REJECTED = "DouyinRejected"
+DOUYIN_REAUTH = "DouyinReauthRequired"
+DOUYIN_QUOTA = "DouyinQuotaExhausted"
+DOUYIN_UNKNOWN_OUTCOME = "DouyinUnknownOutcome"
+DOUYIN_ERROR = "DouyinError"
+ACCOUNT_UNAVAILABLE = "AccountUnavailable"
+MEDIA_MISSING = "MediaMissing"
+PUBLISH_FAILED = "PublishFailed"
+PUBLISH_REJECTED = "PublishRejected"
+
+
+class PublishInput(BaseModel):
+    """One content to one account; review polling is tunable so tests and benchmarks need not wait."""
+
+    actor: Actor
+    content_id: str
+    account_id: str
+    review_poll_seconds: float = Field(default=5.0, ge=1, le=300)
+    review_max_polls: int = Field(default=120, ge=1, le=10_000)
+
+
+class PublishResult(BaseModel):
+    publish_id: str
+    status: PublishStatus
+    reason: str | None = None
+    item_id: str | None = None
+    share_url: str | None = None
+
+
+class DraftQuery(BaseModel):
+    tenant_id: str
+    content_id: str
+
+
+class PublishDraft(BaseModel):
+    """What content-center hands the workflow: the post as Douyin will see it, or why it cannot go."""
+
+    content_id: str
+    media_type: MediaType
+    text: str
+    video_key: str | None = None
+    image_keys: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+
+
+class PublishEvent(BaseModel):
+    """One state change written back to content-center; `seq` makes a retried write a no-op."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    publish_id: str
+    workflow_id: str
+    content_id: str
+    account_id: str
+    created_by: str
+    seq: int
+    status: PublishStatus
+    event: str
+    at: datetime
+    reason: str | None = None
+    item_id: str | None = None
+    share_url: str | None = None
+    media_type: MediaType | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class AccountRef(BaseModel):
+    """Which account a Douyin activity acts for; credentials are looked up inside the activity."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    account_id: str
+
+
+class UploadImage(BaseModel):
+    account: AccountRef
+    storage_key: str
+
+
+class UploadVideo(BaseModel):
+    account: AccountRef
+    storage_key: str
+
+
+class UploadedMedia(BaseModel):
+    media_id: str
+
+
+class CreateItem(BaseModel):
+    account: AccountRef
+    media_type: MediaType
+    text: str
+    video_id: str | None = None
+    image_ids: list[str] = Field(default_factory=list)
+
+
+class CreatedItem(BaseModel):
+    item_id: str
+
+
+class FindItem(BaseModel):
+    """Look for the item an unknown create may have made: same text and kind, created in the window."""
+
+    account: AccountRef
+    media_type: MediaType
+    text: str
+    created_after: int = Field(description="unix seconds; items older than this are not ours")
+    exclude_item_ids: list[str] = Field(default_factory=list, description="items other publishes own")
+
+
+class FoundItem(BaseModel):
+    """`item_id` when exactly one candidate matched; `ambiguous` when several did."""
+
+    item_id: str | None = None
+    ambiguous: bool = False
+    candidates: int = 0
+
+
+class ReviewQuery(BaseModel):
+    account: AccountRef
+    item_id: str
+
+
+class ReviewState(BaseModel):
+    found: bool
+    is_reviewed: bool = False
+    video_status: int = 0
+    share_url: str | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.found and self.video_status in (1, 5, 6, 7)
+
+    @property
+    def rejected(self) -> bool:
+        return self.found and self.is_reviewed and self.video_status == 2
+
+
+class ClaimedItems(BaseModel):
+    item_ids: list[str] = Field(default_factory=list)

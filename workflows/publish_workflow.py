@@ -1,0 +1,341 @@
+"""Seed feature 5: publish one content to one Douyin account, and write every state back.
+
+Call flow: validate the content (content-center) → upload its media → create the item (irreversible:
+one attempt, then this workflow classifies the failure) → poll the review → published / rejected.
+A create whose outcome is unknown is reconciled against the account's item list before anything is
+retried, so a retry never makes a second post; when that cannot decide, the publish is `unconfirmed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import TimeoutError as TemporalTimeoutError
+
+with workflow.unsafe.imports_passed_through():
+    from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, TENANT_ID
+    from models.publish import (
+        ACCOUNT_UNAVAILABLE,
+        DOUYIN_ERROR,
+        DOUYIN_QUOTA,
+        DOUYIN_RATE_LIMITED,
+        DOUYIN_REAUTH,
+        DOUYIN_REJECTED,
+        DOUYIN_TRANSIENT,
+        MEDIA_MISSING,
+        PUBLISH_FAILED,
+        PUBLISH_REJECTED,
+        AccountRef,
+        ClaimedItems,
+        CreatedItem,
+        CreateItem,
+        DraftQuery,
+        FindItem,
+        FoundItem,
+        MediaType,
+        PublishDraft,
+        PublishEvent,
+        PublishInput,
+        PublishResult,
+        PublishStatus,
+        ReviewQuery,
+        ReviewState,
+        UploadedMedia,
+        UploadImage,
+        UploadVideo,
+    )
+    from workflows import policies
+    from workflows.queues import content_queue, douyin_queue
+
+FEATURE_NAME = "publish"
+CREATE_ATTEMPTS = 5
+# A reconciliation looks twice, this far apart, so an item the platform lists late is still found.
+RECONCILE_CHECKS = 2
+RECONCILE_SETTLE = timedelta(seconds=2)
+# Items created this long before our first create attempt cannot be ours (clock skew allowance).
+RECONCILE_SKEW_SECONDS = 30
+# Refusals: the platform answered, so nothing was created and trying again is safe.
+REFUSED_TRANSIENT = frozenset({DOUYIN_TRANSIENT, DOUYIN_RATE_LIMITED})
+REFUSED_FINAL = frozenset({DOUYIN_REAUTH, DOUYIN_QUOTA, ACCOUNT_UNAVAILABLE, MEDIA_MISSING, DOUYIN_ERROR})
+REVIEW_STOPPERS = frozenset({DOUYIN_REAUTH, ACCOUNT_UNAVAILABLE, DOUYIN_REJECTED})
+
+
+@dataclass
+class _Stop(Exception):
+    """Ends the publish in a final state (raised inside the workflow, caught by `run`)."""
+
+    status: PublishStatus
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@workflow.defn
+class PublishWorkflow:
+    def __init__(self) -> None:
+        self._status: PublishStatus = "publishing"
+        self._seq = 0
+        self._input: PublishInput | None = None
+        self._media_type: MediaType | None = None
+
+    @workflow.run
+    async def run(self, input: PublishInput) -> PublishResult:
+        self._input = input
+        self._mark(input)
+        await self._record("publishing", "started")
+        try:
+            draft = await self._draft()
+            item_id = await self._create(draft)
+            await self._record("under_review", "created", item_id=item_id)
+            return await self._await_review(item_id)
+        except _Stop as stop:
+            return await self._finish(stop)
+
+    @workflow.query
+    def status(self) -> str:
+        return self._status
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    async def _draft(self) -> PublishDraft:
+        query = DraftQuery(tenant_id=self._actor_tenant, content_id=self._in.content_id)
+        try:
+            draft: PublishDraft = await workflow.execute_activity(
+                "load_publish_draft",
+                query,
+                result_type=PublishDraft,
+                task_queue=content_queue(),
+                start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
+                retry_policy=policies.STORE_RETRY,
+            )
+        except ActivityError as err:
+            raise _Stop("failed", _classify(err)[1]) from err
+        self._media_type = draft.media_type
+        if draft.problems:
+            raise _Stop("failed", "not publishable on Douyin: " + "; ".join(draft.problems))
+        await self._record("publishing", "validated")
+        return draft
+
+    async def _create(self, draft: PublishDraft) -> str:
+        """Upload and create until one item exists; never a second one."""
+        first_attempt: datetime | None = None
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            request = await self._upload(draft)
+            first_attempt = first_attempt or workflow.now()
+            try:
+                created = await self._douyin("create_douyin_item", request, CreatedItem, create=True)
+                return created.item_id
+            except ActivityError as err:
+                error_type, message = _classify(err)
+                delay = _refusal_delay(err, attempt)
+            if error_type in REFUSED_TRANSIENT:
+                await self._note("create_refused", reason=message, attempt=attempt)
+                await asyncio.sleep(delay.total_seconds())
+                continue
+            if error_type == DOUYIN_REJECTED:
+                raise _Stop("rejected", f"Douyin refused the post: {message}")
+            if error_type in REFUSED_FINAL:
+                raise _Stop("failed", message)
+            await self._note("create_outcome_unknown", reason=message, attempt=attempt)
+            found = await self._reconcile(draft, first_attempt)
+            if found is not None:
+                return found
+            await self._note("reconciled_not_created", attempt=attempt)
+        raise _Stop("failed", f"Douyin refused the post {CREATE_ATTEMPTS} times; nothing was published")
+
+    async def _upload(self, draft: PublishDraft) -> CreateItem:
+        """Fresh media ids for one create attempt (a video_id is single-use)."""
+        account = self._account
+        try:
+            if draft.media_type == "video":
+                assert draft.video_key is not None
+                video = await self._douyin(
+                    "upload_publish_video",
+                    UploadVideo(account=account, storage_key=draft.video_key),
+                    UploadedMedia,
+                )
+                return CreateItem(
+                    account=account, media_type="video", text=draft.text, video_id=video.media_id
+                )
+            uploads = [UploadImage(account=account, storage_key=key) for key in draft.image_keys]
+            images = await asyncio.gather(
+                *(self._douyin("upload_publish_image", u, UploadedMedia) for u in uploads)
+            )
+        except ActivityError as err:
+            raise _Stop("failed", f"upload failed: {_classify(err)[1]}") from err
+        return CreateItem(
+            account=account, media_type="image_text", text=draft.text, image_ids=[i.media_id for i in images]
+        )
+
+    async def _reconcile(self, draft: PublishDraft, first_attempt: datetime) -> str | None:
+        """The item an unknown create made, None if it surely made none; `unconfirmed` if undecidable."""
+        try:
+            claimed: ClaimedItems = await workflow.execute_activity(
+                "claimed_publish_items",
+                self._account,
+                result_type=ClaimedItems,
+                task_queue=content_queue(),
+                start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
+                retry_policy=policies.STORE_RETRY,
+            )
+            query = FindItem(
+                account=self._account,
+                media_type=draft.media_type,
+                text=draft.text,
+                created_after=int(first_attempt.timestamp()) - RECONCILE_SKEW_SECONDS,
+                exclude_item_ids=claimed.item_ids,
+            )
+            for check in range(RECONCILE_CHECKS):
+                if check:
+                    await asyncio.sleep(RECONCILE_SETTLE.total_seconds())
+                found = await self._douyin("find_douyin_item", query, FoundItem)
+                if found.item_id:
+                    await self._note("reconciled_found", item_id=found.item_id)
+                    return found.item_id
+                if found.ambiguous:
+                    raise _Stop(
+                        "unconfirmed",
+                        f"{found.candidates} matching items on Douyin; check the account before reposting",
+                    )
+        except ActivityError as err:
+            raise _Stop(
+                "unconfirmed",
+                f"the post may or may not exist on Douyin and checking failed ({_classify(err)[1]}); "
+                "check the account before reposting",
+            ) from err
+        return None
+
+    async def _await_review(self, item_id: str) -> PublishResult:
+        """Polls the review until it settles or the bound is reached."""
+        query = ReviewQuery(account=self._account, item_id=item_id)
+        for _ in range(self._in.review_max_polls):
+            await asyncio.sleep(self._in.review_poll_seconds)
+            try:
+                state = await self._douyin("douyin_review_state", query, ReviewState)
+            except ActivityError as err:
+                error_type, message = _classify(err)
+                if error_type in REVIEW_STOPPERS:
+                    raise _Stop(
+                        "under_review", f"cannot follow the review: {message}", {"item_id": item_id}
+                    ) from err
+                continue
+            if state.published:
+                raise _Stop("published", "", {"item_id": item_id, "share_url": state.share_url})
+            if state.rejected:
+                reason = (
+                    f"Douyin review did not pass (video_status {state.video_status}: not suitable for public)"
+                )
+                raise _Stop("rejected", reason, {"item_id": item_id})
+        waited = self._in.review_max_polls * self._in.review_poll_seconds
+        raise _Stop(
+            "under_review", f"still under review after {waited:.0f}s; check later", {"item_id": item_id}
+        )
+
+    async def _finish(self, stop: _Stop) -> PublishResult:
+        await self._record(stop.status, "finished", reason=stop.reason or None, **stop.fields)
+        result = PublishResult(
+            publish_id=self._publish_id,
+            status=stop.status,
+            reason=stop.reason or None,
+            item_id=stop.fields.get("item_id"),
+            share_url=stop.fields.get("share_url"),
+        )
+        if stop.status in ("failed", "rejected"):
+            # A failed run lets the same workflow id start again once the operator fixed the cause.
+            error_type = PUBLISH_REJECTED if stop.status == "rejected" else PUBLISH_FAILED
+            raise ApplicationError(stop.reason, result.model_dump(), type=error_type, non_retryable=True)
+        return result
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    async def _douyin(self, name: str, arg: Any, result_type: type[Any], *, create: bool = False) -> Any:
+        upload = name.startswith("upload_")
+        return await workflow.execute_activity(
+            name,
+            arg,
+            result_type=result_type,
+            task_queue=douyin_queue(),
+            start_to_close_timeout=policies.DOUYIN_UPLOAD_TIMEOUT if upload else policies.DOUYIN_CALL_TIMEOUT,
+            heartbeat_timeout=policies.DOUYIN_HEARTBEAT_TIMEOUT,
+            retry_policy=policies.DOUYIN_CREATE_RETRY if create else policies.DOUYIN_RETRY,
+        )
+
+    async def _record(self, status: PublishStatus, event: str, **fields: Any) -> None:
+        self._status = status
+        self._seq += 1
+        known = {k: fields.pop(k) for k in ("reason", "item_id", "share_url") if k in fields}
+        await workflow.execute_activity(
+            "record_publish_event",
+            PublishEvent(
+                tenant_id=self._actor_tenant,
+                publish_id=self._publish_id,
+                workflow_id=workflow.info().workflow_id,
+                content_id=self._in.content_id,
+                account_id=self._in.account_id,
+                created_by=self._in.actor.user_id,
+                seq=self._seq,
+                status=status,
+                event=event,
+                at=workflow.now(),
+                media_type=self._media_type,
+                detail=fields,
+                **known,
+            ),
+            task_queue=content_queue(),
+            start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
+            retry_policy=policies.STORE_RETRY,
+        )
+
+    async def _note(self, event: str, **fields: Any) -> None:
+        """A history entry that keeps the current status (what happened on the way)."""
+        await self._record(self._status, event, **fields)
+
+    def _mark(self, input: PublishInput) -> None:
+        """Findable by tenant, content and account in the Temporal UI, however the run was started."""
+        workflow.upsert_search_attributes(
+            [
+                TENANT_ID.value_set(input.actor.tenant_id),
+                CONTENT_ID.value_set(input.content_id),
+                DOUYIN_ACCOUNT_ID.value_set(input.account_id),
+                FEATURE.value_set(FEATURE_NAME),
+            ]
+        )
+
+    @property
+    def _in(self) -> PublishInput:
+        assert self._input is not None
+        return self._input
+
+    @property
+    def _actor_tenant(self) -> str:
+        return self._in.actor.tenant_id
+
+    @property
+    def _publish_id(self) -> str:
+        return workflow.info().run_id
+
+    @property
+    def _account(self) -> AccountRef:
+        return AccountRef(tenant_id=self._actor_tenant, account_id=self._in.account_id)
+
+
+def _classify(err: ActivityError) -> tuple[str, str]:
+    """The failure's application error type (or "Timeout"/"Unknown") and its message."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError):
+        return cause.type or "Unknown", cause.message
+    if isinstance(cause, TemporalTimeoutError):
+        return "Timeout", f"no answer in time ({cause.type.name if cause.type else 'timeout'})"
+    return "Unknown", str(cause or err)
+
+
+def _refusal_delay(err: ActivityError, attempt: int) -> timedelta:
+    """The platform's implied delay for a rate limit, else a growing pause."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.next_retry_delay:
+        return cause.next_retry_delay
+    return timedelta(seconds=min(2**attempt, 30))
