@@ -6,6 +6,7 @@ Benchmarks use it so the BFF does not share a CPU core's event loop with the wor
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -30,7 +31,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             continue
         secret = getattr(settings, name)
         raw = secret.get_secret_value() if hasattr(secret, "get_secret_value") else value
-        env[name.upper()] = str(raw)
+        # pydantic-settings reads complex values (lists, dicts) from the environment as JSON.
+        env[name.upper()] = json.dumps(raw) if isinstance(raw, list | dict) else str(raw)
     env["LOG_LEVEL"] = env.get("LOG_LEVEL", "WARNING")
     return env
 
