@@ -212,8 +212,12 @@ class PublishWorkflow:
     async def _await_review(self, item_id: str) -> PublishResult:
         """Polls the review until it settles or the bound is reached."""
         query = ReviewQuery(account=self._account, item_id=item_id)
-        for _ in range(self._in.review_max_polls):
-            await asyncio.sleep(self._in.review_poll_seconds)
+        waited = 0.0
+        for poll in range(self._in.review_max_polls):
+            # Quick first looks (most reviews settle in seconds or minutes), then the steady interval.
+            delay = min(self._in.review_poll_seconds, 2.0**poll)
+            await asyncio.sleep(delay)
+            waited += delay
             try:
                 state = await self._douyin("douyin_review_state", query, ReviewState)
             except ActivityError as err:
@@ -230,7 +234,6 @@ class PublishWorkflow:
                     f"Douyin review did not pass (video_status {state.video_status}: not suitable for public)"
                 )
                 raise _Stop("rejected", reason, {"item_id": item_id})
-        waited = self._in.review_max_polls * self._in.review_poll_seconds
         raise _Stop(
             "under_review", f"still under review after {waited:.0f}s; check later", {"item_id": item_id}
         )

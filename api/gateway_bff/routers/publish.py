@@ -1,0 +1,193 @@
+"""Publishing a content to Douyin accounts: one PublishWorkflow per (content, account), and its state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from activities.content.publish_repository import PublishRepository
+from activities.content.repository import ContentRepository
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import Conflict, NotFound
+from douflow.db.tables import Publish
+from douflow.settings import Settings
+from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, ORCHESTRATION, TENANT_ID, queue
+from models.content import Actor
+from models.publish import PublishInput
+from workflows.policies import PUBLISH_WORKFLOW_TIMEOUT
+
+router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
+
+PUBLISHABLE_ACCOUNT_STATUSES = ("ok", "expiring")
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_id: str = Field(min_length=1, max_length=36)
+    account_ids: list[str] = Field(min_length=1, max_length=20)
+
+
+class PublishView(BaseModel):
+    id: str
+    content_id: str
+    account_id: str
+    workflow_id: str
+    status: str
+    status_reason: str | None
+    item_id: str | None
+    share_url: str | None
+    media_type: str
+    history: list[dict[str, Any]]
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PublishStarted(BaseModel):
+    content_id: str
+    publishes: list[PublishView]
+
+
+def publish_workflow_id(content_id: str, account_id: str) -> str:
+    return f"publish-{content_id}-{account_id}"
+
+
+def _view(row: Publish) -> PublishView:
+    return PublishView(
+        id=row.id,
+        content_id=row.content_id,
+        account_id=row.account_id,
+        workflow_id=row.workflow_id,
+        status=row.status,
+        status_reason=row.status_reason,
+        item_id=row.item_id,
+        share_url=row.share_url,
+        media_type=row.media_type,
+        history=row.history,
+        published_at=row.published_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def _start(client: Client, settings: Settings, arg: PublishInput) -> tuple[str, str]:
+    """Starts the publish, or joins the run that already holds its business key; (workflow id, run id).
+
+    A finished run blocks a new one unless it failed (failed or rejected publish), so a retried request
+    or a double click never publishes twice, and an `unconfirmed` one must be checked by a person.
+    """
+    workflow_id = publish_workflow_id(arg.content_id, arg.account_id)
+    try:
+        handle = await client.start_workflow(
+            "PublishWorkflow",
+            arg,
+            id=workflow_id,
+            task_queue=queue(settings, ORCHESTRATION),
+            execution_timeout=PUBLISH_WORKFLOW_TIMEOUT,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(TENANT_ID, arg.actor.tenant_id),
+                    SearchAttributePair(CONTENT_ID, arg.content_id),
+                    SearchAttributePair(DOUYIN_ACCOUNT_ID, arg.account_id),
+                    SearchAttributePair(FEATURE, "publish"),
+                ]
+            ),
+        )
+        run_id = handle.result_run_id
+    except WorkflowAlreadyStartedError:
+        run_id = None
+    if run_id is None:
+        run_id = (await client.get_workflow_handle(workflow_id).describe()).run_id
+    return workflow_id, run_id
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+async def publish(
+    body: PublishRequest, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> PublishStarted:
+    """Starts one publish per account; follow each with `GET /api/v1/publish/{id}`."""
+    if await ContentRepository(session, user.tenant_id).get(body.content_id) is None:
+        raise NotFound(f"content {body.content_id} not found")
+    publishes = PublishRepository(session, user.tenant_id)
+    account_ids = list(dict.fromkeys(body.account_ids))
+    for account_id in account_ids:
+        account = await publishes.account(account_id)
+        if account is None:
+            raise NotFound(f"douyin account {account_id} not found")
+        if account.status not in PUBLISHABLE_ACCOUNT_STATUSES:
+            raise Conflict(f"douyin account {account_id} is {account.status}: reconnect it before publishing")
+    actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
+    views: list[PublishView] = []
+    for account_id in account_ids:
+        arg = PublishInput(actor=actor, content_id=body.content_id, account_id=account_id)
+        workflow_id, run_id = await _start(temporal, settings, arg)
+        views.append(_view(await _ensure_row(session, user.tenant_id, arg, workflow_id, run_id)))
+    return PublishStarted(content_id=body.content_id, publishes=views)
+
+
+async def _ensure_row(
+    session: SessionDep, tenant_id: str, arg: PublishInput, workflow_id: str, run_id: str
+) -> Publish:
+    """The publish row (id = run id), created here if the workflow has not written it yet."""
+    repo = PublishRepository(session, tenant_id)
+    row = await repo.get(run_id)
+    if row is not None:
+        return row
+    repo.add(
+        Publish(
+            id=run_id,
+            tenant_id=tenant_id,
+            content_id=arg.content_id,
+            account_id=arg.account_id,
+            workflow_id=workflow_id,
+            status="publishing",
+            history=[],
+            created_by=arg.actor.user_id,
+        )
+    )
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()  # the workflow wrote it first
+    row = await repo.get(run_id)
+    assert row is not None
+    return row
+
+
+@router.get("")
+async def list_publishes(
+    user: CurrentUser,
+    session: SessionDep,
+    content_id: str | None = None,
+    account_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[PublishView]:
+    """The tenant's publishes, newest first, by content and/or account."""
+    rows = await PublishRepository(session, user.tenant_id).list(
+        content_id=content_id, account_id=account_id, limit=limit
+    )
+    return [_view(r) for r in rows]
+
+
+@router.get("/{publish_id}")
+async def get_publish(publish_id: str, user: CurrentUser, session: SessionDep) -> PublishView:
+    """Status, every state it went through, and the Douyin item id and share URL once known."""
+    row = await PublishRepository(session, user.tenant_id).get(publish_id)
+    if row is None:
+        raise NotFound(f"publish {publish_id} not found")
+    return _view(row)

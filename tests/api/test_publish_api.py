@@ -1,0 +1,176 @@
+"""Media upload and publishing through the BFF over HTTP, with tenant isolation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from douflow.settings import Settings
+from douyin_sandbox.testing import RunningSandbox
+from douyin_sandbox.users import SANDBOX_USERS
+from tests.support.auth import TestUser
+from tests.support.publishing import bind_account, mp4_bytes, png_bytes, wait_for
+
+pytestmark = pytest.mark.timeout(90)
+TRAVELLER_OPEN_ID = SANDBOX_USERS[2].open_id
+CODER_OPEN_ID = SANDBOX_USERS[3].open_id
+
+
+async def upload(
+    http: httpx.AsyncClient, user: TestUser, data: bytes, name: str, **fields: str
+) -> httpx.Response:
+    return await http.post("/api/v1/media", files={"file": (name, data)}, data=fields, headers=user.headers)
+
+
+async def new_image_post(http: httpx.AsyncClient, user: TestUser, topic: str) -> dict[str, Any]:
+    response = await http.post(
+        "/api/v1/image-posts", json={"topic": topic, "image_count": 2}, headers=user.headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture(scope="module")
+async def account_a(
+    bff_url: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, sandbox: RunningSandbox,
+    operator: TestUser,
+) -> str:  # fmt: skip
+    return await bind_account(sessionmaker, settings, sandbox, operator.tenant_id, TRAVELLER_OPEN_ID)
+
+
+@pytest.fixture(scope="module")
+async def account_b(
+    bff_url: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, sandbox: RunningSandbox,
+    other_tenant_operator: TestUser,
+) -> str:  # fmt: skip
+    return await bind_account(sessionmaker, settings, sandbox, other_tenant_operator.tenant_id, CODER_OPEN_ID)
+
+
+async def test_image_and_video_uploads_are_typed_by_their_bytes_and_attached(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    post = await new_image_post(http, operator, "手冲咖啡入门")
+    image = await upload(http, operator, png_bytes(120, 80), "photo.mp4", content_id=post["content_id"])
+    video = await upload(http, operator, mp4_bytes(200_000), "clip.png")
+
+    assert image.status_code == 201, image.text
+    assert video.status_code == 201, video.text
+    image_view, video_view = image.json(), video.json()
+    assert (image_view["role"], image_view["mime_type"], image_view["width"]) == ("image", "image/png", 120)
+    assert image_view["content_id"] == post["content_id"] and image_view["position"] >= 2
+    assert (video_view["role"], video_view["size_bytes"], video_view["content_id"]) == (
+        "video",
+        200_000,
+        None,
+    )
+    served = await http.get(video_view["url"], headers=operator.headers)
+    assert served.status_code == 200 and served.content == mp4_bytes(200_000)
+
+    attached = await http.post(
+        f"/api/v1/contents/{post['content_id']}/assets",
+        json={"asset_ids": [video_view["id"]]},
+        headers=operator.headers,
+    )
+    assert attached.status_code == 200, attached.text
+    assert attached.json()[0]["content_id"] == post["content_id"]
+    content = (await http.get(f"/api/v1/contents/{post['content_id']}", headers=operator.headers)).json()
+    assert {a["role"] for a in content["assets"]} >= {"video", "image"}
+
+
+async def test_unknown_types_oversize_images_and_missing_files_are_refused(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    text = await upload(http, operator, b"just some text, not media at all", "notes.jpg")
+    too_big = await upload(http, operator, png_bytes() + bytes(21 * 1024 * 1024), "huge.png")
+    no_file = await http.post(
+        "/api/v1/media", data={"caption": "x"}, files={"other": ("a", b"a")}, headers=operator.headers
+    )
+
+    assert text.status_code == 415 and "unsupported file type" in text.json()["detail"]
+    assert too_big.status_code == 413 and "images may be at most 20 MB" in too_big.json()["detail"]
+    assert no_file.status_code == 400 and "'file'" in no_file.json()["detail"]
+
+
+async def test_publish_through_the_api_reaches_published_once(
+    http: httpx.AsyncClient, operator: TestUser, sandbox: RunningSandbox, account_a: str
+) -> None:
+    post = await new_image_post(http, operator, "城市骑行路线")
+    before = len(await sandbox.items(TRAVELLER_OPEN_ID))
+    body = {"content_id": post["content_id"], "account_ids": [account_a]}
+
+    started = await http.post("/api/v1/publish", json=body, headers=operator.headers)
+    again = await http.post("/api/v1/publish", json=body, headers=operator.headers)
+
+    assert started.status_code == 202, started.text
+    publish = started.json()["publishes"][0]
+    assert publish["workflow_id"] == f"publish-{post['content_id']}-{account_a}"
+    assert again.json()["publishes"][0]["id"] == publish["id"]
+
+    async def probe() -> dict[str, Any]:
+        response = await http.get(f"/api/v1/publish/{publish['id']}", headers=operator.headers)
+        result: dict[str, Any] = response.json()
+        return result
+
+    final = await wait_for(probe, lambda p: p["status"] == "published", within=45)
+    assert final["status"] == "published", final
+    assert final["item_id"] and final["share_url"]
+    assert [h["status"] for h in final["history"]][-2:] == ["under_review", "published"]
+    listed = await http.get(
+        "/api/v1/publish", params={"content_id": post["content_id"]}, headers=operator.headers
+    )
+    assert [p["id"] for p in listed.json()] == [publish["id"]]
+    content = (await http.get(f"/api/v1/contents/{post['content_id']}", headers=operator.headers)).json()
+    assert content["status"] == "published"
+    assert len(await sandbox.items(TRAVELLER_OPEN_ID)) == before + 1
+
+    repeat = await http.post("/api/v1/publish", json=body, headers=operator.headers)
+    assert repeat.json()["publishes"][0]["id"] == publish["id"]  # a finished publish is not redone
+    assert len(await sandbox.items(TRAVELLER_OPEN_ID)) == before + 1
+
+
+async def test_other_tenants_cannot_publish_read_or_attach_across_tenants(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    other_tenant_operator: TestUser,
+    viewer: TestUser,
+    account_a: str,
+    account_b: str,
+) -> None:
+    post_a = await new_image_post(http, operator, "家庭收纳技巧")
+    post_b = await new_image_post(http, other_tenant_operator, "阳台种菜")
+    asset_a = (await upload(http, operator, png_bytes(), "a.png")).json()
+    started = await http.post(
+        "/api/v1/publish",
+        json={"content_id": post_a["content_id"], "account_ids": [account_a]},
+        headers=operator.headers,
+    )
+    publish_a = started.json()["publishes"][0]["id"]
+    b = other_tenant_operator.headers
+
+    a_content = await http.post(
+        "/api/v1/publish", json={"content_id": post_a["content_id"], "account_ids": [account_b]}, headers=b
+    )
+    a_account = await http.post(
+        "/api/v1/publish", json={"content_id": post_b["content_id"], "account_ids": [account_a]}, headers=b
+    )
+    read = await http.get(f"/api/v1/publish/{publish_a}", headers=b)
+    listed = await http.get("/api/v1/publish", params={"content_id": post_a["content_id"]}, headers=b)
+    attach = await http.post(
+        f"/api/v1/contents/{post_b['content_id']}/assets", json={"asset_ids": [asset_a["id"]]}, headers=b
+    )
+    upload_to_a = await upload(
+        http, other_tenant_operator, png_bytes(), "b.png", content_id=post_a["content_id"]
+    )
+    as_viewer = await http.post(
+        "/api/v1/publish",
+        json={"content_id": post_a["content_id"], "account_ids": [account_a]},
+        headers=viewer.headers,
+    )
+
+    assert (a_content.status_code, a_account.status_code, read.status_code) == (404, 404, 404)
+    assert listed.status_code == 200 and listed.json() == []
+    assert (attach.status_code, upload_to_a.status_code, as_viewer.status_code) == (404, 404, 403)
