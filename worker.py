@@ -21,7 +21,9 @@ from temporalio.worker import Worker
 
 from activities.agent.factory import build_agent_activities
 from activities.content.activities import ContentActivities
+from activities.content.douyin_account_activities import DouyinAccountActivities
 from activities.content.publish_activities import PublishStoreActivities
+from activities.douyin.account_activities import build_douyin_connector
 from activities.douyin.publish_factory import build_publish_connector
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
@@ -91,12 +93,16 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         )
     if CONTENT_CENTER in services:
         content = ContentActivities(sessionmaker)
+        accounts = DouyinAccountActivities(sessionmaker)
         publish_store = PublishStoreActivities(sessionmaker)
         add(
             CONTENT_CENTER,
             activities=[
                 content.save_new_content,
                 content.save_content_edit,
+                accounts.save_douyin_account,
+                accounts.save_douyin_profile,
+                accounts.deactivate_douyin_accounts,
                 publish_store.load_publish_draft,
                 publish_store.record_publish_event,
                 publish_store.claimed_publish_items,
@@ -105,7 +111,9 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
     if DOUYIN_CONNECTOR in services:
         publishing = build_publish_connector(settings, sessionmaker)
         result.closers.append(publishing.aclose)
-        add(DOUYIN_CONNECTOR, activities=[*publishing.registered()])
+        douyin = build_douyin_connector(settings, sessionmaker)
+        result.closers.append(douyin.aclose)
+        add(DOUYIN_CONNECTOR, activities=[*publishing.registered(), *douyin.account_activities()])
     return result
 
 

@@ -66,6 +66,20 @@ class Settings(BaseSettings):
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
     douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
     douyin_sandbox_port: int = 8090
+    # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
+    # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
+    douyin_scopes: list[str] = Field(
+        default_factory=lambda: [
+            "user_info",
+            "video.create.bind",
+            "video.list.bind",
+            "video.data.bind",
+            "renew_refresh_token",
+        ]
+    )
+    douyin_optional_scopes: dict[str, bool] = Field(default_factory=dict)
+    douyin_oauth_callback_path: str = "/api/v1/douyin/oauth/callback"
+    douyin_bind_return_url: str | None = None
     # Publishing: concurrent Douyin calls per account per connector process; upload split (the
     # platform recommends parts above 50 MB, 20 MB each, and requires them above 128 MB).
     douyin_account_concurrency: int = Field(default=4, ge=1, le=64)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from workflows.account_binding_workflow import AccountBindingWorkflow
+from workflows.account_token_workflow import AccountTokenWorkflow
+from workflows.account_unbind_workflow import AccountUnbindWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
+from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
 from workflows.publish_workflow import PublishWorkflow
 from workflows.title_generation_workflow import TitleGenerationWorkflow
@@ -15,5 +19,9 @@ WORKFLOWS: list[type] = [
     ImageTextWorkflow,
     VideoScriptWorkflow,
     ContentEditWorkflow,
+    AccountBindingWorkflow,
+    AccountTokenWorkflow,
+    AccountUnbindWorkflow,
+    DouyinEventWorkflow,
     PublishWorkflow,
 ]

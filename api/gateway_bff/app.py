@@ -8,8 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.gateway_bff.errors import install_error_handlers
-from api.gateway_bff.routers import auth, contents, generation, health, media, users, workflows
-from api.gateway_bff.routers import publish, uploads
+from api.gateway_bff.routers import (
+    auth,
+    contents,
+    douyin_accounts,
+    douyin_webhook,
+    generation,
+    health,
+    media,
+    publish,
+    uploads,
+    users,
+    workflows,
+)
 from api.gateway_bff.state import BffState
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
@@ -48,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    for router in (douyin_accounts, douyin_webhook):
+        app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish):
         app.include_router(router.router)
     return app

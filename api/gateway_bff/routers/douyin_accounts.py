@@ -1,0 +1,211 @@
+"""Seed feature 7: binding Douyin accounts through OAuth, listing them with health, unbinding.
+
+The callback is public (Douyin's redirect carries no bearer token): the single-use `state`, bound to
+the tenant and user who started the binding, is what authenticates it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from html import escape
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import update
+
+from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
+from activities.douyin.account_activities import oauth_factory
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import DomainError, NotFound
+from douflow.db.base import utcnow
+from douflow.db.tables import DouyinAccount, OAuthState
+from douflow.security.secretbox import SecretBox
+from models.douyin_accounts import BindingInput, BindingResult, UnbindInput, UnbindResult
+from workflows.douyin_account_steps import token_workflow_id
+
+log = logging.getLogger("douflow.bff.douyin")
+router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
+
+STATE_TTL = timedelta(minutes=10)
+BINDING_FEATURE = "douyin-account-binding"
+
+
+class BindStarted(BaseModel):
+    authorize_url: str
+    expires_at: datetime
+
+
+class AccountView(BaseModel):
+    """An account as operators see it; tokens never appear here."""
+
+    id: str
+    open_id: str
+    nickname: str
+    avatar: str
+    account_role: str
+    scopes: list[str]
+    health: str
+    status_reason: str | None
+    access_expires_at: datetime | None
+    refresh_expires_at: datetime | None
+    renewals_left: int
+    bound_at: datetime
+    unbound_at: datetime | None
+    token_workflow_id: str
+
+
+def _view(account: DouyinAccount) -> AccountView:
+    return AccountView(
+        id=account.id,
+        open_id=account.open_id,
+        nickname=account.nickname,
+        avatar=account.avatar,
+        account_role=account.account_role,
+        scopes=list(account.scopes or []),
+        health=account_health(account, utcnow()),
+        status_reason=account.status_reason,
+        access_expires_at=account.access_expires_at,
+        refresh_expires_at=account.refresh_expires_at,
+        renewals_left=account.renewals_left,
+        bound_at=account.bound_at,
+        unbound_at=account.unbound_at,
+        token_workflow_id=token_workflow_id(account.id),
+    )
+
+
+@router.post("/accounts/bind", status_code=status.HTTP_201_CREATED)
+async def start_binding(user: Operator, session: SessionDep, settings: SettingsDep) -> BindStarted:
+    """Starts binding a Douyin account: open `authorize_url` in a browser within ten minutes."""
+    state = secrets.token_urlsafe(32)
+    expires_at = utcnow() + STATE_TTL
+    session.add(
+        OAuthState(state=state, tenant_id=user.tenant_id, user_id=user.user_id, expires_at=expires_at)
+    )
+    await session.commit()
+    async with oauth_factory(settings)() as oauth:
+        url = oauth.authorization_url(settings.douyin_scopes, state, settings.douyin_optional_scopes or None)
+    return BindStarted(authorize_url=url, expires_at=expires_at)
+
+
+@router.get("/oauth/callback", response_class=HTMLResponse, response_model=None)
+async def oauth_callback(
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    code: Annotated[str, Query(max_length=500)] = "",
+    state: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    """Douyin sends the browser back here with `code` and `state`; the binding runs as a workflow."""
+    if not code or not state:
+        return _page("绑定失败 · Binding failed", "The link is missing its code or state.", 400)
+    pending = await _consume_state(session, state)
+    if isinstance(pending, str):
+        return _page("绑定失败 · Binding failed", pending, 400)
+    box = SecretBox(settings.encryption_key.get_secret_value())
+    binding = BindingInput(
+        tenant_id=pending.tenant_id, user_id=pending.user_id, state=state, code_enc=box.encrypt(code)
+    )
+    started = await runner.start_or_attach(
+        temporal,
+        settings,
+        "AccountBindingWorkflow",
+        binding,
+        workflow_id=f"bind-{state}",
+        tenant_id=pending.tenant_id,
+        feature=BINDING_FEATURE,
+    )
+    try:
+        result = await runner.wait_result(started, BindingResult, settings.bff_sync_timeout_seconds)
+    except DomainError as exc:
+        log.warning("douyin binding %s failed: %s", started.workflow_id, exc.detail)
+        return _page("绑定失败 · Binding failed", f"{exc.detail}. Start the binding again.", exc.status_code)
+    if not isinstance(result, BindingResult):
+        return _page("绑定中 · Binding", "Douyin is slow to answer; the account will appear shortly.", 202)
+    if settings.douyin_bind_return_url:
+        query = urlencode({"account_id": result.account_id, "status": "bound"})
+        return RedirectResponse(f"{settings.douyin_bind_return_url}?{query}", status_code=303)
+    name = result.nickname or result.open_id
+    return _page("绑定成功 · Account bound", f"Douyin account {name} is bound. You can close this page.", 200)
+
+
+async def _consume_state(session: SessionDep, state: str) -> OAuthState | str:
+    """Marks the state used (once, atomically); a string explains why it cannot be used."""
+    now = utcnow()
+    result = await session.execute(
+        update(OAuthState)
+        .where(OAuthState.state == state, OAuthState.used_at.is_(None), OAuthState.expires_at > now)
+        .values(used_at=now)
+    )
+    await session.commit()
+    pending = await session.get(OAuthState, state)
+    if getattr(result, "rowcount", 0) == 1 and pending is not None:
+        return pending
+    if pending is None:
+        return "Unknown binding state: this link was not issued by DouFlow."
+    if pending.used_at is not None:
+        return "This binding link was already used. Start the binding again."
+    return "This binding link expired. Start the binding again."
+
+
+def _page(title: str, message: str, status_code: int) -> HTMLResponse:
+    html = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p></body></html>"
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+@router.get("/accounts")
+async def list_accounts(
+    user: CurrentUser,
+    session: SessionDep,
+    include_unbound: Annotated[bool, Query(description="also list unbound accounts")] = False,
+) -> list[AccountView]:
+    """The tenant's Douyin accounts with their health: ok, expiring, needs_reconnect, revoked."""
+    accounts = await DouyinAccountRepository(session, user.tenant_id).list(include_unbound=include_unbound)
+    return [_view(account) for account in accounts]
+
+
+@router.get("/accounts/{account_id}")
+async def get_account(account_id: str, user: CurrentUser, session: SessionDep) -> AccountView:
+    account = await DouyinAccountRepository(session, user.tenant_id).get(account_id)
+    if account is None:
+        raise NotFound(f"douyin account {account_id} not found")
+    return _view(account)
+
+
+@router.delete("/accounts/{account_id}")
+async def unbind_account(
+    account_id: str,
+    user: Operator,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> AccountView:
+    """Unbinds: tokens wiped, token workflow stopped; the account and its history stay (rebind restores)."""
+    repo = DouyinAccountRepository(session, user.tenant_id)
+    if await repo.get(account_id) is None:
+        raise NotFound(f"douyin account {account_id} not found")
+    started = await runner.start_or_attach(
+        temporal,
+        settings,
+        "AccountUnbindWorkflow",
+        UnbindInput(tenant_id=user.tenant_id, account_id=account_id, user_id=user.user_id),
+        workflow_id=f"unbind-{account_id}-{runner.request_key(idempotency_key)}",
+        tenant_id=user.tenant_id,
+        feature=BINDING_FEATURE,
+    )
+    await runner.wait_result(started, UnbindResult, settings.bff_sync_timeout_seconds)
+    session.expire_all()
+    account = await repo.get(account_id)
+    if account is None:
+        raise NotFound(f"douyin account {account_id} not found")
+    return _view(account)

@@ -1,0 +1,202 @@
+"""Binding Douyin accounts through the BFF and the sandbox's consent page; listing, unbinding, isolation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from activities.content.douyin_account_activities import DouyinAccountActivities
+from douflow.db.tables import AuditEvent, DouyinAccount
+from douflow.security.secretbox import SecretBox
+from douflow.settings import Settings
+from douflow.temporal import DOUYIN_ACCOUNT_ID
+from douyin_sandbox.testing import RunningSandbox
+from douyin_sandbox.users import SANDBOX_USERS
+from models.douyin_accounts import AccountToSave, ExchangedTokens
+from tests.support import auth
+from tests.support.douyin_binding import (
+    authorize_in_sandbox,
+    bind_account,
+    callback_path,
+    eventually,
+    start_binding,
+)
+
+# Users other suites do not publish with, so their grants can change freely here.
+TRAVEL = SANDBOX_USERS[2]
+
+
+async def _accounts(http: httpx.AsyncClient, user: auth.TestUser, **params: Any) -> list[dict[str, Any]]:
+    response = await http.get("/api/v1/douyin/accounts", headers=user.headers, params=params)
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, Any]] = response.json()
+    return rows
+
+
+async def _bound(http: httpx.AsyncClient, user: auth.TestUser, open_id: str) -> dict[str, Any]:
+    response = await bind_account(http, user.headers, open_id)
+    assert response.status_code == 200, response.text
+    assert "绑定成功" in response.text
+    return next(a for a in await _accounts(http, user) if a["open_id"] == open_id)
+
+
+async def _row(sessionmaker: async_sessionmaker[AsyncSession], account_id: str) -> DouyinAccount:
+    async with sessionmaker() as session:
+        row = await session.get(DouyinAccount, account_id)
+    assert row is not None
+    return row
+
+
+def _assert_no_tokens(text: str) -> None:
+    for marker in ("act.", "rft.", '"access_token"', '"refresh_token"', "_enc"):
+        assert marker not in text, f"{marker} leaked"
+
+
+async def test_binding_flow_end_to_end(
+    http: httpx.AsyncClient,
+    operator: auth.TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    account = await _bound(http, operator, TRAVEL.open_id)
+
+    assert account["nickname"] == TRAVEL.nickname
+    assert {"user_info", "video.create.bind"} <= set(account["scopes"])
+    assert account["health"] == "ok" and account["renewals_left"] == 5
+    listing = await http.get("/api/v1/douyin/accounts", headers=operator.headers)
+    one = await http.get(f"/api/v1/douyin/accounts/{account['id']}", headers=operator.headers)
+    for response in (listing, one):
+        _assert_no_tokens(response.text)
+
+    row = await _row(sessionmaker, account["id"])
+    assert row.access_token_enc and row.refresh_token_enc
+    assert not row.access_token_enc.startswith("act.") and not row.refresh_token_enc.startswith("rft.")
+    box = SecretBox(settings.encryption_key.get_secret_value())
+    assert box.decrypt(row.access_token_enc).startswith("act.")
+
+    handle = temporal_env.client.get_workflow_handle(account["token_workflow_id"])
+    described = await handle.describe()
+    assert described.status == WorkflowExecutionStatus.RUNNING
+    assert described.typed_search_attributes.get(DOUYIN_ACCOUNT_ID) == account["id"]
+
+
+async def test_forged_state_is_refused(http: httpx.AsyncClient) -> None:
+    response = await http.get("/api/v1/douyin/oauth/callback", params={"code": "x", "state": "forged-state"})
+    assert response.status_code == 400
+    assert "not issued by DouFlow" in response.text
+
+
+async def test_a_state_works_once(http: httpx.AsyncClient, operator: auth.TestUser) -> None:
+    location = await authorize_in_sandbox(await start_binding(http, operator.headers), TRAVEL.open_id)
+    first = await http.get(callback_path(location))
+    assert first.status_code == 200, first.text
+    again = await http.get(callback_path(location))
+    assert again.status_code == 400
+    assert "already used" in again.text
+
+
+async def test_an_invalid_code_fails_the_binding_clearly(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    location = await authorize_in_sandbox(await start_binding(http, operator.headers), TRAVEL.open_id)
+    state = dict(part.split("=", 1) for part in location.split("?", 1)[1].split("&"))["state"]
+    response = await http.get("/api/v1/douyin/oauth/callback", params={"code": "spent-code", "state": state})
+    assert response.status_code == 502
+    assert "绑定失败" in response.text
+
+
+async def test_rebind_keeps_the_account_and_never_wipes_the_refresh_token(
+    http: httpx.AsyncClient, operator: auth.TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await _bound(http, operator, TRAVEL.open_id)
+    second = await _bound(http, operator, TRAVEL.open_id)
+    assert second["id"] == first["id"]
+    assert [a["open_id"] for a in await _accounts(http, operator)].count(TRAVEL.open_id) == 1
+
+    stored = await _row(sessionmaker, first["id"])
+    # A binding whose token answer carried no refresh token must not erase the stored one.
+    tokens = ExchangedTokens(
+        open_id=TRAVEL.open_id,
+        scopes=stored.scopes,
+        access_token_enc=stored.access_token_enc or "",
+        refresh_token_enc="",
+        access_expires_at=stored.access_expires_at or stored.bound_at,
+    )
+    await DouyinAccountActivities(sessionmaker).save_douyin_account(
+        AccountToSave(tenant_id=operator.tenant_id, user_id=operator.user_id, tokens=tokens, workflow_id="t")
+    )
+    after = await _row(sessionmaker, first["id"])
+    assert after.refresh_token_enc == stored.refresh_token_enc
+    assert after.refresh_expires_at == stored.refresh_expires_at
+
+
+async def test_unbind_wipes_tokens_keeps_history_and_stops_the_token_workflow(
+    http: httpx.AsyncClient,
+    operator: auth.TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    account = await _bound(http, operator, TRAVEL.open_id)
+    response = await http.delete(f"/api/v1/douyin/accounts/{account['id']}", headers=operator.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["health"] == "unbound"
+    _assert_no_tokens(response.text)
+
+    row = await _row(sessionmaker, account["id"])
+    assert (row.status, row.access_token_enc, row.refresh_token_enc) == ("unbound", None, None)
+    assert account["id"] not in [a["id"] for a in await _accounts(http, operator)]
+    assert account["id"] in [a["id"] for a in await _accounts(http, operator, include_unbound=True)]
+
+    handle = temporal_env.client.get_workflow_handle(account["token_workflow_id"])
+
+    async def stopped() -> bool:
+        return (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+
+    await eventually(stopped)
+
+    rebound = await _bound(http, operator, TRAVEL.open_id)
+    assert rebound["id"] == account["id"] and rebound["health"] == "ok"
+    async with sessionmaker() as session:
+        actions = (
+            await session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.object_id == account["id"])
+                .order_by(AuditEvent.created_at)
+            )
+        ).all()
+    assert "douyin_account.unbound" in actions and actions[-1] == "douyin_account.rebound"
+
+
+async def test_tenants_cannot_see_or_unbind_each_others_accounts(
+    http: httpx.AsyncClient, operator: auth.TestUser, other_tenant_operator: auth.TestUser
+) -> None:
+    account = await _bound(http, operator, TRAVEL.open_id)
+    path = f"/api/v1/douyin/accounts/{account['id']}"
+
+    assert account["id"] not in [a["id"] for a in await _accounts(http, other_tenant_operator)]
+    assert (await http.get(path, headers=other_tenant_operator.headers)).status_code == 404
+    assert (await http.delete(path, headers=other_tenant_operator.headers)).status_code == 404
+    assert (await http.get(path, headers=operator.headers)).json()["health"] == "ok"
+
+
+@pytest.mark.parametrize("method", ["bind", "unbind"])
+async def test_viewers_cannot_bind_or_unbind(
+    http: httpx.AsyncClient, viewer: auth.TestUser, method: str
+) -> None:
+    if method == "bind":
+        response = await http.post("/api/v1/douyin/accounts/bind", headers=viewer.headers)
+    else:
+        response = await http.delete("/api/v1/douyin/accounts/any", headers=viewer.headers)
+    assert response.status_code == 403
+    assert (await http.get("/api/v1/douyin/accounts", headers=viewer.headers)).status_code == 200
+
+
+async def test_binding_needs_a_login(http: httpx.AsyncClient, sandbox: RunningSandbox) -> None:
+    assert (await http.post("/api/v1/douyin/accounts/bind")).status_code == 401
