@@ -22,6 +22,7 @@ from activities.douyin.errors import (
     DouyinError,
     DouyinRateLimited,
     DouyinReauthRequired,
+    DouyinTokenExpired,
     DouyinTransientError,
 )
 from activities.douyin.oauth import DouyinOAuth
@@ -107,8 +108,12 @@ class DouyinAccountActivities:
     async def fetch_douyin_profile(self, ref: AccountRef) -> DouyinProfile:
         """Nickname, avatar and account role through `/oauth/userinfo/` with the account's token."""
         try:
-            credentials = await self._store.fresh_credentials(ref.tenant_id, ref.account_id)
-            info = await self._client.user_info(credentials.access_token, credentials.open_id)
+            credentials = await self._store.credentials(ref.tenant_id, ref.account_id)
+            try:
+                info = await self._client.user_info(credentials.access_token, credentials.open_id)
+            except DouyinTokenExpired:
+                credentials = await self._store.refresh(ref.tenant_id, ref.account_id)
+                info = await self._client.user_info(credentials.access_token, credentials.open_id)
         except AccountUnavailable as exc:
             raise ApplicationError(str(exc), type="DouyinAccountUnavailable", non_retryable=True) from exc
         except DouyinError as exc:
