@@ -33,7 +33,7 @@ def temporal_command(settings: Settings) -> list[str]:
         str(BIN / "temporal"), "server", "start-dev",
         "--db-filename", str(settings.data_dir / "temporal.db"),
         "--ip", host, "--port", port, "--ui-port", str(settings.temporal_ui_port),
-        "--ui-disable-news-fetch", "--log-level", "warn",
+        "--ui-disable-news-fetch", "--log-level", "error",
         # Lower latency for a single-node dev server (TEMPORAL.md); WAL without fsync trades
         # durability on power loss, acceptable for development only.
         "--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
