@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,6 +13,8 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from activities.content.douyin_account_activities import DouyinAccountActivities
+from activities.content.douyin_account_repository import account_health
+from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
@@ -200,3 +203,27 @@ async def test_viewers_cannot_bind_or_unbind(
 
 async def test_binding_needs_a_login(http: httpx.AsyncClient, sandbox: RunningSandbox) -> None:
     assert (await http.post("/api/v1/douyin/accounts/bind")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("status", "access_in", "refresh_in", "renewals_left", "health"),
+    [
+        ("ok", timedelta(days=10), timedelta(days=25), 5, "ok"),
+        ("ok", timedelta(days=10), timedelta(days=3), 2, "ok"),  # renewable: the token workflow renews
+        ("ok", timedelta(days=10), timedelta(days=3), 0, "expiring"),  # no renewal left
+        ("ok", timedelta(minutes=20), timedelta(minutes=10), 3, "expiring"),  # cannot be refreshed in time
+        ("needs_reconnect", timedelta(days=10), timedelta(days=25), 5, "needs_reconnect"),
+        ("revoked", timedelta(days=10), timedelta(days=25), 5, "revoked"),
+    ],
+)
+def test_health(
+    status: str, access_in: timedelta, refresh_in: timedelta, renewals_left: int, health: str
+) -> None:
+    now = utcnow()
+    account = DouyinAccount(
+        status=status,
+        access_expires_at=now + access_in,
+        refresh_expires_at=now + refresh_in,
+        renewals_left=renewals_left,
+    )
+    assert account_health(account, now) == health
