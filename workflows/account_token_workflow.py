@@ -67,11 +67,11 @@ class AccountTokenWorkflow:
                     return self._ended(ref, status, refreshes)
                 self._replan(status, access=True, renew=True)
                 continue
-            status = await self._work(ref)
-            if status is None:
+            worked = await self._work(ref)
+            if worked is None:
                 continue
-            if not status.usable:
-                return self._ended(ref, status, refreshes)
+            if not worked.usable:
+                return self._ended(ref, worked, refreshes)
             refreshes += 1
             if workflow.info().is_continue_as_new_suggested():
                 break
