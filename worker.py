@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.agent.factory import build_agent_activities
 from activities.content.activities import ContentActivities
+from activities.content.calendar_activities import CalendarActivities
 from activities.content.douyin_account_activities import DouyinAccountActivities
 from activities.content.publish_activities import PublishStoreActivities
 from activities.douyin.account_activities import build_douyin_connector
@@ -95,6 +96,7 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         content = ContentActivities(sessionmaker)
         accounts = DouyinAccountActivities(sessionmaker)
         publish_store = PublishStoreActivities(sessionmaker)
+        calendar = CalendarActivities(sessionmaker)
         add(
             CONTENT_CENTER,
             activities=[
@@ -106,6 +108,8 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
                 publish_store.load_publish_draft,
                 publish_store.record_publish_event,
                 publish_store.claimed_publish_items,
+                calendar.begin_calendar_run,
+                calendar.update_calendar_run,
             ],
         )
     if DOUYIN_CONNECTOR in services:

@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     douyin_simple_upload_threshold_bytes: int = Field(default=50 * 1024**2, ge=1, le=128 * 1024**2)
     douyin_upload_chunk_bytes: int = Field(default=20 * 1024**2, ge=1)
     max_image_upload_bytes: int = Field(default=20 * 1024**2, ge=1)
+    # Content calendar: the least time between two planned publishes of one account, and how late a
+    # due publish may still start after an outage (older ones are reported missed, never fired in a burst).
+    calendar_min_spacing_minutes: float = Field(default=10, ge=0, le=24 * 60)
+    calendar_catchup_minutes: int = Field(default=240, ge=1, le=7 * 24 * 60)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

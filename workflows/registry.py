@@ -5,6 +5,7 @@ from __future__ import annotations
 from workflows.account_binding_workflow import AccountBindingWorkflow
 from workflows.account_token_workflow import AccountTokenWorkflow
 from workflows.account_unbind_workflow import AccountUnbindWorkflow
+from workflows.calendar_publish_workflow import CalendarPublishWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
@@ -24,4 +25,5 @@ WORKFLOWS: list[type] = [
     AccountUnbindWorkflow,
     DouyinEventWorkflow,
     PublishWorkflow,
+    CalendarPublishWorkflow,
 ]

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.routers import (
     auth,
+    calendar,
     contents,
     douyin_accounts,
     douyin_webhook,
@@ -61,6 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (douyin_accounts, douyin_webhook):
         app.include_router(router.router)
-    for router in (health, auth, users, generation, contents, workflows, media, uploads, publish):
+    for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
     return app

@@ -1,0 +1,158 @@
+"""Up-front checks of a calendar entry, so a plan that cannot publish is refused with what to fix.
+
+The time is in the future, the content passes Douyin's rules (the publish workflow's own check), the
+account belongs to the tenant, is healthy and may publish, and no two planned publishes of one account
+come closer than CALENDAR_MIN_SPACING_MINUTES (one-off times and the next occurrences of recurrences).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from activities.content.calendar_activities import account_problem
+from activities.content.calendar_repository import CalendarRepository
+from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
+from activities.content.publish_draft import build_draft
+from activities.content.repository import ContentRepository
+from api.gateway_bff import calendar_schedules as schedules
+from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from douflow.db.calendar_tables import CalendarEntry
+from douflow.db.tables import ContentAsset, DouyinAccount
+from douflow.settings import Settings
+
+# A one-off must leave the schedule time to exist before it is due; "run now" is for sooner.
+MIN_LEAD = timedelta(seconds=2)
+# How far ahead recurrences are compared for spacing (a month covers every weekly and daily pattern).
+SPACING_HORIZON = timedelta(days=31)
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DomainError(f"unknown time zone {name!r}: use an IANA name such as Asia/Shanghai") from exc
+
+
+def localize(value: datetime, tz: ZoneInfo) -> datetime:
+    """An aware time as given; a naive one is wall-clock time in the entry's zone (never the server's)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+
+
+def local_text(value: datetime, tz: str) -> str:
+    return value.astimezone(ZoneInfo(tz)).strftime(f"%Y-%m-%d %H:%M:%S {tz}")
+
+
+def check_future(run_at: datetime, now: datetime, tz: str) -> None:
+    if run_at < now + MIN_LEAD:
+        raise DomainError(
+            f"run_at {local_text(run_at, tz)} is not in the future (now {local_text(now, tz)}): "
+            "pick a later time, or use run now"
+        )
+
+
+async def check_content(session: AsyncSession, tenant_id: str, content_id: str) -> None:
+    repo = ContentRepository(session, tenant_id)
+    content = await repo.get(content_id)
+    if content is None:
+        raise NotFound(f"content {content_id} not found")
+    version = await repo.version(content.id, content.current_version)
+    assets = await session.scalars(
+        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
+    )
+    draft = build_draft(content, version.body if version else {}, assets.all())
+    if draft.problems:
+        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(draft.problems))
+
+
+async def check_account(
+    session: AsyncSession, tenant_id: str, account_id: str, now: datetime
+) -> DouyinAccount:
+    account = await DouyinAccountRepository(session, tenant_id).get(account_id)
+    if account is None:
+        raise NotFound(f"douyin account {account_id} not found")
+    problem = account_problem(account, account_id, account_health(account, now))
+    if problem:
+        raise Conflict(problem)
+    return account
+
+
+async def planned_times(
+    client: Client,
+    session: AsyncSession,
+    settings: Settings,
+    entry: CalendarEntry,
+    now: datetime,
+    *,
+    saved: bool,
+) -> list[datetime]:
+    """The entry's coming publishes within the spacing horizon (a saved recurrence asks its own schedule)."""
+    if entry.kind == "one_off":
+        return [entry.run_at] if entry.run_at is not None and entry.run_at >= now else []
+    end = now + SPACING_HORIZON
+    if saved:
+        times = await schedules.matching_times(client, schedules.schedule_id(entry.id), now, end)
+    else:
+        times = await schedules.preview_times(client, entry, settings, now, end)
+    if entry.max_runs is not None:
+        done = (
+            await CalendarRepository(session, entry.tenant_id).scheduled_run_count(entry.id) if saved else 0
+        )
+        times = times[: max(entry.max_runs - done, 0)]
+    return times
+
+
+async def check_spacing(
+    client: Client,
+    session: AsyncSession,
+    settings: Settings,
+    entry: CalendarEntry,
+    times: Sequence[datetime],
+    now: datetime,
+) -> None:
+    spacing = timedelta(minutes=settings.calendar_min_spacing_minutes)
+    if not spacing or not times:
+        return
+    for earlier, later in itertools.pairwise(times):
+        if later - earlier < spacing:
+            raise DomainError(
+                f"the recurrence publishes at {local_text(earlier, entry.timezone)} and again at "
+                f"{local_text(later, entry.timezone)}; one account needs at least {_minutes(spacing)} between publishes"
+            )
+    repo = CalendarRepository(session, entry.tenant_id)
+    for other in await repo.active_for_account(entry.account_id, exclude=entry.id):
+        if other.kind == "one_off" and other.status == "broken":
+            continue  # it will not fire again unless rescheduled, which checks spacing then
+        theirs = await planned_times(client, session, settings, other, now - spacing, saved=True)
+        clash = _closest_clash(times, theirs, spacing)
+        if clash is not None:
+            mine, their = clash
+            raise Conflict(
+                f"this account already publishes at {local_text(their, entry.timezone)} (calendar entry {other.id}); "
+                f"{local_text(mine, entry.timezone)} is closer than the minimum spacing of {_minutes(spacing)}: "
+                "pick another time or account"
+            )
+
+
+def _closest_clash(
+    mine: Sequence[datetime], theirs: Sequence[datetime], spacing: timedelta
+) -> tuple[datetime, datetime] | None:
+    ordered = sorted(theirs)
+    for time in mine:
+        index = bisect.bisect_left(ordered, time)
+        for neighbour in ordered[max(index - 1, 0) : index + 1]:
+            if abs(neighbour - time) < spacing:
+                return time, neighbour
+    return None
+
+
+def _minutes(spacing: timedelta) -> str:
+    minutes = spacing.total_seconds() / 60
+    return f"{minutes:g} minutes"

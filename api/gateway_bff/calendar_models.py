@@ -1,0 +1,198 @@
+"""Requests and answers of the content calendar API."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+
+
+class WeeklySlot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: Weekday
+    time: str = Field(description="local wall-clock time, HH:MM or HH:MM:SS")
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError("time must be HH:MM or HH:MM:SS (24-hour)")
+        return value
+
+
+class Recurrence(BaseModel):
+    """A cron expression or weekly slots, in the entry's time zone, ending by a date or a number of runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cron: str | None = Field(
+        default=None,
+        max_length=200,
+        description="5 fields (minute hour day month weekday) or 7 (second minute hour day month weekday year)",
+    )
+    weekly: list[WeeklySlot] | None = Field(default=None, min_length=1, max_length=50)
+    end_at: datetime | None = Field(default=None, description="aware, or local time in the entry's zone")
+    max_runs: int | None = Field(default=None, ge=1, le=1000)
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if value.startswith("@"):
+            if value not in _MACROS:
+                raise ValueError(f"cron macros: {', '.join(_MACROS)}")
+            return value
+        if "CRON_TZ" in value.upper() or "TZ=" in value.upper():
+            raise ValueError("give the time zone in `timezone`, not inside the cron expression")
+        if len(value.split(" ")) not in (5, 7):
+            raise ValueError(
+                "cron needs 5 fields (minute hour day month weekday) or 7 (second minute hour day month weekday year)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> Recurrence:
+        if (self.cron is None) == (self.weekly is None):
+            raise ValueError("give exactly one of `cron` or `weekly`")
+        if self.end_at is None and self.max_runs is None:
+            raise ValueError("a recurrence needs an end: `end_at` or `max_runs` (or both)")
+        return self
+
+
+class EntryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_id: str = Field(min_length=1, max_length=36)
+    account_id: str = Field(min_length=1, max_length=36)
+    run_at: datetime | None = Field(
+        default=None, description="one-off: aware, or local wall-clock time in `timezone`"
+    )
+    timezone: str | None = Field(
+        default=None, max_length=64, description="IANA zone; the tenant's by default"
+    )
+    recurrence: Recurrence | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> EntryCreate:
+        if (self.run_at is None) == (self.recurrence is None):
+            raise ValueError("give exactly one of `run_at` (one-off) or `recurrence`")
+        return self
+
+
+class EntryPatch(BaseModel):
+    """Reschedule: the fields given replace the entry's; its schedule is updated in place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_id: str | None = Field(default=None, min_length=1, max_length=36)
+    account_id: str | None = Field(default=None, min_length=1, max_length=36)
+    run_at: datetime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    recurrence: Recurrence | None = None
+
+    @model_validator(mode="after")
+    def _not_both(self) -> EntryPatch:
+        if self.run_at is not None and self.recurrence is not None:
+            raise ValueError("give `run_at` for a one-off or `recurrence` for a recurring entry, not both")
+        return self
+
+
+class RunView(BaseModel):
+    id: str
+    workflow_id: str
+    trigger: str
+    scheduled_for: datetime
+    started_at: datetime
+    finished_at: datetime | None
+    lateness_ms: float
+    status: str
+    reason: str | None
+    publish_id: str | None
+    publish_workflow_id: str | None
+    item_id: str | None
+    share_url: str | None
+
+
+class ScheduleView(BaseModel):
+    """The entry's Temporal Schedule as the server sees it (it may have been paused in the Temporal UI)."""
+
+    schedule_id: str
+    exists: bool
+    paused: bool = False
+    note: str | None = None
+    remaining_actions: int | None = None
+    next_times: list[datetime] = Field(default_factory=list)
+    actions_taken: int = 0
+    missed_catchup_window: int = 0
+    skipped_overlap: int = 0
+
+
+class EntryView(BaseModel):
+    id: str
+    content_id: str
+    account_id: str
+    kind: str
+    timezone: str
+    run_at: datetime | None
+    run_at_local: str | None
+    cron: str | None
+    weekly: list[WeeklySlot] | None
+    end_at: datetime | None
+    max_runs: int | None
+    status: str
+    last_error: str | None
+    schedule_id: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryDetail(EntryView):
+    schedule: ScheduleView
+    runs: list[RunView]
+
+
+OccurrenceState = Literal[
+    "planned",
+    "paused",
+    "due",
+    "missed",
+    "running",
+    "published",
+    "under_review",
+    "rejected",
+    "failed",
+    "unconfirmed",
+    "skipped",
+]
+
+
+class Occurrence(BaseModel):
+    """One slot on the calendar: planned, due or missed from the schedule, or a run and its result."""
+
+    entry_id: str
+    content_id: str
+    account_id: str
+    kind: str
+    scheduled_for: datetime
+    local_time: str
+    state: OccurrenceState
+    reason: str | None = None
+    trigger: str | None = None
+    run: RunView | None = None
+
+
+class CalendarView(BaseModel):
+    start: datetime = Field(serialization_alias="from")
+    end: datetime = Field(serialization_alias="to")
+    occurrences: list[Occurrence]
+    entries: list[EntryView]
