@@ -53,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.queues import content_queue, douyin_queue
 
 FEATURE_NAME = "publish"
-CREATE_ATTEMPTS = 5
+CREATE_ATTEMPTS = 8
 # A reconciliation looks twice, this far apart, so an item the platform lists late is still found.
 RECONCILE_CHECKS = 2
 RECONCILE_SETTLE = timedelta(seconds=2)
@@ -341,4 +341,4 @@ def _refusal_delay(err: ActivityError, attempt: int) -> timedelta:
     cause = err.cause
     if isinstance(cause, ApplicationError) and cause.next_retry_delay:
         return cause.next_retry_delay
-    return timedelta(seconds=min(2**attempt, 30))
+    return timedelta(seconds=min(2 ** (attempt - 1), 20))
