@@ -19,12 +19,16 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.agent.factory import build_agent_activities
+from activities.agent.factory import build_agent_activities, build_provider
+from activities.agent.replication import ReplicationAgentActivities
 from activities.content.activities import ContentActivities
 from activities.content.calendar_activities import CalendarActivities
 from activities.content.douyin_account_activities import DouyinAccountActivities
+from activities.content.metrics_activities import MetricsStoreActivities
 from activities.content.publish_activities import PublishStoreActivities
+from activities.content.replication_activities import ReplicationStoreActivities
 from activities.douyin.account_activities import build_douyin_connector
+from activities.douyin.metrics_activities import build_metrics_connector
 from activities.douyin.publish_factory import build_publish_connector
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
@@ -81,6 +85,9 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
     if AGENT_CENTER in services:
         agent = build_agent_activities(settings)
         result.closers.append(agent.aclose)
+        replication_provider = build_provider(settings)
+        result.closers.append(replication_provider.aclose)
+        replication_agent = ReplicationAgentActivities(replication_provider)
         add(
             AGENT_CENTER,
             activities=[
@@ -90,6 +97,7 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
                 agent.generate_video_script,
                 agent.check_compliance,
                 agent.create_image,
+                replication_agent.generate_variants,
             ],
         )
     if CONTENT_CENTER in services:
@@ -97,6 +105,8 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         accounts = DouyinAccountActivities(sessionmaker)
         publish_store = PublishStoreActivities(sessionmaker)
         calendar = CalendarActivities(sessionmaker)
+        metrics_store = MetricsStoreActivities(sessionmaker)
+        replication_store = ReplicationStoreActivities(sessionmaker)
         add(
             CONTENT_CENTER,
             activities=[
@@ -110,6 +120,10 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
                 publish_store.claimed_publish_items,
                 calendar.begin_calendar_run,
                 calendar.update_calendar_run,
+                metrics_store.store_metric_snapshots,
+                metrics_store.viral_candidates,
+                replication_store.begin_replication,
+                replication_store.finish_replication,
             ],
         )
     if DOUYIN_CONNECTOR in services:
@@ -117,7 +131,12 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         result.closers.append(publishing.aclose)
         douyin = build_douyin_connector(settings, sessionmaker)
         result.closers.append(douyin.aclose)
-        add(DOUYIN_CONNECTOR, activities=[*publishing.registered(), *douyin.account_activities()])
+        metrics = build_metrics_connector(settings, sessionmaker)
+        result.closers.append(metrics.aclose)
+        add(
+            DOUYIN_CONNECTOR,
+            activities=[*publishing.registered(), *douyin.account_activities(), *metrics.registered()],
+        )
     return result
 
 

@@ -10,7 +10,9 @@ from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.publish_workflow import PublishWorkflow
+from workflows.replication_workflow import ReplicationWorkflow
 from workflows.title_generation_workflow import TitleGenerationWorkflow
 from workflows.video_script_workflow import VideoScriptWorkflow
 
@@ -26,4 +28,6 @@ WORKFLOWS: list[type] = [
     DouyinEventWorkflow,
     PublishWorkflow,
     CalendarPublishWorkflow,
+    MetricsSyncWorkflow,
+    ReplicationWorkflow,
 ]

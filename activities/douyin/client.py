@@ -462,6 +462,17 @@ class DouyinClient:
         )
         return [VideoItem.model_validate(row) for row in env.data.get("list") or []]
 
+    async def video_data_rows(self, token: str, open_id: str, item_ids: list[str]) -> list[dict[str, Any]]:
+        """video_data rows exactly as sent, for callers that archive payloads (metrics snapshots)."""
+        env = await self._call(
+            "POST",
+            "/api/douyin/v1/video/video_data/",
+            json={"item_ids": item_ids},
+            idempotent=True,
+            **self._user(token, open_id),
+        )
+        return [row for row in env.data.get("list") or [] if isinstance(row, dict)]
+
     async def find_item(
         self, token: str, open_id: str, *, title: str, created_after: int = 0, max_pages: int = 5
     ) -> VideoItem | None:

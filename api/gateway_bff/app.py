@@ -12,14 +12,18 @@ from api.gateway_bff.routers import (
     auth,
     calendar,
     contents,
+    dashboard,
     douyin_accounts,
     douyin_webhook,
     generation,
     health,
     media,
+    metrics,
+    notifications,
     publish,
     uploads,
     users,
+    viral,
     workflows,
 )
 from api.gateway_bff.state import BffState
@@ -63,5 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (douyin_accounts, douyin_webhook):
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
+        app.include_router(router.router)
+    for router in (metrics, dashboard, viral, notifications):
         app.include_router(router.router)
     return app

@@ -1,0 +1,40 @@
+"""Review dashboard (seed 18): how our content did, in one answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from activities.content.dashboard_queries import DashboardQueries
+from activities.content.metrics_queries import MetricsQueries
+from api.gateway_bff.deps import CurrentUser, SessionDep
+from api.gateway_bff.errors import NotFound
+from api.gateway_bff.routers.metrics import FromDay, ToDay, day_range
+from models.metrics_views import Dashboard, Period
+
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
+
+Kind = Annotated[
+    str | None,
+    Query(pattern=r"^(titles|copywriting|image_post|video_script|external)$", description="content kind"),
+]
+
+
+@router.get("")
+async def dashboard(
+    user: CurrentUser,
+    session: SessionDep,
+    from_day: FromDay = None,
+    to_day: ToDay = None,
+    account_id: str | None = None,
+    kind: Kind = None,
+    period: Period = "day",
+) -> Dashboard:
+    """Contents by kind and status, publish outcomes, plays and engagement by account, kind and day or
+    week, top contents, and replicated variants against their sources, for local days [from, to]."""
+    queries = MetricsQueries(session, user.tenant_id)
+    if account_id is not None and not await queries.has_account(account_id):
+        raise NotFound(f"douyin account {account_id} not found")
+    first, last = await day_range(queries, from_day, to_day)
+    return await DashboardQueries(session, user.tenant_id).dashboard(first, last, period, account_id, kind)

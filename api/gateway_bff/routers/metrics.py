@@ -1,0 +1,150 @@
+"""Monitoring (seed 8): sync an account now, item and account time series, period summary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel
+from sqlalchemy import select
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from activities.content.metrics_queries import MetricsQueries
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from douflow.db.tables import DouyinAccount
+from douflow.temporal import ORCHESTRATION, queue
+from models.metrics import MetricsSyncInput, MetricsSyncResult
+from models.metrics_views import AccountSeries, ItemSeries, Summary
+from workflows.metrics_policies import SYNC_WORKFLOW_TIMEOUT
+from workflows.metrics_schedule import (
+    WORKFLOW_NAME,
+    ensure_metrics_schedule,
+    metrics_schedule_id,
+    metrics_sync_workflow_id,
+    sync_search_attributes,
+)
+
+router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+
+SYNCABLE_STATUSES = ("ok", "expiring")
+DEFAULT_DAYS = 30
+MAX_DAYS = 366 * 2
+
+FromDay = Annotated[date | None, Query(alias="from", description="first local day (tenant time zone)")]
+ToDay = Annotated[date | None, Query(alias="to", description="last local day, inclusive; default today")]
+
+
+class SyncStarted(BaseModel):
+    workflow_id: str
+    run_id: str | None
+    schedule_id: str
+    result: MetricsSyncResult | None = None
+
+
+async def day_range(queries: MetricsQueries, from_day: date | None, to_day: date | None) -> tuple[date, date]:
+    """The requested local days; the last 30 days by default."""
+    to_day = to_day or await queries.today()
+    from_day = from_day or to_day - timedelta(days=DEFAULT_DAYS - 1)
+    if from_day > to_day:
+        raise DomainError("'from' is after 'to'")
+    if (to_day - from_day).days >= MAX_DAYS:
+        raise DomainError(f"a period may span at most {MAX_DAYS} days")
+    return from_day, to_day
+
+
+@router.post("/accounts/{account_id}/sync", status_code=status.HTTP_202_ACCEPTED)
+async def sync_account(
+    account_id: str,
+    user: Operator,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+    wait: bool = False,
+) -> SyncStarted:
+    """Syncs the account now (joining a sync already running) and makes sure its schedule exists.
+
+    With `wait=true` the answer carries the sync's result (200), or 202 if it is still running.
+    """
+    account = await session.scalar(
+        select(DouyinAccount).where(DouyinAccount.tenant_id == user.tenant_id, DouyinAccount.id == account_id)
+    )
+    if account is None:
+        raise NotFound(f"douyin account {account_id} not found")
+    if account.status not in SYNCABLE_STATUSES:
+        raise Conflict(f"douyin account {account_id} is {account.status}: reconnect it first")
+    await ensure_metrics_schedule(temporal, settings, user.tenant_id, account_id)
+    workflow_id = metrics_sync_workflow_id(account_id)
+    handle = await temporal.start_workflow(
+        WORKFLOW_NAME,
+        MetricsSyncInput(tenant_id=user.tenant_id, account_id=account_id),
+        id=workflow_id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=SYNC_WORKFLOW_TIMEOUT,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=sync_search_attributes(user.tenant_id, account_id),
+        result_type=MetricsSyncResult,
+    )
+    started = SyncStarted(
+        workflow_id=workflow_id, run_id=handle.result_run_id, schedule_id=metrics_schedule_id(account_id)
+    )
+    if wait:
+        result = await runner.wait_result(
+            runner.Started(handle=handle, workflow_id=workflow_id),
+            MetricsSyncResult,
+            settings.bff_sync_timeout_seconds,
+        )
+        if result is not None:
+            response.status_code = status.HTTP_200_OK
+            started.result = MetricsSyncResult.model_validate(result)
+    return started
+
+
+@router.get("/items/{item_id:path}/series")
+async def item_series(
+    item_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
+) -> ItemSeries:
+    """Every stored snapshot of one item in [from, to), oldest first, with the item's latest counts."""
+    if any(moment is not None and moment.tzinfo is None for moment in (start, end)):
+        raise DomainError("'from' and 'to' need a time zone, e.g. 2026-01-01T00:00:00+08:00")
+    series = await MetricsQueries(session, user.tenant_id).item_series(item_id, start, end, limit)
+    if series is None:
+        raise NotFound(f"item {item_id} not found")
+    return series
+
+
+@router.get("/accounts/{account_id}/series")
+async def account_series(
+    account_id: str, user: CurrentUser, session: SessionDep, from_day: FromDay = None, to_day: ToDay = None
+) -> AccountSeries:
+    """Growth per local day and the running totals of one account's items."""
+    queries = MetricsQueries(session, user.tenant_id)
+    if not await queries.has_account(account_id):
+        raise NotFound(f"douyin account {account_id} not found")
+    first, last = await day_range(queries, from_day, to_day)
+    return await queries.account_series(account_id, first, last)
+
+
+@router.get("/summary")
+async def summary(
+    user: CurrentUser,
+    session: SessionDep,
+    from_day: FromDay = None,
+    to_day: ToDay = None,
+    account_id: str | None = None,
+) -> Summary:
+    """Totals at the end of the period, growth in it and against the period before, top growing items."""
+    queries = MetricsQueries(session, user.tenant_id)
+    if account_id is not None and not await queries.has_account(account_id):
+        raise NotFound(f"douyin account {account_id} not found")
+    first, last = await day_range(queries, from_day, to_day)
+    return await queries.summary(first, last, account_id)

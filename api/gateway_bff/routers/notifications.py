@@ -1,0 +1,69 @@
+"""Notifications for the tenant's operators (a hit was replicated, ...), listed and marked read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from api.gateway_bff.deps import CurrentUser, SessionDep
+from api.gateway_bff.errors import NotFound
+from douflow.db.base import utcnow
+from douflow.db.metrics_tables import Notification
+
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+
+
+class NotificationView(BaseModel):
+    id: str
+    kind: str
+    title: str
+    body: str
+    link: str
+    object_id: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationView]
+    unread: int
+
+
+def _view(row: Notification) -> NotificationView:
+    return NotificationView.model_validate(row, from_attributes=True)
+
+
+@router.get("")
+async def list_notifications(
+    user: CurrentUser,
+    session: SessionDep,
+    unread: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> NotificationPage:
+    """Newest first; `unread=true` leaves out those already read. `unread` counts all unread ones."""
+    query = select(Notification).where(Notification.tenant_id == user.tenant_id)
+    if unread:
+        query = query.where(Notification.read_at.is_(None))
+    rows = await session.scalars(query.order_by(Notification.created_at.desc()).limit(limit))
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.tenant_id == user.tenant_id, Notification.read_at.is_(None))
+    )
+    return NotificationPage(items=[_view(r) for r in rows], unread=int(count or 0))
+
+
+@router.post("/{notification_id}/read")
+async def mark_read(notification_id: str, user: CurrentUser, session: SessionDep) -> NotificationView:
+    """Marks it read (again is harmless: the first read time is kept)."""
+    row = await session.get(Notification, notification_id)
+    if row is None or row.tenant_id != user.tenant_id:
+        raise NotFound(f"notification {notification_id} not found")
+    if row.read_at is None:
+        row.read_at = utcnow()
+        await session.commit()
+    return _view(row)

@@ -1,0 +1,75 @@
+"""Viral replication (seed 9): the tenant's hit rule and the replications it caused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from activities.content.metrics_repository import load_rule, save_rule
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep
+from api.gateway_bff.errors import NotFound
+from douflow.db.metrics_tables import Replication
+from models.metrics import ViralRuleSpec
+
+router = APIRouter(prefix="/api/v1", tags=["viral replication"])
+
+
+class ReplicationView(BaseModel):
+    id: str
+    account_id: str
+    source_item_id: str
+    source_content_id: str | None
+    workflow_id: str
+    status: str
+    hit: dict[str, Any]
+    hook: dict[str, Any]
+    variant_content_ids: list[str]
+    rejected: list[dict[str, Any]]
+    auto_schedule: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _view(row: Replication) -> ReplicationView:
+    return ReplicationView.model_validate(row, from_attributes=True)
+
+
+@router.get("/viral-rules")
+async def get_rule(user: CurrentUser, session: SessionDep) -> ViralRuleSpec:
+    """The tenant's hit rule (the defaults until one is saved)."""
+    return await load_rule(session, user.tenant_id)
+
+
+@router.put("/viral-rules")
+async def put_rule(rule: ViralRuleSpec, user: Operator, session: SessionDep) -> ViralRuleSpec:
+    """Replaces the tenant's rule; the next sync of every account judges by it."""
+    await save_rule(session, user.tenant_id, rule, user.user_id)
+    await session.commit()
+    return await load_rule(session, user.tenant_id)
+
+
+@router.get("/replications")
+async def list_replications(
+    user: CurrentUser,
+    session: SessionDep,
+    account_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[ReplicationView]:
+    """The tenant's replications, newest first."""
+    query = select(Replication).where(Replication.tenant_id == user.tenant_id)
+    if account_id is not None:
+        query = query.where(Replication.account_id == account_id)
+    rows = await session.scalars(query.order_by(Replication.created_at.desc()).limit(limit))
+    return [_view(r) for r in rows]
+
+
+@router.get("/replications/{replication_id}")
+async def get_replication(replication_id: str, user: CurrentUser, session: SessionDep) -> ReplicationView:
+    row = await session.get(Replication, replication_id)
+    if row is None or row.tenant_id != user.tenant_id:
+        raise NotFound(f"replication {replication_id} not found")
+    return _view(row)

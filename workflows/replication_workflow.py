@@ -1,0 +1,146 @@
+"""Seed feature 9: a hit becomes N variant drafts that keep its hook, checked and linked to the source.
+
+Started by MetricsSyncWorkflow with id `replicate-{tenant}-{item}` (reuse rejected), and content-center's
+`replications` row is claimed first, so neither a second detection nor a retried run makes more drafts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models.content import Actor, NewContent
+    from models.generation import ComplianceReport
+    from models.replication import (
+        BeginReplication,
+        CheckedVariant,
+        FinishReplication,
+        RejectedVariant,
+        ReplicationInput,
+        ReplicationResult,
+        ReplicationSource,
+        VariantRequest,
+        VariantResult,
+    )
+    from workflows import policies
+    from workflows.queues import content_queue
+    from workflows.steps import check_compliance, run_agent, save_new_content
+
+SYSTEM_USER = "system"
+
+
+@workflow.defn
+class ReplicationWorkflow:
+    def __init__(self) -> None:
+        self._stage = "starting"
+
+    @workflow.run
+    async def run(self, input: ReplicationInput) -> ReplicationResult:
+        self._stage = "reading source"
+        source = await self._begin(input)
+        if source.already_done:
+            return ReplicationResult(
+                replication_id=source.replication_id,
+                status="done",
+                variant_content_ids=source.variant_content_ids,
+                duplicate=True,
+            )
+        self._stage = "generating"
+        generated: VariantResult = await run_agent(
+            "generate_variants", _request(input, source), VariantResult
+        )
+        self._stage = "checking"
+        checked, rejected = await self._checked(generated)
+        self._stage = "saving"
+        for variant in checked:
+            await save_new_content(_new_content(input, source, variant))
+        self._stage = "done"
+        return await self._finish(
+            FinishReplication(
+                tenant_id=input.tenant_id,
+                replication_id=source.replication_id,
+                status="done" if checked else "failed",
+                hook=generated.hook,
+                variant_content_ids=[v.content_id for v in checked],
+                rejected=generated.rejected + rejected,
+                auto_schedule=input.auto_schedule,
+            )
+        )
+
+    @workflow.query
+    def stage(self) -> str:
+        return self._stage
+
+    async def _begin(self, input: ReplicationInput) -> ReplicationSource:
+        source: ReplicationSource = await workflow.execute_activity(
+            "begin_replication",
+            BeginReplication(
+                tenant_id=input.tenant_id,
+                account_id=input.account_id,
+                workflow_id=workflow.info().workflow_id,
+                hit=input.hit,
+            ),
+            result_type=ReplicationSource,
+            task_queue=content_queue(),
+            start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
+            retry_policy=policies.STORE_RETRY,
+        )
+        return source
+
+    async def _checked(self, generated: VariantResult) -> tuple[list[CheckedVariant], list[RejectedVariant]]:
+        """Every variant through the compliance check at once; one with findings is not saved."""
+        reports: list[ComplianceReport] = await asyncio.gather(
+            *(check_compliance({"title": v.title, **v.body}) for v in generated.variants)
+        )
+        checked: list[CheckedVariant] = []
+        rejected: list[RejectedVariant] = []
+        for variant, report in zip(generated.variants, reports, strict=True):
+            if report.passed:
+                checked.append(
+                    CheckedVariant(content_id=str(workflow.uuid4()), variant=variant, compliance=report)
+                )
+            else:
+                terms = ", ".join(sorted({f.term for f in report.findings}))
+                rejected.append(RejectedVariant(title=variant.title, reason=f"compliance: {terms}"))
+        return checked, rejected
+
+    async def _finish(self, finish: FinishReplication) -> ReplicationResult:
+        result: ReplicationResult = await workflow.execute_activity(
+            "finish_replication",
+            finish,
+            result_type=ReplicationResult,
+            task_queue=content_queue(),
+            start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
+            retry_policy=policies.STORE_RETRY,
+        )
+        return result
+
+
+def _request(input: ReplicationInput, source: ReplicationSource) -> VariantRequest:
+    return VariantRequest(
+        tenant_id=input.tenant_id,
+        kind=source.kind,
+        source_title=source.title,
+        topic=source.topic,
+        body=source.body,
+        count=input.variant_count,
+        avoid_texts=source.recent_texts,
+        similarity_threshold=input.similarity_threshold,
+    )
+
+
+def _new_content(input: ReplicationInput, source: ReplicationSource, checked: CheckedVariant) -> NewContent:
+    return NewContent(
+        content_id=checked.content_id,
+        actor=Actor(tenant_id=input.tenant_id, user_id=SYSTEM_USER),
+        kind=checked.variant.kind,
+        title=checked.variant.title,
+        topic=source.topic,
+        platform=source.platform,
+        body=checked.variant.body,
+        compliance=checked.compliance,
+        workflow_id=workflow.info().workflow_id,
+        source_content_id=source.source_content_id,
+    )
