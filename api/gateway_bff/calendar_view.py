@@ -153,6 +153,11 @@ async def _unrun(
             state, reason = (
                 ("paused", "the entry is paused") if entry.status == "paused" else ("planned", None)
             )
+        elif entry.status == "paused":
+            state, reason = (
+                "missed",
+                "not published: the entry is paused (resuming does not fire passed times)",
+            )
         elif time >= now - DUE_GRACE:
             state, reason = "due", "due now; the run records itself when it starts"
         else:

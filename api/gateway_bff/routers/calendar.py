@@ -314,6 +314,8 @@ async def _remaining_now(session: AsyncSession, entry: CalendarEntry) -> int | N
 async def _detail(temporal: TemporalDep, session: AsyncSession, entry: CalendarEntry) -> EntryDetail:
     description = await schedules.describe(temporal, entry)
     runs = await CalendarRepository(session, entry.tenant_id).runs_of(entry.id)
+    # Read after the runs: a run and its entry are written together, so the entry is never older.
+    await session.refresh(entry)
     return EntryDetail(
         **entry_view(entry).model_dump(),
         schedule=schedule_view(entry, description),
