@@ -1,0 +1,234 @@
+"""Viral replication end to end: a hit against the account's own baseline is replicated exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.testing import WorkflowEnvironment
+
+from douflow.db.tables import Content
+from douflow.temporal import ORCHESTRATION, queue
+from douyin_sandbox.testing import ENTERPRISE_OPEN_ID
+from models.metrics import Hit, HitCandidate, ViralRuleSpec
+from models.replication import ReplicationInput, ReplicationResult
+from tests.support.auth import TestUser
+from tests.support.metrics import MetricsEnv, link_to_content, metrics_env, publish_items
+from tests.support.publishing import bind_account
+from workflows.viral_rule import judge
+
+pytestmark = pytest.mark.timeout(120)
+
+RATIO = 3.0
+# Items within this factor of the threshold are left out of the assertions: numbers keep growing a
+# little between the test's read and the sync's.
+MARGIN = 1.25
+ITEMS = 16
+TOPICS = ["手冲咖啡", "家庭收纳", "阳台种菜", "猫咪饮食", "通勤穿搭", "露营装备", "新手化妆", "健身计划"]
+RULE = ViralRuleSpec(
+    ratio=RATIO, min_samples=5, min_value=0, min_age_minutes=0, max_age_hours=1, variant_count=2
+)
+
+
+@dataclass
+class Constellation:
+    account_id: str
+    ratios: dict[str, float]
+    contents: dict[str, str]
+
+    @property
+    def clear_hits(self) -> set[str]:
+        return {item for item, ratio in self.ratios.items() if ratio >= RATIO * MARGIN}
+
+    @property
+    def clear_misses(self) -> set[str]:
+        return {item for item, ratio in self.ratios.items() if ratio < RATIO / MARGIN}
+
+
+@pytest.fixture(scope="module")
+async def env(
+    temporal_env: WorkflowEnvironment,
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[MetricsEnv]:
+    # A real second is a day for the sandbox's statistics: every item has saturated to its own reach,
+    # so which ones took off is settled before the first sync.
+    async with metrics_env(
+        temporal_env.client, database_url, tmp_path_factory.mktemp("viral"), sessionmaker, time_scale=86_400
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def owner(env: MetricsEnv) -> TestUser:
+    user = await env.user("viral")
+    response = await env.http.put("/api/v1/viral-rules", json=RULE.model_dump(), headers=user.headers)
+    assert response.status_code == 200, response.text
+    return user
+
+
+def ratios(items: list[dict[str, Any]]) -> dict[str, float]:
+    plays = {item["item_id"]: int(item["statistics"]["play_count"]) for item in items}
+    return {
+        item: value / max(statistics.median(v for other, v in plays.items() if other != item), 1)
+        for item, value in plays.items()
+    }
+
+
+@pytest.fixture(scope="module")
+async def constellation(env: MetricsEnv, owner: TestUser) -> Constellation:
+    """Items published together until at least one took off clearly (about 1 in 8 items takes off)."""
+    for _ in range(10):
+        await env.sandbox.reset(keep_config=True)
+        account_id = await bind_account(
+            env.sessionmaker, env.settings, env.sandbox, owner.tenant_id, ENTERPRISE_OPEN_ID
+        )
+        titles = [
+            f"{i % 7 + 3}个{TOPICS[i % len(TOPICS)]}技巧，第{i % 2 + 2}个很多人不知道" for i in range(ITEMS)
+        ]
+        await publish_items(env.sandbox, ENTERPRISE_OPEN_ID, titles)
+        # Days on the sandbox's clock; ages (whole seconds on Douyin) close enough to count as "similar".
+        await asyncio.sleep(3.0)
+        items = await env.sandbox.items(ENTERPRISE_OPEN_ID)
+        found = Constellation(account_id=account_id, ratios=ratios(items), contents={})
+        if found.clear_hits:
+            for item in items:
+                found.contents[item["item_id"]] = await link_to_content(
+                    env, owner, account_id, item["item_id"], item["title"]
+                )
+            return found
+    raise AssertionError("no item took off in 10 batches")
+
+
+async def replication_results(
+    env: MetricsEnv, client: Any, workflow_ids: list[str]
+) -> list[ReplicationResult]:
+    handles = [client.get_workflow_handle(wid, result_type=ReplicationResult) for wid in workflow_ids]
+    return list(await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60))
+
+
+async def variants_of(env: MetricsEnv, tenant_id: str, content_ids: list[str]) -> int:
+    async with env.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Content)
+            .where(Content.tenant_id == tenant_id, Content.source_content_id.in_(content_ids))
+        )
+    return int(count or 0)
+
+
+async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> None:
+    first = await env.sync(owner, constellation.account_id)
+
+    hits = {hit["item_id"] for hit in first["hits"]}
+    assert constellation.clear_hits <= hits
+    assert not hits & constellation.clear_misses
+    started = first["replications_started"]
+    assert sorted(started) == sorted(f"replicate-{owner.tenant_id}-{item}" for item in hits)
+    results = await replication_results(env, temporal_env.client, started)
+    assert all(r.status == "done" and len(r.variant_content_ids) == RULE.variant_count for r in results)
+
+    item_id = sorted(constellation.clear_hits)[0]
+    source_id = constellation.contents[item_id]
+    replication = (await env.http.get("/api/v1/replications", headers=owner.headers)).json()
+    row = next(r for r in replication if r["source_item_id"] == item_id)
+    assert row["source_content_id"] == source_id and row["status"] == "done"
+    assert row["hook"]["formula"] == "number" and row["auto_schedule"] == "not_requested"
+    for content_id in row["variant_content_ids"]:
+        content = (await env.http.get(f"/api/v1/contents/{content_id}", headers=owner.headers)).json()
+        assert content["status"] == "draft" and content["kind"] == "image_post"
+        assert content["source_content_id"] == source_id
+        assert content["compliance"]["passed"] is True
+        assert content["workflow_id"] == row["workflow_id"]
+
+    drafts = await variants_of(env, owner.tenant_id, list(constellation.contents.values()))
+    second = await env.sync(owner, constellation.account_id)
+
+    assert second["replications_started"] == []
+    assert constellation.clear_hits <= set(second["already_replicated"])
+    assert await variants_of(env, owner.tenant_id, list(constellation.contents.values())) == drafts
+
+
+async def test_a_second_start_for_the_same_hit_is_refused_or_writes_nothing(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> None:
+    item_id = sorted(constellation.clear_hits)[0]
+    hit = Hit(
+        item_id=item_id, metric="play_count", value=9, baseline_median=1, ratio=9, samples=9, age_seconds=9
+    )
+    arg = ReplicationInput(tenant_id=owner.tenant_id, account_id=constellation.account_id, hit=hit)
+    drafts = await variants_of(env, owner.tenant_id, list(constellation.contents.values()))
+
+    with pytest.raises(WorkflowAlreadyStartedError):
+        await temporal_env.client.start_workflow(
+            "ReplicationWorkflow",
+            arg,
+            id=f"replicate-{owner.tenant_id}-{item_id}",
+            task_queue=queue(env.settings, ORCHESTRATION),
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    # Past the server's retention the id is free again; content-center's row still says "done".
+    again = await temporal_env.client.execute_workflow(
+        "ReplicationWorkflow",
+        arg,
+        id=f"replicate-after-retention-{owner.tenant_id}-{item_id}",
+        task_queue=queue(env.settings, ORCHESTRATION),
+        result_type=ReplicationResult,
+    )
+
+    assert again.duplicate and again.status == "done"
+    assert await variants_of(env, owner.tenant_id, list(constellation.contents.values())) == drafts
+
+
+async def test_operators_are_notified_and_only_their_tenant_sees_it(
+    env: MetricsEnv, owner: TestUser, constellation: Constellation
+) -> None:
+    stranger = await env.user("viral-stranger")
+    listed = (await env.http.get("/api/v1/notifications", headers=owner.headers)).json()
+    replicated = [n for n in listed["items"] if n["kind"] == "viral_replication"]
+    assert len(replicated) >= len(constellation.clear_hits) and listed["unread"] >= len(replicated)
+    target = replicated[0]
+
+    foreign_read = await env.http.post(f"/api/v1/notifications/{target['id']}/read", headers=stranger.headers)
+    read = await env.http.post(f"/api/v1/notifications/{target['id']}/read", headers=owner.headers)
+    unread = (
+        await env.http.get("/api/v1/notifications", params={"unread": "true"}, headers=owner.headers)
+    ).json()
+    theirs = (await env.http.get("/api/v1/notifications", headers=stranger.headers)).json()
+    link = await env.http.get(target["link"], headers=owner.headers)
+    foreign_link = await env.http.get(target["link"], headers=stranger.headers)
+
+    assert foreign_read.status_code == 404
+    assert read.status_code == 200 and read.json()["read_at"] is not None
+    assert target["id"] not in [n["id"] for n in unread["items"]] and unread["unread"] == listed["unread"] - 1
+    assert theirs == {"items": [], "unread": 0}
+    assert link.status_code == 200 and foreign_link.status_code == 404
+    assert (
+        await env.http.get("/api/v1/viral-rules", headers=stranger.headers)
+    ).json() == ViralRuleSpec().model_dump()
+
+
+def candidate(value: int, median: float | None, samples: int) -> HitCandidate:
+    return HitCandidate(item_id="i", age_seconds=3600, value=value, baseline_median=median, samples=samples)
+
+
+def test_the_rule_is_relative_to_the_baseline_and_guarded_by_samples_and_floor() -> None:
+    rule = ViralRuleSpec(ratio=3, min_samples=5, min_value=100)
+
+    assert judge(candidate(3000, 1000, 5), rule) is not None
+    assert judge(candidate(2999, 1000, 5), rule) is None  # below the ratio
+    assert judge(candidate(3000, 1000, 4), rule) is None  # too few other items to call it a baseline
+    assert judge(candidate(90, 10, 50), rule) is None  # a big ratio of tiny numbers is noise
+    assert judge(candidate(300_000, 100_000, 50), rule) is not None  # any account size, same rule
+    assert judge(candidate(3000, None, 0), rule) is None
