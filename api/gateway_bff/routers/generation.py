@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
@@ -76,29 +76,44 @@ class VideoScriptResponse(BaseModel):
     compliance: ComplianceReport
 
 
-async def _run(
-    temporal: TemporalDep,
-    settings: SettingsDep,
-    response: Response,
-    *,
-    workflow: str,
-    feature: str,
-    arg: BaseModel,
-    result_type: type[BaseModel],
-    tenant_id: str,
-    key: str | None,
-    wait: bool,
-) -> tuple[str, BaseModel | None]:
-    workflow_id = f"{feature}-{tenant_id}-{runner.request_key(key)}"
-    started = await runner.start_or_attach(
-        temporal, settings, workflow, arg, workflow_id=workflow_id, tenant_id=tenant_id, feature=feature
-    )
-    result = (
-        await runner.wait_result(started, result_type, settings.bff_sync_timeout_seconds) if wait else None
-    )
-    if result is None:
-        response.status_code = status.HTTP_202_ACCEPTED
-    return workflow_id, result
+class GenerationCall:
+    """What every generation route needs besides its body: who asks, how to reach Temporal, how to answer."""
+
+    def __init__(
+        self,
+        user: Operator,
+        temporal: TemporalDep,
+        settings: SettingsDep,
+        response: Response,
+        idempotency_key: IdempotencyKey = None,
+        wait: Wait = True,
+    ) -> None:
+        self.user, self.temporal, self.settings, self.response = user, temporal, settings, response
+        self.key, self.wait = idempotency_key, wait
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(tenant_id=self.user.tenant_id, user_id=self.user.user_id)
+
+    async def run(
+        self, workflow: str, feature: str, arg: BaseModel, result_type: type[BaseModel]
+    ) -> tuple[str, Any]:
+        """Starts (or re-attaches to) the workflow; its result, or None after answering 202."""
+        tenant_id = self.user.tenant_id
+        workflow_id = f"{feature}-{tenant_id}-{runner.request_key(self.key)}"
+        started = await runner.start_or_attach(
+            self.temporal, self.settings, workflow, arg,
+            workflow_id=workflow_id, tenant_id=tenant_id, feature=feature, result_type=result_type,
+        )  # fmt: skip
+        result = None
+        if self.wait:
+            result = await runner.wait_result(started, result_type, self.settings.bff_sync_timeout_seconds)
+        if result is None:
+            self.response.status_code = status.HTTP_202_ACCEPTED
+        return workflow_id, result
+
+
+Call = Annotated[GenerationCall, Depends()]
 
 
 def _accepted(workflow_id: str) -> Accepted:
@@ -106,88 +121,31 @@ def _accepted(workflow_id: str) -> Accepted:
 
 
 @router.post("/titles", response_model=TitlesResponse | Accepted)
-async def generate_titles(
-    body: TitleRequest,
-    user: Operator,
-    temporal: TemporalDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-    wait: Wait = True,
-) -> TitlesResponse | Accepted:
+async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
     """Viral title candidates for a topic, saved as a draft content."""
-    arg = TitleGenerationInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
-    workflow_id, result = await _run(
-        temporal,
-        settings,
-        response,
-        workflow="TitleGenerationWorkflow",
-        feature="titles",
-        arg=arg,
-        result_type=TitleGenerationResult,
-        tenant_id=user.tenant_id,
-        key=idempotency_key,
-        wait=wait,
-    )
-    if not isinstance(result, TitleGenerationResult):
+    arg = TitleGenerationInput(actor=call.actor, request=body)
+    workflow_id, result = await call.run("TitleGenerationWorkflow", "titles", arg, TitleGenerationResult)
+    if result is None:
         return _accepted(workflow_id)
     return TitlesResponse(workflow_id=workflow_id, **result.model_dump())
 
 
 @router.post("/copywriting", response_model=CopywritingResponse | Accepted)
-async def generate_copywriting(
-    body: CopywritingRequest,
-    user: Operator,
-    temporal: TemporalDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-    wait: Wait = True,
-) -> CopywritingResponse | Accepted:
+async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | Accepted:
     """One copy per platform, following each platform's rules, generated in parallel."""
-    arg = CopywritingInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
-    workflow_id, result = await _run(
-        temporal,
-        settings,
-        response,
-        workflow="CopywritingWorkflow",
-        feature="copywriting",
-        arg=arg,
-        result_type=CopywritingResult,
-        tenant_id=user.tenant_id,
-        key=idempotency_key,
-        wait=wait,
-    )
-    if not isinstance(result, CopywritingResult):
+    arg = CopywritingInput(actor=call.actor, request=body)
+    workflow_id, result = await call.run("CopywritingWorkflow", "copywriting", arg, CopywritingResult)
+    if result is None:
         return _accepted(workflow_id)
     return CopywritingResponse(workflow_id=workflow_id, **result.model_dump())
 
 
 @router.post("/image-posts", response_model=ImagePostResponse | Accepted)
-async def generate_image_post(
-    body: ImagePostRequest,
-    user: Operator,
-    temporal: TemporalDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-    wait: Wait = True,
-) -> ImagePostResponse | Accepted:
+async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | Accepted:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
-    arg = ImageTextInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
-    workflow_id, result = await _run(
-        temporal,
-        settings,
-        response,
-        workflow="ImageTextWorkflow",
-        feature="image-post",
-        arg=arg,
-        result_type=ImageTextResult,
-        tenant_id=user.tenant_id,
-        key=idempotency_key,
-        wait=wait,
-    )
-    if not isinstance(result, ImageTextResult):
+    arg = ImageTextInput(actor=call.actor, request=body)
+    workflow_id, result = await call.run("ImageTextWorkflow", "image-post", arg, ImageTextResult)
+    if result is None:
         return _accepted(workflow_id)
     images = [
         {"asset_id": asset_id, "url": f"/api/v1/media/{asset_id}", **spec.model_dump()}
@@ -203,29 +161,10 @@ async def generate_image_post(
 
 
 @router.post("/video-scripts", response_model=VideoScriptResponse | Accepted)
-async def generate_video_script(
-    body: VideoScriptRequest,
-    user: Operator,
-    temporal: TemporalDep,
-    settings: SettingsDep,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
-    wait: Wait = True,
-) -> VideoScriptResponse | Accepted:
+async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | Accepted:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
-    arg = VideoScriptInput(actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id), request=body)
-    workflow_id, result = await _run(
-        temporal,
-        settings,
-        response,
-        workflow="VideoScriptWorkflow",
-        feature="video-script",
-        arg=arg,
-        result_type=VideoScriptResult,
-        tenant_id=user.tenant_id,
-        key=idempotency_key,
-        wait=wait,
-    )
-    if not isinstance(result, VideoScriptResult):
+    arg = VideoScriptInput(actor=call.actor, request=body)
+    workflow_id, result = await call.run("VideoScriptWorkflow", "video-script", arg, VideoScriptResult)
+    if result is None:
         return _accepted(workflow_id)
     return VideoScriptResponse(workflow_id=workflow_id, **result.model_dump())
