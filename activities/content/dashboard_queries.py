@@ -108,32 +108,27 @@ class DashboardQueries:
     async def _engagement(
         self, from_day: date, to_day: date, period: Period, account_id: str | None, kind: str | None
     ) -> Engagement:
-        """Growth in the period by account, content kind and day or week: one grouped query, folded here."""
+        """Growth in the period by account, by content kind and by day or week: three grouped queries."""
         table = MetricRollup.__table__
         where = [table.c.tenant_id == self._tenant_id, table.c.day >= from_day, table.c.day <= to_day]
         if account_id is not None:
             where.append(table.c.account_id == account_id)
         if kind is not None:
             where.append(table.c.kind == kind)
-        rows = await self._session.execute(
-            select(table.c.day, table.c.account_id, table.c.kind, *sums(table))
-            .where(*where)
-            .group_by(table.c.day, table.c.account_id, table.c.kind)
-        )
-        totals = Counts()
-        by: dict[str, dict[str, Counts]] = {"account": {}, "kind": {}, "period": {}}
-        for row in rows:
-            counts = Counts.of(row._mapping)
-            totals = totals.plus(counts)
-            for axis, key in (
-                ("account", row.account_id),
-                ("kind", row.kind),
-                ("period", _period_key(row.day, period)),
-            ):
-                by[axis][key] = by[axis].get(key, Counts()).plus(counts)
+        by: dict[str, dict[str, list[int]]] = {}
+        for axis, column in (("account", table.c.account_id), ("kind", table.c.kind), ("day", table.c.day)):
+            rows = await self._session.execute(select(column, *sums(table)).where(*where).group_by(column))
+            by[axis] = {str(row[0]): [int(v) for v in row[1:]] for row in rows}
+        # Weeks fold from at most a year of day rows; the database groups everything else.
+        by["period"] = {}
+        for day, values in by.pop("day").items():
+            acc = by["period"].setdefault(_period_key(date.fromisoformat(day), period), [0] * len(COUNT_KEYS))
+            for index, value in enumerate(values):
+                acc[index] += value
+        totals = [sum(column) for column in zip(*by["kind"].values(), strict=True)] or [0] * len(COUNT_KEYS)
         labels = await self._account_labels()
         return Engagement(
-            totals=totals,
+            totals=_counts(totals),
             by_account=_breakdown(by["account"], labels),
             by_kind=_breakdown(by["kind"]),
             by_period=sorted(_breakdown(by["period"]), key=lambda b: b.key),
@@ -246,8 +241,13 @@ def _period_key(day: date, period: Period) -> str:
     return (day - timedelta(days=day.weekday()) if period == "week" else day).isoformat()
 
 
-def _breakdown(values: dict[str, Counts], labels: dict[str, str] | None = None) -> list[Breakdown]:
+def _counts(values: list[int]) -> Counts:
+    return Counts(**dict(zip(COUNT_KEYS, values, strict=True)))
+
+
+def _breakdown(values: dict[str, list[int]], labels: dict[str, str] | None = None) -> list[Breakdown]:
     rows = [
-        Breakdown(key=key, label=(labels or {}).get(key, ""), counts=counts) for key, counts in values.items()
+        Breakdown(key=key, label=(labels or {}).get(key, ""), counts=_counts(counts))
+        for key, counts in values.items()
     ]
     return sorted(rows, key=lambda b: -b.counts.play)

@@ -152,7 +152,7 @@ async def _content_links(session: AsyncSession, tenant_id: str, ids: list[str]) 
         .join(Content, Content.id == Publish.content_id)
         .where(Publish.tenant_id == tenant_id, Publish.item_id.in_(ids))
     )
-    return {item_id: (content_id, kind) for item_id, content_id, kind in rows}
+    return {item_id: (content_id, kind) for item_id, content_id, kind in rows if item_id is not None}
 
 
 def _growth(row: DouyinItem | None, counts: MetricCounts) -> list[int]:
@@ -204,10 +204,12 @@ async def _insert_snapshot(
         **stats.counts.model_dump(),
     }
     stmt = insert_for(session, MetricSnapshot.__table__).values(**values)
-    result = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "bucket"])
+    written = await session.scalar(
+        stmt.on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "bucket"]).returning(
+            MetricSnapshot.__table__.c.id
+        )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return 0 if written is None else 1
 
 
 def _counter_row(tenant_id: str, day: date, growth: list[int], **keys: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Table, select
+from sqlalchemy import FromClause, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,7 +56,7 @@ def bucket_of(captured_at: datetime, *, young: bool, sparse_hours: float) -> dat
     return EPOCH + timedelta(seconds=seconds - seconds % window)
 
 
-def insert_for(session: AsyncSession, table: Table) -> Any:
+def insert_for(session: AsyncSession, table: FromClause) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it the same)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
@@ -65,7 +65,7 @@ def insert_for(session: AsyncSession, table: Table) -> Any:
 
 async def add_to_counters(
     session: AsyncSession,
-    table: Table,
+    table: FromClause,
     keys: Sequence[str],
     counters: Sequence[str],
     rows: list[dict[str, Any]],

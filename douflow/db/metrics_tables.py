@@ -83,6 +83,8 @@ class MetricDaily(Base):
     __table_args__ = (
         Index("ix_metric_daily_tenant_account_day", "tenant_id", "account_id", "day"),
         Index("ix_metric_daily_tenant_day", "tenant_id", "day"),
+        # On SQLite the primary key is the table (clustered), so range scans read no second b-tree.
+        {"sqlite_with_rowid": False},
     )
 
     tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -101,6 +103,7 @@ class MetricRollup(Base):
     """Growth per (account, content kind, local day): what the dashboard reads, a few rows per day."""
 
     __tablename__ = "metric_rollups"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

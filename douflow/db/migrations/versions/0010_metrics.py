@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("download", sa.BigInteger(), nullable=False),
         sa.Column("forward", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "item_id", "day", name=op.f("pk_metric_daily")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("metric_daily", schema=None) as batch_op:
         batch_op.create_index(
@@ -87,6 +88,7 @@ def upgrade() -> None:
         sa.Column("download", sa.BigInteger(), nullable=False),
         sa.Column("forward", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "day", "account_id", "kind", name=op.f("pk_metric_rollups")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "metric_snapshots",
