@@ -107,6 +107,20 @@ class CalendarRepository:
         )
         return set(rows.all())
 
+    async def scheduled_run_counts(self, entry_ids: Collection[str]) -> dict[str, int]:
+        if not entry_ids:
+            return {}
+        rows = await self._session.execute(
+            select(CalendarRun.entry_id, func.count())
+            .where(
+                CalendarRun.tenant_id == self._tenant_id,
+                CalendarRun.entry_id.in_(list(entry_ids)),
+                CalendarRun.trigger == "schedule",
+            )
+            .group_by(CalendarRun.entry_id)
+        )
+        return {entry_id: int(count) for entry_id, count in rows}
+
     async def scheduled_run_count(self, entry_id: str) -> int:
         """Runs the schedule itself started (what its remaining actions count), not "run now" ones."""
         count = await self._session.scalar(

@@ -102,9 +102,8 @@ async def planned_times(
     else:
         times = await schedules.preview_times(client, entry, settings, now, end)
     if entry.max_runs is not None:
-        done = (
-            await CalendarRepository(session, entry.tenant_id).scheduled_run_count(entry.id) if saved else 0
-        )
+        # max_runs counts every scheduled run of the entry, also those before a reschedule.
+        done = await CalendarRepository(session, entry.tenant_id).scheduled_run_count(entry.id)
         times = times[: max(entry.max_runs - done, 0)]
     return times
 

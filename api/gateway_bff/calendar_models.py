@@ -39,7 +39,9 @@ class Recurrence(BaseModel):
     )
     weekly: list[WeeklySlot] | None = Field(default=None, min_length=1, max_length=50)
     end_at: datetime | None = Field(default=None, description="aware, or local time in the entry's zone")
-    max_runs: int | None = Field(default=None, ge=1, le=1000)
+    max_runs: int | None = Field(
+        default=None, ge=1, le=1000, description="scheduled runs in all, also those before a reschedule"
+    )
 
     @field_validator("cron")
     @classmethod

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow, ScheduleDescription
 
+from activities.content.calendar_activities import account_problem
 from activities.content.calendar_repository import ACTIVE_STATUSES, CalendarRepository
+from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
 from api.gateway_bff import calendar_schedules as schedules
 from api.gateway_bff.calendar_checks import local_text
 from api.gateway_bff.calendar_models import (
@@ -24,6 +26,7 @@ from api.gateway_bff.calendar_models import (
     ScheduleView,
     WeeklySlot,
 )
+from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry, CalendarRun
 
 # A due occurrence without a recorded run is reported missed after this long (a run records itself
@@ -44,13 +47,21 @@ def entry_view(entry: CalendarEntry) -> EntryView:
         weekly=[WeeklySlot.model_validate(s) for s in entry.weekly_slots] if entry.weekly_slots else None,
         end_at=entry.end_at,
         max_runs=entry.max_runs,
-        status=entry.status,
+        status=_status(entry),
         last_error=entry.last_error,
         schedule_id=entry.schedule_id,
         created_by=entry.created_by,
         created_at=entry.created_at,
         updated_at=entry.updated_at,
     )
+
+
+def _status(entry: CalendarEntry) -> str:
+    """A recurrence past its end is complete even before anything writes so (nothing will fire)."""
+    ended = entry.end_at is not None and entry.end_at <= utcnow()
+    if entry.kind == "recurring" and entry.status in ("scheduled", "broken") and ended:
+        return "completed"
+    return entry.status
 
 
 def run_view(run: CalendarRun) -> RunView:
@@ -102,12 +113,16 @@ async def calendar(
     ran = {(r.entry_id, r.scheduled_for) for r in runs if r.trigger == "schedule"}
     ran_any = await repo.entries_with_runs([e.id for e in entries.values() if e.kind == "one_off"])
     active = [e for e in entries.values() if e.status in ACTIVE_STATUSES]
-    planned = await asyncio.gather(*(_expected(client, repo, e, start, end, now) for e in active))
+    done = await repo.scheduled_run_counts([e.id for e in active])
+    planned = await asyncio.gather(
+        *(_expected(client, e, done.get(e.id, 0), start, end, now) for e in active)
+    )
+    problems = await _account_problems(session, tenant_id, now)
     for entry, times in zip(active, planned, strict=True):
         if entry.kind == "one_off" and entry.id in ran_any:
             continue  # "run now" replaced the plan
         pending = [t for t in times if (entry.id, t) not in ran]
-        occurrences += await _unrun(client, entry, pending, now)
+        occurrences += await _unrun(client, entry, pending, now, problems.get(entry.account_id))
     occurrences.sort(key=lambda o: (o.scheduled_for, o.entry_id))
     return CalendarView(
         start=start, end=end, occurrences=occurrences, entries=[entry_view(e) for e in entries.values()]
@@ -115,12 +130,7 @@ async def calendar(
 
 
 async def _expected(
-    client: Client,
-    repo: CalendarRepository,
-    entry: CalendarEntry,
-    start: datetime,
-    end: datetime,
-    now: datetime,
+    client: Client, entry: CalendarEntry, done: int, start: datetime, end: datetime, now: datetime
 ) -> list[datetime]:
     """Occurrences the schedule owes in [start, end): from `expected_since`, at most the runs left."""
     since = max(start, entry.expected_since)
@@ -130,14 +140,14 @@ async def _expected(
         return []
     times = await schedules.matching_times(client, entry.schedule_id, since, end)
     if entry.max_runs is not None:
-        left = max(entry.max_runs - await repo.scheduled_run_count(entry.id), 0)
+        left = max(entry.max_runs - done, 0)
         future = [t for t in times if t >= now - DUE_GRACE][:left]
         times = [t for t in times if t < now - DUE_GRACE] + future
     return times
 
 
 async def _unrun(
-    client: Client, entry: CalendarEntry, times: Sequence[datetime], now: datetime
+    client: Client, entry: CalendarEntry, times: Sequence[datetime], now: datetime, problem: str | None
 ) -> list[Occurrence]:
     """Occurrences without a run: planned (or paused) ahead, due for a moment, then missed with a reason."""
     overdue = [t for t in times if t < now - DUE_GRACE]
@@ -153,6 +163,8 @@ async def _unrun(
             state, reason = (
                 ("paused", "the entry is paused") if entry.status == "paused" else ("planned", None)
             )
+            if problem:
+                reason = f"will be skipped unless fixed first: {problem}"
         elif entry.status == "paused":
             state, reason = (
                 "missed",
@@ -164,6 +176,13 @@ async def _unrun(
             state, reason = "missed", _missed_reason(entry, description, started.get(time))
         result.append(_occurrence(entry, time, state, reason))
     return result
+
+
+async def _account_problems(session: AsyncSession, tenant_id: str, now: datetime) -> dict[str, str]:
+    """Accounts that cannot publish now, so planned occurrences warn before they are skipped."""
+    accounts = await DouyinAccountRepository(session, tenant_id).list(include_unbound=True)
+    problems = {a.id: account_problem(a, a.id, account_health(a, now)) for a in accounts}
+    return {account_id: problem for account_id, problem in problems.items() if problem}
 
 
 def _missed_reason(

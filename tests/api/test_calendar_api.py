@@ -18,7 +18,7 @@ from douflow.db.tables import DouyinAccount
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
 from douflow.temporal import FEATURE, TENANT_ID
-from douyin_sandbox.testing import PERSONAL_OPEN_ID, RunningSandbox
+from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import TestUser, user_with_token
 from tests.support.calendar import next_second, utc
@@ -166,24 +166,37 @@ async def test_local_times_are_read_in_the_entry_zone(
 
 
 async def test_weekly_slots_plan_occurrences_in_the_calendar_view(
-    http: httpx.AsyncClient, kim: TestUser, account: str, new_post: Any
-) -> None:
+    http: httpx.AsyncClient, kim: TestUser, account: str, new_post: Any,
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, sandbox: RunningSandbox,
+) -> None:  # fmt: skip
     content_id = await new_post(title("每周"))
     weekly = {"weekly": [{"weekday": "sat", "time": "03:17"}], "max_runs": 3}
+    fading = await bind_account(sessionmaker, settings, sandbox, kim.tenant_id, ENTERPRISE_OPEN_ID)
+    sundays = {"cron": "45 4 * * sun", "max_runs": 2}
 
     created = await plan(http, kim, content_id=content_id, account_id=account, recurrence=weekly)
+    other = await plan(http, kim, content_id=content_id, account_id=fading, recurrence=sundays)
+    async with sessionmaker() as session:
+        await session.execute(
+            update(DouyinAccount).where(DouyinAccount.id == fading).values(status="revoked")
+        )
+        await session.commit()
 
     assert created.status_code == 201, created.text
+    assert other.status_code == 201, other.text
     body = created.json()
     now = datetime.now(UTC)
     calendar = await view(http, kim, now, now + timedelta(days=35))
     mine = [o for o in calendar["occurrences"] if o["entry_id"] == body["id"]]
-    assert [o["state"] for o in mine] == ["planned"] * 3
+    assert [(o["state"], o["reason"]) for o in mine] == [("planned", None)] * 3
     for occurrence in mine:
         local = utc(occurrence["scheduled_for"]).astimezone(SHANGHAI)
         assert (local.weekday(), local.hour, local.minute) == (5, 3, 17)
         assert occurrence["local_time"].endswith("03:17:00 Asia/Shanghai")
-    assert (await http.delete(f"{ENTRIES}/{body['id']}", headers=kim.headers)).status_code == 204
+    warned = [o for o in calendar["occurrences"] if o["entry_id"] == other.json()["id"]]
+    assert len(warned) == 2 and all("revoked" in o["reason"] for o in warned)
+    for entry_id in (body["id"], other.json()["id"]):
+        assert (await http.delete(f"{ENTRIES}/{entry_id}", headers=kim.headers)).status_code == 204
 
 
 async def test_reschedule_updates_the_same_schedule_in_place(

@@ -295,7 +295,8 @@ async def _check_times(
         times = await planned_times(temporal, session, settings, entry, now, saved=False)
     if entry.kind == "recurring" and not times:
         raise DomainError(
-            "the recurrence has no occurrence between now and its end: check `cron`/`weekly` and `end_at`"
+            "the recurrence has no occurrence left between now and its end: check `cron`/`weekly`, `end_at` "
+            "and `max_runs` (it counts every scheduled run of the entry, also those before a reschedule)"
         )
     await check_spacing(temporal, session, settings, entry, times, now)
 
