@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from models.content import Actor, NewContent
@@ -48,9 +49,22 @@ class ReplicationWorkflow:
                 duplicate=True,
             )
         self._stage = "generating"
-        generated: VariantResult = await run_agent(
-            "generate_variants", _request(input, source), VariantResult
-        )
+        try:
+            generated: VariantResult = await run_agent(
+                "generate_variants", _request(input, source), VariantResult
+            )
+        except ActivityError as exc:
+            # The model stayed unavailable through its retries: record it and tell the operators,
+            # rather than leave the hit claimed by a failed run that nobody sees.
+            reason = RejectedVariant(title=source.title, reason=f"generation failed: {exc.cause or exc}")
+            return await self._finish(
+                FinishReplication(
+                    tenant_id=input.tenant_id,
+                    replication_id=source.replication_id,
+                    status="failed",
+                    rejected=[reason],
+                )
+            )
         self._stage = "checking"
         checked, rejected = await self._checked(generated)
         self._stage = "saving"

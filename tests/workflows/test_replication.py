@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,18 +13,22 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
 from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
+from activities.content.replication_activities import ReplicationStoreActivities
 from douflow.db.tables import Content
-from douflow.temporal import ORCHESTRATION, queue
+from douflow.temporal import AGENT_CENTER, CONTENT_CENTER, ORCHESTRATION, queue
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID
 from models.metrics import Hit, HitCandidate, ViralRuleSpec
-from models.replication import ReplicationInput, ReplicationResult
+from models.replication import ReplicationInput, ReplicationResult, VariantRequest, VariantResult
 from tests.support.auth import TestUser
 from tests.support.metrics import MetricsEnv, link_to_content, metrics_env, publish_items
 from tests.support.publishing import bind_account
+from workflows.replication_workflow import ReplicationWorkflow
 from workflows.viral_rule import judge
 
 pytestmark = pytest.mark.timeout(120)
@@ -189,6 +195,43 @@ async def test_a_second_start_for_the_same_hit_is_refused_or_writes_nothing(
 
     assert again.duplicate and again.status == "done"
     assert await variants_of(env, owner.tenant_id, list(constellation.contents.values())) == drafts
+
+
+@activity.defn(name="generate_variants")
+async def model_down(request: VariantRequest) -> VariantResult:
+    raise ApplicationError("model service unavailable", type="ModelUnavailable", non_retryable=True)
+
+
+async def test_a_generation_that_fails_is_recorded_and_reported_not_left_running(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> None:
+    item_id = sorted(constellation.clear_misses)[0]
+    hit = Hit(
+        item_id=item_id, metric="play_count", value=9, baseline_median=1, ratio=9, samples=9, age_seconds=9
+    )
+    prefix = f"fail{uuid.uuid4().hex[:6]}-"
+    store = ReplicationStoreActivities(env.sessionmaker)
+    workers = [
+        Worker(temporal_env.client, task_queue=f"{prefix}{ORCHESTRATION}", workflows=[ReplicationWorkflow]),
+        Worker(temporal_env.client, task_queue=f"{prefix}{AGENT_CENTER}", activities=[model_down]),
+        Worker(temporal_env.client, task_queue=f"{prefix}{CONTENT_CENTER}",
+               activities=[store.begin_replication, store.finish_replication]),
+    ]  # fmt: skip
+    async with contextlib.AsyncExitStack() as stack:
+        for worker in workers:
+            await stack.enter_async_context(worker)
+        result = await temporal_env.client.execute_workflow(
+            ReplicationWorkflow.run,
+            ReplicationInput(tenant_id=owner.tenant_id, account_id=constellation.account_id, hit=hit),
+            id=f"replicate-{owner.tenant_id}-{item_id}",
+            task_queue=f"{prefix}{ORCHESTRATION}",
+            result_type=ReplicationResult,
+        )
+
+    assert result.status == "failed" and result.variant_content_ids == []
+    assert "model service unavailable" in result.rejected[0].reason
+    notes = (await env.http.get("/api/v1/notifications", headers=owner.headers)).json()["items"]
+    assert any(n["object_id"] == result.replication_id and n["title"] == "爆款复制未完成" for n in notes)
 
 
 async def test_operators_are_notified_and_only_their_tenant_sees_it(
