@@ -221,7 +221,7 @@ async def test_a_generation_that_fails_is_recorded_and_reported_not_left_running
         for worker in workers:
             await stack.enter_async_context(worker)
         result = await temporal_env.client.execute_workflow(
-            ReplicationWorkflow.run,
+            "ReplicationWorkflow",
             ReplicationInput(tenant_id=owner.tenant_id, account_id=constellation.account_id, hit=hit),
             id=f"replicate-{owner.tenant_id}-{item_id}",
             task_queue=f"{prefix}{ORCHESTRATION}",
