@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.content.douyin_account_activities import DouyinAccountActivities
@@ -147,9 +148,13 @@ async def test_unbind_wipes_tokens_keeps_history_and_stops_the_token_workflow(
     temporal_env: WorkflowEnvironment,
 ) -> None:
     account = await _bound(http, operator, TRAVEL.open_id)
+    schedule = temporal_env.client.get_schedule_handle(f"metrics-{account['id']}")
+    assert (await schedule.describe()).id == f"metrics-{account['id']}", "binding starts metrics syncs"
     response = await http.delete(f"/api/v1/douyin/accounts/{account['id']}", headers=operator.headers)
     assert response.status_code == 200, response.text
     assert response.json()["health"] == "unbound"
+    with pytest.raises(RPCError):
+        await schedule.describe()
     _assert_no_tokens(response.text)
 
     row = await _row(sessionmaker, account["id"])

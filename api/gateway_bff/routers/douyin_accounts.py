@@ -28,6 +28,7 @@ from douflow.db.tables import DouyinAccount, OAuthState
 from douflow.security.secretbox import SecretBox
 from models.douyin_accounts import BindingInput, BindingResult, UnbindInput, UnbindResult
 from workflows.douyin_account_steps import token_workflow_id
+from workflows.metrics_schedule import delete_metrics_schedule, ensure_metrics_schedule
 
 log = logging.getLogger("douflow.bff.douyin")
 router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
@@ -127,6 +128,8 @@ async def oauth_callback(
         return _page("绑定失败 · Binding failed", f"{exc.detail}. Start the binding again.", exc.status_code)
     if not isinstance(result, BindingResult):
         return _page("绑定中 · Binding", "Douyin is slow to answer; the account will appear shortly.", 202)
+    # Metrics history starts with the binding (seed 8); the schedule is idempotent, so a rebind is harmless.
+    await ensure_metrics_schedule(temporal, settings, pending.tenant_id, result.account_id)
     if settings.douyin_bind_return_url:
         query = urlencode({"account_id": result.account_id, "status": "bound"})
         return RedirectResponse(f"{settings.douyin_bind_return_url}?{query}", status_code=303)
@@ -204,6 +207,7 @@ async def unbind_account(
         feature=BINDING_FEATURE,
     )
     await runner.wait_result(started, UnbindResult, settings.bff_sync_timeout_seconds)
+    await delete_metrics_schedule(temporal, account_id)
     session.expire_all()
     account = await repo.get(account_id)
     if account is None:
