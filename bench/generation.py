@@ -21,7 +21,9 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# As a script, bench/ heads sys.path, where bench/calendar.py would shadow the standard library's calendar.
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
