@@ -19,7 +19,29 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 COUNT_FIELDS = ("play", "digg", "comment", "share", "download", "forward")
 
 
-class DouyinItem(TenantScoped, Base):
+class ItemCounts:
+    """An item's running totals as Douyin reports them."""
+
+    play_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    digg_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    comment_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    share_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    download_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    forward_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Growth:
+    """How much each of an item's counts (COUNT_FIELDS) grew over a period."""
+
+    play: Mapped[int] = mapped_column(BigInteger, default=0)
+    digg: Mapped[int] = mapped_column(BigInteger, default=0)
+    comment: Mapped[int] = mapped_column(BigInteger, default=0)
+    share: Mapped[int] = mapped_column(BigInteger, default=0)
+    download: Mapped[int] = mapped_column(BigInteger, default=0)
+    forward: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DouyinItem(ItemCounts, TenantScoped, Base):
     """One item of a bound account as last seen, linked to our content when we published it."""
 
     __tablename__ = "douyin_items"
@@ -42,15 +64,9 @@ class DouyinItem(TenantScoped, Base):
     created_on_douyin: Mapped[datetime] = mapped_column()
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_captured_at: Mapped[datetime] = mapped_column()
-    play_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    digg_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    comment_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    share_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    download_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    forward_count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class MetricSnapshot(Base):
+class MetricSnapshot(ItemCounts, Base):
     """Counts of one item at one sync; `bucket` makes a retried or too-frequent write a no-op."""
 
     __tablename__ = "metric_snapshots"
@@ -67,16 +83,11 @@ class MetricSnapshot(Base):
     captured_at: Mapped[datetime] = mapped_column()
     bucket: Mapped[datetime] = mapped_column()
     age_seconds: Mapped[int] = mapped_column(BigInteger)
-    play_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    digg_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    comment_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    share_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    download_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    forward_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    raw: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # After the counts, where migration 0010 lays the table out.
+    raw: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, sort_order=1)
 
 
-class MetricDaily(Base):
+class MetricDaily(Growth, Base):
     """Growth of one item on one local day (tenant time zone): the sum of an item's deltas is its count."""
 
     __tablename__ = "metric_daily"
@@ -91,15 +102,9 @@ class MetricDaily(Base):
     item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     account_id: Mapped[str] = mapped_column(String(36))
-    play: Mapped[int] = mapped_column(BigInteger, default=0)
-    digg: Mapped[int] = mapped_column(BigInteger, default=0)
-    comment: Mapped[int] = mapped_column(BigInteger, default=0)
-    share: Mapped[int] = mapped_column(BigInteger, default=0)
-    download: Mapped[int] = mapped_column(BigInteger, default=0)
-    forward: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class MetricRollup(Base):
+class MetricRollup(Growth, Base):
     """Growth per (account, content kind, local day): what the dashboard reads, a few rows per day."""
 
     __tablename__ = "metric_rollups"
@@ -109,12 +114,6 @@ class MetricRollup(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     account_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    play: Mapped[int] = mapped_column(BigInteger, default=0)
-    digg: Mapped[int] = mapped_column(BigInteger, default=0)
-    comment: Mapped[int] = mapped_column(BigInteger, default=0)
-    share: Mapped[int] = mapped_column(BigInteger, default=0)
-    download: Mapped[int] = mapped_column(BigInteger, default=0)
-    forward: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ViralRule(Base):
