@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.common import RetryPolicy
+from workflows.policies import doubling_retry
 
 DOUYIN_CALL_TIMEOUT = timedelta(seconds=30)
 STORE_CALL_TIMEOUT = timedelta(seconds=30)
@@ -23,37 +23,15 @@ DOUYIN_FINAL_ERRORS = [
 
 # The code lives 10 minutes and is single-use: a few quick retries of failures that happened before
 # the request left (DouyinTransientError); a lost reply is never retried (DouyinUnknownOutcome).
-EXCHANGE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=10),
-    maximum_attempts=4,
-    non_retryable_error_types=DOUYIN_FINAL_ERRORS,
-)
+EXCHANGE_RETRY = doubling_retry(up_to=timedelta(seconds=10), attempts=4, non_retryable=DOUYIN_FINAL_ERRORS)
 EXCHANGE_SCHEDULE_TIMEOUT = timedelta(minutes=2)
 
 # Refreshes are idempotent and an account must not be lost to an outage: retry without a cap.
-TOKEN_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=0,
-    non_retryable_error_types=DOUYIN_FINAL_ERRORS,
-)
+TOKEN_RETRY = doubling_retry(up_to=timedelta(minutes=5), attempts=0, non_retryable=DOUYIN_FINAL_ERRORS)
 # The profile is nice to have: a few tries, then the next cycle tries again.
-PROFILE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=3,
-    non_retryable_error_types=DOUYIN_FINAL_ERRORS,
-)
-STORE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=10,
-    non_retryable_error_types=["DouyinAccountNotFound"],
+PROFILE_RETRY = doubling_retry(up_to=timedelta(seconds=30), attempts=3, non_retryable=DOUYIN_FINAL_ERRORS)
+STORE_RETRY = doubling_retry(
+    up_to=timedelta(seconds=30), attempts=10, non_retryable=["DouyinAccountNotFound"]
 )
 
 # Refresh an access token this long before it expires (at most half its remaining life, so a

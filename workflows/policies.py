@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio.common import RetryPolicy
@@ -11,26 +12,24 @@ IMAGE_CALL_TIMEOUT = timedelta(seconds=120)
 STORE_CALL_TIMEOUT = timedelta(seconds=30)
 GENERATION_WORKFLOW_TIMEOUT = timedelta(minutes=15)
 
-MODEL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=20),
-    maximum_attempts=3,
-    non_retryable_error_types=["ModelRequestRejected"],
-)
-IMAGE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=3,
-    non_retryable_error_types=["ModelRequestRejected"],
-)
-STORE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=10,
-    non_retryable_error_types=["ContentNotFound", "VersionConflict"],
+
+def doubling_retry(
+    *, up_to: timedelta, attempts: int, non_retryable: Sequence[str] | None = None
+) -> RetryPolicy:
+    """Retries after a second, doubling the pause up to `up_to`; 0 attempts means no cap."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=up_to,
+        maximum_attempts=attempts,
+        non_retryable_error_types=non_retryable,
+    )
+
+
+MODEL_RETRY = doubling_retry(up_to=timedelta(seconds=20), attempts=3, non_retryable=["ModelRequestRejected"])
+IMAGE_RETRY = doubling_retry(up_to=timedelta(seconds=30), attempts=3, non_retryable=["ModelRequestRejected"])
+STORE_RETRY = doubling_retry(
+    up_to=timedelta(seconds=30), attempts=10, non_retryable=["ContentNotFound", "VersionConflict"]
 )
 
 # Publishing (seed 5). Douyin calls heartbeat every second, so a killed worker shows within seconds.
@@ -50,12 +49,6 @@ DOUYIN_NON_RETRYABLE = [
     "MediaMissing",
 ]
 # Uploads, reads and reconciliation are safe to repeat; rate limits override the backoff exactly.
-DOUYIN_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=20),
-    maximum_attempts=12,
-    non_retryable_error_types=DOUYIN_NON_RETRYABLE,
-)
+DOUYIN_RETRY = doubling_retry(up_to=timedelta(seconds=20), attempts=12, non_retryable=DOUYIN_NON_RETRYABLE)
 # create_video / create_image_text are irreversible: never retried by Temporal, the workflow decides.
 DOUYIN_CREATE_RETRY = RetryPolicy(maximum_attempts=1)
