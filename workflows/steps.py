@@ -50,20 +50,17 @@ async def check_compliance(result: Any) -> ComplianceReport:
 
 
 async def save_new_content(new: NewContent) -> SavedContent:
-    return await workflow.execute_activity(
-        "save_new_content",
-        new,
-        result_type=SavedContent,
-        task_queue=content_queue(),
-        start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-        retry_policy=policies.STORE_RETRY,
-    )
+    return await _save("save_new_content", new)
 
 
 async def save_content_edit(edit: ContentEdit) -> SavedContent:
+    return await _save("save_content_edit", edit)
+
+
+async def _save(activity: str, change: NewContent | ContentEdit) -> SavedContent:
     return await workflow.execute_activity(
-        "save_content_edit",
-        edit,
+        activity,
+        change,
         result_type=SavedContent,
         task_queue=content_queue(),
         start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
