@@ -9,21 +9,22 @@ process as in production, so the ratio is the BFF's own cost (HTTP, auth, valida
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-
-import httpx
 
 # As a script, bench/ heads sys.path, where bench/calendar.py would shadow the standard library's calendar.
 if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import httpx
 
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade

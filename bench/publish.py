@@ -9,23 +9,24 @@ when each reaches `under_review` (the item exists on Douyin) and `published` (re
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# As a script, bench/ heads sys.path, where bench/calendar.py would shadow the standard library's calendar.
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-# As a script, bench/ heads sys.path, where bench/calendar.py would shadow the standard library's calendar.
-if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
