@@ -57,12 +57,18 @@ class DouyinModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class ClientToken(DouyinModel):
+class TokenModel(DouyinModel):
+    """A reply carrying tokens: a parse error must not quote them (it reaches logs and Temporal history)."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+
+class ClientToken(TokenModel):
     access_token: str = Field(repr=False)
     expires_in: int
 
 
-class OAuthToken(DouyinModel):
+class OAuthToken(TokenModel):
     access_token: str = Field(repr=False)
     refresh_token: str = Field(repr=False)
     expires_in: int
@@ -76,7 +82,7 @@ class OAuthToken(DouyinModel):
         return [s for s in self.scope.split(",") if s]
 
 
-class RenewedRefreshToken(DouyinModel):
+class RenewedRefreshToken(TokenModel):
     refresh_token: str = Field(repr=False)
     expires_in: int
 

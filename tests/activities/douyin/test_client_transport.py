@@ -156,3 +156,11 @@ async def _token_model() -> object:
     from activities.douyin.client import OAuthToken
 
     return OAuthToken(access_token=TOKEN, refresh_token="rft.secret-token", expires_in=1, open_id=OPEN_ID)
+
+
+async def test_a_malformed_token_reply_is_not_quoted_in_the_error():
+    # The refresh reply lacks expires_in: the parse error must not echo the tokens it did carry.
+    client = client_with(lambda r: ok(access_token="act.K1"))
+    with pytest.raises(ValueError) as caught:
+        await client.refresh_access_token("rft.K2")
+    assert "K1" not in str(caught.value) and "K2" not in str(caught.value)
