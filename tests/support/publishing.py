@@ -12,14 +12,17 @@ from typing import Any
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
 
 from douflow.db.base import utcnow
 from douflow.db.tables import Content, ContentAsset, ContentVersion, DouyinAccount, Publish
 from douflow.media import LocalMediaStore
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
+from douflow.temporal import ORCHESTRATION, queue
 from douyin_sandbox.testing import RunningSandbox
-from models.publish import FINAL_STATUSES
+from models.content import Actor
+from models.publish import FINAL_STATUSES, PublishInput, PublishResult
 
 
 def png_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 120, 40)) -> bytes:
@@ -117,6 +120,32 @@ async def video_post(
         session.add(_asset(content_id, tenant_id, user_id, "video", 0, stored.key, "video/mp4", size))
         await session.commit()
     return content_id
+
+
+async def start_publish(
+    client: Client,
+    settings: Settings,
+    actor: Actor,
+    content_id: str,
+    account_id: str,
+    *,
+    review_max_polls: int,
+) -> WorkflowHandle[Any, PublishResult]:
+    """Starts PublishWorkflow as the BFF does, polling the review every second."""
+    arg = PublishInput(
+        actor=actor,
+        content_id=content_id,
+        account_id=account_id,
+        review_poll_seconds=1,
+        review_max_polls=review_max_polls,
+    )
+    return await client.start_workflow(
+        "PublishWorkflow",
+        arg,
+        id=f"publish-{content_id}-{account_id}",
+        task_queue=queue(settings, ORCHESTRATION),
+        result_type=PublishResult,
+    )
 
 
 async def publish_row(sessionmaker: async_sessionmaker[AsyncSession], publish_id: str) -> Publish | None:

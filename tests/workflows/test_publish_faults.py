@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from subprocess import Popen
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,15 +22,21 @@ from temporalio.testing import WorkflowEnvironment
 
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
-from douflow.temporal import ORCHESTRATION, queue
 from douflow.testing.processes import settings_env, spawned
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.content import Actor
-from models.publish import PublishInput, PublishResult
+from models.publish import PublishResult
 from tests.support.auth import TestUser
-from tests.support.publishing import bind_account, image_post, is_final, publish_row, wait_for
+from tests.support.publishing import (
+    bind_account,
+    image_post,
+    is_final,
+    publish_row,
+    start_publish,
+    wait_for,
+)
 from tests.support.stack import running_workers
 
 ACCOUNTS = [user.open_id for user in SANDBOX_USERS[:4]]
@@ -55,7 +62,7 @@ async def start_publishes(
     sandbox: RunningSandbox,
     user: TestUser,
     per_account: int,
-) -> list[tuple[str, str, WorkflowHandle[object, PublishResult]]]:
+) -> list[tuple[str, str, WorkflowHandle[Any, PublishResult]]]:
     """`per_account` image posts to each sandbox account; (open_id, title, handle) per publish."""
     media = LocalMediaStore(settings.media_dir)
     started = []
@@ -64,20 +71,8 @@ async def start_publishes(
         for n in range(per_account):
             title = f"故障演练{n}号{uuid.uuid4().hex[:8]}"
             content_id = await image_post(sessionmaker, media, user.tenant_id, user.user_id, title=title)
-            arg = PublishInput(
-                actor=Actor(tenant_id=user.tenant_id, user_id=user.user_id),
-                content_id=content_id,
-                account_id=account_id,
-                review_poll_seconds=1,
-                review_max_polls=60,
-            )
-            handle = await client.start_workflow(
-                "PublishWorkflow",
-                arg,
-                id=f"publish-{content_id}-{account_id}",
-                task_queue=queue(settings, ORCHESTRATION),
-                result_type=PublishResult,
-            )
+            actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
+            handle = await start_publish(client, settings, actor, content_id, account_id, review_max_polls=60)
             started.append((open_id, title, handle))
     return started
 
@@ -85,7 +80,7 @@ async def start_publishes(
 async def assert_each_published_once(
     sandbox: RunningSandbox,
     sessionmaker: async_sessionmaker[AsyncSession],
-    started: list[tuple[str, str, WorkflowHandle[object, PublishResult]]],
+    started: list[tuple[str, str, WorkflowHandle[Any, PublishResult]]],
 ) -> None:
     waits = (asyncio.wait_for(h.result(), 90) for _, _, h in started)
     results = await asyncio.gather(*waits, return_exceptions=True)
