@@ -50,11 +50,15 @@ async def test_stale_edit_is_refused_and_changes_nothing(
 ) -> None:
     content_id = titles_content["content_id"]
     first = await http.patch(
-        f"/api/v1/contents/{content_id}", json={"title": "新标题一", "base_version": 1}, headers=operator.headers
+        f"/api/v1/contents/{content_id}",
+        json={"title": "新标题一", "base_version": 1},
+        headers=operator.headers,
     )
     assert first.status_code == 200
     stale = await http.patch(
-        f"/api/v1/contents/{content_id}", json={"title": "新标题二", "base_version": 1}, headers=operator.headers
+        f"/api/v1/contents/{content_id}",
+        json={"title": "新标题二", "base_version": 1},
+        headers=operator.headers,
     )
     assert stale.status_code == 409
     assert "version 2" in stale.json()["detail"]
@@ -92,7 +96,9 @@ async def test_status_change_and_filters(
     assert content_id in {item["id"] for item in ready["items"]}
     drafts = (await http.get("/api/v1/contents?status=draft&limit=200", headers=operator.headers)).json()
     assert content_id not in {item["id"] for item in drafts["items"]}
-    scripts = (await http.get("/api/v1/contents?kind=video_script&limit=200", headers=operator.headers)).json()
+    scripts = (
+        await http.get("/api/v1/contents?kind=video_script&limit=200", headers=operator.headers)
+    ).json()
     assert all(item["kind"] == "video_script" for item in scripts["items"])
 
 

@@ -74,7 +74,9 @@ async def test_forged_and_expired_tokens_are_rejected(
         assert "log in again" in response.json()["detail"]
 
 
-async def test_login_failures_do_not_say_which_part_was_wrong(http: httpx.AsyncClient, operator: TestUser) -> None:
+async def test_login_failures_do_not_say_which_part_was_wrong(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
     wrong_password = await login(http, operator.tenant_slug, operator.username, "wrong-password")
     wrong_user = await login(http, operator.tenant_slug, "nobody")
     wrong_tenant = await login(http, "no-such-tenant", operator.username)

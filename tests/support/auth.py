@@ -35,7 +35,9 @@ async def create_user(
         return tenant.id, user.id
 
 
-async def login(http: httpx.AsyncClient, tenant: str, username: str, password: str = PASSWORD) -> httpx.Response:
+async def login(
+    http: httpx.AsyncClient, tenant: str, username: str, password: str = PASSWORD
+) -> httpx.Response:
     return await http.post(
         "/api/v1/auth/token", data={"username": username, "password": password, "tenant": tenant}
     )
