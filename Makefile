@@ -38,6 +38,7 @@ sandbox: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy douflow models workflows activities api worker.py
 
 format: install
 	$(PY) -m ruff format .
