@@ -7,31 +7,24 @@ come closer than CALENDAR_MIN_SPACING_MINUTES (one-off times and the next occurr
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from activities.content import calendar_scheduling as schedules
 from activities.content.calendar_activities import account_problem
-from activities.content.calendar_repository import CalendarRepository
 from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
-from activities.content.publish_draft import build_draft
-from activities.content.repository import ContentRepository
-from api.gateway_bff import calendar_schedules as schedules
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from douflow.db.calendar_tables import CalendarEntry
-from douflow.db.tables import ContentAsset, DouyinAccount
+from douflow.db.tables import DouyinAccount
 from douflow.settings import Settings
 
 # A one-off must leave the schedule time to exist before it is due; "run now" is for sooner.
 MIN_LEAD = timedelta(seconds=2)
-# How far ahead recurrences are compared for spacing (a month covers every weekly and daily pattern).
-SPACING_HORIZON = timedelta(days=31)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -59,17 +52,11 @@ def check_future(run_at: datetime, now: datetime, tz: str) -> None:
 
 
 async def check_content(session: AsyncSession, tenant_id: str, content_id: str) -> None:
-    repo = ContentRepository(session, tenant_id)
-    content = await repo.get(content_id)
-    if content is None:
+    problems = await schedules.content_problems(session, tenant_id, content_id)
+    if problems is None:
         raise NotFound(f"content {content_id} not found")
-    version = await repo.version(content.id, content.current_version)
-    assets = await session.scalars(
-        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
-    )
-    draft = build_draft(content, version.body if version else {}, assets.all())
-    if draft.problems:
-        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(draft.problems))
+    if problems:
+        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
 
 
 async def check_account(
@@ -82,30 +69,6 @@ async def check_account(
     if problem:
         raise Conflict(problem)
     return account
-
-
-async def planned_times(
-    client: Client,
-    session: AsyncSession,
-    settings: Settings,
-    entry: CalendarEntry,
-    now: datetime,
-    *,
-    saved: bool,
-) -> list[datetime]:
-    """The entry's coming publishes within the spacing horizon (a saved recurrence asks its own schedule)."""
-    if entry.kind == "one_off":
-        return [entry.run_at] if entry.run_at is not None and entry.run_at >= now else []
-    end = now + SPACING_HORIZON
-    if saved:
-        times = await schedules.matching_times(client, schedules.schedule_id(entry.id), now, end)
-    else:
-        times = await schedules.preview_times(client, entry, settings, now, end)
-    if entry.max_runs is not None:
-        # max_runs counts every scheduled run of the entry, also those before a reschedule.
-        done = await CalendarRepository(session, entry.tenant_id).scheduled_run_count(entry.id)
-        times = times[: max(entry.max_runs - done, 0)]
-    return times
 
 
 async def check_spacing(
@@ -125,12 +88,11 @@ async def check_spacing(
                 f"the recurrence publishes at {local_text(earlier, entry.timezone)} and again at "
                 f"{local_text(later, entry.timezone)}; one account needs at least {_minutes(spacing)} between publishes"
             )
-    repo = CalendarRepository(session, entry.tenant_id)
-    for other in await repo.active_for_account(entry.account_id, exclude=entry.id):
-        if other.kind == "one_off" and other.status == "broken":
-            continue  # it will not fire again unless rescheduled, which checks spacing then
-        theirs = await planned_times(client, session, settings, other, now - spacing, saved=True)
-        clash = _closest_clash(times, theirs, spacing)
+    planned = await schedules.account_plan(
+        client, session, settings, entry.tenant_id, entry.account_id, now - spacing, exclude=entry.id
+    )
+    for other, theirs in planned:
+        clash = schedules.closest_clash(times, theirs, spacing)
         if clash is not None:
             mine, their = clash
             raise Conflict(
@@ -138,18 +100,6 @@ async def check_spacing(
                 f"{local_text(mine, entry.timezone)} is closer than the minimum spacing of {_minutes(spacing)}: "
                 "pick another time or account"
             )
-
-
-def _closest_clash(
-    mine: Sequence[datetime], theirs: Sequence[datetime], spacing: timedelta
-) -> tuple[datetime, datetime] | None:
-    ordered = sorted(theirs)
-    for time in mine:
-        index = bisect.bisect_left(ordered, time)
-        for neighbour in ordered[max(index - 1, 0) : index + 1]:
-            if abs(neighbour - time) < spacing:
-                return time, neighbour
-    return None
 
 
 def _minutes(spacing: timedelta) -> str:

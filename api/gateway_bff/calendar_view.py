@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow, ScheduleDescription
 
+from activities.content import calendar_scheduling as schedules
 from activities.content.calendar_activities import account_problem
 from activities.content.calendar_repository import ACTIVE_STATUSES, CalendarRepository
 from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
-from api.gateway_bff import calendar_schedules as schedules
 from api.gateway_bff.calendar_checks import local_text
 from api.gateway_bff.calendar_models import (
     CalendarView,

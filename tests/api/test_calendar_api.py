@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import ScheduleActionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
-from api.gateway_bff import calendar_schedules as schedules
+from activities.content import calendar_scheduling as schedules
 from douflow.db.tables import DouyinAccount
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings

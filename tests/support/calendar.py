@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from api.gateway_bff import calendar_schedules as schedules
+from activities.content import calendar_scheduling as schedules
 from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry, CalendarRun
 from douflow.settings import Settings

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from activities.content import calendar_scheduling as schedules
 from activities.content.calendar_repository import ACTIVE_STATUSES, CalendarRepository
-from api.gateway_bff import calendar_schedules as schedules
 from api.gateway_bff.calendar_checks import (
     MIN_LEAD,
     check_account,
@@ -28,7 +28,6 @@ from api.gateway_bff.calendar_checks import (
     check_future,
     check_spacing,
     localize,
-    planned_times,
     zone,
 )
 from api.gateway_bff.calendar_models import (
@@ -292,7 +291,7 @@ async def _check_times(
     temporal: TemporalDep, session: AsyncSession, settings: Settings, entry: CalendarEntry, now: datetime
 ) -> None:
     with _spec_errors():
-        times = await planned_times(temporal, session, settings, entry, now, saved=False)
+        times = await schedules.planned_times(temporal, session, settings, entry, now, saved=False)
     if entry.kind == "recurring" and not times:
         raise DomainError(
             "the recurrence has no occurrence left between now and its end: check `cron`/`weekly`, `end_at` "

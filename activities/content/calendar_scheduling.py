@@ -1,4 +1,6 @@
-"""The Temporal Schedule behind each calendar entry: built from the entry, kept in step with it.
+"""The Temporal Schedule behind each calendar entry, and an account's planned publishes (for spacing).
+
+Shared by the BFF's calendar routes and the workers that plan entries themselves (replication).
 
 Choices, deliberately:
 - One-offs are a calendar spec of the exact UTC second with one remaining action, so they fire once.
@@ -15,11 +17,14 @@ Choices, deliberately:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.api.workflowservice.v1 import ListScheduleMatchingTimesRequest
 from temporalio.client import (
     Client,
@@ -39,7 +44,11 @@ from temporalio.client import (
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.content.calendar_repository import CalendarRepository
+from activities.content.publish_draft import build_draft
+from activities.content.repository import ContentRepository
 from douflow.db.calendar_tables import CalendarEntry
+from douflow.db.tables import ContentAsset
 from douflow.settings import Settings
 from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, ORCHESTRATION, TENANT_ID, queue
 from models.calendar import FEATURE_NAME, CalendarRunInput
@@ -48,6 +57,8 @@ from workflows.calendar_publish_workflow import CALENDAR_RUN_TIMEOUT
 
 WORKFLOW_NAME = "CalendarPublishWorkflow"
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # Temporal counts from Sunday = 0
+# How far ahead recurrences are compared for spacing (a month covers every weekly and daily pattern).
+SPACING_HORIZON = timedelta(days=31)
 NOTE = "DouFlow content calendar entry; edits through the calendar API reach this schedule at once"
 
 
@@ -216,6 +227,75 @@ async def preview_times(
         return await matching_times(client, scratch, start, end)
     finally:
         await client.get_schedule_handle(scratch).delete()
+
+
+async def planned_times(
+    client: Client,
+    session: AsyncSession,
+    settings: Settings,
+    entry: CalendarEntry,
+    now: datetime,
+    *,
+    saved: bool,
+) -> list[datetime]:
+    """The entry's coming publishes within the spacing horizon (a saved recurrence asks its own schedule)."""
+    if entry.kind == "one_off":
+        return [entry.run_at] if entry.run_at is not None and entry.run_at >= now else []
+    end = now + SPACING_HORIZON
+    if saved:
+        times = await matching_times(client, schedule_id(entry.id), now, end)
+    else:
+        times = await preview_times(client, entry, settings, now, end)
+    if entry.max_runs is not None:
+        # max_runs counts every scheduled run of the entry, also those before a reschedule.
+        done = await CalendarRepository(session, entry.tenant_id).scheduled_run_count(entry.id)
+        times = times[: max(entry.max_runs - done, 0)]
+    return times
+
+
+async def content_problems(session: AsyncSession, tenant_id: str, content_id: str) -> list[str] | None:
+    """What keeps a content from being published on Douyin as it is ([] when nothing; None when not found)."""
+    repo = ContentRepository(session, tenant_id)
+    content = await repo.get(content_id)
+    if content is None:
+        return None
+    version = await repo.version(content.id, content.current_version)
+    assets = await session.scalars(
+        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
+    )
+    return build_draft(content, version.body if version else {}, assets.all()).problems
+
+
+async def account_plan(
+    client: Client,
+    session: AsyncSession,
+    settings: Settings,
+    tenant_id: str,
+    account_id: str,
+    since: datetime,
+    *,
+    exclude: str | None = None,
+) -> list[tuple[CalendarEntry, list[datetime]]]:
+    """The account's planned entries and their coming publishes since `since` (what spacing is kept from)."""
+    planned: list[tuple[CalendarEntry, list[datetime]]] = []
+    for other in await CalendarRepository(session, tenant_id).active_for_account(account_id, exclude=exclude):
+        if other.kind == "one_off" and other.status == "broken":
+            continue  # it will not fire again unless rescheduled, which checks spacing then
+        planned.append((other, await planned_times(client, session, settings, other, since, saved=True)))
+    return planned
+
+
+def closest_clash(
+    mine: Sequence[datetime], theirs: Sequence[datetime], spacing: timedelta
+) -> tuple[datetime, datetime] | None:
+    """The first of `mine` closer than `spacing` to one of `theirs`, with that neighbour."""
+    ordered = sorted(theirs)
+    for time in mine:
+        index = bisect.bisect_left(ordered, time)
+        for neighbour in ordered[max(index - 1, 0) : index + 1]:
+            if abs(neighbour - time) < spacing:
+                return time, neighbour
+    return None
 
 
 def _exact_second(at: datetime) -> ScheduleCalendarSpec:
