@@ -10,8 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from models.content import NewContent
     from models.generation import GeneratedImage, ImagePostDraft, ImageRequest
     from models.workflows import ImageTextInput, ImageTextResult
-    from workflows import policies, steps
-    from workflows.queues import agent_queue
+    from workflows import steps
 
 
 @workflow.defn
@@ -50,22 +49,15 @@ class ImageTextWorkflow:
         )
 
     async def _image(self, input: ImageTextInput, post: ImagePostDraft, index: int) -> GeneratedImage:
-        request = ImageRequest(
-            tenant_id=input.actor.tenant_id,
-            title=post.title,
-            spec=post.images[index],
-            index=index,
-            platform=post.platform,
+        return await steps.draw_image(
+            ImageRequest(
+                tenant_id=input.actor.tenant_id,
+                title=post.title,
+                spec=post.images[index],
+                index=index,
+                platform=post.platform,
+            )
         )
-        image: GeneratedImage = await workflow.execute_activity(
-            "create_image",
-            request,
-            result_type=GeneratedImage,
-            task_queue=agent_queue(),
-            start_to_close_timeout=policies.IMAGE_CALL_TIMEOUT,
-            retry_policy=policies.IMAGE_RETRY,
-        )
-        return image
 
     @workflow.query
     def stage(self) -> str:

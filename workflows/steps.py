@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from douflow.temporal import CONTENT_ID
     from models.content import ContentEdit, NewContent, SavedContent
-    from models.generation import ComplianceReport, ComplianceRequest
+    from models.generation import ComplianceReport, ComplianceRequest, GeneratedImage, ImageRequest
     from workflows import policies
     from workflows.queues import agent_queue, content_queue
 
@@ -47,6 +47,19 @@ async def check_compliance(result: Any) -> ComplianceReport:
         start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
         retry_policy=policies.MODEL_RETRY,
     )
+
+
+async def draw_image(request: ImageRequest) -> GeneratedImage:
+    """One image of a post, stored in the media store by agent-center; only its key comes back."""
+    image: GeneratedImage = await workflow.execute_activity(
+        "create_image",
+        request,
+        result_type=GeneratedImage,
+        task_queue=agent_queue(),
+        start_to_close_timeout=policies.IMAGE_CALL_TIMEOUT,
+        retry_policy=policies.IMAGE_RETRY,
+    )
+    return image
 
 
 async def save_new_content(new: NewContent) -> SavedContent:
