@@ -157,8 +157,10 @@ class Replication(TenantScoped, Base):
     hook: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     variant_content_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    # not_requested | requested: the calendar picks requested ones up (seed 6).
+    # not_requested | requested | scheduled | failed (then auto_schedule_reason says why)
     auto_schedule: Mapped[str] = mapped_column(String(20), default="not_requested")
+    auto_schedule_reason: Mapped[str | None] = mapped_column(Text)
+    calendar_entry_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
 

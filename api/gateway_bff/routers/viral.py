@@ -30,6 +30,8 @@ class ReplicationView(BaseModel):
     variant_content_ids: list[str]
     rejected: list[dict[str, Any]]
     auto_schedule: str
+    auto_schedule_reason: str | None
+    calendar_entry_ids: list[str]
     created_at: datetime
     finished_at: datetime | None
 
