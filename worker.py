@@ -27,6 +27,7 @@ from activities.content.douyin_account_activities import DouyinAccountActivities
 from activities.content.metrics_activities import MetricsStoreActivities
 from activities.content.publish_activities import PublishStoreActivities
 from activities.content.replication_activities import ReplicationStoreActivities
+from activities.content.replication_scheduling import ReplicationSchedulingActivities
 from activities.douyin.account_activities import build_douyin_connector
 from activities.douyin.metrics_activities import build_metrics_connector
 from activities.douyin.publish_factory import build_publish_connector
@@ -81,7 +82,9 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
         )
 
     if ORCHESTRATION in services:
-        add(ORCHESTRATION, workflows=WORKFLOWS)
+        # Activities that create Temporal Schedules need the client, which workflows cannot hold.
+        scheduling = ReplicationSchedulingActivities(client, settings, sessionmaker)
+        add(ORCHESTRATION, workflows=WORKFLOWS, activities=[scheduling.schedule_replication_variants])
     if AGENT_CENTER in services:
         agent = build_agent_activities(settings)
         result.closers.append(agent.aclose)

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # due publish may still start after an outage (older ones are reported missed, never fired in a burst).
     calendar_min_spacing_minutes: float = Field(default=10, ge=0, le=24 * 60)
     calendar_catchup_minutes: int = Field(default=240, ge=1, le=7 * 24 * 60)
+    # Viral replication: auto-scheduled variants go out no sooner than this after they were made,
+    # leaving operators time to review (or delete) them in the calendar.
+    replication_schedule_delay_minutes: float = Field(default=60, ge=0, le=30 * 24 * 60)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from models.content import ContentKind
-from models.generation import ComplianceReport
+from models.generation import ComplianceReport, GeneratedImage
 from models.metrics import Hit
 
 ReplicationStatus = Literal["running", "done", "failed"]
-AutoSchedule = Literal["not_requested", "requested"]
+AutoSchedule = Literal["not_requested", "requested", "scheduled", "failed"]
 
 
 class ReplicationInput(BaseModel):
@@ -36,6 +37,8 @@ class ReplicationSource(BaseModel):
     replication_id: str
     already_done: bool = False
     variant_content_ids: list[str] = Field(default_factory=list)
+    auto_schedule: AutoSchedule = "not_requested"
+    calendar_entry_ids: list[str] = Field(default_factory=list)
     source_content_id: str | None = None
     kind: ContentKind
     title: str
@@ -87,6 +90,25 @@ class CheckedVariant(BaseModel):
     content_id: str
     variant: Variant
     compliance: ComplianceReport
+    images: list[GeneratedImage] = Field(default_factory=list, description="drawn for an image post")
+
+
+class ScheduleVariants(BaseModel):
+    """Saved variants to plan on the source's account, one calendar entry each."""
+
+    tenant_id: str
+    replication_id: str
+    account_id: str
+    content_ids: list[str]
+
+
+class VariantSchedule(BaseModel):
+    """The calendar entries the variants got (or why none could be made)."""
+
+    status: Literal["scheduled", "failed"]
+    entry_ids: list[str] = Field(default_factory=list)
+    run_at: list[datetime] = Field(default_factory=list)
+    reason: str | None = None
 
 
 class FinishReplication(BaseModel):
@@ -97,6 +119,7 @@ class FinishReplication(BaseModel):
     variant_content_ids: list[str] = Field(default_factory=list)
     rejected: list[RejectedVariant] = Field(default_factory=list)
     auto_schedule: bool = False
+    schedule: VariantSchedule | None = None
 
 
 class ReplicationResult(BaseModel):
@@ -105,4 +128,5 @@ class ReplicationResult(BaseModel):
     variant_content_ids: list[str] = Field(default_factory=list)
     rejected: list[RejectedVariant] = Field(default_factory=list)
     auto_schedule: AutoSchedule = "not_requested"
+    calendar_entry_ids: list[str] = Field(default_factory=list)
     duplicate: bool = Field(default=False, description="the hit had been replicated before; nothing new")

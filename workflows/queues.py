@@ -27,3 +27,8 @@ def content_queue() -> str:
 
 def douyin_queue() -> str:
     return _prefix() + DOUYIN_CONNECTOR
+
+
+def orchestration_queue() -> str:
+    """Activities that need the Temporal client itself (creating schedules) run beside the workflows."""
+    return _prefix() + ORCHESTRATION

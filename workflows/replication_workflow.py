@@ -2,6 +2,8 @@
 
 Started by MetricsSyncWorkflow with id `replicate-{tenant}-{item}` (reuse rejected), and content-center's
 `replications` row is claimed first, so neither a second detection nor a retried run makes more drafts.
+An image post's variants get their images drawn, so each is a publishable draft; when the tenant's rule
+asks for it, the saved variants are planned on the source's account as one-off calendar entries.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from models.content import Actor, NewContent
-    from models.generation import ComplianceReport
+    from models.generation import ComplianceReport, ImageRequest, ImageSpec
     from models.replication import (
         BeginReplication,
         CheckedVariant,
@@ -22,12 +24,14 @@ with workflow.unsafe.imports_passed_through():
         ReplicationInput,
         ReplicationResult,
         ReplicationSource,
+        ScheduleVariants,
         VariantRequest,
         VariantResult,
+        VariantSchedule,
     )
-    from workflows import policies
-    from workflows.queues import content_queue
-    from workflows.steps import check_compliance, run_agent, save_new_content
+    from workflows import metrics_policies, policies
+    from workflows.queues import content_queue, orchestration_queue
+    from workflows.steps import check_compliance, draw_image, run_agent, save_new_content
 
 SYSTEM_USER = "system"
 
@@ -46,6 +50,8 @@ class ReplicationWorkflow:
                 replication_id=source.replication_id,
                 status="done",
                 variant_content_ids=source.variant_content_ids,
+                auto_schedule=source.auto_schedule,
+                calendar_entry_ids=source.calendar_entry_ids,
                 duplicate=True,
             )
         self._stage = "generating"
@@ -67,9 +73,15 @@ class ReplicationWorkflow:
             )
         self._stage = "checking"
         checked, rejected = await self._checked(generated)
+        self._stage = "drawing"
+        checked, unillustrated = await self._illustrated(input, checked)
         self._stage = "saving"
         for variant in checked:
             await save_new_content(_new_content(input, source, variant))
+        schedule: VariantSchedule | None = None
+        if input.auto_schedule and checked:
+            self._stage = "scheduling"
+            schedule = await self._schedule(input, source, [v.content_id for v in checked])
         self._stage = "done"
         return await self._finish(
             FinishReplication(
@@ -78,8 +90,9 @@ class ReplicationWorkflow:
                 status="done" if checked else "failed",
                 hook=generated.hook,
                 variant_content_ids=[v.content_id for v in checked],
-                rejected=generated.rejected + rejected,
+                rejected=generated.rejected + rejected + unillustrated,
                 auto_schedule=input.auto_schedule,
+                schedule=schedule,
             )
         )
 
@@ -120,6 +133,60 @@ class ReplicationWorkflow:
                 rejected.append(RejectedVariant(title=variant.title, reason=f"compliance: {terms}"))
         return checked, rejected
 
+    async def _illustrated(
+        self, input: ReplicationInput, checked: list[CheckedVariant]
+    ) -> tuple[list[CheckedVariant], list[RejectedVariant]]:
+        """Every image post's images drawn at once; a variant whose images failed is not saved."""
+        drawn = await asyncio.gather(*(self._draw(input, v) for v in checked))
+        done = [v for v in drawn if isinstance(v, CheckedVariant)]
+        return done, [v for v in drawn if isinstance(v, RejectedVariant)]
+
+    async def _draw(
+        self, input: ReplicationInput, checked: CheckedVariant
+    ) -> CheckedVariant | RejectedVariant:
+        variant = checked.variant
+        if variant.kind != "image_post":
+            return checked
+        specs = [ImageSpec.model_validate(spec) for spec in variant.body.get("images") or []]
+        requests = [
+            ImageRequest(
+                tenant_id=input.tenant_id,
+                title=variant.title,
+                spec=spec,
+                index=index,
+                platform=variant.body.get("platform", "douyin"),
+            )
+            for index, spec in enumerate(specs)
+        ]
+        try:
+            images = await asyncio.gather(*(draw_image(r) for r in requests))
+        except ActivityError as exc:
+            return RejectedVariant(title=variant.title, reason=f"images failed: {exc.cause or exc}")
+        return checked.model_copy(update={"images": list(images)})
+
+    async def _schedule(
+        self, input: ReplicationInput, source: ReplicationSource, content_ids: list[str]
+    ) -> VariantSchedule:
+        """One calendar entry per saved variant; a planning that keeps failing is recorded, not fatal."""
+        request = ScheduleVariants(
+            tenant_id=input.tenant_id,
+            replication_id=source.replication_id,
+            account_id=input.account_id,
+            content_ids=content_ids,
+        )
+        try:
+            schedule: VariantSchedule = await workflow.execute_activity(
+                "schedule_replication_variants",
+                request,
+                result_type=VariantSchedule,
+                task_queue=orchestration_queue(),
+                start_to_close_timeout=metrics_policies.SCHEDULE_VARIANTS_TIMEOUT,
+                retry_policy=metrics_policies.SCHEDULE_VARIANTS_RETRY,
+            )
+        except ActivityError as exc:
+            return VariantSchedule(status="failed", reason=f"scheduling failed: {exc.cause or exc}")
+        return schedule
+
     async def _finish(self, finish: FinishReplication) -> ReplicationResult:
         result: ReplicationResult = await workflow.execute_activity(
             "finish_replication",
@@ -157,4 +224,5 @@ def _new_content(input: ReplicationInput, source: ReplicationSource, checked: Ch
         compliance=checked.compliance,
         workflow_id=workflow.info().workflow_id,
         source_content_id=source.source_content_id,
+        images=checked.images,
     )

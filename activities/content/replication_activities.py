@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +17,7 @@ from temporalio import activity
 
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import DouyinItem, Notification, Replication
-from douflow.db.tables import AuditEvent, Content, ContentVersion, Publish
+from douflow.db.tables import AuditEvent, Content, ContentVersion, Publish, Tenant
 from models.content import ContentKind
 from models.replication import (
     BeginReplication,
@@ -26,6 +27,7 @@ from models.replication import (
 )
 
 SYSTEM_ACTOR = "system"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 RECENT_DAYS = 60
 RECENT_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -66,7 +68,7 @@ class ReplicationStoreActivities:
                 raise ValueError(f"replication {req.replication_id} not found")
             if row.status != "done":
                 _finish(row, req)
-                session.add(_notification(row, req))
+                session.add(_notification(row, req, await _tenant_zone(session, row.tenant_id)))
                 session.add(
                     AuditEvent(
                         tenant_id=row.tenant_id,
@@ -84,6 +86,7 @@ class ReplicationStoreActivities:
                 variant_content_ids=list(row.variant_content_ids),
                 rejected=req.rejected,
                 auto_schedule=row.auto_schedule,  # type: ignore[arg-type]
+                calendar_entry_ids=list(row.calendar_entry_ids),
             )
 
 
@@ -149,6 +152,8 @@ def _source(
     return ReplicationSource(
         replication_id=row.id,
         variant_content_ids=list(row.variant_content_ids),
+        auto_schedule=row.auto_schedule,  # type: ignore[arg-type]
+        calendar_entry_ids=list(row.calendar_entry_ids),
         source_content_id=content.id if content else None,
         kind=kind,
         title=title or topic,
@@ -207,17 +212,30 @@ def _finish(row: Replication, req: FinishReplication) -> None:
     row.variant_content_ids = list(req.variant_content_ids)
     row.rejected = [r.model_dump() for r in req.rejected]
     row.hook = req.hook.model_dump() if req.hook else {}
-    # The calendar (seed 6) schedules replications marked "requested"; nothing is scheduled from here.
-    row.auto_schedule = "requested" if req.auto_schedule and req.variant_content_ids else "not_requested"
+    if req.schedule is not None:
+        row.auto_schedule = req.schedule.status
+        row.auto_schedule_reason = req.schedule.reason
+        row.calendar_entry_ids = list(req.schedule.entry_ids)
+    else:
+        row.auto_schedule = "not_requested"
     row.finished_at = utcnow()
 
 
-def _notification(row: Replication, req: FinishReplication) -> Notification:
+async def _tenant_zone(session: AsyncSession, tenant_id: str) -> ZoneInfo:
+    tenant = await session.get(Tenant, tenant_id)
+    try:
+        return ZoneInfo(tenant.timezone if tenant is not None and tenant.timezone else DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _notification(row: Replication, req: FinishReplication, zone: ZoneInfo) -> Notification:
     ratio = float(row.hit.get("ratio", 0))
     if req.status == "done":
         title = f"爆款复制：已生成 {len(req.variant_content_ids)} 条变体草稿"
         body = (
             f"作品 {row.source_item_id} 的表现是账号基线的 {ratio:.1f} 倍，已按其钩子结构生成变体，请审核。"
+            + _schedule_text(req, zone)
         )
     else:
         title = "爆款复制未完成"
@@ -230,3 +248,17 @@ def _notification(row: Replication, req: FinishReplication) -> Notification:
         link=f"/api/v1/replications/{row.id}",
         object_id=row.id,
     )
+
+
+def _schedule_text(req: FinishReplication, zone: ZoneInfo) -> str:
+    """What auto-scheduling did, so the operator knows the calendar changed (or why it did not)."""
+    schedule = req.schedule
+    if schedule is None:
+        return ""
+    if schedule.status == "failed":
+        return f"自动排期未完成：{schedule.reason}"
+    first = min(schedule.run_at).astimezone(zone).strftime("%Y-%m-%d %H:%M") if schedule.run_at else ""
+    text = (
+        f"已自动排入内容日历 {len(schedule.entry_ids)} 条，最早于 {first} 发布，发布前可在日历中调整或删除。"
+    )
+    return text + (f"（未排期：{schedule.reason}）" if schedule.reason else "")

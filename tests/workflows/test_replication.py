@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import statistics
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +22,22 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.content import calendar_scheduling as schedules
 from activities.content.replication_activities import ReplicationStoreActivities
-from douflow.db.tables import Content
+from activities.content.replication_scheduling import ReplicationSchedulingActivities, free_slots
+from douflow.db.calendar_tables import CalendarEntry
+from douflow.db.tables import Content, ContentAsset
+from douflow.media import LocalMediaStore
 from douflow.temporal import AGENT_CENTER, CONTENT_CENTER, ORCHESTRATION, queue
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID
 from models.metrics import Hit, HitCandidate, ViralRuleSpec
-from models.replication import ReplicationInput, ReplicationResult, VariantRequest, VariantResult
+from models.replication import (
+    ReplicationInput,
+    ReplicationResult,
+    ScheduleVariants,
+    VariantRequest,
+    VariantResult,
+)
 from tests.support.auth import TestUser
 from tests.support.metrics import MetricsEnv, link_to_content, metrics_env, publish_items
 from tests.support.publishing import bind_account
@@ -132,6 +145,19 @@ async def variants_of(env: MetricsEnv, tenant_id: str, content_ids: list[str]) -
     return int(count or 0)
 
 
+async def variant_images(env: MetricsEnv, tenant_id: str, content_id: str) -> list[Path]:
+    """The files behind a content's image assets, in the order of the post."""
+    async with env.sessionmaker() as session:
+        assets = await session.scalars(
+            select(ContentAsset)
+            .where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content_id)
+            .order_by(ContentAsset.position)
+        )
+        keys = [a.storage_key for a in assets if a.role in ("cover", "image")]
+    media = LocalMediaStore(env.settings.media_dir)
+    return [media.path(key) for key in keys]
+
+
 async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source(
     env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
 ) -> None:
@@ -157,6 +183,10 @@ async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source
         assert content["source_content_id"] == source_id
         assert content["compliance"]["passed"] is True
         assert content["workflow_id"] == row["workflow_id"]
+        # An image-text variant is publishable as it is: its images are drawn and stored.
+        images = await variant_images(env, owner.tenant_id, content_id)
+        assert len(images) == len(content["body"]["images"]) >= 1
+        assert all(path.is_file() and path.stat().st_size > 0 for path in images)
 
     drafts = await variants_of(env, owner.tenant_id, list(constellation.contents.values()))
     second = await env.sync(owner, constellation.account_id)
@@ -260,6 +290,139 @@ async def test_operators_are_notified_and_only_their_tenant_sees_it(
     assert (
         await env.http.get("/api/v1/viral-rules", headers=stranger.headers)
     ).json() == ViralRuleSpec().model_dump()
+
+
+async def calendar_entries(env: MetricsEnv, tenant_id: str) -> list[CalendarEntry]:
+    async with env.sessionmaker() as session:
+        rows = await session.scalars(select(CalendarEntry).where(CalendarEntry.tenant_id == tenant_id))
+        return list(rows)
+
+
+async def test_auto_scheduled_variants_get_spaced_calendar_entries_once(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> None:
+    item_id = sorted(constellation.clear_misses)[1]
+    account_id = constellation.account_id
+    delay = timedelta(minutes=env.settings.replication_schedule_delay_minutes)
+    spacing = timedelta(minutes=env.settings.calendar_min_spacing_minutes)
+    started = datetime.now(UTC)
+    # An operator's entry right where the first variant would go: the variants must keep clear of it.
+    planned = await env.http.post(
+        "/api/v1/calendar/entries",
+        json={
+            "content_id": constellation.contents[item_id],
+            "account_id": account_id,
+            "run_at": (started + delay + timedelta(minutes=1)).isoformat(),
+        },
+        headers=owner.headers,
+    )
+    assert planned.status_code == 201, planned.text
+    hit = Hit(
+        item_id=item_id, metric="play_count", value=9, baseline_median=1, ratio=9, samples=9, age_seconds=9
+    )
+    arg = ReplicationInput(
+        tenant_id=owner.tenant_id, account_id=account_id, hit=hit, variant_count=2, auto_schedule=True
+    )
+    entry_ids: list[str] = []
+    try:
+        result = await temporal_env.client.execute_workflow(
+            "ReplicationWorkflow",
+            arg,
+            id=f"replicate-{owner.tenant_id}-{item_id}",
+            task_queue=queue(env.settings, ORCHESTRATION),
+            result_type=ReplicationResult,
+        )
+        entry_ids = result.calendar_entry_ids
+
+        assert result.status == "done" and len(result.variant_content_ids) == 2
+        assert result.auto_schedule == "scheduled" and len(entry_ids) == 2
+        entries = {e.id: e for e in await calendar_entries(env, owner.tenant_id)}
+        ours = [entries[i] for i in entry_ids]
+        assert sorted(e.content_id for e in ours) == sorted(result.variant_content_ids)
+        assert all(e.kind == "one_off" and e.account_id == account_id for e in ours)
+        assert all(e.run_at is not None and e.run_at >= started + delay for e in ours)
+        times = sorted(e.run_at for e in entries.values() if e.run_at is not None)
+        assert len(times) == 3 and all(b - a >= spacing for a, b in itertools.pairwise(times))
+        for entry in ours:
+            described = await temporal_env.client.get_schedule_handle(
+                schedules.schedule_id(entry.id)
+            ).describe()
+            assert described.schedule.state.remaining_actions == 1
+        row = (
+            await env.http.get(f"/api/v1/replications/{result.replication_id}", headers=owner.headers)
+        ).json()
+        assert row["auto_schedule"] == "scheduled" and row["calendar_entry_ids"] == entry_ids
+        notes = (await env.http.get("/api/v1/notifications", headers=owner.headers)).json()["items"]
+        note = next(n for n in notes if n["object_id"] == result.replication_id)
+        assert "已自动排入内容日历 2 条" in note["body"]
+
+        # A second detection is a duplicate, and the scheduling itself, replayed, finds its entries.
+        again = await temporal_env.client.execute_workflow(
+            "ReplicationWorkflow",
+            arg,
+            id=f"replicate-again-{owner.tenant_id}-{item_id}",
+            task_queue=queue(env.settings, ORCHESTRATION),
+            result_type=ReplicationResult,
+        )
+        replayed = await ReplicationSchedulingActivities(
+            temporal_env.client, env.settings, env.sessionmaker
+        ).schedule_replication_variants(
+            ScheduleVariants(
+                tenant_id=owner.tenant_id,
+                replication_id=result.replication_id,
+                account_id=account_id,
+                content_ids=result.variant_content_ids,
+            )
+        )
+
+        assert again.duplicate and again.calendar_entry_ids == entry_ids
+        assert replayed.status == "scheduled" and replayed.entry_ids == entry_ids
+        assert len(await calendar_entries(env, owner.tenant_id)) == 3
+    finally:
+        # Nothing is left to fire after the test (the entries are due in an hour).
+        for entry_id in [*entry_ids, planned.json().get("id", "")]:
+            if entry_id:
+                with contextlib.suppress(Exception):
+                    await temporal_env.client.get_schedule_handle(schedules.schedule_id(entry_id)).delete()
+
+
+async def test_variants_are_not_scheduled_on_an_account_that_cannot_publish(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> None:
+    activities = ReplicationSchedulingActivities(temporal_env.client, env.settings, env.sessionmaker)
+    before = len(await calendar_entries(env, owner.tenant_id))
+
+    planned = await activities.schedule_replication_variants(
+        ScheduleVariants(
+            tenant_id=owner.tenant_id,
+            replication_id=str(uuid.uuid4()),
+            account_id="unbound-account",
+            content_ids=list(constellation.contents.values())[:2],
+        )
+    )
+
+    assert planned.status == "failed" and planned.entry_ids == []
+    assert planned.reason is not None and "unbound-account not found" in planned.reason
+    assert len(await calendar_entries(env, owner.tenant_id)) == before
+
+
+def test_free_slots_keep_the_spacing_from_planned_publishes_and_from_each_other() -> None:
+    now = datetime(2026, 1, 1, 12, 0, 0, 500_000, tzinfo=UTC)
+    spacing = timedelta(minutes=10)
+    taken = [now + timedelta(minutes=3), now + timedelta(minutes=25)]
+
+    slots = free_slots(taken, now, 3, spacing)
+
+    assert slots == [
+        datetime(2026, 1, 1, 12, 13, 1, tzinfo=UTC),
+        datetime(2026, 1, 1, 12, 35, 1, tzinfo=UTC),
+        datetime(2026, 1, 1, 12, 45, 1, tzinfo=UTC),
+    ]
+    # Without a minimum spacing, still one variant per minute.
+    assert free_slots([], now, 2, timedelta(0)) == [
+        datetime(2026, 1, 1, 12, 0, 1, tzinfo=UTC),
+        datetime(2026, 1, 1, 12, 1, 1, tzinfo=UTC),
+    ]
 
 
 def candidate(value: int, median: float | None, samples: int) -> HitCandidate:
