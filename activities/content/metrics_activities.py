@@ -62,9 +62,10 @@ class MetricsStoreActivities:
             ids = [item.item_id for item in req.items]
             known = await _known_items(session, req.tenant_id, ids)
             links = await _content_links(session, req.tenant_id, ids)
+            snapshots: list[dict[str, Any]] = []
             daily: list[dict[str, Any]] = []
             rollup: dict[str, list[int]] = defaultdict(lambda: [0] * len(COUNT_FIELDS))
-            written = young = 0
+            young = 0
             for stats in req.items:
                 row = known.get(stats.item_id)
                 if row is not None and row.last_captured_at >= req.fetched_at:
@@ -75,7 +76,7 @@ class MetricsStoreActivities:
                 is_young = age < req.dense_hours * 3600
                 young += is_young
                 bucket = bucket_of(req.fetched_at, young=is_young, sparse_hours=req.sparse_hours)
-                written += await _insert_snapshot(session, req, stats, age, bucket)
+                snapshots.append(_snapshot_row(req, stats, age, bucket))
                 if any(growth):
                     daily.append(
                         _counter_row(
@@ -85,6 +86,7 @@ class MetricsStoreActivities:
                     totals = rollup[row.content_kind]
                     rollup[row.content_kind] = [a + b for a, b in zip(totals, growth, strict=True)]
             await session.flush()
+            written = await _insert_snapshots(session, snapshots)
             await add_to_counters(
                 session, MetricDaily.__table__, ("tenant_id", "item_id", "day"), COUNT_FIELDS, daily
             )
@@ -190,10 +192,8 @@ def _apply(
     return row
 
 
-async def _insert_snapshot(
-    session: AsyncSession, req: StoreSnapshots, stats: ItemStats, age: int, bucket: datetime
-) -> int:
-    values = {
+def _snapshot_row(req: StoreSnapshots, stats: ItemStats, age: int, bucket: datetime) -> dict[str, Any]:
+    return {
         "tenant_id": req.tenant_id,
         "account_id": req.account_id,
         "item_id": stats.item_id,
@@ -203,13 +203,18 @@ async def _insert_snapshot(
         "raw": stats.raw,
         **stats.counts.model_dump(),
     }
-    stmt = insert_for(session, MetricSnapshot.__table__).values(**values)
-    written = await session.scalar(
-        stmt.on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "bucket"]).returning(
-            MetricSnapshot.__table__.c.id
-        )
+
+
+async def _insert_snapshots(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """The page's snapshots in one statement; one already in its bucket is kept. Returns how many were new."""
+    if not rows:
+        return 0
+    table = MetricSnapshot.__table__
+    stmt = insert_for(session, table).values(rows)
+    written = await session.scalars(
+        stmt.on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "bucket"]).returning(table.c.id)
     )
-    return 0 if written is None else 1
+    return len(written.all())
 
 
 def _counter_row(tenant_id: str, day: date, growth: list[int], **keys: str) -> dict[str, Any]:

@@ -70,11 +70,12 @@ async def add_to_counters(
     counters: Sequence[str],
     rows: list[dict[str, Any]],
 ) -> None:
-    """Inserts rows, or adds their counters to the existing row with the same key."""
-    for row in rows:
-        stmt = insert_for(session, table).values(**row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: table.c[name] + stmt.excluded[name] for name in counters},
-        )
-        await session.execute(stmt)
+    """Inserts rows, or adds their counters to the existing row with the same key (one executemany)."""
+    if not rows:
+        return
+    stmt = insert_for(session, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + stmt.excluded[name] for name in counters},
+    )
+    await session.execute(stmt, rows)
