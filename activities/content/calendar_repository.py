@@ -26,6 +26,17 @@ class CalendarRepository:
             )
         )
 
+    async def get_many(self, entry_ids: Collection[str]) -> Sequence[CalendarEntry]:
+        if not entry_ids:
+            return []
+        return (
+            await self._session.scalars(
+                select(CalendarEntry).where(
+                    CalendarEntry.id.in_(list(entry_ids)), CalendarEntry.tenant_id == self._tenant_id
+                )
+            )
+        ).all()
+
     async def list(
         self, *, account_id: str | None = None, include_cancelled: bool = False
     ) -> Sequence[CalendarEntry]:

@@ -88,7 +88,7 @@ class ReplicationSchedulingActivities:
         async with self._sessionmaker() as session:
             repo = CalendarRepository(session, req.tenant_id)
             ids = [entry_id(req.replication_id, c) for c in req.content_ids]
-            existing = [e for e in [await repo.get(i) for i in ids] if e is not None]
+            existing = await repo.get_many(ids)
             if existing:  # an earlier attempt committed the plan
                 return _result(existing, None)
             now = utcnow()
@@ -135,11 +135,7 @@ class ReplicationSchedulingActivities:
 
     async def _ensure_schedules(self, tenant_id: str, entry_ids: list[str]) -> None:
         async with self._sessionmaker() as session:
-            repo = CalendarRepository(session, tenant_id)
-            for planned_id in entry_ids:
-                entry = await repo.get(planned_id)
-                if entry is None:
-                    continue
+            for entry in await CalendarRepository(session, tenant_id).get_many(entry_ids):
                 try:
                     await schedules.create(self._client, entry, self._settings, remaining=1)
                 except ScheduleAlreadyRunningError:
