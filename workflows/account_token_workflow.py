@@ -57,9 +57,7 @@ class AccountTokenWorkflow:
         for _ in range(policies.CYCLES_PER_RUN):
             await self._sleep_until_due()
             if self._stop_reason is not None:
-                return AccountTokenResult(
-                    account_id=ref.account_id, status=self._stop_reason, refreshes=refreshes
-                )
+                return self._stopped(ref, self._stop_reason, refreshes)
             if self._changed:
                 self._changed = False
                 status = await steps.read_token_status(ref)
@@ -75,9 +73,13 @@ class AccountTokenWorkflow:
             refreshes += 1
             if workflow.info().is_continue_as_new_suggested():
                 break
+        # A stop or a rebind that arrived during the last cycle must not be lost with this run's state.
+        if self._stop_reason is not None:
+            return self._stopped(ref, self._stop_reason, refreshes)
+        plan = None if self._changed else self._plan
         workflow.continue_as_new(
             AccountTokenInput(
-                tenant_id=ref.tenant_id, account_id=ref.account_id, plan=self._plan, refreshes=refreshes
+                tenant_id=ref.tenant_id, account_id=ref.account_id, plan=plan, refreshes=refreshes
             )
         )
 
@@ -158,6 +160,9 @@ class AccountTokenWorkflow:
             self._plan.renew_due = (
                 _due(status.refresh_expires_at, now, policies.RENEW_LEAD) if can_renew else None
             )
+
+    def _stopped(self, ref: AccountRef, reason: str, refreshes: int) -> AccountTokenResult:
+        return AccountTokenResult(account_id=ref.account_id, status=reason, refreshes=refreshes)
 
     def _ended(self, ref: AccountRef, status: TokenStatus, refreshes: int) -> AccountTokenResult:
         workflow.logger.info(
