@@ -24,7 +24,7 @@ async def tenant_zone(session: AsyncSession, tenant_id: str) -> ZoneInfo:
     name = await session.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id))
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
-    except ZoneInfoNotFoundError:
+    except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_ZONE)
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.content.metrics_repository import tenant_zone
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import DouyinItem, Notification, Replication
-from douflow.db.tables import AuditEvent, Content, ContentVersion, Publish, Tenant
+from douflow.db.tables import AuditEvent, Content, ContentVersion, Publish
 from models.content import ContentKind
 from models.replication import (
     BeginReplication,
@@ -27,7 +28,6 @@ from models.replication import (
 )
 
 SYSTEM_ACTOR = "system"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 RECENT_DAYS = 60
 RECENT_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -68,7 +68,7 @@ class ReplicationStoreActivities:
                 raise ValueError(f"replication {req.replication_id} not found")
             if row.status != "done":
                 _finish(row, req)
-                session.add(_notification(row, req, await _tenant_zone(session, row.tenant_id)))
+                session.add(_notification(row, req, await tenant_zone(session, row.tenant_id)))
                 session.add(
                     AuditEvent(
                         tenant_id=row.tenant_id,
@@ -219,14 +219,6 @@ def _finish(row: Replication, req: FinishReplication) -> None:
     else:
         row.auto_schedule = "not_requested"
     row.finished_at = utcnow()
-
-
-async def _tenant_zone(session: AsyncSession, tenant_id: str) -> ZoneInfo:
-    tenant = await session.get(Tenant, tenant_id)
-    try:
-        return ZoneInfo(tenant.timezone if tenant is not None and tenant.timezone else DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _notification(row: Replication, req: FinishReplication, zone: ZoneInfo) -> Notification:
