@@ -63,19 +63,6 @@ class ContentRepository:
         )
         return rows.all()
 
-    async def current_bodies(self, contents: Sequence[Content]) -> dict[str, dict[str, Any]]:
-        """Bodies of the current versions of many contents in one query (no query per row)."""
-        if not contents:
-            return {}
-        wanted = {(c.id, c.current_version) for c in contents}
-        rows = await self._session.scalars(
-            select(ContentVersion).where(
-                ContentVersion.tenant_id == self._tenant_id,
-                ContentVersion.content_id.in_([c.id for c in contents]),
-            )
-        )
-        return {v.content_id: v.body for v in rows if (v.content_id, v.version) in wanted}
-
     async def asset(self, asset_id: str) -> ContentAsset | None:
         return await self._session.scalar(
             select(ContentAsset).where(ContentAsset.id == asset_id, ContentAsset.tenant_id == self._tenant_id)
