@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from api.gateway_bff.time_bounds import BoundedDateTime
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
@@ -38,7 +40,9 @@ class Recurrence(BaseModel):
         description="5 fields (minute hour day month weekday) or 7 (second minute hour day month weekday year)",
     )
     weekly: list[WeeklySlot] | None = Field(default=None, min_length=1, max_length=50)
-    end_at: datetime | None = Field(default=None, description="aware, or local time in the entry's zone")
+    end_at: BoundedDateTime | None = Field(
+        default=None, description="aware, or local time in the entry's zone"
+    )
     max_runs: int | None = Field(
         default=None, ge=1, le=1000, description="scheduled runs in all, also those before a reschedule"
     )
@@ -75,7 +79,7 @@ class EntryCreate(BaseModel):
 
     content_id: str = Field(min_length=1, max_length=36)
     account_id: str = Field(min_length=1, max_length=36)
-    run_at: datetime | None = Field(
+    run_at: BoundedDateTime | None = Field(
         default=None, description="one-off: aware, or local wall-clock time in `timezone`"
     )
     timezone: str | None = Field(
@@ -97,7 +101,7 @@ class EntryPatch(BaseModel):
 
     content_id: str | None = Field(default=None, min_length=1, max_length=36)
     account_id: str | None = Field(default=None, min_length=1, max_length=36)
-    run_at: datetime | None = None
+    run_at: BoundedDateTime | None = None
     timezone: str | None = Field(default=None, max_length=64)
     recurrence: Recurrence | None = None
 

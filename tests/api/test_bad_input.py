@@ -73,3 +73,26 @@ async def test_bad_query_parameters(http: httpx.AsyncClient, operator: TestUser)
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"limit", "kind"} <= fields
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/api/v1/calendar?from=9999-12-31T00:00:00&to=9999-12-31T01:00:00", None, "from"),
+        ("GET", "/api/v1/calendar?from=2026-01-01T00:00:00&to=0001-01-02T00:00:00", None, "to"),
+        ("POST", "/api/v1/calendar/entries", {"content_id": "c", "account_id": "a", "run_at": "9999-12-31T23:00:00-05:00"}, "run_at"),
+        ("POST", "/api/v1/calendar/entries", {"content_id": "c", "account_id": "a", "run_at": "0001-01-01T00:00:00"}, "run_at"),
+        ("POST", "/api/v1/calendar/entries", {"content_id": "c", "account_id": "a", "recurrence": {"cron": "0 9 * * *", "end_at": "9999-12-31T23:00:00-05:00"}}, "recurrence.end_at"),
+        ("GET", "/api/v1/metrics/summary?to=0001-01-05", None, "to"),
+        ("GET", "/api/v1/dashboard?from=9999-12-30&to=9999-12-31", None, "from"),
+        ("GET", "/api/v1/metrics/items/abc/series?from=0001-01-01T00:00:00%2B05:00", None, "from"),
+    ],
+)  # fmt: skip
+async def test_dates_beyond_the_supported_years_are_refused(
+    http: httpx.AsyncClient, operator: TestUser, method: str, path: str, body: dict | None, field: str
+) -> None:
+    response = await http.request(method, path, json=body, headers=operator.headers)
+    assert response.status_code == 422, response.text
+    payload = response.json()
+    assert any(error["field"] == field for error in payload["errors"]), payload
+    assert "between the years" in payload["detail"]

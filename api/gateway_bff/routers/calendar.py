@@ -41,6 +41,7 @@ from api.gateway_bff.calendar_models import (
 from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.time_bounds import BoundedDateTime
 from api.gateway_bff.workflow_runner import request_key
 from douflow.db.base import new_id, utcnow
 from douflow.db.calendar_tables import CalendarEntry
@@ -66,8 +67,8 @@ async def view_calendar(
     user: CurrentUser,
     session: SessionDep,
     temporal: TemporalDep,
-    start: Annotated[datetime, Query(alias="from")],
-    end: Annotated[datetime, Query(alias="to")],
+    start: Annotated[BoundedDateTime, Query(alias="from")],
+    end: Annotated[BoundedDateTime, Query(alias="to")],
     account_id: str | None = None,
 ) -> CalendarView:
     """Planned, due, missed, running and finished publishes in [from, to), each with its reason."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,6 +14,7 @@ from activities.content.metrics_queries import MetricsQueries
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.time_bounds import BoundedDate, BoundedDateTime
 from douflow.db.tables import DouyinAccount
 from douflow.temporal import ORCHESTRATION, queue
 from models.metrics import MetricsSyncInput, MetricsSyncResult
@@ -33,8 +34,10 @@ SYNCABLE_STATUSES = ("ok", "expiring")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 2
 
-FromDay = Annotated[date | None, Query(alias="from", description="first local day (tenant time zone)")]
-ToDay = Annotated[date | None, Query(alias="to", description="last local day, inclusive; default today")]
+FromDay = Annotated[BoundedDate | None, Query(alias="from", description="first local day (tenant time zone)")]
+ToDay = Annotated[
+    BoundedDate | None, Query(alias="to", description="last local day, inclusive; default today")
+]
 
 
 class SyncStarted(BaseModel):
@@ -109,8 +112,8 @@ async def item_series(
     item_id: str,
     user: CurrentUser,
     session: SessionDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[BoundedDateTime | None, Query(alias="from")] = None,
+    end: Annotated[BoundedDateTime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
 ) -> ItemSeries:
     """Every stored snapshot of one item in [from, to), oldest first, with the item's latest counts."""
