@@ -272,18 +272,20 @@ async def _dimensions(path: Path, kind: MediaKind) -> tuple[int | None, int | No
     if kind.role != "image":
         return None, None
 
-    def probe() -> tuple[int, int] | None:
+    def probe() -> tuple[int, int] | str:
         try:
             with Image.open(path) as image:
                 image.verify()
                 return image.size
+        except Image.DecompressionBombError:
+            return "the image has too many pixels to be decoded safely"
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            return None
+            return "the image could not be decoded"
 
     size = await asyncio.to_thread(probe)
-    if size is None:
+    if isinstance(size, str):
         await asyncio.to_thread(path.unlink, True)
-        raise UnsupportedMedia("the image could not be decoded")
+        raise UnsupportedMedia(size)
     return size
 
 

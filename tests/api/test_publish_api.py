@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import Any
 
 import httpx
@@ -93,6 +95,18 @@ async def test_unknown_types_oversize_images_and_missing_files_are_refused(
     assert text.status_code == 415 and "unsupported file type" in text.json()["detail"]
     assert too_big.status_code == 413 and "images may be at most 20 MB" in too_big.json()["detail"]
     assert no_file.status_code == 400 and "'file'" in no_file.json()["detail"]
+
+
+async def test_an_image_declaring_too_many_pixels_is_refused(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    header = b"IHDR" + struct.pack(">IIBBBBB", 60_000, 60_000, 8, 2, 0, 0, 0)
+    data = bytearray(png_bytes())
+    data[8:33] = struct.pack(">I", 13) + header + struct.pack(">I", zlib.crc32(header))
+
+    bomb = await upload(http, operator, bytes(data), "bomb.png")
+
+    assert bomb.status_code == 415 and "too many pixels" in bomb.json()["detail"]
 
 
 async def test_publish_through_the_api_reaches_published_once(
