@@ -459,14 +459,8 @@ class DouyinClient:
         return VideoPage.model_validate(env.data)
 
     async def video_data(self, token: str, open_id: str, item_ids: list[str]) -> list[VideoItem]:
-        env = await self._call(
-            "POST",
-            "/api/douyin/v1/video/video_data/",
-            json={"item_ids": item_ids},
-            idempotent=True,
-            **self._user(token, open_id),
-        )
-        return [VideoItem.model_validate(row) for row in env.data.get("list") or []]
+        rows = await self.video_data_rows(token, open_id, item_ids)
+        return [VideoItem.model_validate(row) for row in rows]
 
     async def video_data_rows(self, token: str, open_id: str, item_ids: list[str]) -> list[dict[str, Any]]:
         """video_data rows exactly as sent, for callers that archive payloads (metrics snapshots)."""
