@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, status
@@ -47,7 +48,7 @@ async def create_user(body: NewUser, admin: Admin, session: SessionDep) -> UserV
         username=body.username,
         role=body.role,
         display_name=body.display_name,
-        password_hash=hash_password(body.password),
+        password_hash=await asyncio.to_thread(hash_password, body.password),  # CPU-heavy: off the loop
     )
     session.add(user)
     try:
