@@ -188,7 +188,9 @@ class DouyinPublishActivities:
         """One Douyin call within the account's bounds; an expired token is refreshed once and retried."""
         async with _heartbeating():
             try:
-                credentials = await self._tokens.fresh_credentials(account.tenant_id, account.account_id)
+                # Under the refresh lock, so parallel uploads near expiry refresh the token once, not each.
+                async with self._limiter.refresh_lock(account.account_id):
+                    credentials = await self._tokens.fresh_credentials(account.tenant_id, account.account_id)
                 async with self._limiter.slot(account.account_id):
                     try:
                         return await call(credentials)
