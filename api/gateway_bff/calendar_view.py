@@ -106,9 +106,7 @@ async def calendar(
     repo = CalendarRepository(session, tenant_id)
     entries = {e.id: e for e in await repo.overlapping(start, end, account_id=account_id)}
     runs = [r for r in await repo.runs_between(start, end) if account_id is None or r.entry_id in entries]
-    for run in runs:
-        if run.entry_id not in entries and (entry := await repo.get(run.entry_id)) is not None:
-            entries[run.entry_id] = entry
+    entries |= {e.id: e for e in await repo.get_many({r.entry_id for r in runs} - entries.keys())}
     occurrences = [_from_run(entries[r.entry_id], r) for r in runs if r.entry_id in entries]
     ran = {(r.entry_id, r.scheduled_for) for r in runs if r.trigger == "schedule"}
     ran_any = await repo.entries_with_runs([e.id for e in entries.values() if e.kind == "one_off"])
