@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.api.workflowservice.v1 import ListScheduleMatchingTimesRequest
 from temporalio.client import (
@@ -45,10 +44,8 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.content.calendar_repository import CalendarRepository
-from activities.content.publish_draft import build_draft
-from activities.content.repository import ContentRepository
+from activities.content.publish_repository import load_draft
 from douflow.db.calendar_tables import CalendarEntry
-from douflow.db.tables import ContentAsset
 from douflow.settings import Settings
 from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, ORCHESTRATION, TENANT_ID, queue
 from models.calendar import FEATURE_NAME, CalendarRunInput
@@ -255,15 +252,8 @@ async def planned_times(
 
 async def content_problems(session: AsyncSession, tenant_id: str, content_id: str) -> list[str] | None:
     """What keeps a content from being published on Douyin as it is ([] when nothing; None when not found)."""
-    repo = ContentRepository(session, tenant_id)
-    content = await repo.get(content_id)
-    if content is None:
-        return None
-    version = await repo.version(content.id, content.current_version)
-    assets = await session.scalars(
-        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
-    )
-    return build_draft(content, version.body if version else {}, assets.all()).problems
+    draft = await load_draft(session, tenant_id, content_id)
+    return None if draft is None else draft.problems
 
 
 async def account_plan(

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.content.activities import CONTENT_NOT_FOUND
-from activities.content.publish_draft import build_draft
-from activities.content.publish_repository import PublishRepository, claimed_item_ids
+from activities.content.publish_repository import PublishRepository, claimed_item_ids, load_draft
 from activities.content.repository import ContentRepository
-from douflow.db.tables import Content, ContentAsset, Publish
+from douflow.db.tables import Content, Publish
 from models.publish import (
     ACCOUNT_UNAVAILABLE,
     AccountRef,
@@ -32,17 +30,10 @@ class PublishStoreActivities:
     async def load_publish_draft(self, query: DraftQuery) -> PublishDraft:
         """The current version of the content as a Douyin post, with every rule it breaks."""
         async with self._sessionmaker() as session:
-            repo = ContentRepository(session, query.tenant_id)
-            content = await repo.get(query.content_id)
-            if content is None:
-                raise ApplicationError("content not found", type=CONTENT_NOT_FOUND, non_retryable=True)
-            version = await repo.version(content.id, content.current_version)
-            assets = await session.scalars(
-                select(ContentAsset).where(
-                    ContentAsset.tenant_id == query.tenant_id, ContentAsset.content_id == content.id
-                )
-            )
-            return build_draft(content, version.body if version else {}, assets.all())
+            draft = await load_draft(session, query.tenant_id, query.content_id)
+        if draft is None:
+            raise ApplicationError("content not found", type=CONTENT_NOT_FOUND, non_retryable=True)
+        return draft
 
     @activity.defn(name="record_publish_event")
     async def record_publish_event(self, event: PublishEvent) -> None:

@@ -1,4 +1,4 @@
-"""Tenant-scoped access to publishes and the accounts they go to; flushes but never commits."""
+"""Tenant-scoped access to publishes, the accounts they go to and the post a content makes; never commits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from douflow.db.tables import DouyinAccount, Publish
+from activities.content.publish_draft import build_draft
+from activities.content.repository import ContentRepository
+from douflow.db.tables import ContentAsset, DouyinAccount, Publish
+from models.publish import PublishDraft
 
 # When a content goes to several accounts its own status is the most telling one among them.
 _CONTENT_STATUS_ORDER = ("publishing", "under_review", "published", "unconfirmed", "rejected", "failed")
@@ -70,3 +73,16 @@ async def claimed_item_ids(session: AsyncSession, open_id: str) -> list[str]:
         .where(DouyinAccount.open_id == open_id, Publish.item_id.is_not(None))
     )
     return [r for r in rows.all() if r]
+
+
+async def load_draft(session: AsyncSession, tenant_id: str, content_id: str) -> PublishDraft | None:
+    """The content's current version as a Douyin post with its problems; None when it does not exist."""
+    repo = ContentRepository(session, tenant_id)
+    content = await repo.get(content_id)
+    if content is None:
+        return None
+    version = await repo.version(content.id, content.current_version)
+    assets = await session.scalars(
+        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
+    )
+    return build_draft(content, version.body if version else {}, assets.all())
