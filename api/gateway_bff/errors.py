@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("douflow.bff")
@@ -76,6 +77,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the request carried (a NUL byte in an id, text over a column's length).
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "value refused"
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, reason)
+        return JSONResponse(
+            {"detail": f"invalid value in the request: {reason}", "code": "invalid_value"}, status_code=400
         )
 
     @app.exception_handler(Exception)

@@ -96,3 +96,16 @@ async def test_dates_beyond_the_supported_years_are_refused(
     payload = response.json()
     assert any(error["field"] == field for error in payload["errors"]), payload
     assert "between the years" in payload["detail"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/contents/%00", "/api/v1/publish?content_id=%00", "/api/v1/replications/%00"]
+)
+async def test_a_nul_byte_in_an_id_is_a_client_error(
+    http: httpx.AsyncClient, operator: TestUser, path: str
+) -> None:
+    """SQLite finds nothing (404); PostgreSQL refuses NUL in text, which must answer 400, not 500."""
+    response = await http.get(path, headers=operator.headers)
+    assert response.status_code in (200, 400, 404), response.text
+    if response.status_code == 400:
+        assert response.json()["code"] == "invalid_value"
