@@ -50,7 +50,7 @@ class TitleCandidate(_Strict):
 
 
 class TitleResult(_Strict):
-    candidates: list[TitleCandidate]
+    candidates: list[TitleCandidate] = Field(min_length=1)
 
 
 class CopyRequest(Brief):
