@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from activities.content.repository import ContentRepository
@@ -178,7 +179,11 @@ async def audit_trail(content_id: str, user: CurrentUser, session: SessionDep) -
     ]
 
 
-@router.patch("/{content_id}")
+@router.patch(
+    "/{content_id}",
+    response_model=ContentView,
+    responses={202: {"description": "edit still running; poll status_url"}},
+)
 async def edit_content(
     content_id: str,
     patch: ContentPatch,
@@ -187,7 +192,7 @@ async def edit_content(
     temporal: TemporalDep,
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header()] = None,
-) -> ContentView:
+) -> ContentView | JSONResponse:
     """Edits title, body or status; a text change is compliance-checked and becomes a new version."""
     repo = ContentRepository(session, user.tenant_id)
     content = await _load(repo, content_id)
@@ -221,6 +226,12 @@ async def edit_content(
         feature="content-edit",
         result_type=ContentEditResult,
     )
-    await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds)
+    if await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds) is None:
+        # Still running: say so rather than answer with the unedited content.
+        location = f"/api/v1/workflows/{started.workflow_id}"
+        return JSONResponse(
+            {"workflow_id": started.workflow_id, "status": "running", "status_url": location},
+            status_code=status.HTTP_202_ACCEPTED,
+        )
     await session.rollback()  # read what the workflow wrote, not this session's snapshot
     return await get_content(content_id, user, session)
