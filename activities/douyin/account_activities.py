@@ -26,7 +26,7 @@ from activities.douyin.errors import (
     DouyinTransientError,
 )
 from activities.douyin.oauth import DouyinOAuth
-from activities.douyin.token_store import AccountUnavailable, TokenState, TokenStore
+from activities.douyin.token_store import AccountUnavailable, TokenState, TokenStore, build_token_store
 from douflow.db.base import utcnow
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
@@ -204,6 +204,6 @@ def build_douyin_connector(
         settings.douyin_client_secret.get_secret_value(),
     )
     box = SecretBox(settings.encryption_key.get_secret_value())
-    store = TokenStore(sessionmaker, box, client, required_scopes=settings.douyin_scopes)
+    store = build_token_store(settings, sessionmaker, client)
     accounts = DouyinAccountActivities(store, client, box, oauth_factory(settings))
     return DouyinConnector(http=http, client=client, token_store=store, accounts=accounts)

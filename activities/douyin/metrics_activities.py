@@ -27,9 +27,8 @@ from activities.douyin.errors import (
     DouyinTokenExpired,
     DouyinTransientError,
 )
-from activities.douyin.token_store import AccountUnavailable, Credentials, TokenStore
+from activities.douyin.token_store import AccountUnavailable, Credentials, TokenStore, build_token_store
 from douflow.db.base import utcnow
-from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
 from models.metrics import ACCOUNT_UNAVAILABLE, FetchPage, ItemStats, MetricCounts, MetricsPage
 from models.publish import DOUYIN_ERROR, DOUYIN_RATE_LIMITED, DOUYIN_TRANSIENT
@@ -128,5 +127,5 @@ def build_metrics_connector(
         settings.douyin_client_key,
         settings.douyin_client_secret.get_secret_value(),
     )
-    tokens = TokenStore(sessionmaker, SecretBox(settings.encryption_key.get_secret_value()), client)
+    tokens = build_token_store(settings, sessionmaker, client)
     return MetricsConnector(activities=DouyinMetricsActivities(client, tokens), http=http)

@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from activities.douyin.account_limiter import AccountLimiter
 from activities.douyin.client import DouyinClient
 from activities.douyin.publish_activities import DouyinPublishActivities
-from activities.douyin.token_store import TokenStore
+from activities.douyin.token_store import build_token_store
 from douflow.media import LocalMediaStore
-from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
 
 # Enough for many accounts' uploads at once; each account is bounded by the limiter, not by the pool.
@@ -52,7 +51,7 @@ def build_publish_connector(
         simple_upload_threshold=settings.douyin_simple_upload_threshold_bytes,
         chunk_size=settings.douyin_upload_chunk_bytes,
     )
-    tokens = TokenStore(sessionmaker, SecretBox(settings.encryption_key.get_secret_value()), client)
+    tokens = build_token_store(settings, sessionmaker, client)
     activities = DouyinPublishActivities(
         client,
         tokens,

@@ -20,6 +20,7 @@ from activities.douyin.errors import DouyinReauthRequired
 from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
 from douflow.security.secretbox import SecretBox
+from douflow.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -248,3 +249,11 @@ class TokenStore:
             status=account.status,
             access_expires_at=account.access_expires_at,
         )
+
+
+def build_token_store(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], client: DouyinClient
+) -> TokenStore:
+    """The one way the connector builds its token store, so every refresh path checks the same scopes."""
+    box = SecretBox(settings.encryption_key.get_secret_value())
+    return TokenStore(sessionmaker, box, client, required_scopes=settings.douyin_scopes)
