@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install fonts run worker bff sandbox test test-postgres lint format bench clean
+.PHONY: install fonts run worker bff sandbox test test-postgres histories lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: install
 
 test-postgres: install
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+# Records today's workflow histories (tests/histories/) from a full suite run; CI replays them.
+histories: install
+	DOUFLOW_RECORD_HISTORIES=tests/histories $(PY) -m pytest -q
 
 bench: install
 	$(PY) bench/generation.py

@@ -23,7 +23,9 @@ from douflow.testing.temporal_server import start_dev_server
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from tests.support.auth import TestUser, user_with_token
+from tests.support.histories import record_histories
 from tests.support.stack import running_stack
+from workflows.registry import WORKFLOWS
 
 
 def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrides: object) -> Settings:
@@ -48,6 +50,8 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await start_dev_server()
     try:
         yield env
+        if record_to := os.environ.get("DOUFLOW_RECORD_HISTORIES"):
+            await record_histories(env.client, [cls.__name__ for cls in WORKFLOWS], Path(record_to))
     finally:
         await env.shutdown()
 
