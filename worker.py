@@ -2,6 +2,15 @@
 
 python worker.py                                  # every service
 python worker.py --services agent-center          # one deployment per service in production
+
+Which service registers what:
+
+| service (task queue)  | workflows          | activities (built once per process)                    |
+|-----------------------|--------------------|--------------------------------------------------------|
+| orchestration         | workflows.registry | OrchestrationActivities (the Temporal client itself)   |
+| agent-center          | –                  | AgentActivities (model provider, image service, media) |
+| content-center        | –                  | ContentActivities (the database)                       |
+| douyin-connector      | –                  | DouyinActivities (one Douyin client and token store)   |
 """
 
 from __future__ import annotations
@@ -15,38 +24,69 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.agent.factory import build_agent_activities, build_provider
-from activities.agent.replication import ReplicationAgentActivities
+from activities.agent.contract import AgentCenter
+from activities.agent.factory import build_agent_activities
 from activities.content.activities import ContentActivities
-from activities.content.calendar_activities import CalendarActivities
-from activities.content.douyin_account_activities import DouyinAccountActivities
-from activities.content.metrics_activities import MetricsStoreActivities
-from activities.content.publish_activities import PublishStoreActivities
-from activities.content.replication_activities import ReplicationStoreActivities
-from activities.content.replication_scheduling import ReplicationSchedulingActivities
-from activities.douyin.account_activities import build_douyin_connector
-from activities.douyin.metrics_activities import build_metrics_connector
-from activities.douyin.publish_factory import build_publish_connector
+from activities.content.contract import ContentCenter
+from activities.douyin.activities import build_douyin_activities
+from activities.douyin.contract import DouyinConnector
+from activities.orchestration.activities import OrchestrationActivities
+from activities.orchestration.contract import Orchestration
+from activities.registration import activities_of
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
 from douflow.settings import Settings, get_settings
-from douflow.temporal import (
-    AGENT_CENTER,
-    CONTENT_CENTER,
-    DOUYIN_CONNECTOR,
-    ORCHESTRATION,
-    SERVICES,
-    connect_temporal,
-    queue,
-)
+from douflow.temporal.client import connect_temporal, queue
+from douflow.temporal.queues import AGENT_CENTER, CONTENT_CENTER, DOUYIN_CONNECTOR, ORCHESTRATION, SERVICES
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("douflow.worker")
 SHUTDOWN_GRACE = timedelta(seconds=10)
+Closer = Callable[[], Awaitable[object]]
+
+
+@dataclass
+class Service:
+    """What one service's worker runs: its workflows, its activities and what to close on shutdown."""
+
+    workflows: Sequence[type] = ()
+    activities: Sequence[Callable[..., Any]] = ()
+    closers: Sequence[Closer] = ()
+
+
+def orchestration(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
+    activities = OrchestrationActivities(client, settings, sessions)
+    return Service(workflows=WORKFLOWS, activities=activities_of(activities, Orchestration))
+
+
+def agent_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
+    activities = build_agent_activities(settings)
+    return Service(activities=activities_of(activities, AgentCenter), closers=[activities.aclose])
+
+
+def content_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
+    return Service(activities=activities_of(ContentActivities(sessions), ContentCenter))
+
+
+def douyin_connector(
+    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> Service:
+    activities = build_douyin_activities(settings, sessions)
+    return Service(activities=activities_of(activities, DouyinConnector), closers=[activities.aclose])
+
+
+BUILDERS = {
+    ORCHESTRATION: orchestration,
+    AGENT_CENTER: agent_center,
+    CONTENT_CENTER: content_center,
+    DOUYIN_CONNECTOR: douyin_connector,
+}
 
 
 @dataclass
@@ -54,7 +94,7 @@ class WorkerSet:
     """The workers of one process and the clients they share, closed together."""
 
     workers: list[Worker]
-    closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    closers: list[Closer] = field(default_factory=list)
 
     async def run(self) -> None:
         await asyncio.gather(*(w.run() for w in self.workers))
@@ -68,77 +108,19 @@ class WorkerSet:
 
 def build_workers(client: Client, settings: Settings, services: Sequence[str] = SERVICES) -> WorkerSet:
     engine = create_engine(settings.database_url, echo=settings.database_echo)
-    sessionmaker = create_sessionmaker(engine)
+    sessions = create_sessionmaker(engine)
     result = WorkerSet(workers=[], closers=[engine.dispose])
-
-    def add(service: str, **kwargs: object) -> None:
+    for name in services:
+        service = BUILDERS[name](client, settings, sessions)
+        result.closers.extend(service.closers)
         result.workers.append(
             Worker(
                 client,
-                task_queue=queue(settings, service),
+                task_queue=queue(settings, name),
+                workflows=service.workflows,
+                activities=service.activities,
                 graceful_shutdown_timeout=SHUTDOWN_GRACE,
-                **kwargs,  # type: ignore[arg-type]
             )
-        )
-
-    if ORCHESTRATION in services:
-        # Activities that create Temporal Schedules need the client, which workflows cannot hold.
-        scheduling = ReplicationSchedulingActivities(client, settings, sessionmaker)
-        add(ORCHESTRATION, workflows=WORKFLOWS, activities=[scheduling.schedule_replication_variants])
-    if AGENT_CENTER in services:
-        agent = build_agent_activities(settings)
-        result.closers.append(agent.aclose)
-        replication_provider = build_provider(settings)
-        result.closers.append(replication_provider.aclose)
-        replication_agent = ReplicationAgentActivities(replication_provider)
-        add(
-            AGENT_CENTER,
-            activities=[
-                agent.generate_titles,
-                agent.generate_copy,
-                agent.generate_image_post,
-                agent.generate_video_script,
-                agent.check_compliance,
-                agent.create_image,
-                replication_agent.generate_variants,
-            ],
-        )
-    if CONTENT_CENTER in services:
-        content = ContentActivities(sessionmaker)
-        accounts = DouyinAccountActivities(sessionmaker)
-        publish_store = PublishStoreActivities(sessionmaker)
-        calendar = CalendarActivities(sessionmaker)
-        metrics_store = MetricsStoreActivities(sessionmaker)
-        replication_store = ReplicationStoreActivities(sessionmaker)
-        add(
-            CONTENT_CENTER,
-            activities=[
-                content.save_new_content,
-                content.save_content_edit,
-                accounts.save_douyin_account,
-                accounts.save_douyin_profile,
-                accounts.deactivate_douyin_accounts,
-                publish_store.load_publish_draft,
-                publish_store.record_publish_event,
-                publish_store.claimed_publish_items,
-                calendar.begin_calendar_run,
-                calendar.update_calendar_run,
-                metrics_store.store_metric_snapshots,
-                metrics_store.viral_candidates,
-                replication_store.begin_replication,
-                replication_store.finish_replication,
-            ],
-        )
-    if DOUYIN_CONNECTOR in services:
-        publishing = build_publish_connector(settings, sessionmaker)
-        result.closers.append(publishing.aclose)
-        douyin = build_douyin_connector(settings, sessionmaker)
-        result.closers.append(douyin.aclose)
-        metrics = build_metrics_connector(settings, sessionmaker)
-        result.closers.append(metrics.aclose)
-        add(
-            DOUYIN_CONNECTOR,
-            activities=[*publishing.registered(), *douyin.account_activities(), *metrics.registered()],
         )
     return result
 
@@ -155,8 +137,8 @@ async def serve(settings: Settings, services: Sequence[str]) -> None:
     await asyncio.wait([runner, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
     log.info("worker shutting down")
     await worker_set.shutdown()
-    if runner.done() and runner.exception():
-        raise runner.exception()  # type: ignore[misc]
+    if runner.done() and (error := runner.exception()) is not None:
+        raise error
 
 
 def parse_services(text: str) -> list[str]:

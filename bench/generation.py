@@ -28,7 +28,8 @@ import httpx
 
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
-from douflow.temporal import ORCHESTRATION, queue
+from douflow.temporal.client import queue
+from douflow.temporal.queues import ORCHESTRATION
 from douflow.testing.openai_server import running_openai_server
 from douflow.testing.processes import bff_process, worker_process
 from douflow.testing.temporal_server import start_dev_server

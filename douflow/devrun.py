@@ -21,7 +21,11 @@ import httpx
 from douflow.bootstrap import bootstrap
 from douflow.logging import configure_logging
 from douflow.settings import DEV_DEMO_PASSWORD, Settings, get_settings
-from douflow.temporal import connect_temporal, dev_server_search_attribute_args, ensure_search_attributes
+from douflow.temporal.client import (
+    connect_temporal,
+    dev_server_search_attribute_args,
+    ensure_search_attributes,
+)
 
 log = logging.getLogger("douflow.dev")
 BIN = Path(sys.executable).parent

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.content import Actor
 
-FEATURE_NAME = "calendar-publish"
 RunTrigger = Literal["schedule", "manual"]
 RunStatus = Literal["running", "published", "under_review", "rejected", "failed", "unconfirmed", "skipped"]
 # Why a run did not publish, as the entry shows it: the account needs the operator, anything else is the run's.
@@ -50,6 +49,7 @@ class RunPlan(BaseModel):
     go: bool
     content_id: str | None = None
     account_id: str | None = None
+    title: str | None = Field(default=None, description="the content's title, for the publish's summary")
     reason: str | None = None
     cause: SkipCause | None = None
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 AccountHealth = Literal["ok", "expiring", "needs_reconnect", "revoked", "unbound"]
+# The statuses (and healths) in which an account's tokens may be used: every "can this account act?" asks this.
+USABLE: frozenset[str] = frozenset({"ok", "expiring"})
 
 
 class AccountRef(BaseModel):
+    """Which account an activity acts for; credentials are looked up inside the connector, never carried."""
+
+    model_config = ConfigDict(frozen=True)
+
     tenant_id: str
     account_id: str
 
@@ -81,7 +87,7 @@ class TokenStatus(BaseModel):
 
     @property
     def usable(self) -> bool:
-        return self.status in ("ok", "expiring")
+        return self.status in USABLE
 
 
 class TokenPlan(BaseModel):
@@ -106,7 +112,7 @@ class AccountTokenResult(BaseModel):
 
 
 class Deactivation(BaseModel):
-    """Unbind one account of a tenant, or revoke every account bound to an open_id (webhook)."""
+    """Unbind one account of a tenant, or revoke the accounts bound to an open_id (in one tenant, or all)."""
 
     status: Literal["unbound", "revoked"]
     reason: str
@@ -132,6 +138,9 @@ class UnbindResult(BaseModel):
 
 
 class DouyinEventInput(BaseModel):
+    """One webhook event for one tenant that holds the account it concerns."""
+
+    tenant_id: str | None = None
     msg_id: str
     event: str
     from_user_id: str = ""

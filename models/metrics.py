@@ -18,8 +18,6 @@ METRICS: tuple[Metric, ...] = (
     "download_count",
     "forward_count",
 )
-# Error type of a sync whose account needs a person (reconnect); the schedule keeps running.
-ACCOUNT_UNAVAILABLE = "AccountUnavailable"
 
 
 class MetricCounts(BaseModel):

@@ -8,23 +8,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.content import Actor
+from models.douyin_accounts import AccountRef
 
 PublishStatus = Literal["publishing", "under_review", "published", "rejected", "failed", "unconfirmed"]
 FINAL_STATUSES: frozenset[str] = frozenset({"published", "rejected", "failed", "unconfirmed"})
 MediaType = Literal["image_text", "video"]
-
-# Error types a Douyin activity raises (ApplicationError.type); the workflow classifies by these.
-DOUYIN_TRANSIENT = "DouyinTransientError"
-DOUYIN_RATE_LIMITED = "DouyinRateLimited"
-DOUYIN_REJECTED = "DouyinRejected"
-DOUYIN_REAUTH = "DouyinReauthRequired"
-DOUYIN_QUOTA = "DouyinQuotaExhausted"
-DOUYIN_UNKNOWN_OUTCOME = "DouyinUnknownOutcome"
-DOUYIN_ERROR = "DouyinError"
-ACCOUNT_UNAVAILABLE = "AccountUnavailable"
-MEDIA_MISSING = "MediaMissing"
-PUBLISH_FAILED = "PublishFailed"
-PUBLISH_REJECTED = "PublishRejected"
 
 
 class PublishInput(BaseModel):
@@ -81,15 +69,6 @@ class PublishEvent(BaseModel):
     share_url: str | None = None
     media_type: MediaType | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
-
-
-class AccountRef(BaseModel):
-    """Which account a Douyin activity acts for; credentials are looked up inside the activity."""
-
-    model_config = ConfigDict(frozen=True)
-
-    tenant_id: str
-    account_id: str
 
 
 class UploadImage(BaseModel):

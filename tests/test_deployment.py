@@ -21,7 +21,8 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr, ValidationError
 
 from douflow.settings import Settings
-from douflow.temporal import SEARCH_ATTRIBUTES, SERVICES
+from douflow.temporal.queues import SERVICES
+from douflow.temporal.search import SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.content.contract import ContentCenter
+    from activities.douyin.contract import DouyinConnector
+    from douflow.temporal import policies
     from models.douyin_accounts import (
         AccountRef,
         AccountToSave,
@@ -13,9 +16,10 @@ with workflow.unsafe.imports_passed_through():
         ExchangedTokens,
         SavedAccount,
     )
-    from workflows import douyin_account_policies as policies
+    from workflows import calls
     from workflows import douyin_account_steps as steps
-    from workflows.queues import content_queue, douyin_queue
+
+from workflows.account_token_workflow import start_token_workflow
 
 
 @workflow.defn
@@ -26,7 +30,7 @@ class AccountBindingWorkflow:
     @workflow.run
     async def run(self, input: BindingInput) -> BindingResult:
         self._stage = "exchanging"
-        tokens = await self._exchange(input)
+        tokens = await calls.douyin(DouyinConnector.exchange_douyin_code, input, policies.CODE_EXCHANGE)
         self._stage = "saving"
         saved = await self._save(input, tokens)
         ref = AccountRef(tenant_id=input.tenant_id, account_id=saved.account_id)
@@ -34,7 +38,7 @@ class AccountBindingWorkflow:
         self._stage = "profile"
         profile = await steps.sync_profile(ref)
         self._stage = "scheduling"
-        await steps.start_token_workflow(ref)
+        await start_token_workflow(ref)
         self._stage = "done"
         return BindingResult(
             account_id=saved.account_id,
@@ -44,31 +48,14 @@ class AccountBindingWorkflow:
             created=saved.created,
         )
 
-    async def _exchange(self, input: BindingInput) -> ExchangedTokens:
-        return await workflow.execute_activity(
-            "exchange_douyin_code",
-            input,
-            result_type=ExchangedTokens,
-            task_queue=douyin_queue(),
-            start_to_close_timeout=policies.DOUYIN_CALL_TIMEOUT,
-            schedule_to_close_timeout=policies.EXCHANGE_SCHEDULE_TIMEOUT,
-            retry_policy=policies.EXCHANGE_RETRY,
-        )
-
     async def _save(self, input: BindingInput, tokens: ExchangedTokens) -> SavedAccount:
-        return await workflow.execute_activity(
-            "save_douyin_account",
-            AccountToSave(
-                tenant_id=input.tenant_id,
-                user_id=input.user_id,
-                tokens=tokens,
-                workflow_id=workflow.info().workflow_id,
-            ),
-            result_type=SavedAccount,
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
+        account = AccountToSave(
+            tenant_id=input.tenant_id,
+            user_id=input.user_id,
+            tokens=tokens,
+            workflow_id=workflow.info().workflow_id,
         )
+        return await calls.content(ContentCenter.save_douyin_account, account, policies.ACCOUNT_STORE)
 
     @workflow.query
     def stage(self) -> str:

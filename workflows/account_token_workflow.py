@@ -14,10 +14,15 @@ from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from douflow.temporal import FEATURE
+    from activities.douyin.contract import DouyinConnector
+    from douflow.temporal import policies
+    from douflow.temporal.errors import DOUYIN_UNKNOWN_OUTCOME
+    from douflow.temporal.ids import token_workflow_id
+    from douflow.temporal.search import FEATURE, Feature, tags
     from models.douyin_accounts import (
         AccountRef,
         AccountTokenInput,
@@ -25,8 +30,19 @@ with workflow.unsafe.imports_passed_through():
         TokenPlan,
         TokenStatus,
     )
-    from workflows import douyin_account_policies as policies
+    from workflows import calls
     from workflows import douyin_account_steps as steps
+
+# Refresh an access token this long before it expires (at most half its remaining life, see steps.lead);
+# renew a refresh token so.
+ACCESS_LEAD = timedelta(hours=1)
+RENEW_LEAD = timedelta(days=2)
+# After a failure that is neither transient nor the user's to fix (e.g. a wrong client secret).
+ERROR_BACKOFF = timedelta(minutes=10)
+UNKNOWN_RENEWAL_BACKOFF = timedelta(seconds=30)
+# With no known expiry, look again this often.
+IDLE_CHECK = timedelta(days=1)
+CYCLES_PER_RUN = 50
 
 
 def _error_type(exc: BaseException) -> str | None:
@@ -44,7 +60,7 @@ class AccountTokenWorkflow:
     @workflow.run
     async def run(self, input: AccountTokenInput) -> AccountTokenResult:
         steps.mark_account(input.tenant_id, input.account_id)
-        workflow.upsert_search_attributes([FEATURE.value_set(steps.TOKEN_FEATURE)])
+        workflow.upsert_search_attributes([FEATURE.value_set(Feature.ACCOUNT_TOKENS.value)])
         ref = AccountRef(tenant_id=input.tenant_id, account_id=input.account_id)
         refreshes = input.refreshes
         if input.plan is None:
@@ -54,7 +70,7 @@ class AccountTokenWorkflow:
             self._replan(status, access=True, renew=True)
         else:
             self._plan = input.plan
-        for _ in range(policies.CYCLES_PER_RUN):
+        for _ in range(CYCLES_PER_RUN):
             await self._sleep_until_due()
             if self._stop_reason is not None:
                 return self._stopped(ref, self._stop_reason, refreshes)
@@ -103,9 +119,11 @@ class AccountTokenWorkflow:
     async def _refresh(self, ref: AccountRef) -> TokenStatus | None:
         """A failure that is neither transient nor the user's to fix (say, a wrong app secret) waits."""
         try:
-            return await self._until_stopped(steps.douyin_call("refresh_douyin_token", ref, TokenStatus))
+            return await self._until_stopped(
+                calls.douyin(DouyinConnector.refresh_douyin_token, ref, policies.TOKEN)
+            )
         except ActivityError as exc:
-            self._plan.access_due = workflow.now() + policies.ERROR_BACKOFF
+            self._plan.access_due = workflow.now() + ERROR_BACKOFF
             workflow.logger.warning("refresh for %s failed, trying later: %s", ref.account_id, exc)
             return None
 
@@ -113,16 +131,16 @@ class AccountTokenWorkflow:
         """A lost renewal reply may have killed the old refresh token: a refresh at once tells which."""
         try:
             return await self._until_stopped(
-                steps.douyin_call("renew_douyin_refresh_token", ref, TokenStatus)
+                calls.douyin(DouyinConnector.renew_douyin_refresh_token, ref, policies.TOKEN)
             )
         except ActivityError as exc:
             now = workflow.now()
-            if _error_type(exc) != "DouyinUnknownOutcome":
-                self._plan.renew_due = now + policies.ERROR_BACKOFF
+            if _error_type(exc) != DOUYIN_UNKNOWN_OUTCOME:
+                self._plan.renew_due = now + ERROR_BACKOFF
                 workflow.logger.warning("renewal for %s failed, trying later: %s", ref.account_id, exc)
                 return None
             workflow.logger.warning("renewal reply for %s lost; checking the refresh token", ref.account_id)
-            self._plan.renew_due = now + policies.UNKNOWN_RENEWAL_BACKOFF
+            self._plan.renew_due = now + UNKNOWN_RENEWAL_BACKOFF
             self._plan.access_due = now
             return None
 
@@ -141,7 +159,7 @@ class AccountTokenWorkflow:
     async def _sleep_until_due(self) -> None:
         due = min((d for d in (self._plan.access_due, self._plan.renew_due) if d is not None), default=None)
         now = workflow.now()
-        timeout = (due - now) if due is not None else policies.IDLE_CHECK
+        timeout = (due - now) if due is not None else IDLE_CHECK
         if timeout <= timedelta(0) or self._stop_reason is not None or self._changed:
             return
         try:
@@ -154,12 +172,10 @@ class AccountTokenWorkflow:
     def _replan(self, status: TokenStatus, *, access: bool = False, renew: bool = False) -> None:
         now = workflow.now()
         if access:
-            self._plan.access_due = _due(status.access_expires_at, now, policies.ACCESS_LEAD)
+            self._plan.access_due = _due(status.access_expires_at, now, ACCESS_LEAD)
         if renew:
             can_renew = status.renewals_left > 0 and status.refresh_expires_at is not None
-            self._plan.renew_due = (
-                _due(status.refresh_expires_at, now, policies.RENEW_LEAD) if can_renew else None
-            )
+            self._plan.renew_due = _due(status.refresh_expires_at, now, RENEW_LEAD) if can_renew else None
 
     def _stopped(self, ref: AccountRef, reason: str, refreshes: int) -> AccountTokenResult:
         return AccountTokenResult(account_id=ref.account_id, status=reason, refreshes=refreshes)
@@ -172,11 +188,11 @@ class AccountTokenWorkflow:
             account_id=ref.account_id, status=status.status, reason=status.status_reason, refreshes=refreshes
         )
 
-    @workflow.signal(name=steps.UNBIND_SIGNAL)
+    @workflow.signal
     def unbind(self, reason: str) -> None:
         self._stop_reason = reason or "unbound"
 
-    @workflow.signal(name=steps.TOKENS_CHANGED_SIGNAL)
+    @workflow.signal
     def tokens_changed(self) -> None:
         """A rebind stored new tokens: plan again from them."""
         self._changed = True
@@ -190,3 +206,32 @@ def _due(expires_at: datetime | None, now: datetime, cap: timedelta) -> datetime
     if expires_at is None:
         return now
     return expires_at - steps.lead(expires_at - now, cap)
+
+
+async def start_token_workflow(ref: AccountRef) -> None:
+    """Starts the account's token workflow (from a parent), or tells the running one its tokens changed."""
+    workflow_id = token_workflow_id(ref.account_id)
+    try:
+        await workflow.start_child_workflow(
+            AccountTokenWorkflow.run,
+            AccountTokenInput(tenant_id=ref.tenant_id, account_id=ref.account_id),
+            id=workflow_id,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            search_attributes=tags(ref.tenant_id, Feature.ACCOUNT_TOKENS, account_id=ref.account_id),
+            static_summary=f"Keep the tokens of Douyin account {ref.account_id} alive",
+        )
+    except WorkflowAlreadyStartedError:
+        await workflow.get_external_workflow_handle_for(AccountTokenWorkflow.run, workflow_id).signal(
+            AccountTokenWorkflow.tokens_changed
+        )
+
+
+async def stop_token_workflow(account_id: str, reason: str) -> None:
+    """Ends the account's token workflow (from another workflow); one that already ended is fine."""
+    handle = workflow.get_external_workflow_handle_for(
+        AccountTokenWorkflow.run, token_workflow_id(account_id)
+    )
+    try:
+        await handle.signal(AccountTokenWorkflow.unbind, reason)
+    except FailureError as exc:
+        workflow.logger.info("token workflow of %s not signalled: %s", account_id, exc)

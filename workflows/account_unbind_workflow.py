@@ -8,6 +8,8 @@ with workflow.unsafe.imports_passed_through():
     from models.douyin_accounts import Deactivation, UnbindInput, UnbindResult
     from workflows import douyin_account_steps as steps
 
+from workflows.account_token_workflow import stop_token_workflow
+
 
 @workflow.defn
 class AccountUnbindWorkflow:
@@ -23,5 +25,5 @@ class AccountUnbindWorkflow:
                 account_id=input.account_id,
             )
         )
-        await steps.stop_token_workflow(input.account_id, "unbound")
+        await stop_token_workflow(input.account_id, "unbound")
         return UnbindResult(account_id=input.account_id, changed=bool(changed))

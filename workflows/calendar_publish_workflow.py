@@ -8,22 +8,18 @@ entry is never silently missed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import (
-    SearchAttributeKey,
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDReusePolicy,
-)
+from temporalio.common import SearchAttributeKey, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, ChildWorkflowError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, TENANT_ID
+    from activities.content.contract import ContentCenter
+    from douflow.temporal import ids, policies, starts
+    from douflow.temporal.search import Feature, tag_updates
     from models.calendar import (
-        FEATURE_NAME,
         CalendarRunInput,
         CalendarRunResult,
         RunOutcome,
@@ -32,15 +28,14 @@ with workflow.unsafe.imports_passed_through():
         RunStatus,
     )
     from models.publish import PublishInput, PublishResult
-    from workflows import policies
-    from workflows.queues import content_queue
+    from workflows import calls
+
+from workflows.publish_workflow import PublishWorkflow
 
 # Set by the server on every workflow a schedule starts: the occurrence it stands for.
 SCHEDULED_START_TIME = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
 # Suffix the server appends to a schedule's workflow id: `<action id>-2026-01-01T09:30:00Z`.
 SCHEDULED_ID_SUFFIX = len("2026-01-01T09:30:00Z")
-# Outlives the publish it waits for, so the outcome is always written back.
-CALENDAR_RUN_TIMEOUT = policies.PUBLISH_WORKFLOW_TIMEOUT + timedelta(hours=1)
 
 
 @workflow.defn
@@ -52,8 +47,8 @@ class CalendarPublishWorkflow:
     async def run(self, input: CalendarRunInput) -> CalendarRunResult:
         self._mark(input)
         scheduled_for = _scheduled_for(input)
-        plan: RunPlan = await _store(
-            "begin_calendar_run",
+        plan = await calls.content(
+            ContentCenter.begin_calendar_run,
             RunStart(
                 tenant_id=input.actor.tenant_id,
                 entry_id=input.entry_id,
@@ -62,14 +57,14 @@ class CalendarPublishWorkflow:
                 scheduled_for=scheduled_for,
                 started_at=workflow.now(),
             ),
-            RunPlan,
+            policies.PUBLISH_STORE,
         )
         if plan.go:
             outcome = await self._publish(input, plan, scheduled_for)
         else:
             outcome = self._outcome(input, "skipped", reason=plan.reason, cause=plan.cause)
         self._status = outcome.status
-        await _store("update_calendar_run", outcome, None)
+        await calls.content(ContentCenter.update_calendar_run, outcome, policies.PUBLISH_STORE)
         return CalendarRunResult(
             entry_id=input.entry_id,
             scheduled_for=scheduled_for,
@@ -86,27 +81,29 @@ class CalendarPublishWorkflow:
     async def _publish(self, input: CalendarRunInput, plan: RunPlan, scheduled_for: datetime) -> RunOutcome:
         """PublishWorkflow as a child; its id keeps one content from going to one account twice."""
         assert plan.content_id and plan.account_id
-        child_id = _publish_id(input, plan, scheduled_for)
+        # A one-off shares the publish API's business key; each occurrence of a recurrence has its own.
+        child_id = ids.publish_workflow_id(
+            plan.content_id, plan.account_id, None if input.one_off else scheduled_for
+        )
+        publish = PublishInput(
+            actor=input.actor,
+            content_id=plan.content_id,
+            account_id=plan.account_id,
+            review_poll_seconds=input.review_poll_seconds,
+            review_max_polls=input.review_max_polls,
+        )
         try:
             handle = await workflow.start_child_workflow(
-                "PublishWorkflow",
-                PublishInput(
-                    actor=input.actor,
-                    content_id=plan.content_id,
-                    account_id=plan.account_id,
-                    review_poll_seconds=input.review_poll_seconds,
-                    review_max_polls=input.review_max_polls,
-                ),
+                PublishWorkflow.run,
+                publish,
                 id=child_id,
                 task_queue=workflow.info().task_queue,
-                result_type=PublishResult,
-                execution_timeout=policies.PUBLISH_WORKFLOW_TIMEOUT,
+                execution_timeout=policies.PUBLISH_RUN,
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
                 # The post is irreversible: a stopped calendar run must not cut a publish in half.
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-                search_attributes=_attributes(
-                    input.actor.tenant_id, plan.content_id, plan.account_id, "publish"
-                ),
+                search_attributes=starts.publish_tags(publish),
+                static_summary=starts.publish_summary(plan.title or plan.content_id, plan.account_id),
             )
         except WorkflowAlreadyStartedError:
             reason = (
@@ -115,13 +112,17 @@ class CalendarPublishWorkflow:
             return self._outcome(
                 input, "skipped", reason=reason, cause="duplicate", publish_workflow_id=child_id
             )
-        ids: dict[str, Any] = {"publish_id": handle.first_execution_run_id, "publish_workflow_id": child_id}
-        await _store("update_calendar_run", self._outcome(input, "running", finished=False, **ids), None)
+        started: dict[str, Any] = {
+            "publish_id": handle.first_execution_run_id,
+            "publish_workflow_id": child_id,
+        }
+        running = self._outcome(input, "running", finished=False, **started)
+        await calls.content(ContentCenter.update_calendar_run, running, policies.PUBLISH_STORE)
         try:
             result: PublishResult = await handle
         except ChildWorkflowError as err:
             failed, reason, extra = _failed_publish(err)
-            return self._outcome(input, failed, reason=reason, **ids, **extra)
+            return self._outcome(input, failed, reason=reason, **started, **extra)
         status: RunStatus = "running" if result.status == "publishing" else result.status
         return self._outcome(
             input,
@@ -129,7 +130,7 @@ class CalendarPublishWorkflow:
             reason=result.reason,
             item_id=result.item_id,
             share_url=result.share_url,
-            **ids,
+            **started,
         )
 
     def _outcome(
@@ -147,12 +148,12 @@ class CalendarPublishWorkflow:
     def _mark(self, input: CalendarRunInput) -> None:
         """Findable in the Temporal UI however it was started (schedule or "run now")."""
         workflow.upsert_search_attributes(
-            [
-                TENANT_ID.value_set(input.actor.tenant_id),
-                CONTENT_ID.value_set(input.content_id),
-                DOUYIN_ACCOUNT_ID.value_set(input.account_id),
-                FEATURE.value_set(FEATURE_NAME),
-            ]
+            tag_updates(
+                input.actor.tenant_id,
+                Feature.CALENDAR_PUBLISH,
+                content_id=input.content_id,
+                account_id=input.account_id,
+            )
         )
 
 
@@ -171,14 +172,6 @@ def _scheduled_for(input: CalendarRunInput) -> datetime:
         return info.start_time
 
 
-def _publish_id(input: CalendarRunInput, plan: RunPlan, scheduled_for: datetime) -> str:
-    """A one-off shares the publish API's business key; each occurrence of a recurrence has its own."""
-    key = f"publish-{plan.content_id}-{plan.account_id}"
-    if input.one_off:
-        return key
-    return f"{key}-{scheduled_for.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-
-
 def _failed_publish(err: ChildWorkflowError) -> tuple[RunStatus, str, dict[str, Any]]:
     """The failed or rejected publish's own result (carried in its error), or what stopped it."""
     cause = err.cause
@@ -189,25 +182,3 @@ def _failed_publish(err: ChildWorkflowError) -> tuple[RunStatus, str, dict[str, 
             return details["status"], str(details.get("reason") or cause.message), extra
         return "failed", cause.message, {}
     return "failed", f"the publish stopped: {cause or err}", {}
-
-
-def _attributes(tenant_id: str, content_id: str, account_id: str, feature: str) -> TypedSearchAttributes:
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(TENANT_ID, tenant_id),
-            SearchAttributePair(CONTENT_ID, content_id),
-            SearchAttributePair(DOUYIN_ACCOUNT_ID, account_id),
-            SearchAttributePair(FEATURE, feature),
-        ]
-    )
-
-
-async def _store(name: str, arg: Any, result_type: type[Any] | None) -> Any:
-    return await workflow.execute_activity(
-        name,
-        arg,
-        result_type=result_type,
-        task_queue=content_queue(),
-        start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
-        retry_policy=policies.STORE_RETRY,
-    )

@@ -7,10 +7,12 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from douflow.temporal import policies
     from models.content import NewContent
     from models.generation import CopyRequest, PlatformCopy
     from models.workflows import CopywritingInput, CopywritingResult
-    from workflows import steps
+    from workflows import calls, steps
 
 
 @workflow.defn
@@ -46,8 +48,7 @@ class CopywritingWorkflow:
     async def _copy(self, input: CopywritingInput, platform: str) -> PlatformCopy:
         brief = input.request.model_dump(exclude={"platforms"})
         request = CopyRequest(**brief, platform=platform)
-        copy: PlatformCopy = await steps.run_agent("generate_copy", request, PlatformCopy)
-        return copy
+        return await calls.agent(AgentCenter.generate_copy, request, policies.MODEL)
 
     @workflow.query
     def stage(self) -> str:

@@ -7,10 +7,12 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from douflow.temporal import policies
     from models.content import NewContent
     from models.generation import GeneratedImage, ImagePostDraft, ImageRequest
     from models.workflows import ImageTextInput, ImageTextResult
-    from workflows import steps
+    from workflows import calls, steps
 
 
 @workflow.defn
@@ -23,7 +25,7 @@ class ImageTextWorkflow:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
         self._stage = "writing"
-        post: ImagePostDraft = await steps.run_agent("generate_image_post", input.request, ImagePostDraft)
+        post = await calls.agent(AgentCenter.generate_image_post, input.request, policies.MODEL)
         self._stage = "drawing"
         images = await asyncio.gather(*(self._image(input, post, index) for index in range(len(post.images))))
         self._stage = "checking"

@@ -10,13 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from temporalio import workflow
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from douflow.temporal import DOUYIN_ACCOUNT_ID, FEATURE, TENANT_ID
+    from activities.content.contract import ContentCenter
+    from activities.douyin.contract import DouyinConnector
+    from douflow.temporal import policies
+    from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, DOUYIN_REAUTH
+    from douflow.temporal.ids import replication_workflow_id
+    from douflow.temporal.search import Feature, tags
     from models.metrics import (
-        ACCOUNT_UNAVAILABLE,
         CandidateQuery,
         FetchPage,
         Hit,
@@ -29,18 +33,13 @@ with workflow.unsafe.imports_passed_through():
         ViralRuleSpec,
     )
     from models.replication import ReplicationInput
-    from workflows import metrics_policies as policies
-    from workflows.queues import content_queue, douyin_queue
+    from workflows import calls
     from workflows.viral_rule import decide
 
 from workflows.replication_workflow import ReplicationWorkflow
 
-REPLICATION_FEATURE = "viral_replication"
-
-
-def replication_workflow_id(tenant_id: str, item_id: str) -> str:
-    """The dedup key of a hit: one replication per item, ever."""
-    return f"replicate-{tenant_id}-{item_id}"
+# Only a person can help an account that answers these (reconnect, rebind): the sync ends, the schedule goes on.
+ACCOUNT_STOPPERS = frozenset({ACCOUNT_UNAVAILABLE, DOUYIN_REAUTH})
 
 
 @workflow.defn
@@ -81,18 +80,11 @@ class MetricsSyncWorkflow:
         cursor, fetched_at = 0, None
         for _ in range(input.max_pages):
             self._stage = f"page {result.pages + 1}"
-            page: MetricsPage = await workflow.execute_activity(
-                "fetch_metrics_page",
-                FetchPage(
-                    tenant_id=input.tenant_id,
-                    account_id=input.account_id,
-                    cursor=cursor,
-                    count=input.page_size,
-                ),
-                result_type=MetricsPage,
-                task_queue=douyin_queue(),
-                start_to_close_timeout=policies.FETCH_PAGE_TIMEOUT,
-                retry_policy=policies.FETCH_RETRY,
+            request = FetchPage(
+                tenant_id=input.tenant_id, account_id=input.account_id, cursor=cursor, count=input.page_size
+            )
+            page: MetricsPage = await calls.douyin(
+                DouyinConnector.fetch_metrics_page, request, policies.METRICS_FETCH
             )
             stored = await self._store(input, page)
             result.pages += 1
@@ -105,8 +97,8 @@ class MetricsSyncWorkflow:
         return fetched_at
 
     async def _store(self, input: MetricsSyncInput, page: MetricsPage) -> StoredSnapshots:
-        stored: StoredSnapshots = await workflow.execute_activity(
-            "store_metric_snapshots",
+        return await calls.content(
+            ContentCenter.store_metric_snapshots,
             StoreSnapshots(
                 tenant_id=input.tenant_id,
                 account_id=input.account_id,
@@ -115,23 +107,12 @@ class MetricsSyncWorkflow:
                 dense_hours=input.dense_hours,
                 sparse_hours=input.sparse_hours,
             ),
-            result_type=StoredSnapshots,
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.STORE_PAGE_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
+            policies.METRICS_STORE,
         )
-        return stored
 
     async def _candidates(self, input: MetricsSyncInput, as_of: datetime) -> ViralCandidates:
-        candidates: ViralCandidates = await workflow.execute_activity(
-            "viral_candidates",
-            CandidateQuery(tenant_id=input.tenant_id, account_id=input.account_id, as_of=as_of),
-            result_type=ViralCandidates,
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.CANDIDATES_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
-        )
-        return candidates
+        query = CandidateQuery(tenant_id=input.tenant_id, account_id=input.account_id, as_of=as_of)
+        return await calls.content(ContentCenter.viral_candidates, query, policies.METRICS_STORE)
 
     async def _replicate(self, input: MetricsSyncInput, hit: Hit, rule: ViralRuleSpec) -> bool:
         """Starts the hit's replication; false when its id was used before (the hit was replicated)."""
@@ -149,13 +130,13 @@ class MetricsSyncWorkflow:
                 id=replication_workflow_id(input.tenant_id, hit.item_id),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-                execution_timeout=policies.REPLICATION_WORKFLOW_TIMEOUT,
-                search_attributes=TypedSearchAttributes(
-                    [
-                        SearchAttributePair(TENANT_ID, input.tenant_id),
-                        SearchAttributePair(DOUYIN_ACCOUNT_ID, input.account_id),
-                        SearchAttributePair(FEATURE, REPLICATION_FEATURE),
-                    ]
+                execution_timeout=policies.REPLICATION_RUN,
+                search_attributes=tags(
+                    input.tenant_id, Feature.VIRAL_REPLICATION, account_id=input.account_id
+                ),
+                static_summary=(
+                    f"Replicate hit {hit.item_id} ({hit.ratio:.1f}x the median {hit.metric}) "
+                    f"of Douyin account {input.account_id}"
                 ),
             )
         except WorkflowAlreadyStartedError:
@@ -165,4 +146,4 @@ class MetricsSyncWorkflow:
 
 def _is_account_unavailable(exc: ActivityError) -> bool:
     cause = exc.cause
-    return isinstance(cause, ApplicationError) and cause.type == ACCOUNT_UNAVAILABLE
+    return isinstance(cause, ApplicationError) and cause.type in ACCOUNT_STOPPERS

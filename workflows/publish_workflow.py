@@ -18,8 +18,10 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 
 with workflow.unsafe.imports_passed_through():
-    from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, TENANT_ID
-    from models.publish import (
+    from activities.content.contract import ContentCenter
+    from activities.douyin.contract import DouyinConnector
+    from douflow.temporal import policies
+    from douflow.temporal.errors import (
         ACCOUNT_UNAVAILABLE,
         DOUYIN_ERROR,
         DOUYIN_QUOTA,
@@ -30,13 +32,13 @@ with workflow.unsafe.imports_passed_through():
         MEDIA_MISSING,
         PUBLISH_FAILED,
         PUBLISH_REJECTED,
-        AccountRef,
-        ClaimedItems,
-        CreatedItem,
+    )
+    from douflow.temporal.search import Feature, tag_updates
+    from models.douyin_accounts import AccountRef
+    from models.publish import (
         CreateItem,
         DraftQuery,
         FindItem,
-        FoundItem,
         MediaType,
         PublishDraft,
         PublishEvent,
@@ -44,15 +46,10 @@ with workflow.unsafe.imports_passed_through():
         PublishResult,
         PublishStatus,
         ReviewQuery,
-        ReviewState,
-        UploadedMedia,
         UploadImage,
         UploadVideo,
     )
-    from workflows import policies
-    from workflows.queues import content_queue, douyin_queue
-
-FEATURE_NAME = "publish"
+    from workflows import calls
 CREATE_ATTEMPTS = 8
 # A reconciliation looks twice, this far apart, so an item the platform lists late is still found.
 RECONCILE_CHECKS = 2
@@ -104,14 +101,7 @@ class PublishWorkflow:
     async def _draft(self) -> PublishDraft:
         query = DraftQuery(tenant_id=self._actor_tenant, content_id=self._in.content_id)
         try:
-            draft: PublishDraft = await workflow.execute_activity(
-                "load_publish_draft",
-                query,
-                result_type=PublishDraft,
-                task_queue=content_queue(),
-                start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
-                retry_policy=policies.STORE_RETRY,
-            )
+            draft = await calls.content(ContentCenter.load_publish_draft, query, policies.PUBLISH_STORE)
         except ActivityError as err:
             raise _Stop("failed", _classify(err)[1]) from err
         self._media_type = draft.media_type
@@ -127,7 +117,9 @@ class PublishWorkflow:
             request = await self._upload(draft)
             first_attempt = first_attempt or workflow.now()
             try:
-                created = await self._douyin("create_douyin_item", request, CreatedItem, create=True)
+                created = await calls.douyin(
+                    DouyinConnector.create_douyin_item, request, policies.DOUYIN_CREATE
+                )
                 return created.item_id
             except ActivityError as err:
                 error_type, message = _classify(err)
@@ -153,17 +145,20 @@ class PublishWorkflow:
         try:
             if draft.media_type == "video":
                 assert draft.video_key is not None
-                video = await self._douyin(
-                    "upload_publish_video",
+                video = await calls.douyin(
+                    DouyinConnector.upload_publish_video,
                     UploadVideo(account=account, storage_key=draft.video_key),
-                    UploadedMedia,
+                    policies.DOUYIN_UPLOAD,
                 )
                 return CreateItem(
                     account=account, media_type="video", text=draft.text, video_id=video.media_id
                 )
             uploads = [UploadImage(account=account, storage_key=key) for key in draft.image_keys]
             images = await asyncio.gather(
-                *(self._douyin("upload_publish_image", u, UploadedMedia) for u in uploads)
+                *(
+                    calls.douyin(DouyinConnector.upload_publish_image, u, policies.DOUYIN_UPLOAD)
+                    for u in uploads
+                )
             )
         except ActivityError as err:
             raise _Stop("failed", f"upload failed: {_classify(err)[1]}") from err
@@ -174,13 +169,8 @@ class PublishWorkflow:
     async def _reconcile(self, draft: PublishDraft, first_attempt: datetime) -> str | None:
         """The item an unknown create made, None if it surely made none; `unconfirmed` if undecidable."""
         try:
-            claimed: ClaimedItems = await workflow.execute_activity(
-                "claimed_publish_items",
-                self._account,
-                result_type=ClaimedItems,
-                task_queue=content_queue(),
-                start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
-                retry_policy=policies.STORE_RETRY,
+            claimed = await calls.content(
+                ContentCenter.claimed_publish_items, self._account, policies.PUBLISH_STORE
             )
             query = FindItem(
                 account=self._account,
@@ -192,7 +182,7 @@ class PublishWorkflow:
             for check in range(RECONCILE_CHECKS):
                 if check:
                     await asyncio.sleep(RECONCILE_SETTLE.total_seconds())
-                found = await self._douyin("find_douyin_item", query, FoundItem)
+                found = await calls.douyin(DouyinConnector.find_douyin_item, query, policies.DOUYIN_READ)
                 if found.item_id:
                     await self._note("reconciled_found", item_id=found.item_id)
                     return found.item_id
@@ -219,7 +209,7 @@ class PublishWorkflow:
             await asyncio.sleep(delay)
             waited += delay
             try:
-                state = await self._douyin("douyin_review_state", query, ReviewState)
+                state = await calls.douyin(DouyinConnector.douyin_review_state, query, policies.DOUYIN_READ)
             except ActivityError as err:
                 error_type, message = _classify(err)
                 if error_type in REVIEW_STOPPERS:
@@ -255,24 +245,12 @@ class PublishWorkflow:
 
     # -- plumbing --------------------------------------------------------------------------------
 
-    async def _douyin(self, name: str, arg: Any, result_type: type[Any], *, create: bool = False) -> Any:
-        upload = name.startswith("upload_")
-        return await workflow.execute_activity(
-            name,
-            arg,
-            result_type=result_type,
-            task_queue=douyin_queue(),
-            start_to_close_timeout=policies.DOUYIN_UPLOAD_TIMEOUT if upload else policies.DOUYIN_CALL_TIMEOUT,
-            heartbeat_timeout=policies.DOUYIN_HEARTBEAT_TIMEOUT,
-            retry_policy=policies.DOUYIN_CREATE_RETRY if create else policies.DOUYIN_RETRY,
-        )
-
     async def _record(self, status: PublishStatus, event: str, **fields: Any) -> None:
         self._status = status
         self._seq += 1
         known = {k: fields.pop(k) for k in ("reason", "item_id", "share_url") if k in fields}
-        await workflow.execute_activity(
-            "record_publish_event",
+        await calls.content(
+            ContentCenter.record_publish_event,
             PublishEvent(
                 tenant_id=self._actor_tenant,
                 publish_id=self._publish_id,
@@ -288,9 +266,7 @@ class PublishWorkflow:
                 detail=fields,
                 **known,
             ),
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.PUBLISH_STORE_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
+            policies.PUBLISH_STORE,
         )
 
     async def _note(self, event: str, **fields: Any) -> None:
@@ -300,12 +276,12 @@ class PublishWorkflow:
     def _mark(self, input: PublishInput) -> None:
         """Findable by tenant, content and account in the Temporal UI, however the run was started."""
         workflow.upsert_search_attributes(
-            [
-                TENANT_ID.value_set(input.actor.tenant_id),
-                CONTENT_ID.value_set(input.content_id),
-                DOUYIN_ACCOUNT_ID.value_set(input.account_id),
-                FEATURE.value_set(FEATURE_NAME),
-            ]
+            tag_updates(
+                input.actor.tenant_id,
+                Feature.PUBLISH,
+                content_id=input.content_id,
+                account_id=input.account_id,
+            )
         )
 
     @property

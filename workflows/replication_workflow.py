@@ -14,6 +14,10 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from activities.content.contract import ContentCenter
+    from activities.orchestration.contract import Orchestration
+    from douflow.temporal import policies
     from models.content import Actor, NewContent
     from models.generation import ComplianceReport, ImageRequest, ImageSpec
     from models.replication import (
@@ -29,9 +33,8 @@ with workflow.unsafe.imports_passed_through():
         VariantResult,
         VariantSchedule,
     )
-    from workflows import metrics_policies, policies
-    from workflows.queues import content_queue, orchestration_queue
-    from workflows.steps import check_compliance, draw_image, run_agent, save_new_content
+    from workflows import calls
+    from workflows.steps import check_compliance, draw_image, save_new_content
 
 SYSTEM_USER = "system"
 
@@ -56,8 +59,8 @@ class ReplicationWorkflow:
             )
         self._stage = "generating"
         try:
-            generated: VariantResult = await run_agent(
-                "generate_variants", _request(input, source), VariantResult
+            generated = await calls.agent(
+                AgentCenter.generate_variants, _request(input, source), policies.MODEL
             )
         except ActivityError as exc:
             # The model stayed unavailable through its retries: record it and tell the operators,
@@ -101,20 +104,13 @@ class ReplicationWorkflow:
         return self._stage
 
     async def _begin(self, input: ReplicationInput) -> ReplicationSource:
-        source: ReplicationSource = await workflow.execute_activity(
-            "begin_replication",
-            BeginReplication(
-                tenant_id=input.tenant_id,
-                account_id=input.account_id,
-                workflow_id=workflow.info().workflow_id,
-                hit=input.hit,
-            ),
-            result_type=ReplicationSource,
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
+        begin = BeginReplication(
+            tenant_id=input.tenant_id,
+            account_id=input.account_id,
+            workflow_id=workflow.info().workflow_id,
+            hit=input.hit,
         )
-        return source
+        return await calls.content(ContentCenter.begin_replication, begin, policies.CONTENT_WRITE)
 
     async def _checked(self, generated: VariantResult) -> tuple[list[CheckedVariant], list[RejectedVariant]]:
         """Every variant through the compliance check at once; one with findings is not saved."""
@@ -175,28 +171,14 @@ class ReplicationWorkflow:
             content_ids=content_ids,
         )
         try:
-            schedule: VariantSchedule = await workflow.execute_activity(
-                "schedule_replication_variants",
-                request,
-                result_type=VariantSchedule,
-                task_queue=orchestration_queue(),
-                start_to_close_timeout=metrics_policies.SCHEDULE_VARIANTS_TIMEOUT,
-                retry_policy=metrics_policies.SCHEDULE_VARIANTS_RETRY,
+            return await calls.orchestration(
+                Orchestration.schedule_replication_variants, request, policies.SCHEDULE_VARIANTS
             )
         except ActivityError as exc:
             return VariantSchedule(status="failed", reason=f"scheduling failed: {exc.cause or exc}")
-        return schedule
 
     async def _finish(self, finish: FinishReplication) -> ReplicationResult:
-        result: ReplicationResult = await workflow.execute_activity(
-            "finish_replication",
-            finish,
-            result_type=ReplicationResult,
-            task_queue=content_queue(),
-            start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-            retry_policy=policies.STORE_RETRY,
-        )
-        return result
+        return await calls.content(ContentCenter.finish_replication, finish, policies.CONTENT_WRITE)
 
 
 def _request(input: ReplicationInput, source: ReplicationSource) -> VariantRequest:

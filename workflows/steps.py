@@ -1,4 +1,4 @@
-"""Steps shared by the generation workflows: compliance check and saving to content-center."""
+"""Steps shared by the generation workflows: compliance check, images and saving to content-center."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from douflow.temporal import CONTENT_ID
+    from activities.agent.contract import AgentCenter
+    from activities.content.contract import ContentCenter
+    from douflow.temporal import policies
+    from douflow.temporal.search import CONTENT_ID
     from models.content import ContentEdit, NewContent, SavedContent
     from models.generation import ComplianceReport, ComplianceRequest, GeneratedImage, ImageRequest
-    from workflows import policies
-    from workflows.queues import agent_queue, content_queue
+    from workflows import calls
 
 # Labels and enums, not text a reader sees; never worth a compliance finding.
 _NOT_TEXT = frozenset({"formula", "platform", "script_type", "shot_size", "camera_movement", "storage_key"})
@@ -39,54 +41,18 @@ def mark_content(content_id: str) -> None:
 
 
 async def check_compliance(result: Any) -> ComplianceReport:
-    return await workflow.execute_activity(
-        "check_compliance",
-        ComplianceRequest(fields=text_fields(result)),
-        result_type=ComplianceReport,
-        task_queue=agent_queue(),
-        start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-        retry_policy=policies.MODEL_RETRY,
-    )
+    request = ComplianceRequest(fields=text_fields(result))
+    return await calls.agent(AgentCenter.check_compliance, request, policies.COMPLIANCE)
 
 
 async def draw_image(request: ImageRequest) -> GeneratedImage:
     """One image of a post, stored in the media store by agent-center; only its key comes back."""
-    image: GeneratedImage = await workflow.execute_activity(
-        "create_image",
-        request,
-        result_type=GeneratedImage,
-        task_queue=agent_queue(),
-        start_to_close_timeout=policies.IMAGE_CALL_TIMEOUT,
-        retry_policy=policies.IMAGE_RETRY,
-    )
-    return image
+    return await calls.agent(AgentCenter.create_image, request, policies.IMAGE)
 
 
 async def save_new_content(new: NewContent) -> SavedContent:
-    return await _save("save_new_content", new)
+    return await calls.content(ContentCenter.save_new_content, new, policies.CONTENT_WRITE)
 
 
 async def save_content_edit(edit: ContentEdit) -> SavedContent:
-    return await _save("save_content_edit", edit)
-
-
-async def _save(activity: str, change: NewContent | ContentEdit) -> SavedContent:
-    return await workflow.execute_activity(
-        activity,
-        change,
-        result_type=SavedContent,
-        task_queue=content_queue(),
-        start_to_close_timeout=policies.STORE_CALL_TIMEOUT,
-        retry_policy=policies.STORE_RETRY,
-    )
-
-
-async def run_agent(name: str, request: Any, result_type: type[Any]) -> Any:
-    return await workflow.execute_activity(
-        name,
-        request,
-        result_type=result_type,
-        task_queue=agent_queue(),
-        start_to_close_timeout=policies.MODEL_CALL_TIMEOUT,
-        retry_policy=policies.MODEL_RETRY,
-    )
+    return await calls.content(ContentCenter.save_content_edit, edit, policies.CONTENT_WRITE)

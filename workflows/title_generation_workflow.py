@@ -5,10 +5,11 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from douflow.temporal import policies
     from models.content import NewContent
-    from models.generation import TitleResult
     from models.workflows import TitleGenerationInput, TitleGenerationResult
-    from workflows import steps
+    from workflows import calls, steps
 
 
 @workflow.defn
@@ -21,7 +22,7 @@ class TitleGenerationWorkflow:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
         self._stage = "generating"
-        result: TitleResult = await steps.run_agent("generate_titles", input.request, TitleResult)
+        result = await calls.agent(AgentCenter.generate_titles, input.request, policies.MODEL)
         self._stage = "checking"
         compliance = await steps.check_compliance(result.model_dump())
         self._stage = "saving"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from douflow.temporal import policies
     from models.content import NewContent
-    from models.generation import VideoScript
     from models.workflows import VideoScriptInput, VideoScriptResult
-    from workflows import steps
+    from workflows import calls, steps
 
 
 @workflow.defn
@@ -21,7 +22,7 @@ class VideoScriptWorkflow:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
         self._stage = "generating"
-        script: VideoScript = await steps.run_agent("generate_video_script", input.request, VideoScript)
+        script = await calls.agent(AgentCenter.generate_video_script, input.request, policies.MODEL)
         self._stage = "checking"
         compliance = await steps.check_compliance(script.model_dump())
         self._stage = "saving"

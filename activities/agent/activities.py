@@ -1,19 +1,19 @@
-"""agent-center activities: thin wrappers that call the provider, validate, and type every failure."""
+"""agent-center's activities: thin wrappers that call the provider, validate, and type every failure."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from datetime import timedelta
-from typing import Literal, TypeVar
+from typing import Literal
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.agent.compliance import check_fields
+from activities.agent.contract import AgentCenter
+from activities.agent.failures import typed, validate
 from activities.agent.images import CoverRenderer, ImageData, OpenAIImageGenerator, inspect_image
 from activities.agent.prompts import image_prompt
-from activities.agent.providers.base import GenerationProvider, ModelOutputInvalid, ProviderError
+from activities.agent.providers.base import GenerationProvider
+from activities.agent.replication import VariantWriter
 from activities.agent.rules import check_post, check_script, check_titles
 from douflow.media import LocalMediaStore
 from models.generation import (
@@ -30,11 +30,10 @@ from models.generation import (
     VideoScript,
     VideoScriptRequest,
 )
+from models.replication import VariantRequest, VariantResult
 
-T = TypeVar("T")
 
-
-class AgentActivities:
+class AgentActivities(AgentCenter):
     """Every intelligent step of the platform; one instance per worker, built by `build_agent_activities`."""
 
     def __init__(
@@ -48,42 +47,43 @@ class AgentActivities:
         self._images = image_generator
         self._media = media_store
         self._covers = cover_renderer
+        self._variants = VariantWriter(provider)
 
-    @activity.defn(name="generate_titles")
+    @activity.defn
     async def generate_titles(self, req: TitleRequest) -> TitleResult:
-        result = await _typed(self._provider.titles(req))
-        _validate(check_titles(result, req.platform, req.max_length))
+        result = await typed(self._provider.titles(req))
+        validate(check_titles(result, req.platform, req.max_length))
         return result
 
-    @activity.defn(name="generate_copy")
+    @activity.defn
     async def generate_copy(self, req: CopyRequest) -> PlatformCopy:
-        result = await _typed(self._provider.platform_copy(req))
-        _validate(check_post(result))
+        result = await typed(self._provider.platform_copy(req))
+        validate(check_post(result))
         return result
 
-    @activity.defn(name="generate_image_post")
+    @activity.defn
     async def generate_image_post(self, req: ImagePostRequest) -> ImagePostDraft:
-        result = await _typed(self._provider.image_post(req))
-        _validate(check_post(result))
+        result = await typed(self._provider.image_post(req))
+        validate(check_post(result))
         return result
 
-    @activity.defn(name="generate_video_script")
+    @activity.defn
     async def generate_video_script(self, req: VideoScriptRequest) -> VideoScript:
-        result = await _typed(self._provider.video_script(req))
-        _validate(check_script(result, req.duration_seconds))
+        result = await typed(self._provider.video_script(req))
+        validate(check_script(result, req.duration_seconds))
         return result
 
-    @activity.defn(name="check_compliance")
+    @activity.defn
     async def check_compliance(self, req: ComplianceRequest) -> ComplianceReport:
         return check_fields(req.fields)
 
-    @activity.defn(name="create_image")
+    @activity.defn
     async def create_image(self, req: ImageRequest) -> GeneratedImage:
         """From the image API when one is configured; otherwise a locally rendered cover or caption card."""
         source: Literal["image_api", "local_cover"]
         if self._images is not None:
-            data = await _typed(self._images.generate(image_prompt(req.spec.description)))
-            image = await _typed(asyncio.to_thread(inspect_image, data))
+            data = await typed(self._images.generate(image_prompt(req.spec.description)))
+            image = await typed(asyncio.to_thread(inspect_image, data))
             source = "image_api"
         else:
             image = await asyncio.to_thread(self._render, req)
@@ -102,6 +102,10 @@ class AgentActivities:
             description=req.spec.description,
             caption=req.spec.caption,
         )
+
+    @activity.defn
+    async def generate_variants(self, req: VariantRequest) -> VariantResult:
+        return await self._variants.variants(req)
 
     async def aclose(self) -> None:
         """Close HTTP clients; the worker calls this on shutdown."""
@@ -123,25 +127,3 @@ class AgentActivities:
                 seed=req.title,
             )
         return inspect_image(png)
-
-
-async def _typed(call: Awaitable[T]) -> T:
-    """Await a provider call, turning its typed error into the ApplicationError workflows classify."""
-    try:
-        return await call
-    except ProviderError as exc:
-        activity.logger.warning("%s: %s", exc.type_name, exc)
-        raise to_application_error(exc) from exc
-
-
-def to_application_error(exc: ProviderError) -> ApplicationError:
-    delay = timedelta(seconds=exc.retry_after_seconds) if exc.retry_after_seconds else None
-    return ApplicationError(
-        str(exc), type=exc.type_name, non_retryable=not exc.retryable, next_retry_delay=delay
-    )
-
-
-def _validate(problems: list[str]) -> None:
-    """Any provider's result must respect the platform limits before a workflow stores it."""
-    if problems:
-        raise to_application_error(ModelOutputInvalid("; ".join(problems)))

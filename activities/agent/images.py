@@ -26,7 +26,7 @@ from activities.agent.providers.base import (
     ProviderError,
 )
 from activities.agent.providers.openai_compat import classify_openai_error
-from activities.agent.rules import rules_for
+from douflow.platforms import rules_for
 from models.generation import Platform
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from activities.agent.datafiles import load
-from activities.agent.rules import PlatformRules, rules_for, title_limit
+from douflow.platforms import PlatformRules, rules_for, title_limit
 from models.generation import CopyRequest, ImagePostRequest, Platform, TitleRequest, VideoScriptRequest
 
 

@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, TypeVar
 
-from temporalio import activity
-
-from activities.agent.activities import to_application_error
+from activities.agent.failures import to_application_error
 from activities.agent.datafiles import load
 from activities.agent.providers.base import GenerationProvider, ProviderError
 from activities.agent.providers.writer import Writer, core_subject
-from activities.agent.rules import check_post, check_script, title_limit, trim_text
+from activities.agent.rules import check_post, check_script, trim_text
+from douflow.platforms import title_limit
 from models.generation import (
     Brief,
     CopyRequest,
@@ -45,12 +44,13 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 P = TypeVar("P", PlatformCopy, ImagePostDraft)
 
 
-class ReplicationAgentActivities:
+class VariantWriter:
+    """Writes a hit's variants with the configured provider (agent-center's `generate_variants`)."""
+
     def __init__(self, provider: GenerationProvider) -> None:
         self._provider = provider
 
-    @activity.defn(name="generate_variants")
-    async def generate_variants(self, req: VariantRequest) -> VariantResult:
+    async def variants(self, req: VariantRequest) -> VariantResult:
         """Up to `count` variants; fewer, with the reasons, when every attempt repeated something."""
         formula, subject = match_formula(req.source_title)
         subject = subject or core_subject(Brief(topic=_topic(req)))

@@ -1,60 +1,18 @@
-"""Platform rules (limits, hashtag style) from data/platforms.toml, shared by generation and publishing."""
+"""What agent-center checks and shapes against each platform's rules: hashtags, trimming, result limits."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from activities.agent.datafiles import load
-from models.generation import PLATFORMS, ImagePostDraft, Platform, PlatformCopy, TitleResult, VideoScript
-
-HashtagStyle = Literal["single", "double", "none"]
+from douflow.platforms import rules_for, title_limit
+from models.generation import ImagePostDraft, Platform, PlatformCopy, TitleResult, VideoScript
 
 SCRIPT_DURATION_TOLERANCE_SECONDS = 1.0
 _HASHTAG_RE = re.compile(r"#[^#\s]+#?")
 # Characters a trimmed text must not end with: joiners, variation selectors, openers, connectors.
 _CLAUSE_MARKS = set("，,。！!？?；;：:｜|")
 _BAD_TAIL = set("\u200d\ufe0e\ufe0f（(【[「『《“‘，,、：:；;—-·|｜#")
-
-
-class PlatformRules(BaseModel):
-    """What one platform accepts; limits are in characters."""
-
-    model_config = ConfigDict(frozen=True)
-
-    platform: Platform
-    display_name: str
-    title_max: int
-    body_max: int
-    hashtag_style: HashtagStyle
-    hashtag_min: int
-    hashtag_max: int
-    image_max: int
-    emoji: bool
-    tone: str
-    generic_tags: tuple[str, ...]
-    notes: tuple[str, ...]
-
-
-@cache
-def rules_for(platform: Platform) -> PlatformRules:
-    """The rules of one platform."""
-    return PlatformRules(platform=platform, **load("platforms")[platform])
-
-
-def all_rules() -> dict[Platform, PlatformRules]:
-    """Every platform's rules, for prompts and API documentation."""
-    return {platform: rules_for(platform) for platform in PLATFORMS}
-
-
-def title_limit(platform: Platform, max_length: int | None = None) -> int:
-    """The tighter of the platform's title limit and the operator's own limit."""
-    limit = rules_for(platform).title_max
-    return min(limit, max_length) if max_length else limit
 
 
 def bare_tag(tag: str) -> str:

@@ -1,7 +1,6 @@
-"""Douyin's authorization-code flow on authlib's `AsyncOAuth2Client`.
+"""Douyin's code exchange on authlib's `AsyncOAuth2Client` (the consent URL is douflow.douyin.consent's).
 
-Douyin bends OAuth 2.0 in three ways, each handled through an authlib extension point:
-- `client_key` instead of `client_id`, and comma-separated scopes, in the authorization URL;
+Douyin bends OAuth 2.0 in two ways here, each handled through an authlib extension point:
 - a custom token-endpoint auth method putting `client_key` + `client_secret` in the form body;
 - the token response wrapped in `{"data": {...}, "message": ...}` with errors as HTTP 200, which an
   `access_token_response` compliance hook unwraps or turns into a `DouyinError`.
@@ -10,10 +9,9 @@ Douyin bends OAuth 2.0 in three ways, each handled through an authlib extension 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import httpx2
 from authlib.common.urls import url_decode
@@ -25,7 +23,6 @@ from activities.douyin.errors import DouyinTransientError, DouyinUnknownOutcome,
 
 logger = logging.getLogger(__name__)
 
-AUTHORIZE_PATH = "/platform/oauth/connect/"
 TOKEN_PATH = "/oauth/access_token/"
 AUTH_METHOD = "douyin_client_key_post"
 TOKEN_TIMEOUT = 10.0
@@ -61,7 +58,7 @@ def _unwrap_token_response(response: httpx2.Response) -> httpx2.Response:
 
 
 class DouyinOAuth:
-    """Builds the consent URL and exchanges the returned code; use `async with` or `aclose()`."""
+    """Exchanges the code the consent page returned; use `async with` or `aclose()`."""
 
     def __init__(
         self,
@@ -82,20 +79,6 @@ class DouyinOAuth:
         )
         self._client.register_client_auth_method((AUTH_METHOD, _client_key_post))
         self._client.register_compliance_hook("access_token_response", _unwrap_token_response)
-
-    def authorization_url(
-        self, scopes: Sequence[str], state: str, optional_scopes: Mapping[str, bool] | None = None
-    ) -> str:
-        """The `/platform/oauth/connect/` URL; `optional_scopes` maps scope → pre-ticked."""
-        url, _ = self._client.create_authorization_url(
-            self._base_url + AUTHORIZE_PATH, state=state, scope=",".join(scopes)
-        )
-        parts = urlsplit(url)
-        query = [("client_key" if k == "client_id" else k, v) for k, v in parse_qsl(parts.query)]
-        if optional_scopes:
-            flags = ",".join(f"{scope},{int(ticked)}" for scope, ticked in optional_scopes.items())
-            query.append(("optionalScope", flags))
-        return urlunsplit(parts._replace(query=urlencode(query)))
 
     async def exchange_code(self, code: str) -> OAuthToken:
         """Code → act + rft. A code is single-use: transport failures after sending are unknown outcomes."""

@@ -20,12 +20,10 @@ from activities.douyin.errors import DouyinReauthRequired
 from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
 from douflow.security.secretbox import SecretBox
-from douflow.settings import Settings
+from models.douyin_accounts import USABLE
 
 logger = logging.getLogger(__name__)
 
-# Statuses in which the account's tokens may be used and refreshed.
-USABLE_STATUSES = ("ok", "expiring")
 SYSTEM_ACTOR = "system"
 # An access token this close to expiry is refreshed before use rather than failing mid-call.
 FRESHNESS_MARGIN = timedelta(seconds=60)
@@ -182,7 +180,7 @@ class TokenStore:
                 .where(
                     DouyinAccount.id == account_id,
                     DouyinAccount.tenant_id == tenant_id,
-                    DouyinAccount.status.in_(USABLE_STATUSES),
+                    DouyinAccount.status.in_(USABLE),
                 )
                 .values(status="needs_reconnect", status_reason=reason, updated_at=utcnow())
             )
@@ -217,7 +215,7 @@ class TokenStore:
         account = await self._load(tenant_id, account_id)
         if account is None:
             raise AccountUnavailable(account_id, "missing", "account not found")
-        if account.status not in USABLE_STATUSES:
+        if account.status not in USABLE:
             raise AccountUnavailable(account_id, account.status, account.status_reason or account.status)
         return account
 
@@ -229,7 +227,7 @@ class TokenStore:
                 .where(
                     DouyinAccount.id == account_id,
                     DouyinAccount.tenant_id == tenant_id,
-                    DouyinAccount.status.in_(USABLE_STATUSES),
+                    DouyinAccount.status.in_(USABLE),
                 )
                 .values(**values, updated_at=utcnow())
             )
@@ -249,11 +247,3 @@ class TokenStore:
             status=account.status,
             access_expires_at=account.access_expires_at,
         )
-
-
-def build_token_store(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], client: DouyinClient
-) -> TokenStore:
-    """The one way the connector builds its token store, so every refresh path checks the same scopes."""
-    box = SecretBox(settings.encryption_key.get_secret_value())
-    return TokenStore(sessionmaker, box, client, required_scopes=settings.douyin_scopes)

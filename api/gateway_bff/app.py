@@ -31,7 +31,7 @@ from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
 from douflow.security.tokens import TokenService
 from douflow.settings import Settings, get_settings
-from douflow.temporal import connect_temporal
+from douflow.temporal.client import connect_temporal
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from activities.content import calendar_scheduling as schedules
-from activities.content.calendar_activities import account_problem
-from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from douflow.content.calendar import closest_clash
+from douflow.content.drafts import content_problems
 from douflow.db.calendar_tables import CalendarEntry
 from douflow.db.tables import DouyinAccount
 from douflow.settings import Settings
+from douflow.temporal.schedules import calendar as schedules
 
 # A one-off must leave the schedule time to exist before it is due; "run now" is for sooner.
 MIN_LEAD = timedelta(seconds=2)
@@ -52,7 +53,7 @@ def check_future(run_at: datetime, now: datetime, tz: str) -> None:
 
 
 async def check_content(session: AsyncSession, tenant_id: str, content_id: str) -> None:
-    problems = await schedules.content_problems(session, tenant_id, content_id)
+    problems = await content_problems(session, tenant_id, content_id)
     if problems is None:
         raise NotFound(f"content {content_id} not found")
     if problems:
@@ -65,7 +66,7 @@ async def check_account(
     account = await DouyinAccountRepository(session, tenant_id).get(account_id)
     if account is None:
         raise NotFound(f"douyin account {account_id} not found")
-    problem = account_problem(account, account_id, account_health(account, now))
+    problem = publish_problem(account, account_id, now)
     if problem:
         raise Conflict(problem)
     return account
@@ -92,7 +93,7 @@ async def check_spacing(
         client, session, settings, entry.tenant_id, entry.account_id, now - spacing, exclude=entry.id
     )
     for other, theirs in planned:
-        clash = schedules.closest_clash(times, theirs, spacing)
+        clash = closest_clash(times, theirs, spacing)
         if clash is not None:
             mine, their = clash
             raise Conflict(

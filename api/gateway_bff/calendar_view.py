@@ -13,10 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow, ScheduleDescription
 
-from activities.content import calendar_scheduling as schedules
-from activities.content.calendar_activities import account_problem
-from activities.content.calendar_repository import ACTIVE_STATUSES, CalendarRepository
-from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
 from api.gateway_bff.calendar_checks import local_text
 from api.gateway_bff.calendar_models import (
     CalendarView,
@@ -26,8 +22,11 @@ from api.gateway_bff.calendar_models import (
     ScheduleView,
     WeeklySlot,
 )
+from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from douflow.content.calendar import ACTIVE_STATUSES, CalendarRepository
 from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry, CalendarRun
+from douflow.temporal.schedules import calendar as schedules
 
 # A due occurrence without a recorded run is reported missed after this long (a run records itself
 # within a second or two of its start when a worker is up).
@@ -179,7 +178,7 @@ async def _unrun(
 async def _account_problems(session: AsyncSession, tenant_id: str, now: datetime) -> dict[str, str]:
     """Accounts that cannot publish now, so planned occurrences warn before they are skipped."""
     accounts = await DouyinAccountRepository(session, tenant_id).list(include_unbound=True)
-    problems = {a.id: account_problem(a, a.id, account_health(a, now)) for a in accounts}
+    problems = {a.id: publish_problem(a, a.id, now) for a in accounts}
     return {account_id: problem for account_id, problem in problems.items() if problem}
 
 

@@ -6,28 +6,23 @@ import asyncio
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError, WorkflowAlreadyStartedError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError
 
 from api.gateway_bff.errors import Conflict, DomainError, NotFound, UpstreamFailed
 from douflow.settings import Settings
-from douflow.temporal import FEATURE, ORCHESTRATION, TENANT_ID, queue
+from douflow.temporal import starts
+from douflow.temporal.errors import CONTENT_NOT_FOUND, VERSION_CONFLICT
+from douflow.temporal.search import TENANT_ID
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Application error types that are the caller's doing rather than an upstream failure.
-_CALLER_ERRORS: dict[str, type[Exception]] = {"ContentNotFound": NotFound, "VersionConflict": Conflict}
+_CALLER_ERRORS: dict[str, type[Exception]] = {CONTENT_NOT_FOUND: NotFound, VERSION_CONFLICT: Conflict}
 
 
 def request_key(client_request_id: str | None) -> str:
@@ -48,43 +43,14 @@ class Started:
 
 
 async def start(
-    client: Client,
-    settings: Settings,
-    workflow: str,
-    arg: BaseModel,
-    *,
-    workflow_id: str,
-    tenant_id: str,
-    feature: str,
-    result_type: type[BaseModel] | None = None,
-    execution_timeout_seconds: float = 900,
+    client: Client, settings: Settings, run: starts.Start, result_type: type[BaseModel] | None = None
 ) -> Started:
-    handle = await client.start_workflow(
-        workflow,
-        arg,
-        id=workflow_id,
-        task_queue=queue(settings, ORCHESTRATION),
-        execution_timeout=timedelta(seconds=execution_timeout_seconds),
-        result_type=result_type,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=TypedSearchAttributes(
-            [SearchAttributePair(TENANT_ID, tenant_id), SearchAttributePair(FEATURE, feature)]
-        ),
-    )
-    return Started(handle=handle, workflow_id=workflow_id)
-
-
-async def start_or_attach(
-    client: Client, settings: Settings, workflow: str, arg: BaseModel, **kw: Any
-) -> Started:
-    """Starts the workflow, or returns the existing run of the same business key (a retried request)."""
+    """Starts the run, or attaches to the run already holding its business key (a retried request)."""
     try:
-        return await start(client, settings, workflow, arg, **kw)
+        handle = await starts.start(client, settings, run, result_type=result_type)
     except WorkflowAlreadyStartedError:
-        workflow_id = kw["workflow_id"]
-        handle = client.get_workflow_handle(workflow_id, result_type=kw.get("result_type"))
-        return Started(handle=handle, workflow_id=workflow_id)
+        handle = client.get_workflow_handle(run.id, result_type=result_type)
+    return Started(handle=handle, workflow_id=run.id)
 
 
 async def wait_result(

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import ScheduleActionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
-from activities.content import calendar_scheduling as schedules
 from douflow.db.tables import DouyinAccount
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
-from douflow.temporal import FEATURE, TENANT_ID
+from douflow.temporal.schedules import calendar as schedules
+from douflow.temporal.search import FEATURE, TENANT_ID
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import TestUser, user_with_token

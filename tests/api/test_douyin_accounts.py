@@ -13,13 +13,13 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from activities.content.douyin_account_activities import DouyinAccountActivities
-from activities.content.douyin_account_repository import account_health
+from activities.content.activities import ContentActivities
+from douflow.content.accounts import account_health
 from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
-from douflow.temporal import DOUYIN_ACCOUNT_ID
+from douflow.temporal.search import DOUYIN_ACCOUNT_ID
 from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.douyin_accounts import AccountToSave, ExchangedTokens
@@ -133,7 +133,7 @@ async def test_rebind_keeps_the_account_and_never_wipes_the_refresh_token(
         refresh_token_enc="",
         access_expires_at=stored.access_expires_at or stored.bound_at,
     )
-    await DouyinAccountActivities(sessionmaker).save_douyin_account(
+    await ContentActivities(sessionmaker).save_douyin_account(
         AccountToSave(tenant_id=operator.tenant_id, user_id=operator.user_id, tokens=tokens, workflow_id="t")
     )
     after = await _row(sessionmaker, first["id"])

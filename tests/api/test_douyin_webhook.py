@@ -12,9 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from activities.douyin.webhook_signature import sign
+from douflow.accounts import ensure_tenant
 from douflow.db.tables import DouyinAccount, WebhookEvent
+from douflow.douyin.signature import sign
 from douflow.settings import Settings
+from douflow.temporal.ids import douyin_event_workflow_id
+from douflow.temporal.search import TENANT_ID
 from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.douyin_accounts import DouyinEventResult
@@ -52,14 +55,26 @@ async def _inbox(sessionmaker: async_sessionmaker[AsyncSession], msg_id: str) ->
         return list((await session.scalars(select(WebhookEvent).where(WebhookEvent.msg_id == msg_id))).all())
 
 
-async def test_signed_event_is_stored_once_and_handed_to_a_workflow(
+async def _held_by(sessionmaker: async_sessionmaker[AsyncSession], open_id: str, *slugs: str) -> list[str]:
+    """Accounts of `open_id` in each tenant (rows only: the webhook routes by the accounts table)."""
+    async with sessionmaker() as session:
+        tenants = [await ensure_tenant(session, slug) for slug in slugs]
+        for tenant in tenants:
+            session.add(DouyinAccount(tenant_id=tenant.id, open_id=open_id, bound_by="test"))
+        await session.commit()
+        return sorted(tenant.id for tenant in tenants)
+
+
+async def test_signed_event_is_stored_once_and_handed_to_each_tenant_that_holds_the_account(
     http: httpx.AsyncClient,
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     temporal_env: WorkflowEnvironment,
 ) -> None:
+    open_id = str(uuid.uuid4())
+    tenants = await _held_by(sessionmaker, open_id, "webhook-one", "webhook-two")
     msg_id = uuid.uuid4().hex
-    body = _body("new_video_digg", json.dumps({"action_type": 1, "item_id": "@abc"}))
+    body = _body("new_video_digg", json.dumps({"action_type": 1, "item_id": "@abc"}), open_id)
     first = await _post(http, settings, body, msg_id)
     replay = await _post(http, settings, body, msg_id)
 
@@ -68,11 +83,28 @@ async def test_signed_event_is_stored_once_and_handed_to_a_workflow(
     rows = await _inbox(sessionmaker, msg_id)
     assert len(rows) == 1
     assert rows[0].payload["content"] == {"action_type": 1, "item_id": "@abc"}, "string content is decoded"
-    handle = temporal_env.client.get_workflow_handle(f"douyin-event-{msg_id}", result_type=DouyinEventResult)
-    result = await handle.result()
-    assert (result.event, result.handled) == ("new_video_digg", False)
-    runs = [run async for run in temporal_env.client.list_workflows(f"WorkflowId = 'douyin-event-{msg_id}'")]
-    assert len(runs) == 1, "a replayed Msg-Id starts nothing new"
+    for tenant_id in tenants:
+        workflow_id = douyin_event_workflow_id(tenant_id, msg_id)
+        handle = temporal_env.client.get_workflow_handle(workflow_id, result_type=DouyinEventResult)
+        result = await handle.result()
+        assert (result.event, result.handled) == ("new_video_digg", False)
+        description = await handle.describe()
+        assert description.typed_search_attributes.get(TENANT_ID) == tenant_id, "every run carries its tenant"
+    ids = " OR ".join(f"WorkflowId = '{douyin_event_workflow_id(t, msg_id)}'" for t in tenants)
+    runs = [run async for run in temporal_env.client.list_workflows(ids)]
+    assert len(runs) == len(tenants), "one run per tenant; a replayed Msg-Id starts nothing new"
+
+
+async def test_an_event_for_an_account_no_tenant_holds_is_kept_and_starts_nothing(
+    http: httpx.AsyncClient, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    msg_id = uuid.uuid4().hex
+    response = await _post(
+        http, settings, _body("new_video_digg", {"item_id": "@x"}, str(uuid.uuid4())), msg_id
+    )
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
+    rows = await _inbox(sessionmaker, msg_id)
+    assert len(rows) == 1 and rows[0].tenant_id is None and rows[0].workflow_id == ""
 
 
 async def test_forged_or_missing_signature_is_rejected(

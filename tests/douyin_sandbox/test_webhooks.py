@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from activities.douyin.client import DouyinClient
-from activities.douyin.webhook_signature import sign, verify
+from douflow.douyin.signature import sign, verify
 from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox, serve_app
 from tests.douyin_sandbox.helpers import consent, eventually
 

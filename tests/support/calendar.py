@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from activities.content import calendar_scheduling as schedules
 from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry, CalendarRun
 from douflow.settings import Settings
+from douflow.temporal import ids
+from douflow.temporal.schedules import calendar as schedules
 
 
 def next_second(ahead: float) -> datetime:
@@ -48,14 +49,14 @@ async def plan(
         cron=cron,
         max_runs=max_runs,
         status="scheduled",
-        schedule_id=schedules.schedule_id(entry_id),
+        schedule_id=ids.calendar_schedule_id(entry_id),
         expected_since=utcnow(),
         created_by=user_id,
     )
     async with sessionmaker() as session:
         session.add(entry)
         await session.commit()
-    await schedules.create(client, entry, settings, 1 if run_at else max_runs)
+    await schedules.create(client, entry, settings, title="planned post", remaining=1 if run_at else max_runs)
     return entry
 
 

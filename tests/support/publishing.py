@@ -19,7 +19,8 @@ from douflow.db.tables import Content, ContentAsset, ContentVersion, DouyinAccou
 from douflow.media import LocalMediaStore
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
-from douflow.temporal import ORCHESTRATION, queue
+from douflow.temporal.client import queue
+from douflow.temporal.queues import ORCHESTRATION
 from douyin_sandbox.testing import RunningSandbox
 from models.content import Actor
 from models.publish import FINAL_STATUSES, PublishInput, PublishResult

@@ -20,7 +20,9 @@ from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
-from douflow.temporal import DOUYIN_ACCOUNT_ID, ORCHESTRATION, TENANT_ID, queue
+from douflow.temporal.client import queue
+from douflow.temporal.queues import ORCHESTRATION
+from douflow.temporal.search import DOUYIN_ACCOUNT_ID, TENANT_ID
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from douyin_sandbox.users import SANDBOX_USERS

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import ScheduleActionExecutionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
-from activities.content import calendar_scheduling as schedules
 from douflow.db.tables import DouyinAccount
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
+from douflow.temporal.schedules import calendar as schedules
 from douyin_sandbox.testing import PERSONAL_OPEN_ID, RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import create_user

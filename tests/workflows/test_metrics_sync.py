@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.metrics_tables import MetricSnapshot
-from douflow.temporal import ORCHESTRATION, queue
+from douflow.temporal.client import queue
+from douflow.temporal.queues import ORCHESTRATION
 from douyin_sandbox.testing import PERSONAL_OPEN_ID
 from models.metrics import MetricsSyncInput, MetricsSyncResult
 from tests.support.auth import TestUser

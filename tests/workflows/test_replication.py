@@ -22,13 +22,14 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.content import calendar_scheduling as schedules
-from activities.content.replication_activities import ReplicationStoreActivities
-from activities.content.replication_scheduling import ReplicationSchedulingActivities, free_slots
+from activities.content.activities import ContentActivities
+from activities.orchestration.activities import OrchestrationActivities, free_slots
 from douflow.db.calendar_tables import CalendarEntry
 from douflow.db.tables import Content, ContentAsset
 from douflow.media import LocalMediaStore
-from douflow.temporal import AGENT_CENTER, CONTENT_CENTER, ORCHESTRATION, queue
+from douflow.temporal import ids
+from douflow.temporal.client import queue
+from douflow.temporal.queues import AGENT_CENTER, CONTENT_CENTER, ORCHESTRATION
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID
 from models.metrics import Hit, HitCandidate, ViralRuleSpec
 from models.replication import (
@@ -240,7 +241,7 @@ async def test_a_generation_that_fails_is_recorded_and_reported_not_left_running
         item_id=item_id, metric="play_count", value=9, baseline_median=1, ratio=9, samples=9, age_seconds=9
     )
     prefix = f"fail{uuid.uuid4().hex[:6]}-"
-    store = ReplicationStoreActivities(env.sessionmaker)
+    store = ContentActivities(env.sessionmaker)
     workers = [
         Worker(temporal_env.client, task_queue=f"{prefix}{ORCHESTRATION}", workflows=[ReplicationWorkflow]),
         Worker(temporal_env.client, task_queue=f"{prefix}{AGENT_CENTER}", activities=[model_down]),
@@ -345,7 +346,7 @@ async def test_auto_scheduled_variants_get_spaced_calendar_entries_once(
         assert len(times) == 3 and all(b - a >= spacing for a, b in itertools.pairwise(times))
         for entry in ours:
             described = await temporal_env.client.get_schedule_handle(
-                schedules.schedule_id(entry.id)
+                ids.calendar_schedule_id(entry.id)
             ).describe()
             assert described.schedule.state.remaining_actions == 1
         row = (
@@ -364,7 +365,7 @@ async def test_auto_scheduled_variants_get_spaced_calendar_entries_once(
             task_queue=queue(env.settings, ORCHESTRATION),
             result_type=ReplicationResult,
         )
-        replayed = await ReplicationSchedulingActivities(
+        replayed = await OrchestrationActivities(
             temporal_env.client, env.settings, env.sessionmaker
         ).schedule_replication_variants(
             ScheduleVariants(
@@ -383,13 +384,13 @@ async def test_auto_scheduled_variants_get_spaced_calendar_entries_once(
         for entry_id in [*entry_ids, planned.json().get("id", "")]:
             if entry_id:
                 with contextlib.suppress(Exception):
-                    await temporal_env.client.get_schedule_handle(schedules.schedule_id(entry_id)).delete()
+                    await temporal_env.client.get_schedule_handle(ids.calendar_schedule_id(entry_id)).delete()
 
 
 async def test_variants_are_not_scheduled_on_an_account_that_cannot_publish(
     env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
 ) -> None:
-    activities = ReplicationSchedulingActivities(temporal_env.client, env.settings, env.sessionmaker)
+    activities = OrchestrationActivities(temporal_env.client, env.settings, env.sessionmaker)
     before = len(await calendar_entries(env, owner.tenant_id))
 
     planned = await activities.schedule_replication_variants(

@@ -15,15 +15,15 @@ from models.generation import (
     VideoScriptRequest,
 )
 
-# Stable ApplicationError type names; workflows list the non-retryable ones.
-MODEL_UNAVAILABLE = "ModelUnavailable"
-MODEL_RATE_LIMITED = "ModelRateLimited"
-MODEL_OUTPUT_INVALID = "ModelOutputInvalid"
-MODEL_REQUEST_REJECTED = "ModelRequestRejected"
-IMAGE_UNAVAILABLE = "ImageUnavailable"
-IMAGE_OUTPUT_INVALID = "ImageOutputInvalid"
-IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
-NON_RETRYABLE_ERROR_TYPES: tuple[str, ...] = (MODEL_REQUEST_REJECTED, IMAGE_REQUEST_REJECTED)
+from douflow.temporal.errors import (
+    IMAGE_OUTPUT_INVALID,
+    IMAGE_REQUEST_REJECTED,
+    IMAGE_UNAVAILABLE,
+    MODEL_OUTPUT_INVALID,
+    MODEL_RATE_LIMITED,
+    MODEL_REQUEST_REJECTED,
+    MODEL_UNAVAILABLE,
+)
 
 
 class ProviderError(Exception):

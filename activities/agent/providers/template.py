@@ -11,7 +11,8 @@ from typing import Any
 from activities.agent.datafiles import load
 from activities.agent.providers.script_writer import write_script
 from activities.agent.providers.writer import Writer
-from activities.agent.rules import PlatformRules, bare_tag, format_hashtag, rules_for, title_limit, trim_text
+from activities.agent.rules import bare_tag, format_hashtag, trim_text
+from douflow.platforms import PlatformRules, rules_for, title_limit
 from models.generation import (
     CopyRequest,
     ImagePostDraft,

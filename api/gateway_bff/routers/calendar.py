@@ -16,11 +16,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.content import calendar_scheduling as schedules
-from activities.content.calendar_repository import ACTIVE_STATUSES, CalendarRepository
 from api.gateway_bff.calendar_checks import (
     MIN_LEAD,
     check_account,
@@ -43,12 +40,14 @@ from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep,
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.time_bounds import BoundedDateTime
 from api.gateway_bff.workflow_runner import request_key
+from douflow.content.calendar import ACTIVE_STATUSES, CalendarRepository
+from douflow.content.contents import ContentRepository
 from douflow.db.base import new_id, utcnow
 from douflow.db.calendar_tables import CalendarEntry
 from douflow.db.tables import Tenant
 from douflow.settings import Settings
-from douflow.temporal import ORCHESTRATION, queue
-from workflows.calendar_publish_workflow import CALENDAR_RUN_TIMEOUT
+from douflow.temporal import ids, starts
+from douflow.temporal.schedules import calendar as schedules
 
 log = logging.getLogger("douflow.bff.calendar")
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
@@ -102,7 +101,7 @@ async def create_entry(
         account_id=body.account_id,
         timezone=body.timezone or await _tenant_zone(session, user.tenant_id),
         status="scheduled",
-        schedule_id=schedules.schedule_id(entry_id),
+        schedule_id=ids.calendar_schedule_id(entry_id),
         expected_since=now,
         created_by=user.user_id,
     )
@@ -112,8 +111,9 @@ async def create_entry(
     await _check_times(temporal, session, settings, entry, now)
     CalendarRepository(session, user.tenant_id).add(entry)
     await session.flush()
+    title = await _title(session, entry)
     with _spec_errors():
-        await schedules.create(temporal, entry, settings, _remaining(entry, 0))
+        await schedules.create(temporal, entry, settings, title=title, remaining=_remaining(entry, 0))
     try:
         await session.commit()
     except Exception:
@@ -168,8 +168,9 @@ async def reschedule(
         entry.last_error = None
         entry.status = "paused" if entry.status == "paused" else "scheduled"
         remaining = await _remaining_now(session, entry)
+    title = await _title(session, entry)
     with _spec_errors():
-        await schedules.update(temporal, entry, settings, remaining)
+        await schedules.update(temporal, entry, settings, title=title, remaining=remaining)
     await session.commit()
     return await _detail(temporal, session, entry)
 
@@ -223,24 +224,19 @@ async def run_now(
     if entry.status not in ACTIVE_STATUSES:
         raise Conflict(f"calendar entry {entry_id} is {entry.status}; plan it again to publish")
     await check_account(session, user.tenant_id, entry.account_id, now)
-    workflow_id = f"{entry.schedule_id}-now-{request_key(idempotency_key)}"
+    title = await _title(session, entry)
+    run = starts.calendar_run(
+        schedules.run_input(entry, trigger="manual", scheduled_for=now),
+        title=title,
+        run_id=ids.calendar_run_now_id(entry.id, request_key(idempotency_key)),
+    )
     try:
-        handle = await temporal.start_workflow(
-            schedules.WORKFLOW_NAME,
-            schedules.run_input(entry, trigger="manual", scheduled_for=now),
-            id=workflow_id,
-            task_queue=queue(settings, ORCHESTRATION),
-            execution_timeout=CALENDAR_RUN_TIMEOUT,
-            search_attributes=schedules.attributes(entry),
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        run_id = handle.result_run_id
+        run_id: str | None = (await starts.start(temporal, settings, run)).result_run_id
     except WorkflowAlreadyStartedError:
         run_id = None
     if entry.kind == "one_off":
-        await schedules.update(temporal, entry, settings, remaining=0)
-    return RunStarted(entry_id=entry.id, workflow_id=workflow_id, run_id=run_id)
+        await schedules.update(temporal, entry, settings, title=title, remaining=0)
+    return RunStarted(entry_id=entry.id, workflow_id=run.id, run_id=run_id)
 
 
 @router.delete("/entries/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -255,6 +251,12 @@ async def delete_entry(entry_id: str, user: Operator, session: SessionDep, tempo
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+async def _title(session: AsyncSession, entry: CalendarEntry) -> str:
+    """The planned content's title, for the summary its runs show in the Temporal UI."""
+    titles = await ContentRepository(session, entry.tenant_id).titles([entry.content_id])
+    return titles.get(entry.content_id, entry.content_id)
 
 
 async def _entry(session: AsyncSession, tenant_id: str, entry_id: str) -> CalendarEntry:

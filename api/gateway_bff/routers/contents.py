@@ -8,12 +8,13 @@ from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from activities.content.repository import ContentRepository
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.content_bodies import validate_body
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from douflow.content.contents import ContentRepository
 from douflow.db.tables import Content, ContentAsset
+from douflow.temporal import starts
 from models.content import (
     Actor,
     AssetView,
@@ -215,17 +216,10 @@ async def edit_content(
         body=body,
         status=patch.status,
     )
-    key = runner.request_key(idempotency_key)
-    started = await runner.start_or_attach(
-        temporal,
-        settings,
-        "ContentEditWorkflow",
-        ContentEditInput(edit=edit),
-        workflow_id=f"content-edit-{content.id}-v{base}-{key}",
-        tenant_id=user.tenant_id,
-        feature="content-edit",
-        result_type=ContentEditResult,
+    run = starts.content_edit(
+        ContentEditInput(edit=edit), title=content.title, request_key=runner.request_key(idempotency_key)
     )
+    started = await runner.start(temporal, settings, run, ContentEditResult)
     if await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds) is None:
         # Still running: say so rather than answer with the unedited content.
         location = f"/api/v1/workflows/{started.workflow_id}"

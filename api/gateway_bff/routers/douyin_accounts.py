@@ -18,23 +18,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import update
 
-from activities.content.douyin_account_repository import DouyinAccountRepository, account_health
-from activities.douyin.account_activities import oauth_factory
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from douflow.content.accounts import DouyinAccountRepository, account_health
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, OAuthState
+from douflow.douyin.consent import consent_url
 from douflow.security.secretbox import SecretBox
+from douflow.temporal import starts
+from douflow.temporal.ids import token_workflow_id
+from douflow.temporal.schedules.metrics import delete_metrics_schedule, ensure_metrics_schedule
 from models.douyin_accounts import BindingInput, BindingResult, UnbindInput, UnbindResult
-from workflows.douyin_account_steps import token_workflow_id
-from workflows.metrics_schedule import delete_metrics_schedule, ensure_metrics_schedule
 
 log = logging.getLogger("douflow.bff.douyin")
 router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
 
 STATE_TTL = timedelta(minutes=10)
-BINDING_FEATURE = "douyin-account-binding"
 
 
 class BindStarted(BaseModel):
@@ -89,9 +89,7 @@ async def start_binding(user: Operator, session: SessionDep, settings: SettingsD
         OAuthState(state=state, tenant_id=user.tenant_id, user_id=user.user_id, expires_at=expires_at)
     )
     await session.commit()
-    async with oauth_factory(settings)() as oauth:
-        url = oauth.authorization_url(settings.douyin_scopes, state, settings.douyin_optional_scopes or None)
-    return BindStarted(authorize_url=url, expires_at=expires_at)
+    return BindStarted(authorize_url=consent_url(settings, state), expires_at=expires_at)
 
 
 @router.get("/oauth/callback", response_class=HTMLResponse, response_model=None)
@@ -112,15 +110,7 @@ async def oauth_callback(
     binding = BindingInput(
         tenant_id=pending.tenant_id, user_id=pending.user_id, state=state, code_enc=box.encrypt(code)
     )
-    started = await runner.start_or_attach(
-        temporal,
-        settings,
-        "AccountBindingWorkflow",
-        binding,
-        workflow_id=f"bind-{state}",
-        tenant_id=pending.tenant_id,
-        feature=BINDING_FEATURE,
-    )
+    started = await runner.start(temporal, settings, starts.binding(binding))
     try:
         result = await runner.wait_result(started, BindingResult, settings.bff_sync_timeout_seconds)
     except DomainError as exc:
@@ -197,15 +187,9 @@ async def unbind_account(
     repo = DouyinAccountRepository(session, user.tenant_id)
     if await repo.get(account_id) is None:
         raise NotFound(f"douyin account {account_id} not found")
-    started = await runner.start_or_attach(
-        temporal,
-        settings,
-        "AccountUnbindWorkflow",
-        UnbindInput(tenant_id=user.tenant_id, account_id=account_id, user_id=user.user_id),
-        workflow_id=f"unbind-{account_id}-{runner.request_key(idempotency_key)}",
-        tenant_id=user.tenant_id,
-        feature=BINDING_FEATURE,
-    )
+    unbind = UnbindInput(tenant_id=user.tenant_id, account_id=account_id, user_id=user.user_id)
+    run = starts.unbind(unbind, request_key=runner.request_key(idempotency_key))
+    started = await runner.start(temporal, settings, run)
     await runner.wait_result(started, UnbindResult, settings.bff_sync_timeout_seconds)
     await delete_metrics_schedule(temporal, account_id)
     session.expire_all()

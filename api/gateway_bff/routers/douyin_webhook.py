@@ -1,39 +1,33 @@
 """Douyin webhooks: one public path, authenticated by `X-Douyin-Signature`, acknowledged at once.
 
 The event is stored in the inbox under its `Msg-Id` (a retried delivery is recognised and not
-processed again) and handed to `DouyinEventWorkflow`; nothing slow happens before the 200.
+processed again) and handed to one `DouyinEventWorkflow` per tenant that holds the account it concerns,
+so every run is its tenant's; nothing slow happens before the 200.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.douyin.webhook_signature import verify
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
 from douflow.db.tables import DouyinAccount, WebhookEvent
-from douflow.temporal import FEATURE, ORCHESTRATION, TENANT_ID, queue
+from douflow.douyin.signature import verify
+from douflow.temporal import starts
 from models.douyin_accounts import DouyinEventInput
 
 log = logging.getLogger("douflow.bff.webhook")
 router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-webhook"])
 
-WEBHOOK_FEATURE = "douyin-webhook"
-EVENT_WORKFLOW_TIMEOUT = timedelta(hours=1)
+# The inbox marks an event that concerns no tenant's account as handed over to nobody.
+NO_TENANT = ""
 
 
 def _content(value: Any) -> Any:
@@ -77,22 +71,25 @@ async def receive_webhook(
         return JSONResponse({"challenge": content.get("challenge") if isinstance(content, dict) else None})
     if not msg_id or not event:
         return _error(400, "Msg-Id header and event are required", "invalid_event")
-    stored = await _store(session, msg_id, event, payload, content)
+    from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
+    tenants = await _tenants_of(session, [to_user, from_user])
+    stored = await _store(session, msg_id, event, payload, content, tenants)
     if stored.workflow_id is not None:
         return JSONResponse({"status": "duplicate", "msg_id": msg_id})
-    stored.workflow_id = await _hand_over(temporal, settings, stored, content)
+    handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]
+    stored.workflow_id = handed[0] if handed else NO_TENANT
     await session.commit()
     return JSONResponse({"status": "accepted", "msg_id": msg_id})
 
 
 async def _store(
-    session: SessionDep, msg_id: str, event: str, payload: dict[str, Any], content: Any
+    session: SessionDep, msg_id: str, event: str, payload: dict[str, Any], content: Any, tenants: list[str]
 ) -> WebhookEvent:
     """The inbox row for this Msg-Id: new, or the one a previous delivery left."""
     from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
     row = WebhookEvent(
         msg_id=msg_id,
-        tenant_id=await _tenant_of(session, [to_user, from_user]),
+        tenant_id=tenants[0] if len(tenants) == 1 else None,
         event=event[:60],
         from_user_id=from_user or None,
         to_user_id=to_user or None,
@@ -110,40 +107,34 @@ async def _store(
     return existing
 
 
-async def _tenant_of(session: SessionDep, open_ids: list[str]) -> str | None:
-    """The tenant when exactly one tenant holds an account for the event's user."""
+async def _tenants_of(session: SessionDep, open_ids: list[str]) -> list[str]:
+    """Every tenant that holds (or held) an account of the event's users."""
     wanted = [open_id for open_id in open_ids if open_id]
     if not wanted:
-        return None
-    tenants = set(
-        await session.scalars(select(DouyinAccount.tenant_id).where(DouyinAccount.open_id.in_(wanted)))
+        return []
+    rows = await session.scalars(
+        select(DouyinAccount.tenant_id).where(DouyinAccount.open_id.in_(wanted)).distinct()
     )
-    return tenants.pop() if len(tenants) == 1 else None
+    return sorted(rows.all())
 
 
-async def _hand_over(temporal: TemporalDep, settings: SettingsDep, row: WebhookEvent, content: Any) -> str:
-    """Starts the event's workflow without waiting; the id makes a second start a no-op."""
-    workflow_id = f"douyin-event-{row.msg_id}"
-    attributes: list[SearchAttributePair[str]] = [SearchAttributePair(FEATURE, WEBHOOK_FEATURE)]
-    if row.tenant_id:
-        attributes.append(SearchAttributePair(TENANT_ID, row.tenant_id))
+async def _hand_over(
+    temporal: TemporalDep, settings: SettingsDep, row: WebhookEvent, content: Any, tenant_id: str
+) -> str:
+    """Starts the event's workflow for one tenant without waiting; the id makes a second start a no-op."""
+    run = starts.douyin_event(
+        DouyinEventInput(
+            tenant_id=tenant_id,
+            msg_id=row.msg_id,
+            event=row.event,
+            from_user_id=row.from_user_id or "",
+            to_user_id=row.to_user_id or "",
+            content=content,
+        ),
+        tenant_id=tenant_id,
+    )
     try:
-        await temporal.start_workflow(
-            "DouyinEventWorkflow",
-            DouyinEventInput(
-                msg_id=row.msg_id,
-                event=row.event,
-                from_user_id=row.from_user_id or "",
-                to_user_id=row.to_user_id or "",
-                content=content,
-            ),
-            id=workflow_id,
-            task_queue=queue(settings, ORCHESTRATION),
-            execution_timeout=EVENT_WORKFLOW_TIMEOUT,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            search_attributes=TypedSearchAttributes(attributes),
-        )
+        await starts.start(temporal, settings, run)
     except WorkflowAlreadyStartedError:
-        log.info("douyin event %s was already handed over", row.msg_id)
-    return workflow_id
+        log.info("douyin event %s was already handed over to tenant %s", row.msg_id, tenant_id)
+    return run.id

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from douflow.temporal import starts
+from douflow.temporal.search import Feature
 from models.content import Actor
 from models.generation import (
     ComplianceReport,
@@ -96,21 +98,19 @@ class GenerationCall:
         return Actor(tenant_id=self.user.tenant_id, user_id=self.user.user_id)
 
     async def run(
-        self, workflow: str, feature: str, arg: BaseModel, result_type: type[BaseModel]
+        self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
     ) -> tuple[str, Any]:
         """Starts (or re-attaches to) the workflow; its result, or None after answering 202."""
-        tenant_id = self.user.tenant_id
-        workflow_id = f"{feature}-{tenant_id}-{runner.request_key(self.key)}"
-        started = await runner.start_or_attach(
-            self.temporal, self.settings, workflow, arg,
-            workflow_id=workflow_id, tenant_id=tenant_id, feature=feature, result_type=result_type,
-        )  # fmt: skip
+        run = starts.generation(
+            feature, arg, tenant_id=self.user.tenant_id, request_key=runner.request_key(self.key), topic=topic
+        )
+        started = await runner.start(self.temporal, self.settings, run, result_type)
         result = None
         if self.wait:
             result = await runner.wait_result(started, result_type, self.settings.bff_sync_timeout_seconds)
         if result is None:
             self.response.status_code = status.HTTP_202_ACCEPTED
-        return workflow_id, result
+        return started.workflow_id, result
 
 
 Call = Annotated[GenerationCall, Depends()]
@@ -124,7 +124,7 @@ def _accepted(workflow_id: str) -> Accepted:
 async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
     """Viral title candidates for a topic, saved as a draft content."""
     arg = TitleGenerationInput(actor=call.actor, request=body)
-    workflow_id, result = await call.run("TitleGenerationWorkflow", "titles", arg, TitleGenerationResult)
+    workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
         return _accepted(workflow_id)
     return TitlesResponse(workflow_id=workflow_id, **result.model_dump())
@@ -134,7 +134,7 @@ async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Ac
 async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | Accepted:
     """One copy per platform, following each platform's rules, generated in parallel."""
     arg = CopywritingInput(actor=call.actor, request=body)
-    workflow_id, result = await call.run("CopywritingWorkflow", "copywriting", arg, CopywritingResult)
+    workflow_id, result = await call.run(Feature.COPYWRITING, arg, body.topic, CopywritingResult)
     if result is None:
         return _accepted(workflow_id)
     return CopywritingResponse(workflow_id=workflow_id, **result.model_dump())
@@ -144,7 +144,7 @@ async def generate_copywriting(body: CopywritingRequest, call: Call) -> Copywrit
 async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | Accepted:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
     arg = ImageTextInput(actor=call.actor, request=body)
-    workflow_id, result = await call.run("ImageTextWorkflow", "image-post", arg, ImageTextResult)
+    workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
         return _accepted(workflow_id)
     images = [
@@ -164,7 +164,7 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
 async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | Accepted:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
     arg = VideoScriptInput(actor=call.actor, request=body)
-    workflow_id, result = await call.run("VideoScriptWorkflow", "video-script", arg, VideoScriptResult)
+    workflow_id, result = await call.run(Feature.VIDEO_SCRIPT, arg, body.topic, VideoScriptResult)
     if result is None:
         return _accepted(workflow_id)
     return VideoScriptResponse(workflow_id=workflow_id, **result.model_dump())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from activities.content.repository import ContentRepository
 from api.gateway_bff.deps import CurrentUser, SessionDep, StateDep
 from api.gateway_bff.errors import NotFound
+from douflow.content.contents import ContentRepository
 
 router = APIRouter(prefix="/api/v1/media", tags=["media"])
 

@@ -8,29 +8,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 from sqlalchemy import select
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from activities.content.metrics_queries import MetricsQueries
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.time_bounds import BoundedDate, BoundedDateTime
+from douflow.content.metrics_queries import MetricsQueries
 from douflow.db.tables import DouyinAccount
-from douflow.temporal import ORCHESTRATION, queue
+from douflow.temporal import starts
+from douflow.temporal.ids import metrics_schedule_id
+from douflow.temporal.schedules.metrics import ensure_metrics_schedule
+from models.douyin_accounts import USABLE
 from models.metrics import MetricsSyncInput, MetricsSyncResult
 from models.metrics_views import AccountSeries, ItemSeries, Summary
-from workflows.metrics_policies import SYNC_WORKFLOW_TIMEOUT
-from workflows.metrics_schedule import (
-    WORKFLOW_NAME,
-    ensure_metrics_schedule,
-    metrics_schedule_id,
-    metrics_sync_workflow_id,
-    sync_search_attributes,
-)
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
-SYNCABLE_STATUSES = ("ok", "expiring")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 2
 
@@ -77,30 +70,16 @@ async def sync_account(
     )
     if account is None:
         raise NotFound(f"douyin account {account_id} not found")
-    if account.status not in SYNCABLE_STATUSES:
+    if account.status not in USABLE:
         raise Conflict(f"douyin account {account_id} is {account.status}: reconnect it first")
     await ensure_metrics_schedule(temporal, settings, user.tenant_id, account_id)
-    workflow_id = metrics_sync_workflow_id(account_id)
-    handle = await temporal.start_workflow(
-        WORKFLOW_NAME,
-        MetricsSyncInput(tenant_id=user.tenant_id, account_id=account_id),
-        id=workflow_id,
-        task_queue=queue(settings, ORCHESTRATION),
-        execution_timeout=SYNC_WORKFLOW_TIMEOUT,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=sync_search_attributes(user.tenant_id, account_id),
-        result_type=MetricsSyncResult,
-    )
+    run = starts.metrics_sync(MetricsSyncInput(tenant_id=user.tenant_id, account_id=account_id))
+    sync = await runner.start(temporal, settings, run, MetricsSyncResult)
     started = SyncStarted(
-        workflow_id=workflow_id, run_id=handle.result_run_id, schedule_id=metrics_schedule_id(account_id)
+        workflow_id=run.id, run_id=sync.handle.result_run_id, schedule_id=metrics_schedule_id(account_id)
     )
     if wait:
-        result = await runner.wait_result(
-            runner.Started(handle=handle, workflow_id=workflow_id),
-            MetricsSyncResult,
-            settings.bff_sync_timeout_seconds,
-        )
+        result = await runner.wait_result(sync, MetricsSyncResult, settings.bff_sync_timeout_seconds)
         if result is not None:
             response.status_code = status.HTTP_200_OK
             started.result = MetricsSyncResult.model_validate(result)

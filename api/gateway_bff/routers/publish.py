@@ -9,28 +9,21 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.content.publish_repository import PublishRepository
-from activities.content.repository import ContentRepository
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound
+from douflow.content.accounts import publish_problem
+from douflow.content.contents import ContentRepository
+from douflow.content.publishes import PublishRepository
+from douflow.db.base import utcnow
 from douflow.db.tables import Publish
 from douflow.settings import Settings
-from douflow.temporal import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, ORCHESTRATION, TENANT_ID, queue
+from douflow.temporal import starts
 from models.content import Actor
 from models.publish import PublishInput
-from workflows.policies import PUBLISH_WORKFLOW_TIMEOUT
 
 router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
-
-PUBLISHABLE_ACCOUNT_STATUSES = ("ok", "expiring")
 
 
 class PublishRequest(BaseModel):
@@ -61,10 +54,6 @@ class PublishStarted(BaseModel):
     publishes: list[PublishView]
 
 
-def publish_workflow_id(content_id: str, account_id: str) -> str:
-    return f"publish-{content_id}-{account_id}"
-
-
 def _view(row: Publish) -> PublishView:
     return PublishView(
         id=row.id,
@@ -83,37 +72,21 @@ def _view(row: Publish) -> PublishView:
     )
 
 
-async def _start(client: Client, settings: Settings, arg: PublishInput) -> tuple[str, str]:
+async def _start(client: Client, settings: Settings, arg: PublishInput, title: str) -> tuple[str, str]:
     """Starts the publish, or joins the run that already holds its business key; (workflow id, run id).
 
     A finished run blocks a new one unless it failed (failed or rejected publish), so a retried request
     or a double click never publishes twice, and an `unconfirmed` one must be checked by a person.
     """
-    workflow_id = publish_workflow_id(arg.content_id, arg.account_id)
+    run = starts.publish(arg, title=title)
     try:
-        handle = await client.start_workflow(
-            "PublishWorkflow",
-            arg,
-            id=workflow_id,
-            task_queue=queue(settings, ORCHESTRATION),
-            execution_timeout=PUBLISH_WORKFLOW_TIMEOUT,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(TENANT_ID, arg.actor.tenant_id),
-                    SearchAttributePair(CONTENT_ID, arg.content_id),
-                    SearchAttributePair(DOUYIN_ACCOUNT_ID, arg.account_id),
-                    SearchAttributePair(FEATURE, "publish"),
-                ]
-            ),
-        )
+        handle = await starts.start(client, settings, run)
         run_id = handle.result_run_id
     except WorkflowAlreadyStartedError:
         run_id = None
     if run_id is None:
-        run_id = (await client.get_workflow_handle(workflow_id).describe()).run_id
-    return workflow_id, run_id
+        run_id = (await client.get_workflow_handle(run.id).describe()).run_id
+    return run.id, run_id
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
@@ -121,21 +94,23 @@ async def publish(
     body: PublishRequest, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> PublishStarted:
     """Starts one publish per account; follow each with `GET /api/v1/publish/{id}`."""
-    if await ContentRepository(session, user.tenant_id).get(body.content_id) is None:
+    content = await ContentRepository(session, user.tenant_id).get(body.content_id)
+    if content is None:
         raise NotFound(f"content {body.content_id} not found")
     publishes = PublishRepository(session, user.tenant_id)
     account_ids = list(dict.fromkeys(body.account_ids))
+    now = utcnow()
     for account_id in account_ids:
         account = await publishes.account(account_id)
         if account is None:
             raise NotFound(f"douyin account {account_id} not found")
-        if account.status not in PUBLISHABLE_ACCOUNT_STATUSES:
-            raise Conflict(f"douyin account {account_id} is {account.status}: reconnect it before publishing")
+        if problem := publish_problem(account, account_id, now):
+            raise Conflict(problem)
     actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
     views: list[PublishView] = []
     for account_id in account_ids:
         arg = PublishInput(actor=actor, content_id=body.content_id, account_id=account_id)
-        workflow_id, run_id = await _start(temporal, settings, arg)
+        workflow_id, run_id = await _start(temporal, settings, arg, content.title)
         views.append(_view(await _ensure_row(session, user.tenant_id, arg, workflow_id, run_id)))
     return PublishStarted(content_id=body.content_id, publishes=views)
 

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from activities.content.repository import ContentRepository
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.media_upload import Limits, ReceivedMedia, receive_media
+from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
 
 router = APIRouter(prefix="/api/v1", tags=["media"])

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from activities.content.metrics_repository import load_rule, save_rule
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep
 from api.gateway_bff.errors import NotFound
+from douflow.content.metrics import load_rule, save_rule
 from douflow.db.metrics_tables import Replication
 from models.metrics import ViralRuleSpec
 

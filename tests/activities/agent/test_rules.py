@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from activities.agent.rules import (
-    all_rules,
-    format_hashtag,
-    render_hashtags,
-    rules_for,
-    title_limit,
-    trim_text,
-)
+from activities.agent.rules import format_hashtag, render_hashtags, trim_text
+from douflow.platforms import all_rules, rules_for, title_limit
 from models.generation import PLATFORMS
 
 REPO = Path(__file__).resolve().parents[3]

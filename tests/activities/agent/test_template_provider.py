@@ -11,7 +11,8 @@ from activities.agent.compliance import check_fields, flatten_text_fields
 from activities.agent.datafiles import load
 from activities.agent.providers.template import TemplateProvider
 from activities.agent.providers.writer import core_subject
-from activities.agent.rules import check_post, check_script, check_titles, rules_for, title_limit
+from activities.agent.rules import check_post, check_script, check_titles
+from douflow.platforms import rules_for, title_limit
 from models.generation import (
     PLATFORMS,
     SCRIPT_TYPES,

@@ -6,7 +6,7 @@ import pytest
 
 from activities.agent.compliance import check_fields
 from activities.agent.providers.template import TemplateProvider
-from activities.agent.replication import ReplicationAgentActivities, body_text, jaccard, match_formula
+from activities.agent.replication import VariantWriter, body_text, jaccard, match_formula
 from models.generation import ImagePostRequest, VideoScriptRequest
 from models.replication import VariantRequest
 from workflows.steps import text_fields
@@ -43,7 +43,7 @@ async def test_variants_keep_the_formula_and_length_and_avoid_recent_texts() -> 
         body=source.model_dump(), count=3, avoid_texts=[recent],
     )  # fmt: skip
 
-    result = await ReplicationAgentActivities(provider).generate_variants(request)
+    result = await VariantWriter(provider).variants(request)
 
     formula, _ = match_formula(source.title)
     assert result.hook.formula == formula and result.hook.title_length == len(source.title)
@@ -56,7 +56,7 @@ async def test_variants_keep_the_formula_and_length_and_avoid_recent_texts() -> 
         assert len(variant.body["images"]) == 3 and variant.body["title"] == variant.title
         assert jaccard(f"{variant.title}\n{body_text(variant.body)}", recent) < 0.6
         assert check_fields(text_fields(variant.body)).passed
-    again = await ReplicationAgentActivities(provider).generate_variants(request)
+    again = await VariantWriter(provider).variants(request)
     assert again == result  # deterministic: a retried activity gives the same drafts
 
 
@@ -70,7 +70,7 @@ async def test_script_variants_keep_type_and_duration() -> None:
         body=source.model_dump(), count=2,
     )  # fmt: skip
 
-    result = await ReplicationAgentActivities(provider).generate_variants(request)
+    result = await VariantWriter(provider).variants(request)
 
     assert len(result.variants) == 2
     for variant in result.variants:

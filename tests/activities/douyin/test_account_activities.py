@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.douyin.account_activities import DouyinAccountActivities
+from activities.douyin.account_limiter import AccountLimiter
+from activities.douyin.activities import DouyinActivities
 from activities.douyin.client import DouyinClient
 from activities.douyin.oauth import DouyinOAuth
 from activities.douyin.token_store import TokenStore
+from douflow.media import LocalMediaStore
 from douflow.security.secretbox import SecretBox
 from douflow.settings import DEV_ENCRYPTION_KEY
 from douyin_sandbox.config import SandboxConfig
@@ -33,8 +36,8 @@ async def own_sandbox() -> AsyncIterator[RunningSandbox]:
 
 @pytest.fixture
 async def activities(
-    own_sandbox: RunningSandbox, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[DouyinAccountActivities]:
+    own_sandbox: RunningSandbox, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> AsyncIterator[DouyinActivities]:
     config = own_sandbox.config
     async with httpx.AsyncClient() as http:
         client = DouyinClient(http, own_sandbox.base_url, config.client_key, config.client_secret)
@@ -42,7 +45,15 @@ async def activities(
         def oauth() -> DouyinOAuth:
             return DouyinOAuth(own_sandbox.base_url, config.client_key, config.client_secret, REDIRECT)
 
-        yield DouyinAccountActivities(TokenStore(sessionmaker, BOX, client), client, BOX, oauth)
+        yield DouyinActivities(
+            client,
+            TokenStore(sessionmaker, BOX, client),
+            http=http,
+            secretbox=BOX,
+            oauth=oauth,
+            media=LocalMediaStore(tmp_path),
+            limiter=AccountLimiter(4),
+        )
 
 
 async def _code(sandbox: RunningSandbox) -> str:
@@ -66,7 +77,7 @@ def _binding(code: str) -> BindingInput:
 
 
 async def test_exchange_returns_only_ciphertext(
-    activities: DouyinAccountActivities, own_sandbox: RunningSandbox
+    activities: DouyinActivities, own_sandbox: RunningSandbox
 ) -> None:
     tokens = await ActivityEnvironment().run(
         activities.exchange_douyin_code, _binding(await _code(own_sandbox))
@@ -77,7 +88,7 @@ async def test_exchange_returns_only_ciphertext(
 
 
 async def test_a_spent_code_on_a_retry_means_the_first_reply_was_lost(
-    activities: DouyinAccountActivities, own_sandbox: RunningSandbox
+    activities: DouyinActivities, own_sandbox: RunningSandbox
 ) -> None:
     binding = _binding(await _code(own_sandbox))
     first = ActivityEnvironment()

@@ -1,18 +1,24 @@
-"""DouyinPublishActivities' account handling, with fake credentials and a fake Douyin client."""
+"""The connector's account handling, with fake credentials and a fake Douyin client."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any, cast
 
+import httpx
 from temporalio.testing import ActivityEnvironment
 
 from activities.douyin.account_limiter import AccountLimiter
+from activities.douyin.activities import DouyinActivities
+from activities.douyin.calls import TokenSource
 from activities.douyin.client import DouyinClient, VideoItem
-from activities.douyin.publish_activities import DouyinPublishActivities
+from activities.douyin.oauth import DouyinOAuth
 from activities.douyin.token_store import Credentials
 from douflow.media import LocalMediaStore
-from models.publish import AccountRef, ReviewQuery
+from douflow.security.secretbox import SecretBox
+from douflow.settings import DEV_ENCRYPTION_KEY
+from models.douyin_accounts import AccountRef
+from models.publish import ReviewQuery
 
 ACCOUNT = AccountRef(tenant_id="t1", account_id="a1")
 
@@ -51,10 +57,20 @@ class FakeClient:
         return [VideoItem(item_id=item_ids[0], video_status=5)]
 
 
+def _no_oauth() -> DouyinOAuth:
+    raise AssertionError("no code exchange in these tests")
+
+
 async def test_parallel_calls_near_expiry_refresh_the_token_once(tmp_path: Any) -> None:
     tokens, client = ExpiringTokens(), FakeClient()
-    activities = DouyinPublishActivities(
-        cast(DouyinClient, client), tokens, LocalMediaStore(tmp_path), AccountLimiter(4)
+    activities = DouyinActivities(
+        cast(DouyinClient, client),
+        cast(TokenSource, tokens),
+        http=httpx.AsyncClient(),
+        secretbox=SecretBox(DEV_ENCRYPTION_KEY),
+        oauth=_no_oauth,
+        media=LocalMediaStore(tmp_path),
+        limiter=AccountLimiter(4),
     )
     env = ActivityEnvironment()
     query = ReviewQuery(account=ACCOUNT, item_id="@x")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from activities.douyin.webhook_signature import sign, verify
+from douflow.douyin.signature import sign, verify
 
 BODY = '{"event":"im_receive_msg","content":{"text":"你好"}}'.encode()
 

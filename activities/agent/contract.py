@@ -1,0 +1,65 @@
+"""agent-center's activities as workflows call them: every intelligent step of the platform.
+
+Workflows import this module only (never the providers, httpx or the OpenAI SDK) and call the methods
+by reference through `workflows.calls.agent`, so mypy checks that a call and its activity agree on
+input and output types. `AgentActivities` implements it.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from models.generation import (
+    ComplianceReport,
+    ComplianceRequest,
+    CopyRequest,
+    GeneratedImage,
+    ImagePostDraft,
+    ImagePostRequest,
+    ImageRequest,
+    PlatformCopy,
+    TitleRequest,
+    TitleResult,
+    VideoScript,
+    VideoScriptRequest,
+)
+from models.replication import VariantRequest, VariantResult
+
+
+class AgentCenter:
+    """agent-center on the `agent-center` task queue."""
+
+    @activity.defn
+    async def generate_titles(self, req: TitleRequest) -> TitleResult:
+        """Title candidates within the platform's limit (seed 1)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def generate_copy(self, req: CopyRequest) -> PlatformCopy:
+        """One platform's copy, within its rules (seed 2)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def generate_image_post(self, req: ImagePostRequest) -> ImagePostDraft:
+        """An image post's text and the description of each image (seed 3)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def generate_video_script(self, req: VideoScriptRequest) -> VideoScript:
+        """A structured script: hook, shots with lines and timing, call to action (seed 4)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def check_compliance(self, req: ComplianceRequest) -> ComplianceReport:
+        """Advertising-law findings in every text field, before anything is saved."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def create_image(self, req: ImageRequest) -> GeneratedImage:
+        """One image, stored in the media store; only its key travels back."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def generate_variants(self, req: VariantRequest) -> VariantResult:
+        """Variants of a hit that keep its hook and differ from the account's recent texts (seed 9)."""
+        raise NotImplementedError

@@ -1,0 +1,109 @@
+"""content-center's activities as workflows call them: every write of contents, accounts, publishes,
+calendar runs, metrics and replications.
+
+Workflows import this module only (never SQLAlchemy) and call the methods by reference through
+`workflows.calls.content`, so mypy checks that a call and its activity agree on input and output types.
+`ContentActivities` implements it.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from models.calendar import RunOutcome, RunPlan, RunStart
+from models.content import ContentEdit, NewContent, SavedContent
+from models.douyin_accounts import (
+    AccountRef,
+    AccountToSave,
+    DeactivatedAccounts,
+    Deactivation,
+    ProfileUpdate,
+    SavedAccount,
+)
+from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
+from models.publish import ClaimedItems, DraftQuery, PublishDraft, PublishEvent
+from models.replication import BeginReplication, FinishReplication, ReplicationResult, ReplicationSource
+
+
+class ContentCenter:
+    """content-center on the `content-center` task queue. Every write is idempotent under retries."""
+
+    # -- contents (seed 1-4) ------------------------------------------------------------------------
+
+    @activity.defn
+    async def save_new_content(self, new: NewContent) -> SavedContent:
+        """A generated content, its first version and its assets, in one transaction."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def save_content_edit(self, edit: ContentEdit) -> SavedContent:
+        """A new version (history is never rewritten), under an optimistic lock."""
+        raise NotImplementedError
+
+    # -- Douyin accounts (seed 7) -------------------------------------------------------------------
+
+    @activity.defn
+    async def save_douyin_account(self, new: AccountToSave) -> SavedAccount:
+        """A bound account, or the tenant's existing one for the open_id rebound (same id, history kept)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def save_douyin_profile(self, update: ProfileUpdate) -> None:
+        """The latest fetched nickname, avatar and role."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def deactivate_douyin_accounts(self, change: Deactivation) -> DeactivatedAccounts:
+        """Unbind one account or revoke an open_id's accounts: tokens wiped, rows and history kept."""
+        raise NotImplementedError
+
+    # -- publishing (seed 5) ------------------------------------------------------------------------
+
+    @activity.defn
+    async def load_publish_draft(self, query: DraftQuery) -> PublishDraft:
+        """The content's current version as a Douyin post, with every rule it breaks."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_publish_event(self, event: PublishEvent) -> None:
+        """A publish's state change and the content's status; a replayed `seq` changes nothing."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def claimed_publish_items(self, account: AccountRef) -> ClaimedItems:
+        """Items other publishes already own on this Douyin user, so reconciliation never takes them."""
+        raise NotImplementedError
+
+    # -- the calendar (seed 6) ----------------------------------------------------------------------
+
+    @activity.defn
+    async def begin_calendar_run(self, start: RunStart) -> RunPlan:
+        """The run recorded once, and whether it may publish (entry, account and content re-checked)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def update_calendar_run(self, outcome: RunOutcome) -> None:
+        """The run's state; a final one tells the entry what the operator must know or fix."""
+        raise NotImplementedError
+
+    # -- metrics and viral replication (seed 8, 9) ---------------------------------------------------
+
+    @activity.defn
+    async def store_metric_snapshots(self, req: StoreSnapshots) -> StoredSnapshots:
+        """A page of items: latest counts, a snapshot and the day's growth, in one transaction."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def viral_candidates(self, query: CandidateQuery) -> ViralCandidates:
+        """Items young enough to judge, each with the account's median at its age."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def begin_replication(self, req: BeginReplication) -> ReplicationSource:
+        """The hit claimed (or found done), with its source and the texts to stay away from."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def finish_replication(self, req: FinishReplication) -> ReplicationResult:
+        """The variants recorded and the operators notified, once."""
+        raise NotImplementedError

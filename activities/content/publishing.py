@@ -1,0 +1,107 @@
+"""content-center's side of publishing: the post to send, and every state written back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio import activity
+
+from activities.content.store import ContentStore
+from temporalio.exceptions import ApplicationError
+
+from douflow.content.contents import ContentRepository
+from douflow.content.drafts import load_draft
+from douflow.content.publishes import PublishRepository, claimed_item_ids
+from douflow.db.tables import Content, Publish
+from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, CONTENT_NOT_FOUND
+from models.douyin_accounts import AccountRef
+from models.publish import (
+    ClaimedItems,
+    DraftQuery,
+    PublishDraft,
+    PublishEvent,
+)
+
+
+class PublishingActivities(ContentStore):
+    """Publishing (seed 5): the post to send, and every state written back."""
+
+    @activity.defn
+    async def load_publish_draft(self, query: DraftQuery) -> PublishDraft:
+        """The current version of the content as a Douyin post, with every rule it breaks."""
+        async with self._sessionmaker() as session:
+            draft = await load_draft(session, query.tenant_id, query.content_id)
+        if draft is None:
+            raise ApplicationError("content not found", type=CONTENT_NOT_FOUND, non_retryable=True)
+        return draft
+
+    @activity.defn
+    async def record_publish_event(self, event: PublishEvent) -> None:
+        """Writes the publish row and the content's status; a replayed `seq` changes nothing."""
+        async with self._sessionmaker() as session:
+            repo = PublishRepository(session, event.tenant_id)
+            publish = await repo.get(event.publish_id)
+            if publish is None:
+                publish = _new_publish(event)
+                repo.add(publish)
+            if any(entry.get("seq") == event.seq for entry in publish.history):
+                return
+            _apply(publish, event)
+            await session.flush()
+            content = await ContentRepository(session, event.tenant_id).get(event.content_id)
+            summary = await repo.content_status(event.content_id)
+            if content is not None and summary is not None:
+                _set_content_status(content, *summary)
+            await session.commit()
+
+    @activity.defn
+    async def claimed_publish_items(self, account: AccountRef) -> ClaimedItems:
+        """Items other publishes already own on this Douyin user, so reconciliation never takes them."""
+        async with self._sessionmaker() as session:
+            row = await PublishRepository(session, account.tenant_id).account(account.account_id)
+            if row is None:
+                raise ApplicationError("account not found", type=ACCOUNT_UNAVAILABLE, non_retryable=True)
+            return ClaimedItems(item_ids=await claimed_item_ids(session, row.open_id))
+
+
+def _new_publish(event: PublishEvent) -> Publish:
+    return Publish(
+        id=event.publish_id,
+        tenant_id=event.tenant_id,
+        content_id=event.content_id,
+        account_id=event.account_id,
+        workflow_id=event.workflow_id,
+        status=event.status,
+        media_type=event.media_type or "image_text",
+        history=[],
+        created_by=event.created_by,
+    )
+
+
+def _apply(publish: Publish, event: PublishEvent) -> None:
+    entry: dict[str, Any] = {
+        "seq": event.seq,
+        "status": event.status,
+        "event": event.event,
+        "at": event.at.isoformat(),
+    }
+    entry.update({k: v for k, v in (("reason", event.reason), ("item_id", event.item_id)) if v})
+    entry.update(event.detail)
+    # A new list, so the JSON column sees the change.
+    publish.history = [*publish.history, entry]
+    publish.status = event.status
+    publish.status_reason = event.reason
+    if event.item_id:
+        publish.item_id = event.item_id
+    if event.share_url:
+        publish.share_url = event.share_url
+    if event.media_type:
+        publish.media_type = event.media_type
+    if event.status == "published" and publish.published_at is None:
+        publish.published_at = event.at
+
+
+def _set_content_status(content: Content, status: str, detail: str | None) -> None:
+    content.status = status
+    content.status_detail = detail

@@ -1,0 +1,82 @@
+"""Bound Douyin accounts: tenant-scoped reads, their health, and the one rule of whether one can publish."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from douflow.db.tables import DouyinAccount
+from models.douyin_accounts import USABLE
+
+# An access token this close to expiry, with no way to refresh it, is worth a warning.
+ACCESS_WARNING = timedelta(hours=1)
+# A refresh token this close to expiry, with no renewal left, means the user must reconnect soon.
+REFRESH_WARNING = timedelta(days=7)
+STORED_HEALTH = frozenset({"needs_reconnect", "revoked", "unbound"})
+# Publishing on the account's behalf needs this scope granted (douyin-openapi.md, video.create.bind).
+PUBLISH_SCOPE = "video.create.bind"
+
+
+def account_health(account: DouyinAccount, now: datetime) -> str:
+    """ok | expiring | needs_reconnect | revoked | unbound, from the stored status and the expiries."""
+    if account.status in STORED_HEALTH:
+        return account.status
+    access, refresh = account.access_expires_at, account.refresh_expires_at
+    if refresh is not None:
+        if account.renewals_left <= 0 and refresh - now < REFRESH_WARNING:
+            return "expiring"
+        if access is not None and access - now < ACCESS_WARNING and refresh <= access:
+            return "expiring"
+    return "ok"
+
+
+def publish_problem(account: DouyinAccount | None, account_id: str, now: datetime) -> str | None:
+    """Why this account cannot publish now, in words an operator acts on; None when it can.
+
+    The one answer for `/publish`, the calendar (when an entry is made and when it fires) and replication.
+    """
+    if account is None:
+        return f"douyin account {account_id} not found: bind it again and reschedule"
+    name = account.nickname or account.id
+    health = account_health(account, now)
+    if health not in USABLE:
+        detail = f" ({account.status_reason})" if account.status_reason else ""
+        return f"douyin account {name} is {health}{detail}: reconnect it to publish"
+    if PUBLISH_SCOPE not in (account.scopes or []):
+        return f"douyin account {name} did not grant {PUBLISH_SCOPE}: reconnect it allowing publishing"
+    return None
+
+
+class DouyinAccountRepository:
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self._session = session
+        self._tenant_id = tenant_id
+
+    async def get(self, account_id: str) -> DouyinAccount | None:
+        return await self._session.scalar(
+            select(DouyinAccount).where(
+                DouyinAccount.id == account_id, DouyinAccount.tenant_id == self._tenant_id
+            )
+        )
+
+    async def by_open_id(self, open_id: str) -> DouyinAccount | None:
+        return await self._session.scalar(
+            select(DouyinAccount).where(
+                DouyinAccount.open_id == open_id, DouyinAccount.tenant_id == self._tenant_id
+            )
+        )
+
+    async def list(self, *, include_unbound: bool = False) -> Sequence[DouyinAccount]:
+        stmt = select(DouyinAccount).where(DouyinAccount.tenant_id == self._tenant_id)
+        if not include_unbound:
+            stmt = stmt.where(DouyinAccount.status != "unbound")
+        rows = await self._session.scalars(stmt.order_by(DouyinAccount.bound_at.desc(), DouyinAccount.id))
+        return rows.all()
+
+    def add(self, account: DouyinAccount) -> None:
+        if account.tenant_id != self._tenant_id:
+            raise ValueError("row belongs to another tenant")
+        self._session.add(account)

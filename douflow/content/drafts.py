@@ -1,0 +1,98 @@
+"""Turning a stored content into the post Douyin will receive, and checking it against Douyin's rules.
+
+The one answer to "can this content be published as it is?", for the publish route, the calendar,
+replication's auto-scheduling and the publish workflow alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from douflow.content.contents import ContentRepository
+from douflow.db.tables import Content, ContentAsset
+from douflow.platforms import rules_for
+from models.publish import MediaType, PublishDraft
+
+# The image-text API takes at most 30 image_ids (douyin-openapi.md 4.4), fewer than the app allows.
+DOUYIN_MAX_IMAGES = 30
+IMAGE_ROLES = ("cover", "image")
+
+
+def build_draft(content: Content, body: dict[str, Any], assets: Sequence[ContentAsset]) -> PublishDraft:
+    """A video post when a video is attached, an image-text post when images are; problems say what's off."""
+    rules = rules_for("douyin")
+    title, text_body, hashtags = _text_parts(content, body)
+    videos = [a for a in assets if a.role == "video"]
+    images = sorted((a for a in assets if a.role in IMAGE_ROLES), key=lambda a: (a.position, a.created_at))
+    media_type: MediaType = "video" if videos else "image_text"
+    text = compose_text(title, text_body, hashtags)
+    problems: list[str] = []
+    if not title.strip():
+        problems.append("the post has no title")
+    elif len(title) > rules.title_max:
+        problems.append(f"title has {len(title)} characters, Douyin allows {rules.title_max}")
+    if len(text) > rules.body_max:
+        problems.append(f"post text has {len(text)} characters, Douyin allows {rules.body_max}")
+    if len(hashtags) > rules.hashtag_max:
+        problems.append(f"{len(hashtags)} hashtags, Douyin allows {rules.hashtag_max}")
+    if len(videos) > 1:
+        problems.append(f"{len(videos)} videos attached; a video post takes exactly one")
+    if not videos and not images:
+        problems.append("no media: attach a video for a video post or images for an image-text post")
+    if media_type == "image_text" and len(images) > DOUYIN_MAX_IMAGES:
+        problems.append(f"{len(images)} images, Douyin allows {DOUYIN_MAX_IMAGES} per post")
+    return PublishDraft(
+        content_id=content.id,
+        media_type=media_type,
+        text=text,
+        video_key=videos[0].storage_key if videos else None,
+        image_keys=[a.storage_key for a in images] if media_type == "image_text" else [],
+        problems=problems,
+    )
+
+
+def compose_text(title: str, body: str, hashtags: Sequence[str]) -> str:
+    """Douyin has one `text` field: the title, then the body, then hashtags the body lacks."""
+    missing = [tag for tag in hashtags if tag and tag not in body]
+    parts = [title.strip(), body.strip(), " ".join(missing)]
+    return "\n".join(p for p in parts if p)
+
+
+def _text_parts(content: Content, body: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """Title, body and hashtags of each content kind."""
+    if content.kind == "image_post":
+        return str(body.get("title", content.title)), str(body.get("body", "")), _tags(body)
+    if content.kind == "copywriting":
+        copies = [c for c in body.get("copies", []) if isinstance(c, dict)]
+        chosen = next((c for c in copies if c.get("platform") == "douyin"), copies[0] if copies else {})
+        return str(chosen.get("title", content.title)), str(chosen.get("body", "")), _tags(chosen)
+    if content.kind == "video_script":
+        return str(body.get("title", content.title)), "", []
+    return content.title, "", []
+
+
+def _tags(body: dict[str, Any]) -> list[str]:
+    return [str(t) for t in body.get("hashtags", []) if str(t).strip()]
+
+
+async def load_draft(session: AsyncSession, tenant_id: str, content_id: str) -> PublishDraft | None:
+    """The content's current version as a Douyin post with its problems; None when it does not exist."""
+    repo = ContentRepository(session, tenant_id)
+    content = await repo.get(content_id)
+    if content is None:
+        return None
+    version = await repo.version(content.id, content.current_version)
+    assets = await session.scalars(
+        select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
+    )
+    return build_draft(content, version.body if version else {}, assets.all())
+
+
+async def content_problems(session: AsyncSession, tenant_id: str, content_id: str) -> list[str] | None:
+    """What keeps a content from being published on Douyin as it is ([] when nothing; None when not found)."""
+    draft = await load_draft(session, tenant_id, content_id)
+    return None if draft is None else draft.problems

@@ -1,0 +1,49 @@
+"""The one Temporal client factory every process uses, and the search attributes a server must know."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from douflow.settings import Settings
+from douflow.temporal.queues import prefixed
+from douflow.temporal.search import SEARCH_ATTRIBUTES
+
+
+def queue(settings: Settings, service: str) -> str:
+    """The task queue name of a service, with the deployment's prefix."""
+    return prefixed(settings.task_queue_prefix, service)
+
+
+def dev_server_search_attribute_args() -> list[str]:
+    """`temporal server start-dev` arguments registering every custom search attribute."""
+    args: list[str] = []
+    for key in SEARCH_ATTRIBUTES:
+        args += ["--search-attribute", f"{key.name}=Keyword"]
+    return args
+
+
+async def connect_temporal(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> None:
+    """Registers missing custom search attributes (a dev server reusing its file skips its flags)."""
+    listed = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in listed.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )

@@ -1,0 +1,49 @@
+"""Every `ApplicationError.type` an activity or workflow raises, named once.
+
+Activities raise them, workflows classify by them (never by message text) and the BFF maps them to HTTP.
+The names are part of recorded histories: a renamed type must keep its old spelling where workflows read it.
+"""
+
+from __future__ import annotations
+
+# agent-center: the model and image services (ProviderError.type_name).
+MODEL_UNAVAILABLE = "ModelUnavailable"
+MODEL_RATE_LIMITED = "ModelRateLimited"
+MODEL_OUTPUT_INVALID = "ModelOutputInvalid"
+MODEL_REQUEST_REJECTED = "ModelRequestRejected"
+IMAGE_UNAVAILABLE = "ImageUnavailable"
+IMAGE_OUTPUT_INVALID = "ImageOutputInvalid"
+IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
+
+# content-center.
+CONTENT_NOT_FOUND = "ContentNotFound"
+VERSION_CONFLICT = "VersionConflict"
+ACCOUNT_NOT_FOUND = "DouyinAccountNotFound"
+
+# delivery-connector-douyin: a Douyin failure, typed by how a caller must react (activities.douyin.errors).
+DOUYIN_TRANSIENT = "DouyinTransientError"
+DOUYIN_RATE_LIMITED = "DouyinRateLimited"
+DOUYIN_REJECTED = "DouyinRejected"
+DOUYIN_REAUTH = "DouyinReauthRequired"
+DOUYIN_QUOTA = "DouyinQuotaExhausted"
+DOUYIN_UNKNOWN_OUTCOME = "DouyinUnknownOutcome"
+DOUYIN_ERROR = "DouyinError"
+# The account cannot be used until a person reconnects or rebinds it.
+ACCOUNT_UNAVAILABLE = "AccountUnavailable"
+MEDIA_MISSING = "MediaMissing"
+# The authorization code was spent by an attempt whose reply was lost: only a new binding helps.
+BINDING_OUTCOME_UNKNOWN = "BindingOutcomeUnknown"
+
+# orchestration: how a publish ended when it did not publish (the workflow's own failure).
+PUBLISH_FAILED = "PublishFailed"
+PUBLISH_REJECTED = "PublishRejected"
+
+# Douyin failures no amount of waiting fixes.
+DOUYIN_FINAL = (
+    DOUYIN_REJECTED,
+    DOUYIN_REAUTH,
+    DOUYIN_QUOTA,
+    DOUYIN_UNKNOWN_OUTCOME,
+    DOUYIN_ERROR,
+    ACCOUNT_UNAVAILABLE,
+)

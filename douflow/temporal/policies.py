@@ -1,0 +1,140 @@
+"""How every activity call and workflow run is bounded and retried, named once for the whole platform.
+
+An `ActivityCall` bundles the options of one kind of call, so workflow code names what it calls, not how.
+Temporal owns every retry: clients (httpx, the OpenAI SDK) never retry on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from temporalio.common import RetryPolicy
+
+from douflow.temporal import errors
+
+
+def doubling_retry(
+    *, up_to: timedelta, attempts: int, non_retryable: Sequence[str] | None = None
+) -> RetryPolicy:
+    """Retries after a second, doubling the pause up to `up_to`; 0 attempts means no cap."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=up_to,
+        maximum_attempts=attempts,
+        non_retryable_error_types=non_retryable,
+    )
+
+
+@dataclass(frozen=True)
+class ActivityCall:
+    """The timeouts and retry policy of one kind of activity call."""
+
+    timeout: timedelta
+    retry: RetryPolicy
+    heartbeat: timedelta | None = None
+    schedule_to_close: timedelta | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of `workflow.execute_activity_method`."""
+        return {
+            "start_to_close_timeout": self.timeout,
+            "retry_policy": self.retry,
+            "heartbeat_timeout": self.heartbeat,
+            "schedule_to_close_timeout": self.schedule_to_close,
+        }
+
+
+# -- agent-center ---------------------------------------------------------------------------------
+MODEL_RETRY = doubling_retry(
+    up_to=timedelta(seconds=20), attempts=3, non_retryable=[errors.MODEL_REQUEST_REJECTED]
+)
+IMAGE_RETRY = doubling_retry(
+    up_to=timedelta(seconds=30), attempts=3, non_retryable=[errors.MODEL_REQUEST_REJECTED]
+)
+# One model call; a variant batch makes several, still well within this.
+MODEL = ActivityCall(timeout=timedelta(seconds=90), retry=MODEL_RETRY)
+IMAGE = ActivityCall(timeout=timedelta(seconds=120), retry=IMAGE_RETRY)
+# The compliance check is local word matching: quick, so a stuck worker shows soon.
+COMPLIANCE = ActivityCall(timeout=timedelta(seconds=30), retry=MODEL_RETRY)
+
+# -- content-center -------------------------------------------------------------------------------
+CONTENT_RETRY = doubling_retry(
+    up_to=timedelta(seconds=30),
+    attempts=10,
+    non_retryable=[errors.CONTENT_NOT_FOUND, errors.VERSION_CONFLICT],
+)
+CONTENT_WRITE = ActivityCall(timeout=timedelta(seconds=30), retry=CONTENT_RETRY)
+# Writes of a publish or a calendar run take milliseconds; a dead worker should not stall them for long.
+PUBLISH_STORE = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
+# Database writes of a metrics page: a locked SQLite file or a lost connection clears up quickly.
+METRICS_STORE_RETRY = doubling_retry(up_to=timedelta(seconds=20), attempts=10)
+METRICS_STORE = ActivityCall(timeout=timedelta(seconds=60), retry=METRICS_STORE_RETRY)
+ACCOUNT_STORE = ActivityCall(
+    timeout=timedelta(seconds=30),
+    retry=doubling_retry(up_to=timedelta(seconds=30), attempts=10, non_retryable=[errors.ACCOUNT_NOT_FOUND]),
+)
+
+# -- delivery-connector-douyin: publishing ----------------------------------------------------------
+# Douyin calls heartbeat every second, so a killed worker shows within seconds.
+DOUYIN_HEARTBEAT = timedelta(seconds=5)
+# Uploads, reads and reconciliation are safe to repeat; rate limits override the backoff exactly.
+DOUYIN_RETRY = doubling_retry(
+    up_to=timedelta(seconds=20), attempts=12, non_retryable=[*errors.DOUYIN_FINAL, errors.MEDIA_MISSING]
+)
+DOUYIN_READ = ActivityCall(timeout=timedelta(seconds=60), retry=DOUYIN_RETRY, heartbeat=DOUYIN_HEARTBEAT)
+DOUYIN_UPLOAD = ActivityCall(timeout=timedelta(hours=2), retry=DOUYIN_RETRY, heartbeat=DOUYIN_HEARTBEAT)
+# create_video / create_image_text are irreversible: never retried by Temporal, the workflow decides.
+DOUYIN_CREATE = ActivityCall(
+    timeout=timedelta(seconds=60), retry=RetryPolicy(maximum_attempts=1), heartbeat=DOUYIN_HEARTBEAT
+)
+
+# -- delivery-connector-douyin: metrics ------------------------------------------------------------
+# A page is one list call and one data call; a slow platform should fail the attempt, not the sync.
+METRICS_FETCH = ActivityCall(
+    timeout=timedelta(seconds=60),
+    retry=doubling_retry(
+        up_to=timedelta(seconds=30),
+        attempts=8,
+        non_retryable=[errors.ACCOUNT_UNAVAILABLE, errors.DOUYIN_ERROR],
+    ),
+)
+
+# -- delivery-connector-douyin: accounts -----------------------------------------------------------
+ACCOUNT_FINAL = (*errors.DOUYIN_FINAL, errors.BINDING_OUTCOME_UNKNOWN)
+# The code lives 10 minutes and is single-use: a few quick retries of failures that happened before
+# the request left (DouyinTransientError); a lost reply is never retried (DouyinUnknownOutcome).
+CODE_EXCHANGE = ActivityCall(
+    timeout=timedelta(seconds=30),
+    retry=doubling_retry(up_to=timedelta(seconds=10), attempts=4, non_retryable=ACCOUNT_FINAL),
+    schedule_to_close=timedelta(minutes=2),
+)
+# Refreshes are idempotent and an account must not be lost to an outage: retry without a cap.
+TOKEN = ActivityCall(
+    timeout=timedelta(seconds=30),
+    retry=doubling_retry(up_to=timedelta(minutes=5), attempts=0, non_retryable=ACCOUNT_FINAL),
+)
+# The profile is nice to have: a few tries, then the next cycle tries again.
+PROFILE = ActivityCall(
+    timeout=timedelta(seconds=30),
+    retry=doubling_retry(up_to=timedelta(seconds=30), attempts=3, non_retryable=ACCOUNT_FINAL),
+)
+
+# -- orchestration ------------------------------------------------------------------------------------
+# Planning variants reads the account's calendar and creates one Temporal Schedule per variant;
+# entry ids are derived, so every failure may be retried.
+SCHEDULE_VARIANTS = ActivityCall(
+    timeout=timedelta(seconds=60), retry=doubling_retry(up_to=timedelta(seconds=20), attempts=6)
+)
+
+# -- whole runs ---------------------------------------------------------------------------------------
+GENERATION_RUN = timedelta(minutes=15)
+PUBLISH_RUN = timedelta(hours=6)
+# Outlives the publish it waits for, so the outcome is always written back.
+CALENDAR_RUN = PUBLISH_RUN + timedelta(hours=1)
+METRICS_SYNC_RUN = timedelta(minutes=30)
+REPLICATION_RUN = timedelta(minutes=30)
+DOUYIN_EVENT_RUN = timedelta(hours=1)

@@ -1,0 +1,1 @@
+"""Temporal Schedules: each calendar entry and each bound account's metrics sync is one."""

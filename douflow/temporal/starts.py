@@ -1,0 +1,221 @@
+"""How each workflow is started from outside its own code (the BFF, a schedule): one `Start` per run.
+
+A `Start` carries the workflow type, its business-key id, the search attributes every run carries
+(tenant and feature, plus content and account where there is one) and a one-line summary the Temporal UI
+shows, so operators can tell runs apart. Whatever starts a run, it is started the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import BaseModel
+from temporalio.client import Client, ScheduleActionStartWorkflow, WorkflowHandle
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from douflow.settings import Settings
+from douflow.temporal import ids, policies
+from douflow.temporal.client import queue
+from douflow.temporal.queues import ORCHESTRATION
+from douflow.temporal.search import Feature, tags
+from models.calendar import CalendarRunInput
+from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
+from models.metrics import MetricsSyncInput
+from models.publish import PublishInput
+from models.workflows import ContentEditInput
+
+# Workflow type names, as the orchestration worker registers them (a test holds them to the registry).
+TITLE_GENERATION = "TitleGenerationWorkflow"
+COPYWRITING = "CopywritingWorkflow"
+IMAGE_TEXT = "ImageTextWorkflow"
+VIDEO_SCRIPT = "VideoScriptWorkflow"
+CONTENT_EDIT = "ContentEditWorkflow"
+PUBLISH = "PublishWorkflow"
+CALENDAR_PUBLISH = "CalendarPublishWorkflow"
+ACCOUNT_BINDING = "AccountBindingWorkflow"
+ACCOUNT_UNBIND = "AccountUnbindWorkflow"
+ACCOUNT_TOKENS = "AccountTokenWorkflow"
+DOUYIN_EVENT = "DouyinEventWorkflow"
+METRICS_SYNC = "MetricsSyncWorkflow"
+REPLICATION = "ReplicationWorkflow"
+
+SUMMARY_MAX = 120
+
+
+@dataclass(frozen=True)
+class Start:
+    """One run to start: what, under which business key, tagged and summarised for the Temporal UI."""
+
+    workflow: str
+    arg: BaseModel
+    id: str
+    tags: TypedSearchAttributes
+    summary: str
+    execution_timeout: timedelta
+    # A finished run blocks its key unless it failed, so a retried request never does the work twice.
+    id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+
+
+async def start(
+    client: Client, settings: Settings, run: Start, *, result_type: type[BaseModel] | None = None
+) -> WorkflowHandle[object, object]:
+    """Starts the run, or returns the handle of the run already holding its key (a retried request)."""
+    handle: WorkflowHandle[object, object] = await client.start_workflow(
+        run.workflow,
+        run.arg,
+        id=run.id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=run.execution_timeout,
+        result_type=result_type,
+        id_reuse_policy=run.id_reuse_policy,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=run.tags,
+        static_summary=run.summary,
+    )
+    return handle
+
+
+def schedule_action(run: Start, settings: Settings) -> ScheduleActionStartWorkflow:
+    """The same run as a schedule's action; the server appends the scheduled time to its id."""
+    return ScheduleActionStartWorkflow(
+        run.workflow,
+        run.arg,
+        id=run.id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=run.execution_timeout,
+        typed_search_attributes=run.tags,
+        static_summary=run.summary,
+    )
+
+
+def summary(text: str) -> str:
+    """One line, short enough for the Temporal UI's list."""
+    line = " ".join(text.split())
+    return line if len(line) <= SUMMARY_MAX else line[: SUMMARY_MAX - 1] + "…"
+
+
+# -- seed 1-4: generation and editing ------------------------------------------------------------------
+
+_GENERATION_NAMES = {
+    Feature.TITLES: (TITLE_GENERATION, "Titles"),
+    Feature.COPYWRITING: (COPYWRITING, "Copy"),
+    Feature.IMAGE_POST: (IMAGE_TEXT, "Image post"),
+    Feature.VIDEO_SCRIPT: (VIDEO_SCRIPT, "Video script"),
+}
+
+
+def generation(feature: Feature, arg: BaseModel, *, tenant_id: str, request_key: str, topic: str) -> Start:
+    workflow, label = _GENERATION_NAMES[feature]
+    return Start(
+        workflow=workflow,
+        arg=arg,
+        id=ids.generation_workflow_id(feature.value, tenant_id, request_key),
+        tags=tags(tenant_id, feature),
+        summary=summary(f"{label}: {topic}"),
+        execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def content_edit(arg: ContentEditInput, *, title: str, request_key: str) -> Start:
+    edit = arg.edit
+    base = edit.base_version or 0
+    return Start(
+        workflow=CONTENT_EDIT,
+        arg=arg,
+        id=ids.content_edit_workflow_id(edit.content_id, base, request_key),
+        tags=tags(edit.actor.tenant_id, Feature.CONTENT_EDIT, content_id=edit.content_id),
+        summary=summary(f"Edit v{base} of \u300c{title}\u300d"),
+        execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+# -- seed 5-7: publishing, the calendar, accounts ---------------------------------------------------------
+
+
+def publish(arg: PublishInput, *, title: str) -> Start:
+    return Start(
+        workflow=PUBLISH,
+        arg=arg,
+        id=ids.publish_workflow_id(arg.content_id, arg.account_id),
+        tags=publish_tags(arg),
+        summary=publish_summary(title, arg.account_id),
+        execution_timeout=policies.PUBLISH_RUN,
+    )
+
+
+def publish_tags(arg: PublishInput) -> TypedSearchAttributes:
+    return tags(arg.actor.tenant_id, Feature.PUBLISH, content_id=arg.content_id, account_id=arg.account_id)
+
+
+def publish_summary(title: str, account_id: str) -> str:
+    return summary(f"Publish \u300c{title}\u300d to Douyin account {account_id}")
+
+
+def calendar_run(arg: CalendarRunInput, *, title: str, run_id: str | None = None) -> Start:
+    """A calendar entry's run: the schedule's action (id = the schedule's) or a "run now" (its own id)."""
+    when = "now" if arg.trigger == "manual" else ("once" if arg.one_off else "on its schedule")
+    return Start(
+        workflow=CALENDAR_PUBLISH,
+        arg=arg,
+        id=run_id or ids.calendar_schedule_id(arg.entry_id),
+        tags=tags(
+            arg.actor.tenant_id,
+            Feature.CALENDAR_PUBLISH,
+            content_id=arg.content_id,
+            account_id=arg.account_id,
+        ),
+        summary=summary(f"Calendar: publish \u300c{title}\u300d {when} to Douyin account {arg.account_id}"),
+        execution_timeout=policies.CALENDAR_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
+def binding(arg: BindingInput) -> Start:
+    return Start(
+        workflow=ACCOUNT_BINDING,
+        arg=arg,
+        id=ids.binding_workflow_id(arg.state),
+        tags=tags(arg.tenant_id, Feature.ACCOUNT_BINDING),
+        summary="Bind a Douyin account (OAuth code exchange)",
+        execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def unbind(arg: UnbindInput, *, request_key: str) -> Start:
+    return Start(
+        workflow=ACCOUNT_UNBIND,
+        arg=arg,
+        id=ids.unbind_workflow_id(arg.account_id, request_key),
+        tags=tags(arg.tenant_id, Feature.ACCOUNT_BINDING, account_id=arg.account_id),
+        summary=f"Unbind Douyin account {arg.account_id}",
+        execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def douyin_event(arg: DouyinEventInput, *, tenant_id: str) -> Start:
+    return Start(
+        workflow=DOUYIN_EVENT,
+        arg=arg,
+        id=ids.douyin_event_workflow_id(tenant_id, arg.msg_id),
+        tags=tags(tenant_id, Feature.DOUYIN_WEBHOOK),
+        summary=summary(f"Douyin webhook {arg.event} ({arg.msg_id})"),
+        execution_timeout=policies.DOUYIN_EVENT_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
+# -- seed 8-9: metrics -------------------------------------------------------------------------------
+
+
+def metrics_sync(arg: MetricsSyncInput) -> Start:
+    return Start(
+        workflow=METRICS_SYNC,
+        arg=arg,
+        id=ids.metrics_sync_workflow_id(arg.account_id),
+        tags=tags(arg.tenant_id, Feature.METRICS_SYNC, account_id=arg.account_id),
+        summary=f"Metrics sync of Douyin account {arg.account_id}",
+        execution_timeout=policies.METRICS_SYNC_RUN,
+        # Every sync is new work: a finished one does not block the next.
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
