@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, TypeVar
 
-from activities.agent.failures import to_application_error
 from activities.agent.datafiles import load
+from activities.agent.failures import to_application_error
 from activities.agent.providers.base import GenerationProvider, ProviderError
 from activities.agent.providers.writer import Writer, core_subject
 from activities.agent.rules import check_post, check_script, trim_text

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
-
-from activities.content.store import ContentStore
 from temporalio.exceptions import ApplicationError
 
+from activities.content.store import ContentStore
 from douflow.content.accounts import DouyinAccountRepository
 from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount

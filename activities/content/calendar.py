@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.content.store import ContentStore
-
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.calendar import CalendarRepository
 from douflow.content.contents import ContentRepository

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
-
-from activities.content.store import ContentStore
 from temporalio.exceptions import ApplicationError
 
+from activities.content.store import ContentStore
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import Content, ContentAsset, ContentVersion
 from douflow.temporal.errors import CONTENT_NOT_FOUND, VERSION_CONFLICT

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.content.store import ContentStore
-
 from douflow.content.metrics import (
     add_to_counters,
     bucket_of,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
-
-from activities.content.store import ContentStore
 from temporalio.exceptions import ApplicationError
 
+from activities.content.store import ContentStore
 from douflow.content.contents import ContentRepository
 from douflow.content.drafts import load_draft
 from douflow.content.publishes import PublishRepository, claimed_item_ids

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.content.store import ContentStore
-
 from douflow.content.metrics import tenant_zone
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import DouyinItem, Notification, Replication

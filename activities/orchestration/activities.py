@@ -23,12 +23,12 @@ from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.calendar import CalendarRepository, closest_clash
 from douflow.content.contents import ContentRepository
 from douflow.content.drafts import content_problems
-from douflow.temporal import ids
-from douflow.temporal.schedules import calendar as schedules
 from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry
 from douflow.db.tables import Tenant
 from douflow.settings import Settings
+from douflow.temporal import ids
+from douflow.temporal.schedules import calendar as schedules
 from models.replication import ScheduleVariants, VariantSchedule
 
 SYSTEM_ACTOR = "system"

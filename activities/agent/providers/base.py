@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from douflow.temporal.errors import (
+    IMAGE_OUTPUT_INVALID,
+    IMAGE_REQUEST_REJECTED,
+    IMAGE_UNAVAILABLE,
+    MODEL_OUTPUT_INVALID,
+    MODEL_RATE_LIMITED,
+    MODEL_REQUEST_REJECTED,
+    MODEL_UNAVAILABLE,
+)
 from models.generation import (
     CopyRequest,
     ImagePostDraft,
@@ -13,16 +22,6 @@ from models.generation import (
     TitleResult,
     VideoScript,
     VideoScriptRequest,
-)
-
-from douflow.temporal.errors import (
-    IMAGE_OUTPUT_INVALID,
-    IMAGE_REQUEST_REJECTED,
-    IMAGE_UNAVAILABLE,
-    MODEL_OUTPUT_INVALID,
-    MODEL_RATE_LIMITED,
-    MODEL_REQUEST_REJECTED,
-    MODEL_UNAVAILABLE,
 )
 
 
