@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,45 +62,3 @@ class ContentEdit(BaseModel):
     body: dict[str, Any] | None = None
     status: EditableStatus | None = None
     compliance: ComplianceReport | None = None
-
-
-class AssetView(BaseModel):
-    id: str
-    role: str
-    position: int
-    url: str
-    mime_type: str
-    size_bytes: int
-    width: int | None
-    height: int | None
-    source: str
-    description: str
-    caption: str
-
-
-class VersionView(BaseModel):
-    version: int
-    title: str
-    body: dict[str, Any]
-    change: str
-    created_by: str
-    created_at: datetime
-
-
-class ContentView(BaseModel):
-    id: str
-    kind: ContentKind
-    status: str
-    status_detail: str | None
-    title: str
-    topic: str
-    platform: str | None
-    version: int
-    body: dict[str, Any]
-    compliance: dict[str, Any]
-    workflow_id: str | None
-    source_content_id: str | None
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-    assets: list[AssetView] = Field(default_factory=list)

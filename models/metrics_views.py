@@ -1,4 +1,4 @@
-"""What the monitoring API and the review dashboard answer (seed 8, 18)."""
+"""The metrics and dashboard read models: built by content-center's queries, answered by the BFF as they are."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
+
+from models.metrics import MetricsSyncResult
 
 Period = Literal["day", "week"]
 
@@ -37,7 +39,10 @@ class Counts(BaseModel):
     @classmethod
     def of(cls, values: Any) -> Counts:
         """From a row or mapping carrying the six counters (None counts as zero)."""
-        get = values.get if isinstance(values, dict) else lambda k: getattr(values, k, None)
+
+        def get(key: str) -> Any:
+            return values.get(key) if isinstance(values, dict) else getattr(values, key, None)
+
         return cls(**{k: int(get(k) or 0) for k in COUNT_KEYS})
 
 
@@ -166,3 +171,12 @@ class Dashboard(BaseModel):
     engagement: Engagement
     top_contents: list[TopItem] = Field(description="items published in the period, by plays to date")
     replications: list[ReplicationReview]
+
+
+class SyncStarted(BaseModel):
+    """A metrics sync started (or joined) through the BFF, with its result when it was awaited."""
+
+    workflow_id: str
+    run_id: str | None
+    schedule_id: str
+    result: MetricsSyncResult | None = None

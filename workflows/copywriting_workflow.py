@@ -10,7 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.agent.contract import AgentCenter
     from douflow.temporal import policies
     from models.content import NewContent
-    from models.generation import CopyRequest, PlatformCopy
+    from models.generation import CopyRequest, Platform, PlatformCopy
     from models.workflows import CopywritingInput, CopywritingResult
     from workflows import calls, steps
 
@@ -45,7 +45,7 @@ class CopywritingWorkflow:
         self._stage = "done"
         return CopywritingResult(content_id=content_id, copies=list(copies), compliance=compliance)
 
-    async def _copy(self, input: CopywritingInput, platform: str) -> PlatformCopy:
+    async def _copy(self, input: CopywritingInput, platform: Platform) -> PlatformCopy:
         brief = input.request.model_dump(exclude={"platforms"})
         request = CopyRequest(**brief, platform=platform)
         return await calls.agent(AgentCenter.generate_copy, request, policies.MODEL)

@@ -118,7 +118,7 @@ class OpenAIImageGenerator:
                 model=self._model,
                 prompt=prompt,
                 n=1,
-                size=self._size,  # type: ignore[arg-type]
+                size=self._size,
                 response_format="b64_json",
             )
         except openai.OpenAIError as exc:

@@ -16,7 +16,7 @@ from douflow.content.calendar import CalendarRepository
 from douflow.content.contents import ContentRepository
 from douflow.db.base import utcnow
 from douflow.db.calendar_tables import CalendarEntry, CalendarRun
-from models.calendar import RunOutcome, RunPlan, RunStart
+from models.calendar import RunOutcome, RunPlan, RunStart, SkipCause
 
 # Outcomes that mean the content went out (or is in Douyin's review queue).
 DELIVERED = frozenset({"published", "under_review"})
@@ -71,19 +71,24 @@ class CalendarActivities(ContentStore):
         await repo.flush()
 
     async def _plan(self, session: AsyncSession, entry: CalendarEntry, start: RunStart) -> RunPlan:
-        ids = {"content_id": entry.content_id, "account_id": entry.account_id}
         if entry.status == "cancelled":
-            return RunPlan(go=False, cause="entry", reason="the calendar entry was deleted", **ids)
+            return _skip(entry, "entry", "the calendar entry was deleted")
         if entry.status == "paused" and start.trigger == "schedule":
-            return RunPlan(go=False, cause="entry", reason="the calendar entry is paused", **ids)
+            return _skip(entry, "entry", "the calendar entry is paused")
         account = await DouyinAccountRepository(session, entry.tenant_id).get(entry.account_id)
         problem = publish_problem(account, entry.account_id, start.started_at)
         if problem:
-            return RunPlan(go=False, cause="account", reason=problem, **ids)
+            return _skip(entry, "account", problem)
         content = await ContentRepository(session, entry.tenant_id).get(entry.content_id)
         if content is None:
-            return RunPlan(go=False, cause="content", reason="the content was deleted", **ids)
-        return RunPlan(go=True, title=content.title, **ids)
+            return _skip(entry, "content", "the content was deleted")
+        return RunPlan(go=True, content_id=entry.content_id, account_id=entry.account_id, title=content.title)
+
+
+def _skip(entry: CalendarEntry, cause: SkipCause, reason: str) -> RunPlan:
+    return RunPlan(
+        go=False, content_id=entry.content_id, account_id=entry.account_id, cause=cause, reason=reason
+    )
 
 
 async def _with_account_cause(session: AsyncSession, entry: CalendarEntry, outcome: RunOutcome) -> RunOutcome:

@@ -19,6 +19,7 @@ from models.publish import (
     DraftQuery,
     PublishDraft,
     PublishEvent,
+    PublishStatus,
 )
 
 
@@ -100,6 +101,6 @@ def _apply(publish: Publish, event: PublishEvent) -> None:
         publish.published_at = event.at
 
 
-def _set_content_status(content: Content, status: str, detail: str | None) -> None:
+def _set_content_status(content: Content, status: PublishStatus, detail: str | None) -> None:
     content.status = status
     content.status_detail = detail

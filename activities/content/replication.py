@@ -82,10 +82,10 @@ class ReplicationActivities(ContentStore):
                 await session.commit()
             return ReplicationResult(
                 replication_id=row.id,
-                status=row.status,  # type: ignore[arg-type]
+                status=row.status,
                 variant_content_ids=list(row.variant_content_ids),
                 rejected=req.rejected,
-                auto_schedule=row.auto_schedule,  # type: ignore[arg-type]
+                auto_schedule=row.auto_schedule,
                 calendar_entry_ids=list(row.calendar_entry_ids),
             )
 
@@ -143,7 +143,7 @@ def _source(
     row: Replication, item: DouyinItem | None, content: Content | None, body: dict[str, Any]
 ) -> ReplicationSource:
     if content is not None:
-        kind: ContentKind = content.kind  # type: ignore[assignment]
+        kind: ContentKind = content.kind
         title, topic = content.title, content.topic
     else:
         kind = "video_script" if item and item.media_type == VIDEO_MEDIA_TYPE else "image_post"
@@ -152,7 +152,7 @@ def _source(
     return ReplicationSource(
         replication_id=row.id,
         variant_content_ids=list(row.variant_content_ids),
-        auto_schedule=row.auto_schedule,  # type: ignore[arg-type]
+        auto_schedule=row.auto_schedule,
         calendar_entry_ids=list(row.calendar_entry_ids),
         source_content_id=content.id if content else None,
         kind=kind,

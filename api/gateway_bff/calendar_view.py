@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, ScheduleActionExecutionStartWorkflow, ScheduleDescription
 
 from api.gateway_bff.calendar_checks import local_text
-from api.gateway_bff.calendar_models import (
+from api.gateway_bff.schemas.calendar import (
     CalendarView,
     EntryView,
     Occurrence,
+    OccurrenceState,
     RunView,
     ScheduleView,
     WeeklySlot,
@@ -156,6 +157,8 @@ async def _unrun(
                 started[action.scheduled_at.replace(microsecond=0)] = action.action.workflow_id
     result: list[Occurrence] = []
     for time in times:
+        state: OccurrenceState
+        reason: str | None
         if time >= now:
             state, reason = (
                 ("paused", "the entry is paused") if entry.status == "paused" else ("planned", None)
@@ -198,13 +201,15 @@ def _missed_reason(
 
 
 def _from_run(entry: CalendarEntry, run: CalendarRun) -> Occurrence:
-    occurrence = _occurrence(entry, run.scheduled_for, run.status, run.reason)  # type: ignore[arg-type]
+    occurrence = _occurrence(entry, run.scheduled_for, run.status, run.reason)
     occurrence.trigger = run.trigger
     occurrence.run = run_view(run)
     return occurrence
 
 
-def _occurrence(entry: CalendarEntry, time: datetime, state: str, reason: str | None) -> Occurrence:
+def _occurrence(
+    entry: CalendarEntry, time: datetime, state: OccurrenceState, reason: str | None
+) -> Occurrence:
     return Occurrence(
         entry_id=entry.id,
         content_id=entry.content_id,
@@ -212,6 +217,6 @@ def _occurrence(entry: CalendarEntry, time: datetime, state: str, reason: str | 
         kind=entry.kind,
         scheduled_for=time,
         local_time=local_text(time, entry.timezone),
-        state=state,  # type: ignore[arg-type]
+        state=state,
         reason=reason,
     )

@@ -8,9 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.tables import DouyinAccount, Publish
+from models.publish import PublishStatus
 
 # When a content goes to several accounts its own status is the most telling one among them.
-_CONTENT_STATUS_ORDER = ("publishing", "under_review", "published", "unconfirmed", "rejected", "failed")
+_CONTENT_STATUS_ORDER: tuple[PublishStatus, ...] = (
+    "publishing",
+    "under_review",
+    "published",
+    "unconfirmed",
+    "rejected",
+    "failed",
+)
 
 
 class PublishRepository:
@@ -48,7 +56,7 @@ class PublishRepository:
             raise ValueError("row belongs to another tenant")
         self._session.add(publish)
 
-    async def content_status(self, content_id: str) -> tuple[str, str | None] | None:
+    async def content_status(self, content_id: str) -> tuple[PublishStatus, str | None] | None:
         """The content's status from the latest publish per account, and a one-line summary."""
         latest: dict[str, Publish] = {}
         for row in reversed(await self.list(content_id=content_id, limit=1000)):

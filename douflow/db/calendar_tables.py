@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from douflow.db.base import Base, TenantScoped, Timestamped, new_id
+from models.calendar import RunStatus
 
 
 class CalendarEntry(TenantScoped, Timestamped, Base):
@@ -59,7 +60,7 @@ class CalendarRun(TenantScoped, Timestamped, Base):
     started_at: Mapped[datetime] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     # running | published | under_review | rejected | failed | unconfirmed | skipped
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[RunStatus] = mapped_column(String(20), default="running")
     reason: Mapped[str | None] = mapped_column(Text)
     publish_id: Mapped[str | None] = mapped_column(String(36))
     publish_workflow_id: Mapped[str | None] = mapped_column(String(200))

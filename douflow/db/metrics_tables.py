@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Date, Float, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from douflow.db.base import Base, JSONType, TenantScoped, new_id, utcnow
+from models.replication import AutoSchedule, ReplicationStatus
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit one.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -152,13 +153,13 @@ class Replication(TenantScoped, Base):
     source_content_id: Mapped[str | None] = mapped_column(String(36))
     workflow_id: Mapped[str] = mapped_column(String(200))
     # running | done | failed
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[ReplicationStatus] = mapped_column(String(20), default="running")
     hit: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     hook: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     variant_content_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     # not_requested | requested | scheduled | failed (then auto_schedule_reason says why)
-    auto_schedule: Mapped[str] = mapped_column(String(20), default="not_requested")
+    auto_schedule: Mapped[AutoSchedule] = mapped_column(String(20), default="not_requested")
     auto_schedule_reason: Mapped[str | None] = mapped_column(Text)
     calendar_entry_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

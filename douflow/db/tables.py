@@ -9,6 +9,9 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
+from douflow.security.tokens import Role
+from models.content import ContentKind, ContentStatus
+from models.publish import PublishStatus
 
 
 class Tenant(Timestamped, Base):
@@ -27,7 +30,7 @@ class User(TenantScoped, Timestamped, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(String(16))
     display_name: Mapped[str] = mapped_column(String(100), default="")
     disabled: Mapped[bool] = mapped_column(default=False)
 
@@ -39,8 +42,8 @@ class Content(TenantScoped, Timestamped, Base):
     __table_args__ = (Index("ix_contents_tenant_kind_status", "tenant_id", "kind", "status"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    kind: Mapped[ContentKind] = mapped_column(String(20))
+    status: Mapped[ContentStatus] = mapped_column(String(20), default="draft")
     title: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(200))
     platform: Mapped[str | None] = mapped_column(String(20))
@@ -179,7 +182,7 @@ class Publish(TenantScoped, Timestamped, Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("douyin_accounts.id", ondelete="CASCADE"))
     workflow_id: Mapped[str] = mapped_column(String(200), index=True)
     # publishing | under_review | published | rejected | failed | unconfirmed
-    status: Mapped[str] = mapped_column(String(20), default="publishing")
+    status: Mapped[PublishStatus] = mapped_column(String(20), default="publishing")
     status_reason: Mapped[str | None] = mapped_column(Text)
     item_id: Mapped[str | None] = mapped_column(String(200))
     share_url: Mapped[str | None] = mapped_column(String(500))

@@ -30,7 +30,7 @@ def authorize_url(
     optional_scopes: Mapping[str, bool] | None = None,
 ) -> str:
     """The `/platform/oauth/connect/` URL; `optional_scopes` maps scope → pre-ticked."""
-    url = prepare_grant_uri(
+    url: str = prepare_grant_uri(
         base_url.rstrip("/") + AUTHORIZE_PATH,
         client_key,
         "code",

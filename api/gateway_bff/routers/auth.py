@@ -7,27 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
 
 from api.gateway_bff.deps import CurrentUser, SessionDep, StateDep
+from api.gateway_bff.schemas.auth import Me, TokenResponse
 from douflow.accounts import find_login
 from douflow.security.passwords import verify_password
 from douflow.security.tokens import Principal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-
-
-class TokenResponse(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int
-
-
-class Me(BaseModel):
-    user_id: str
-    tenant_id: str
-    username: str
-    role: str
 
 
 @router.post("/token")
@@ -51,7 +38,7 @@ async def login(
             detail="wrong tenant, username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = Principal(user_id=user.id, tenant_id=user.tenant_id, username=user.username, role=user.role)  # type: ignore[arg-type]
+    principal = Principal(user_id=user.id, tenant_id=user.tenant_id, username=user.username, role=user.role)
     return TokenResponse(access_token=state.tokens.issue(principal), expires_in=state.tokens.ttl_seconds)
 
 

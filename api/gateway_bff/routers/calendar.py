@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -27,17 +26,18 @@ from api.gateway_bff.calendar_checks import (
     localize,
     zone,
 )
-from api.gateway_bff.calendar_models import (
+from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.schemas.calendar import (
     CalendarView,
     EntryCreate,
     EntryDetail,
     EntryPatch,
     EntryView,
     Recurrence,
+    RunStarted,
 )
-from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
-from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.time_bounds import BoundedDateTime
 from api.gateway_bff.workflow_runner import request_key
 from douflow.content.calendar import ACTIVE_STATUSES, CalendarRepository
@@ -53,12 +53,6 @@ log = logging.getLogger("douflow.bff.calendar")
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
 MAX_RANGE = timedelta(days=92)
-
-
-class RunStarted(BaseModel):
-    entry_id: str
-    workflow_id: str
-    run_id: str | None
 
 
 @router.get("")

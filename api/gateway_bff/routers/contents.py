@@ -2,67 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.gateway_bff import workflow_runner as runner
-from api.gateway_bff.content_bodies import validate_body
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.schemas.contents import (
+    AssetView,
+    AuditEntry,
+    ContentPage,
+    ContentPatch,
+    ContentSummary,
+    ContentView,
+    VersionView,
+    validate_body,
+)
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import Content, ContentAsset
 from douflow.temporal import starts
-from models.content import (
-    Actor,
-    AssetView,
-    ContentEdit,
-    ContentKind,
-    ContentStatus,
-    ContentView,
-    EditableStatus,
-    VersionView,
-)
+from models.content import Actor, ContentEdit, ContentKind, ContentStatus
 from models.workflows import ContentEditInput, ContentEditResult
 
 router = APIRouter(prefix="/api/v1/contents", tags=["contents"])
-
-
-class ContentSummary(BaseModel):
-    id: str
-    kind: str
-    status: str
-    title: str
-    topic: str
-    platform: str | None
-    version: int
-    compliance_passed: bool
-    created_at: Any
-    updated_at: Any
-
-
-class ContentPage(BaseModel):
-    items: list[ContentSummary]
-    total: int
-    limit: int
-    offset: int
-
-
-class ContentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    body: dict[str, Any] | None = None
-    status: EditableStatus | None = None
-    base_version: int | None = Field(default=None, ge=1, description="the version you edited (409 if stale)")
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> ContentPatch:
-        if self.title is None and self.body is None and self.status is None:
-            raise ValueError("nothing to change: send title, body or status")
-        return self
 
 
 def _asset_view(asset: ContentAsset) -> AssetView:
@@ -127,7 +91,7 @@ async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -
     return ContentView(
         id=content.id,
         kind=content.kind,
-        status=content.status,  # type: ignore[arg-type]
+        status=content.status,
         status_detail=content.status_detail,
         title=content.title,
         topic=content.topic,
@@ -160,13 +124,6 @@ async def list_versions(content_id: str, user: CurrentUser, session: SessionDep)
         )
         for v in await repo.versions(content_id)
     ]
-
-
-class AuditEntry(BaseModel):
-    action: str
-    actor_id: str
-    detail: dict[str, Any]
-    created_at: Any
 
 
 @router.get("/{content_id}/audit")

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
 from sqlalchemy import update
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.schemas.accounts import AccountView, BindStarted
 from douflow.content.accounts import DouyinAccountRepository, account_health
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, OAuthState
@@ -35,30 +35,6 @@ log = logging.getLogger("douflow.bff.douyin")
 router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
 
 STATE_TTL = timedelta(minutes=10)
-
-
-class BindStarted(BaseModel):
-    authorize_url: str
-    expires_at: datetime
-
-
-class AccountView(BaseModel):
-    """An account as operators see it; tokens never appear here."""
-
-    id: str
-    open_id: str
-    nickname: str
-    avatar: str
-    account_role: str
-    scopes: list[str]
-    health: str
-    status_reason: str | None
-    access_expires_at: datetime | None
-    refresh_expires_at: datetime | None
-    renewals_left: int
-    bound_at: datetime
-    unbound_at: datetime | None
-    token_workflow_id: str
 
 
 def _view(account: DouyinAccount) -> AccountView:

@@ -9,17 +9,19 @@ from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from api.gateway_bff.schemas.generation import (
+    Accepted,
+    CopywritingResponse,
+    ImagePostResponse,
+    TitlesResponse,
+    VideoScriptResponse,
+)
 from douflow.temporal import starts
 from douflow.temporal.search import Feature
 from models.content import Actor
 from models.generation import (
-    ComplianceReport,
-    ImagePostDraft,
     ImagePostRequest,
-    PlatformCopy,
-    TitleCandidate,
     TitleRequest,
-    VideoScript,
     VideoScriptRequest,
 )
 from models.workflows import (
@@ -41,41 +43,6 @@ IdempotencyKey = Annotated[
     Header(description="client request id: a retried request with the same key returns the same result"),
 ]
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
-
-
-class Accepted(BaseModel):
-    workflow_id: str
-    status: str = "running"
-    status_url: str
-
-
-class TitlesResponse(BaseModel):
-    content_id: str
-    workflow_id: str
-    candidates: list[TitleCandidate]
-    compliance: ComplianceReport
-
-
-class CopywritingResponse(BaseModel):
-    content_id: str
-    workflow_id: str
-    copies: list[PlatformCopy]
-    compliance: ComplianceReport
-
-
-class ImagePostResponse(BaseModel):
-    content_id: str
-    workflow_id: str
-    post: ImagePostDraft
-    images: list[dict[str, Any]]
-    compliance: ComplianceReport
-
-
-class VideoScriptResponse(BaseModel):
-    content_id: str
-    workflow_id: str
-    script: VideoScript
-    compliance: ComplianceReport
 
 
 class GenerationCall:

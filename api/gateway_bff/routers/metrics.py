@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.gateway_bff import workflow_runner as runner
@@ -20,7 +19,7 @@ from douflow.temporal.ids import metrics_schedule_id
 from douflow.temporal.schedules.metrics import ensure_metrics_schedule
 from models.douyin_accounts import USABLE
 from models.metrics import MetricsSyncInput, MetricsSyncResult
-from models.metrics_views import AccountSeries, ItemSeries, Summary
+from models.metrics_views import AccountSeries, ItemSeries, Summary, SyncStarted
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
@@ -31,13 +30,6 @@ FromDay = Annotated[BoundedDate | None, Query(alias="from", description="first l
 ToDay = Annotated[
     BoundedDate | None, Query(alias="to", description="last local day, inclusive; default today")
 ]
-
-
-class SyncStarted(BaseModel):
-    workflow_id: str
-    run_id: str | None
-    schedule_id: str
-    result: MetricsSyncResult | None = None
 
 
 async def day_range(queries: MetricsQueries, from_day: date | None, to_day: date | None) -> tuple[date, date]:

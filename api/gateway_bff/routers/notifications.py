@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.schemas.notifications import NotificationPage, NotificationView
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
-
-
-class NotificationView(BaseModel):
-    id: str
-    kind: str
-    title: str
-    body: str
-    link: str
-    object_id: str | None
-    created_at: datetime
-    read_at: datetime | None
-
-
-class NotificationPage(BaseModel):
-    items: list[NotificationView]
-    unread: int
 
 
 def _view(row: Notification) -> NotificationView:

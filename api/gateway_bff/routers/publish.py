@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.schemas.publish import PublishRequest, PublishStarted, PublishView
 from douflow.content.accounts import publish_problem
 from douflow.content.contents import ContentRepository
 from douflow.content.publishes import PublishRepository
@@ -24,34 +23,6 @@ from models.content import Actor
 from models.publish import PublishInput
 
 router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
-
-
-class PublishRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    content_id: str = Field(min_length=1, max_length=36)
-    account_ids: list[str] = Field(min_length=1, max_length=20)
-
-
-class PublishView(BaseModel):
-    id: str
-    content_id: str
-    account_id: str
-    workflow_id: str
-    status: str
-    status_reason: str | None
-    item_id: str | None
-    share_url: str | None
-    media_type: str
-    history: list[dict[str, Any]]
-    published_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class PublishStarted(BaseModel):
-    content_id: str
-    publishes: list[PublishView]
 
 
 def _view(row: Publish) -> PublishView:

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.media_upload import Limits, ReceivedMedia, receive_media
+from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
 
 router = APIRouter(prefix="/api/v1", tags=["media"])
-
-
-class UploadedAsset(BaseModel):
-    id: str
-    role: str
-    url: str
-    mime_type: str
-    size_bytes: int
-    width: int | None
-    height: int | None
-    content_id: str | None
-    position: int
-
-
-class AttachAssets(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    asset_ids: list[str] = Field(min_length=1, max_length=50)
 
 
 def _view(asset: ContentAsset) -> UploadedAsset:

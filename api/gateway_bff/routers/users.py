@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from api.gateway_bff.deps import Admin, SessionDep
 from api.gateway_bff.errors import Conflict
+from api.gateway_bff.schemas.users import NewUser, UserView
 from douflow.db.tables import User
 from douflow.security.passwords import hash_password
-from douflow.security.tokens import Role
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
-
-
-class NewUser(BaseModel):
-    username: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.-]{2,64}$")]
-    password: str = Field(min_length=8, max_length=128)
-    role: Role
-    display_name: str = Field(default="", max_length=100)
-
-
-class UserView(BaseModel):
-    id: str
-    username: str
-    role: str
-    display_name: str
 
 
 @router.get("")

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.schemas.viral import ReplicationView
 from douflow.content.metrics import load_rule, save_rule
 from douflow.db.metrics_tables import Replication
 from models.metrics import ViralRuleSpec
 
 router = APIRouter(prefix="/api/v1", tags=["viral replication"])
-
-
-class ReplicationView(BaseModel):
-    id: str
-    account_id: str
-    source_item_id: str
-    source_content_id: str | None
-    workflow_id: str
-    status: str
-    hit: dict[str, Any]
-    hook: dict[str, Any]
-    variant_content_ids: list[str]
-    rejected: list[dict[str, Any]]
-    auto_schedule: str
-    auto_schedule_reason: str | None
-    calendar_entry_ids: list[str]
-    created_at: datetime
-    finished_at: datetime | None
 
 
 def _view(row: Replication) -> ReplicationView:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, TemporalDep
+from api.gateway_bff.schemas.workflows import WorkflowStatus
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
-
-
-class WorkflowStatus(BaseModel):
-    workflow_id: str
-    workflow_type: str
-    status: str
-    stage: str | None = None
-    result: dict[str, Any] | None = None
-    error: str | None = None
-    error_type: str | None = None
 
 
 @router.get("/{workflow_id}")

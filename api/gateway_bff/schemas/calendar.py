@@ -202,3 +202,9 @@ class CalendarView(BaseModel):
     end: datetime = Field(serialization_alias="to")
     occurrences: list[Occurrence]
     entries: list[EntryView]
+
+
+class RunStarted(BaseModel):
+    entry_id: str
+    workflow_id: str
+    run_id: str | None

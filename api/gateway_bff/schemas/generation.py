@@ -1,0 +1,50 @@
+"""Seed features 1-4: what the generation routes answer (the requests are the workflows’ own models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from models.generation import (
+    ComplianceReport,
+    ImagePostDraft,
+    PlatformCopy,
+    TitleCandidate,
+    VideoScript,
+)
+
+
+class Accepted(BaseModel):
+    workflow_id: str
+    status: str = "running"
+    status_url: str
+
+
+class TitlesResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    candidates: list[TitleCandidate]
+    compliance: ComplianceReport
+
+
+class CopywritingResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    copies: list[PlatformCopy]
+    compliance: ComplianceReport
+
+
+class ImagePostResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    post: ImagePostDraft
+    images: list[dict[str, Any]]
+    compliance: ComplianceReport
+
+
+class VideoScriptResponse(BaseModel):
+    content_id: str
+    workflow_id: str
+    script: VideoScript
+    compliance: ComplianceReport

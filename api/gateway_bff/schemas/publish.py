@@ -1,0 +1,36 @@
+"""Publishing: what the publish routes take and answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_id: str = Field(min_length=1, max_length=36)
+    account_ids: list[str] = Field(min_length=1, max_length=20)
+
+
+class PublishView(BaseModel):
+    id: str
+    content_id: str
+    account_id: str
+    workflow_id: str
+    status: str
+    status_reason: str | None
+    item_id: str | None
+    share_url: str | None
+    media_type: str
+    history: list[dict[str, Any]]
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PublishStarted(BaseModel):
+    content_id: str
+    publishes: list[PublishView]
