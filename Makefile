@@ -38,7 +38,7 @@ sandbox: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy douflow models workflows activities api worker.py
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .

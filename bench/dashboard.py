@@ -35,16 +35,9 @@ import httpx
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from douflow.db.base import Base
 from douflow.db.engine import create_engine, create_sessionmaker
-from douflow.db.metrics_tables import (
-    DouyinItem,
-    MetricDaily,
-    MetricRollup,
-    MetricSnapshot,
-    Replication,
-)
 from douflow.db.migrate import upgrade
-from douflow.db.tables import Content, DouyinAccount, Publish
 from douflow.testing.processes import bff_process
 from douflow.testing.temporal_server import start_dev_server
 from tests.conftest import make_settings
@@ -300,14 +293,17 @@ class Seeder:
 
 
 TABLES: dict[str, Table] = {
-    "douyin_accounts": DouyinAccount.__table__,  # type: ignore[dict-item]
-    "contents": Content.__table__,  # type: ignore[dict-item]
-    "publishes": Publish.__table__,  # type: ignore[dict-item]
-    "douyin_items": DouyinItem.__table__,  # type: ignore[dict-item]
-    "metric_snapshots": MetricSnapshot.__table__,  # type: ignore[dict-item]
-    "metric_daily": MetricDaily.__table__,  # type: ignore[dict-item]
-    "metric_rollups": MetricRollup.__table__,  # type: ignore[dict-item]
-    "replications": Replication.__table__,  # type: ignore[dict-item]
+    name: Base.metadata.tables[name]
+    for name in (
+        "douyin_accounts",
+        "contents",
+        "publishes",
+        "douyin_items",
+        "metric_snapshots",
+        "metric_daily",
+        "metric_rollups",
+        "replications",
+    )
 }
 
 
@@ -318,7 +314,7 @@ async def bulk_insert(engine: AsyncEngine, rows: dict[str, list[dict[str, Any]]]
                 await connection.execute(insert(table), rows[name][start : start + CHUNK])
         await connection.execute(text("ANALYZE"))
     async with engine.connect() as connection:
-        snapshots = await connection.scalar(select(func.count()).select_from(MetricSnapshot.__table__))
+        snapshots = await connection.scalar(select(func.count()).select_from(TABLES["metric_snapshots"]))
     return {name: len(rows[name]) for name in TABLES} | {"snapshots_in_db": int(snapshots or 0)}
 
 

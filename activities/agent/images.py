@@ -337,7 +337,8 @@ def _decorate(draw: ImageDraw.ImageDraw, seed: str, accent: RGB) -> None:
 def _tint(colour: RGB, amount: float) -> RGB:
     """Mix with white (amount > 0) or black (amount < 0)."""
     target = 255 if amount > 0 else 0
-    return tuple(int(c + (target - c) * abs(amount)) for c in colour)  # type: ignore[return-value]
+    red, green, blue = (int(c + (target - c) * abs(amount)) for c in colour)
+    return red, green, blue
 
 
 def _fit(text: str, limit: int) -> str:
