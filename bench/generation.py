@@ -30,7 +30,6 @@ from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
-from douflow.testing.openai_server import running_openai_server
 from douflow.testing.processes import bff_process, worker_process
 from douflow.testing.temporal_server import start_dev_server
 from models.content import Actor
@@ -38,6 +37,7 @@ from models.generation import TitleRequest
 from models.workflows import TitleGenerationInput, TitleGenerationResult
 from tests.conftest import make_settings
 from tests.support.auth import user_with_token
+from tests.support.openai_server import running_openai_server
 from tests.support.stack import running_stack
 
 TOPICS = ["露营装备", "新手化妆", "家常菜谱", "通勤穿搭", "猫咪饮食", "健身计划", "旅行攻略", "理财入门"]

@@ -30,6 +30,11 @@ def calendar_schedule_id(entry_id: str) -> str:
     return f"calendar-{entry_id}"
 
 
+def calendar_check_schedule_id(entry_id: str, millis: int) -> str:
+    """A paused scratch schedule the server evaluates an unsaved recurrence with; deleted at once."""
+    return f"calendar-check-{entry_id}-{millis}"
+
+
 def calendar_run_now_id(entry_id: str, request_key: str) -> str:
     """A "run now", beside the schedule's own runs (whose `<id>-<second>` could collide with a trigger)."""
     return f"{calendar_schedule_id(entry_id)}-now-{request_key}"

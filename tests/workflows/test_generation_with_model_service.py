@@ -1,6 +1,6 @@
 """Generation against an OpenAI-compatible model service, including a failing one.
 
-The model service is a local OpenAI-compatible HTTP server (douflow.testing.openai_server): a remote
+The model service is a local OpenAI-compatible HTTP server (tests.support.openai_server): a remote
 model cannot exist offline, so this stands in for it; the real `openai` SDK talks to it over HTTP.
 """
 
@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.tables import Content, ContentAsset
-from douflow.testing.openai_server import OpenAIServerHandle, running_openai_server
 from tests.conftest import make_settings
 from tests.support.auth import TestUser, user_with_token
+from tests.support.openai_server import OpenAIServerHandle, running_openai_server
 from tests.support.stack import running_stack
 
 

@@ -199,7 +199,7 @@ async def preview_times(
 
     The server is the one calculator of cron, weekly slots and time zones, so what we check is what fires.
     """
-    scratch = f"calendar-check-{entry.id}-{int(datetime.now(UTC).timestamp() * 1000)}"
+    scratch = ids.calendar_check_schedule_id(entry.id, int(datetime.now(UTC).timestamp() * 1000))
     schedule = build(entry, settings, title="", paused=True, remaining=None)
     schedule.state.note = "validation scratch of the content calendar; deleted at once"
     try:

@@ -10,7 +10,7 @@ import pytest
 from activities.agent.providers.openai_compat import OpenAICompatProvider
 from activities.agent.providers.template import TemplateProvider
 from douflow.media import LocalMediaStore
-from douflow.testing.openai_server import OpenAIServerHandle, running_openai_server
+from tests.support.openai_server import OpenAIServerHandle, running_openai_server
 
 TEST_API_KEY = "sk-test-local"
 

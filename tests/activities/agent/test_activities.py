@@ -18,7 +18,6 @@ from activities.agent.images import OpenAIImageGenerator
 from activities.agent.providers.base import GenerationProvider
 from activities.agent.providers.openai_compat import OpenAICompatProvider
 from activities.agent.providers.template import TemplateProvider
-from douflow.testing.openai_server import OpenAIServerHandle
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -33,6 +32,7 @@ from models.generation import (
     VideoScript,
     VideoScriptRequest,
 )
+from tests.support.openai_server import OpenAIServerHandle
 
 CONTRACT = {
     "generate_titles": (TitleRequest, TitleResult),

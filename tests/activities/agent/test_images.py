@@ -15,8 +15,8 @@ from activities.agent.activities import AgentActivities
 from activities.agent.images import COVER_SIZE, CoverRenderer, OpenAIImageGenerator, find_cjk_font, wrap_text
 from activities.agent.providers.template import TemplateProvider
 from douflow.media import LocalMediaStore
-from douflow.testing.openai_server import OpenAIServerHandle
 from models.generation import ImageRequest, ImageSpec
+from tests.support.openai_server import OpenAIServerHandle
 
 SPEC = ImageSpec(description="竖版3:4封面，露营装备平铺俯拍", caption="5个要点一次讲清")
 

@@ -19,8 +19,8 @@ from activities.agent.providers.base import (
 from activities.agent.providers.openai_compat import OpenAICompatProvider
 from activities.agent.rules import check_post, check_script, check_titles
 from douflow.media import LocalMediaStore
-from douflow.testing.openai_server import OpenAIServerHandle
 from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+from tests.support.openai_server import OpenAIServerHandle
 
 TITLES = TitleRequest(topic="夏季露营装备怎么选", keywords=["帐篷"], platform="xiaohongshu", count=4)
 
