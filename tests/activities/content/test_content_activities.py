@@ -1,0 +1,128 @@
+"""content-center's activities on a real database: every write survives a retry without doing it twice."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import ActivityEnvironment
+
+from activities.content.activities import ContentActivities
+from douflow.accounts import ensure_tenant
+from douflow.db.tables import AuditEvent, Content, ContentVersion, DouyinAccount, Publish
+from models.content import Actor, ContentEdit, NewContent
+from models.douyin_accounts import Deactivation
+from models.generation import ComplianceReport
+from models.publish import PublishEvent
+
+
+async def _tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
+    async with sessionmaker() as session:
+        tenant = await ensure_tenant(session, f"content-{uuid.uuid4().hex[:8]}")
+        await session.commit()
+        return tenant.id
+
+
+def _new(tenant_id: str) -> NewContent:
+    return NewContent(
+        content_id=str(uuid.uuid4()),
+        actor=Actor(tenant_id=tenant_id, user_id="u1"),
+        kind="titles",
+        title="三分钟学会手冲咖啡",
+        topic="手冲咖啡",
+        body={"candidates": [{"text": "三分钟学会手冲咖啡", "formula": "number"}]},
+        compliance=ComplianceReport(passed=True),
+        workflow_id="titles-test",
+    )
+
+
+async def _count(sessionmaker: async_sessionmaker[AsyncSession], table: type, **where: str) -> int:
+    async with sessionmaker() as session:
+        conditions = [getattr(table, key) == value for key, value in where.items()]
+        return int(await session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0)
+
+
+async def test_a_retried_save_returns_the_stored_content_without_a_second_row(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    activities = ContentActivities(sessionmaker)
+    new = _new(await _tenant(sessionmaker))
+    first = await ActivityEnvironment().run(activities.save_new_content, new)
+    again = await ActivityEnvironment().run(activities.save_new_content, new)
+
+    assert (first.created, again.created) == (True, False)
+    assert again.content_id == first.content_id and again.version == 1
+    assert await _count(sessionmaker, Content, id=new.content_id) == 1
+    assert await _count(sessionmaker, ContentVersion, content_id=new.content_id) == 1
+    assert await _count(sessionmaker, AuditEvent, object_id=new.content_id) == 1
+
+
+async def test_a_retried_edit_appends_one_version(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    activities = ContentActivities(sessionmaker)
+    new = _new(await _tenant(sessionmaker))
+    await activities.save_new_content(new)
+    edit = ContentEdit(content_id=new.content_id, actor=new.actor, base_version=1, title="手冲咖啡的三个关键")
+    first = await activities.save_content_edit(edit)
+    again = await activities.save_content_edit(edit)
+
+    assert (first.version, first.created) == (2, True)
+    assert (again.version, again.created) == (2, False)
+    assert await _count(sessionmaker, ContentVersion, content_id=new.content_id) == 2
+
+
+async def test_a_replayed_publish_event_changes_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    activities = ContentActivities(sessionmaker)
+    new = _new(await _tenant(sessionmaker))
+    await activities.save_new_content(new)
+    async with sessionmaker() as session:
+        account = DouyinAccount(tenant_id=new.actor.tenant_id, open_id=str(uuid.uuid4()), bound_by="u1")
+        session.add(account)
+        await session.commit()
+        account_id = account.id
+    event = PublishEvent(
+        tenant_id=new.actor.tenant_id,
+        publish_id=str(uuid.uuid4()),
+        workflow_id="publish-test",
+        content_id=new.content_id,
+        account_id=account_id,
+        created_by="u1",
+        seq=1,
+        status="publishing",
+        event="started",
+        at=datetime(2026, 12, 1, tzinfo=UTC),
+    )
+    await activities.record_publish_event(event)
+    await activities.record_publish_event(event)
+
+    async with sessionmaker() as session:
+        publish = await session.get(Publish, event.publish_id)
+        content = await session.get(Content, new.content_id)
+    assert publish is not None and [entry["seq"] for entry in publish.history] == [1]
+    assert content is not None and content.status == "publishing"
+
+
+async def test_revoking_an_open_id_in_one_tenant_leaves_the_other_tenants_accounts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    open_id = str(uuid.uuid4())
+    mine, theirs = await _tenant(sessionmaker), await _tenant(sessionmaker)
+    async with sessionmaker() as session:
+        accounts = [DouyinAccount(tenant_id=t, open_id=open_id, bound_by="u1") for t in (mine, theirs)]
+        session.add_all(accounts)
+        await session.commit()
+        ids = {account.tenant_id: account.id for account in accounts}
+    change = Deactivation(
+        status="revoked", reason="withdrawn", actor_id="webhook", tenant_id=mine, open_id=open_id
+    )
+    revoked = await ContentActivities(sessionmaker).deactivate_douyin_accounts(change)
+    again = await ContentActivities(sessionmaker).deactivate_douyin_accounts(change)
+
+    assert revoked.account_ids == [ids[mine]] and again.account_ids == []
+    async with sessionmaker() as session:
+        rows = await session.scalars(select(DouyinAccount).where(DouyinAccount.open_id == open_id))
+        statuses = {row.tenant_id: row.status for row in rows}
+    assert statuses == {mine: "revoked", theirs: "ok"}

@@ -1,0 +1,45 @@
+"""`/publish` refuses an account the calendar would refuse, for the same reason, before anything starts."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from douflow.db.tables import DouyinAccount, Publish
+from tests.support.auth import TestUser
+
+
+async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reason(
+    http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        account = DouyinAccount(
+            tenant_id=operator.tenant_id,
+            open_id=str(uuid.uuid4()),
+            nickname="只读账号",
+            scopes=["user_info", "video.data.bind"],
+            bound_by=operator.user_id,
+        )
+        session.add(account)
+        await session.commit()
+        account_id = account.id
+    post = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
+    assert post.status_code == 200, post.text
+
+    response = await http.post(
+        "/api/v1/publish",
+        json={"content_id": post.json()["content_id"], "account_ids": [account_id]},
+        headers=operator.headers,
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["detail"] == (
+        "douyin account 只读账号 did not grant video.create.bind: reconnect it allowing publishing"
+    )
+    async with sessionmaker() as session:
+        started = await session.scalar(
+            select(func.count()).select_from(Publish).where(Publish.account_id == account_id)
+        )
+    assert started == 0
