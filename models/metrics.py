@@ -18,6 +18,8 @@ METRICS: tuple[Metric, ...] = (
     "download_count",
     "forward_count",
 )
+# The same six counters by their short names, as the daily and rollup tables and the read models spell them.
+COUNTERS: tuple[str, ...] = tuple(metric.removesuffix("_count") for metric in METRICS)
 
 
 class MetricCounts(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from models.metrics import MetricsSyncResult
+from models.metrics import COUNTERS, MetricsSyncResult
 
 Period = Literal["day", "week"]
 
@@ -34,7 +34,7 @@ class Counts(BaseModel):
         return round(self.engagement / self.play, 4) if self.play else None
 
     def plus(self, other: Counts) -> Counts:
-        return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNT_KEYS})
+        return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTERS})
 
     @classmethod
     def of(cls, values: Any) -> Counts:
@@ -43,10 +43,7 @@ class Counts(BaseModel):
         def get(key: str) -> Any:
             return values.get(key) if isinstance(values, dict) else getattr(values, key, None)
 
-        return cls(**{k: int(get(k) or 0) for k in COUNT_KEYS})
-
-
-COUNT_KEYS = ("play", "digg", "comment", "share", "download", "forward")
+        return cls(**{k: int(get(k) or 0) for k in COUNTERS})
 
 
 class SeriesPoint(BaseModel):

@@ -26,7 +26,6 @@ from douflow.content.metrics import (
     tenant_zone,
 )
 from douflow.db.metrics_tables import (
-    COUNT_FIELDS,
     DouyinItem,
     MetricDaily,
     MetricRollup,
@@ -35,6 +34,7 @@ from douflow.db.metrics_tables import (
 )
 from douflow.db.tables import Content, Publish
 from models.metrics import (
+    COUNTERS,
     METRICS,
     CandidateQuery,
     HitCandidate,
@@ -64,7 +64,7 @@ class MetricsActivities(ContentStore):
             links = await _content_links(session, req.tenant_id, ids)
             snapshots: list[dict[str, Any]] = []
             daily: list[dict[str, Any]] = []
-            rollup: dict[str, list[int]] = defaultdict(lambda: [0] * len(COUNT_FIELDS))
+            rollup: dict[str, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
             young = 0
             for stats in req.items:
                 row = known.get(stats.item_id)
@@ -87,9 +87,7 @@ class MetricsActivities(ContentStore):
                     rollup[row.content_kind] = [a + b for a, b in zip(totals, growth, strict=True)]
             await session.flush()
             written = await _insert_snapshots(session, snapshots)
-            await add_to_counters(
-                session, MetricDaily.__table__, ("tenant_id", "item_id", "day"), COUNT_FIELDS, daily
-            )
+            await add_to_counters(session, MetricDaily.__table__, ("tenant_id", "item_id", "day"), daily)
             rollups = [
                 _counter_row(req.tenant_id, day, growth, account_id=req.account_id, kind=kind)
                 for kind, growth in rollup.items()
@@ -98,7 +96,6 @@ class MetricsActivities(ContentStore):
                 session,
                 MetricRollup.__table__,
                 ("tenant_id", "day", "account_id", "kind"),
-                COUNT_FIELDS,
                 rollups,
             )
             await session.commit()
@@ -218,7 +215,7 @@ async def _insert_snapshots(session: AsyncSession, rows: list[dict[str, Any]]) -
 
 
 def _counter_row(tenant_id: str, day: date, growth: list[int], **keys: str) -> dict[str, Any]:
-    return {"tenant_id": tenant_id, "day": day, **keys, **dict(zip(COUNT_FIELDS, growth, strict=True))}
+    return {"tenant_id": tenant_id, "day": day, **keys, **dict(zip(COUNTERS, growth, strict=True))}
 
 
 def _douyin_time(create_time: int, fallback: datetime) -> datetime:

@@ -17,8 +17,8 @@ from douflow.content.metrics import tenant_zone
 from douflow.content.metrics_queries import latest_counts, local_range, sums, top_item
 from douflow.db.metrics_tables import DouyinItem, MetricRollup, Replication
 from douflow.db.tables import Content, DouyinAccount, Publish
+from models.metrics import COUNTERS
 from models.metrics_views import (
-    COUNT_KEYS,
     Breakdown,
     Counts,
     Dashboard,
@@ -122,10 +122,10 @@ class DashboardQueries:
         # Weeks fold from at most a year of day rows; the database groups everything else.
         by["period"] = {}
         for day, values in by.pop("day").items():
-            acc = by["period"].setdefault(_period_key(date.fromisoformat(day), period), [0] * len(COUNT_KEYS))
+            acc = by["period"].setdefault(_period_key(date.fromisoformat(day), period), [0] * len(COUNTERS))
             for index, value in enumerate(values):
                 acc[index] += value
-        totals = [sum(column) for column in zip(*by["kind"].values(), strict=True)] or [0] * len(COUNT_KEYS)
+        totals = [sum(column) for column in zip(*by["kind"].values(), strict=True)] or [0] * len(COUNTERS)
         labels = await self._account_labels()
         return Engagement(
             totals=_counts(totals),
@@ -217,7 +217,7 @@ class DashboardQueries:
             select(
                 items.c.content_id,
                 func.count().label("published_items"),
-                *[func.coalesce(func.sum(items.c[f"{k}_count"]), 0).label(k) for k in COUNT_KEYS],
+                *[func.coalesce(func.sum(items.c[f"{k}_count"]), 0).label(k) for k in COUNTERS],
             )
             .where(items.c.tenant_id == self._tenant_id, items.c.content_id.in_(content_ids))
             .group_by(items.c.content_id)
@@ -242,7 +242,7 @@ def _period_key(day: date, period: Period) -> str:
 
 
 def _counts(values: list[int]) -> Counts:
-    return Counts(**dict(zip(COUNT_KEYS, values, strict=True)))
+    return Counts(**dict(zip(COUNTERS, values, strict=True)))
 
 
 def _breakdown(values: dict[str, list[int]], labels: dict[str, str] | None = None) -> list[Breakdown]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.metrics_tables import ViralRule
 from douflow.db.tables import Tenant
-from models.metrics import ViralRuleSpec
+from models.metrics import COUNTERS, ViralRuleSpec
 
 DEFAULT_ZONE = "Asia/Shanghai"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,15 +67,14 @@ async def add_to_counters(
     session: AsyncSession,
     table: FromClause,
     keys: Sequence[str],
-    counters: Sequence[str],
     rows: list[dict[str, Any]],
 ) -> None:
-    """Inserts rows, or adds their counters to the existing row with the same key (one executemany)."""
+    """Inserts rows, or adds their six counters to the existing row with the same key (one executemany)."""
     if not rows:
         return
     stmt = insert_for(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
-        set_={name: table.c[name] + stmt.excluded[name] for name in counters},
+        set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS},
     )
     await session.execute(stmt, rows)

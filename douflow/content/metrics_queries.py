@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from douflow.content.metrics import tenant_zone
 from douflow.db.metrics_tables import DouyinItem, MetricDaily, MetricRollup, MetricSnapshot
 from douflow.db.tables import DouyinAccount
+from models.metrics import COUNTERS
 from models.metrics_views import (
-    COUNT_KEYS,
     AccountSeries,
     Counts,
     DayPoint,
@@ -40,7 +40,7 @@ def local_range(zone: ZoneInfo, from_day: date, to_day: date) -> tuple[datetime,
 
 def sums(table: Any) -> list[Any]:
     """SUM of each counter column of a daily table, labelled with the counter's name."""
-    return [func.coalesce(func.sum(table.c[key]), 0).label(key) for key in COUNT_KEYS]
+    return [func.coalesce(func.sum(table.c[key]), 0).label(key) for key in COUNTERS]
 
 
 def item_info(item: DouyinItem) -> ItemInfo:
@@ -60,7 +60,7 @@ def item_info(item: DouyinItem) -> ItemInfo:
 
 
 def latest_counts(item: Any) -> Counts:
-    return Counts(**{key: int(getattr(item, f"{key}_count") or 0) for key in COUNT_KEYS})
+    return Counts(**{key: int(getattr(item, f"{key}_count") or 0) for key in COUNTERS})
 
 
 def top_item(item: DouyinItem, growth: Counts | None = None) -> TopItem:
@@ -194,7 +194,7 @@ class MetricsQueries:
             .subquery()
         )
         rows = await self._session.execute(
-            select(DouyinItem, *[grown.c[k] for k in COUNT_KEYS])
+            select(DouyinItem, *[grown.c[k] for k in COUNTERS])
             .join(grown, grown.c.item_id == DouyinItem.item_id)
             .where(DouyinItem.tenant_id == self._tenant_id)
             .order_by(grown.c.play.desc())

@@ -17,7 +17,6 @@ from models.replication import AutoSchedule, ReplicationStatus
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit one.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-COUNT_FIELDS = ("play", "digg", "comment", "share", "download", "forward")
 
 
 class ItemCounts:
@@ -32,7 +31,7 @@ class ItemCounts:
 
 
 class Growth:
-    """How much each of an item's counts (COUNT_FIELDS) grew over a period."""
+    """How much each of an item's counts (models.metrics.COUNTERS) grew over a period."""
 
     play: Mapped[int] = mapped_column(BigInteger, default=0)
     digg: Mapped[int] = mapped_column(BigInteger, default=0)
