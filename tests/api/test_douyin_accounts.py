@@ -28,9 +28,9 @@ from tests.support.douyin_binding import (
     authorize_in_sandbox,
     bind_account,
     callback_path,
-    eventually,
     start_binding,
 )
+from tests.support.polling import eventually
 
 # Users other suites do not publish with, so their grants can change freely here.
 TRAVEL = SANDBOX_USERS[2]

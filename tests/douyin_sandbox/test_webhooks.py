@@ -15,7 +15,8 @@ from fastapi import FastAPI, Request, Response
 from activities.douyin.client import DouyinClient
 from activities.douyin.webhook_signature import sign, verify
 from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox, serve_app
-from tests.douyin_sandbox.helpers import consent, eventually
+from tests.douyin_sandbox.helpers import consent
+from tests.support.polling import eventually
 
 SECRET = "douflow-dev-secret"
 
