@@ -69,6 +69,7 @@ async def ensure_metrics_schedule(
     account_id: str,
     *,
     interval: timedelta = SYNC_INTERVAL,
+    paused: bool = False,
 ) -> ScheduleHandle:
     """Creates the account's sync schedule unless it exists; returns its handle either way."""
     schedule_id = metrics_schedule_id(account_id)
@@ -85,7 +86,9 @@ async def ensure_metrics_schedule(
             intervals=[ScheduleIntervalSpec(every=interval, offset=_offset(account_id, interval))]
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=CATCHUP_WINDOW),
-        state=ScheduleState(note=f"metrics sync of douyin account {account_id} (tenant {tenant_id})"),
+        state=ScheduleState(
+            note=f"metrics sync of douyin account {account_id} (tenant {tenant_id})", paused=paused
+        ),
     )
     try:
         await client.create_schedule(

@@ -129,7 +129,9 @@ async def oauth_callback(
     if not isinstance(result, BindingResult):
         return _page("绑定中 · Binding", "Douyin is slow to answer; the account will appear shortly.", 202)
     # Metrics history starts with the binding (seed 8); the schedule is idempotent, so a rebind is harmless.
-    await ensure_metrics_schedule(temporal, settings, pending.tenant_id, result.account_id)
+    await ensure_metrics_schedule(
+        temporal, settings, pending.tenant_id, result.account_id, paused=settings.metrics_schedule_paused
+    )
     if settings.douyin_bind_return_url:
         query = urlencode({"account_id": result.account_id, "status": "bound"})
         return RedirectResponse(f"{settings.douyin_bind_return_url}?{query}", status_code=303)

@@ -79,7 +79,9 @@ async def sync_account(
         raise NotFound(f"douyin account {account_id} not found")
     if account.status not in SYNCABLE_STATUSES:
         raise Conflict(f"douyin account {account_id} is {account.status}: reconnect it first")
-    await ensure_metrics_schedule(temporal, settings, user.tenant_id, account_id)
+    await ensure_metrics_schedule(
+        temporal, settings, user.tenant_id, account_id, paused=settings.metrics_schedule_paused
+    )
     workflow_id = metrics_sync_workflow_id(account_id)
     handle = await temporal.start_workflow(
         WORKFLOW_NAME,
