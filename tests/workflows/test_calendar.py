@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -104,7 +103,10 @@ async def test_recurrence_fires_on_its_anchors_and_stops_after_max_runs(
         content_id=content_id, account_id=account_id, cron="*/2 * * * * * *", max_runs=2,
     )  # fmt: skip
     runs = await eventually(lambda: runs_of(sessionmaker, entry.id), lambda r: finished(r, 2), within=40)
-    await asyncio.sleep(2.5)  # a third occurrence would have come by now
+    # Both of its actions are used up, so no third occurrence can come (rather than waiting to see none).
+    described = await temporal_env.client.get_schedule_handle(entry.schedule_id).describe()
+    assert described.info.num_actions == 2
+    assert described.schedule.state.limited_actions and described.schedule.state.remaining_actions == 0
     runs = await runs_of(sessionmaker, entry.id)
 
     assert [r.status for r in runs] == ["published", "published"], [(r.status, r.reason) for r in runs]
