@@ -288,7 +288,7 @@ def check_client_token(runtime: SandboxRuntime, token: str | None) -> None:
 async def userinfo(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     """Public profile of the token's user, in the newer err_no envelope."""
     params = await read_params(request)
-    await runtime.faults.before_business_call(style="errno")
+    await runtime.faults.before_business_call(style="errno", endpoint=request.url.path)
     caller = check_user_token(
         runtime, params.get("access_token"), params.get("open_id"), "user_info", style="errno"
     )

@@ -152,4 +152,7 @@ async def test_thirty_percent_busy_and_rate_limited_calls_still_publish_each_exa
         ]
         # The faults did reach the irreversible step: replies lost (then reconciled) or calls refused.
         assert {"create_outcome_unknown", "create_refused"} & set(events), events
+        # Every endpoint draws its own seeded stream: with seed 11 the third create to commit loses its
+        # reply, whichever publish makes it, and there are eight.
+        assert "create_outcome_unknown" in events, events
         assert events.count("create_outcome_unknown") == events.count("reconciled_found")
