@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # Viral replication: auto-scheduled variants go out no sooner than this after they were made,
     # leaving operators time to review (or delete) them in the calendar.
     replication_schedule_delay_minutes: float = Field(default=60, ge=0, le=30 * 24 * 60)
+    # Metrics: each bound account's sync schedule is created paused (it then syncs only when asked,
+    # from the API or by unpausing it in Temporal); for tests and for deployments that sync elsewhere.
+    metrics_schedule_paused: bool = False
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

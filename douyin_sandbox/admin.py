@@ -1,11 +1,18 @@
 """Admin and inspection API under `/sandbox/admin/` (no auth: the sandbox only listens locally),
-plus the platform's own sandbox trigger `POST /sandbox/webhook/event/send/`."""
+plus the platform's own sandbox trigger `POST /sandbox/webhook/event/send/`.
+
+Time and growth, for tests that must not depend on how long they take (see clock.py and items.py):
+
+- `GET clock`, `POST clock/freeze {"at": unix seconds | null}`, `POST clock/advance {"seconds": n}`,
+  `POST clock/real`: read, stop, move ahead, and return the sandbox clock to real time;
+- `POST item/profile {"item_id", "reach", "takes_off", "boost", "tau"}`: pin how an item grows (fields
+  left out follow the item's seed); `GET item` and `GET items` show each item's resulting `growth`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from typing import Any
 
 import anyio
@@ -14,14 +21,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from douyin_sandbox import envelopes, ids
 from douyin_sandbox.auth import presented_token
+from douyin_sandbox.clock import ClockState
 from douyin_sandbox.config import IMMUTABLE_FIELDS, SandboxConfig
 from douyin_sandbox.data_routes import settled
 from douyin_sandbox.envelopes import SandboxApiError
 from douyin_sandbox.faults import FaultSettings, FaultUpdate
-from douyin_sandbox.items import render
+from douyin_sandbox.items import growth_of, render
 from douyin_sandbox.oauth_routes import check_client_token, grant_and_issue_code, issue_user_tokens
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
-from douyin_sandbox.store import Item
+from douyin_sandbox.store import Item, ItemProfile
 from douyin_sandbox.users import DEFAULT_CUSTOMER, SANDBOX_USERS, USERS_BY_OPEN_ID
 
 logger = logging.getLogger(__name__)
@@ -64,13 +72,30 @@ class EventSendBody(BaseModel):
     event_type: str = Field(min_length=1)
 
 
+class FreezeBody(BaseModel):
+    at: float | None = None  # unix seconds; unset: where the clock reads now
+
+
+class AdvanceBody(BaseModel):
+    seconds: float = Field(ge=0)
+
+
+class ProfileBody(ItemProfile):
+    item_id: str
+
+
 def _user(open_id: str) -> None:
     if open_id not in USERS_BY_OPEN_ID:
         raise HTTPException(404, f"unknown open_id {open_id}")
 
 
 def _item_view(item: Item, runtime: SandboxRuntime) -> dict[str, Any]:
-    extra = {"open_id": item.open_id, "reject_reason": item.reject_reason, "media_ids": item.media_ids}
+    extra = {
+        "open_id": item.open_id,
+        "reject_reason": item.reject_reason,
+        "media_ids": item.media_ids,
+        "growth": growth_of(item).as_dict(),
+    }
     return render(item, runtime.now(), runtime.config) | extra
 
 
@@ -93,13 +118,56 @@ async def list_items(runtime: RuntimeDep, open_id: str | None = None) -> list[di
     return [_item_view(item, runtime) for item in mine]
 
 
-@router.get("/item")
-async def get_item(runtime: RuntimeDep, item_id: str) -> dict[str, Any]:
+def _known_item(runtime: SandboxRuntime, item_id: str) -> Item:
     item = runtime.store.state.items.get(item_id)
     if item is None:
         raise HTTPException(404, "unknown item_id")
+    return item
+
+
+@router.get("/item")
+async def get_item(runtime: RuntimeDep, item_id: str) -> dict[str, Any]:
+    item = _known_item(runtime, item_id)
     await settled(runtime, [item])
     return _item_view(item, runtime)
+
+
+@router.post("/item/profile")
+async def pin_profile(body: ProfileBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """Pin how the item grows, e.g. `{"item_id": …, "reach": 1000, "takes_off": true, "boost": 6}`.
+
+    The given fields replace any earlier pin; fields left out follow the item's seed. Statistics are
+    computed on every read, so the new profile shows at once, for every age before and after.
+    """
+    item = _known_item(runtime, body.item_id)
+    item.profile = ItemProfile.model_validate(body.model_dump(exclude={"item_id"}))
+    await settled(runtime, [item])
+    await runtime.store.save()
+    return _item_view(item, runtime)
+
+
+@router.get("/clock")
+async def get_clock(runtime: RuntimeDep) -> ClockState:
+    return runtime.clock.state()
+
+
+@router.post("/clock/freeze")
+async def freeze_clock(body: FreezeBody, runtime: RuntimeDep) -> ClockState:
+    """Stop the sandbox clock at `at` (unix seconds), or where it reads now when `at` is left out."""
+    logger.info("sandbox clock frozen at %s", body.at if body.at is not None else "its current reading")
+    return runtime.clock.freeze(body.at)
+
+
+@router.post("/clock/advance")
+async def advance_clock(body: AdvanceBody, runtime: RuntimeDep) -> ClockState:
+    """Move the sandbox clock `seconds` ahead; frozen, it stays frozen at the later instant."""
+    return runtime.clock.advance(body.seconds)
+
+
+@router.post("/clock/real")
+async def real_clock(runtime: RuntimeDep) -> ClockState:
+    """Back to real time: not frozen, no offset."""
+    return runtime.clock.use_real_time()
 
 
 def _sha256(path: str) -> str | None:
@@ -232,14 +300,14 @@ async def unauthorize(body: OpenIdBody, runtime: RuntimeDep) -> dict[str, Any]:
     return {"msg_id": msg_id, "scopes": grant.scopes}
 
 
-def im_content(sender: str, text: str, conversation: str | None) -> dict[str, Any]:
+def im_content(sender: str, text: str, conversation: str | None, now: float) -> dict[str, Any]:
     user = USERS_BY_OPEN_ID.get(sender)
     nickname, avatar = (user.nickname, user.avatar) if user else ("抖音用户", "")
     return {
         "conversation_short_id": conversation or ids.opaque_at_id(32),
         "server_message_id": ids.opaque_at_id(32),
         "conversation_type": 1,
-        "create_time": int(time.time() * 1000),
+        "create_time": int(now * 1000),
         "message_type": "text",
         "source": "",
         "scene_type": 100,
@@ -252,7 +320,7 @@ def im_content(sender: str, text: str, conversation: str | None) -> dict[str, An
 async def im_receive(body: ImReceiveBody, runtime: RuntimeDep) -> dict[str, Any]:
     """A customer sends the authorised account a private message (`im_receive_msg` webhook)."""
     _user(body.to_open_id)
-    content = im_content(body.from_open_id, body.text, body.conversation_short_id)
+    content = im_content(body.from_open_id, body.text, body.conversation_short_id, runtime.now())
     msg_id = runtime.webhooks.emit(
         "im_receive_msg", content, from_user_id=body.from_open_id, to_user_id=body.to_open_id
     )
@@ -276,9 +344,10 @@ async def deliveries(runtime: RuntimeDep, wait: bool = False) -> list[dict[str, 
 
 @router.post("/reset")
 async def reset(body: ResetBody, runtime: RuntimeDep) -> dict[str, str]:
-    """Forget grants, tokens, uploads and items; restore startup config and clear faults."""
+    """Forget grants, tokens, uploads and items; restore startup config, clear faults, real time again."""
     await runtime.store.reset()
     runtime.faults.reset()
+    runtime.clock.use_real_time()
     runtime.webhooks.deliveries.clear()
     if not body.keep_config:
         runtime.config = runtime.initial_config.model_copy(deep=True)
@@ -288,13 +357,14 @@ async def reset(body: ResetBody, runtime: RuntimeDep) -> dict[str, str]:
 def _sample_content(event: str, runtime: SandboxRuntime) -> tuple[Any, str, str]:
     user, customer = SANDBOX_USERS[0].open_id, DEFAULT_CUSTOMER.open_id
     if event == "im_receive_msg":
-        return im_content(customer, "你好，请问今天营业吗？", None), customer, user
+        return im_content(customer, "你好，请问今天营业吗？", None, runtime.now()), customer, user
     if event in ("authorize", "unauthorize"):
         return {"scopes": ["user_info"]}, user, ""
     if event == "create_video":
         return {"item_id": ids.opaque_at_id(), "share_id": ids.numeric_id()}, user, ""
     if event in ("new_video_digg", "new_follow_action"):
-        return {"action_type": 1, "action_time": int(time.time()), "item_id": ids.opaque_at_id()}, user, ""
+        action = {"action_type": 1, "action_time": int(runtime.now()), "item_id": ids.opaque_at_id()}
+        return action, user, ""
     raise SandboxApiError(28001007, f"不支持的事件类型 {event}")
 
 
@@ -308,4 +378,4 @@ async def send_mock_event(request: Request, runtime: RuntimeDep) -> dict[str, An
         raise SandboxApiError(28001007, "event_type不能为空") from exc
     content, sender, receiver = _sample_content(body.event_type, runtime)
     runtime.webhooks.emit(body.event_type, content, from_user_id=sender, to_user_id=receiver)
-    return envelopes.classic_ok({})
+    return envelopes.classic_ok({}, now=runtime.now())

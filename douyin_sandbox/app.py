@@ -13,7 +13,13 @@ from fastapi.responses import JSONResponse, Response
 
 from douyin_sandbox import admin, data_routes, oauth_routes, video_routes
 from douyin_sandbox.config import SandboxConfig
-from douyin_sandbox.envelopes import SandboxApiError, classic_error, oauth_error, sandbox_error_handler
+from douyin_sandbox.envelopes import (
+    SandboxApiError,
+    classic_error,
+    oauth_error,
+    request_now,
+    sandbox_error_handler,
+)
 from douyin_sandbox.runtime import SandboxRuntime
 from douyin_sandbox.store import SandboxStore
 
@@ -25,9 +31,9 @@ async def _validation_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     path = request.url.path
     if path.startswith("/oauth/"):
-        return JSONResponse(oauth_error(10002, "参数错误"))
+        return JSONResponse(oauth_error(10002, "参数错误", now=request_now(request)))
     if path.startswith("/api/"):
-        return JSONResponse(classic_error(28001007, "参数不合法"))
+        return JSONResponse(classic_error(28001007, "参数不合法", now=request_now(request)))
     return await request_validation_exception_handler(request, exc)
 
 

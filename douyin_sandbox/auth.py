@@ -57,7 +57,7 @@ def user_with_scope(scope: str) -> Callable[[Request], Awaitable[Caller]]:
 
     async def dependency(request: Request) -> Caller:
         runtime = get_runtime(request)
-        await runtime.faults.before_business_call()
+        await runtime.faults.before_business_call(endpoint=request.url.path)
         return check_user_token(runtime, presented_token(request), request.query_params.get("open_id"), scope)
 
     return dependency

@@ -64,6 +64,7 @@ async def video_list(request: Request, caller: Lister, runtime: RuntimeDep) -> d
             "has_more": len(remaining) > count,
             "list": [render(item, now, runtime.config) for item in page],
         },
+        now=now,
         numbers_as_strings=runtime.config.numbers_as_strings,
     )
 
@@ -84,5 +85,6 @@ async def video_data(request: Request, caller: DataReader, runtime: RuntimeDep) 
     now = runtime.now()
     return envelopes.classic_ok(
         {"list": [render(item, now, runtime.config) for item in found]},
+        now=now,
         numbers_as_strings=runtime.config.numbers_as_strings,
     )

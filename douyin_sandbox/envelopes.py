@@ -1,8 +1,10 @@
-"""The platform's response envelopes; business errors are always HTTP 200 with a code in the body."""
+"""The platform's response envelopes; business errors are always HTTP 200 with a code in the body.
+
+Every builder takes `now`, the sandbox clock's reading (`runtime.now()`), for its timestamp and log id.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import Any, Literal
 
 from fastapi import Request
@@ -48,12 +50,12 @@ class SandboxApiError(Exception):
         super().__init__(f"{code}: {self.description}")
 
 
-def _now_ms(as_string: bool) -> int | str:
-    now = int(time.time() * 1000)
-    return str(now) if as_string else now
+def _now_ms(now: float, as_string: bool) -> int | str:
+    millis = int(now * 1000)
+    return str(millis) if as_string else millis
 
 
-def classic_ok(payload: dict[str, Any], *, numbers_as_strings: bool = False) -> dict[str, Any]:
+def classic_ok(payload: dict[str, Any], *, now: float, numbers_as_strings: bool = False) -> dict[str, Any]:
     return {
         "data": {"error_code": 0, "description": "", **payload},
         "extra": {
@@ -61,13 +63,13 @@ def classic_ok(payload: dict[str, Any], *, numbers_as_strings: bool = False) -> 
             "description": "",
             "sub_error_code": 0,
             "sub_description": "",
-            "logid": ids.log_id(),
-            "now": _now_ms(numbers_as_strings),
+            "logid": ids.log_id(now),
+            "now": _now_ms(now, numbers_as_strings),
         },
     }
 
 
-def classic_error(code: int, description: str) -> dict[str, Any]:
+def classic_error(code: int, description: str, *, now: float) -> dict[str, Any]:
     # Error samples use `log_id` where success samples use `logid`; mirror that.
     return {
         "data": {"error_code": code, "description": description},
@@ -76,39 +78,45 @@ def classic_error(code: int, description: str) -> dict[str, Any]:
             "description": description,
             "sub_error_code": 0,
             "sub_description": "",
-            "log_id": ids.log_id(),
-            "now": _now_ms(False),
+            "log_id": ids.log_id(now),
+            "now": _now_ms(now, False),
         },
     }
 
 
-def oauth_ok(payload: dict[str, Any]) -> dict[str, Any]:
-    data = {"captcha": "", "desc_url": "", "description": "", "error_code": 0, "log_id": ids.log_id()}
+def oauth_ok(payload: dict[str, Any], *, now: float) -> dict[str, Any]:
+    data = {"captcha": "", "desc_url": "", "description": "", "error_code": 0, "log_id": ids.log_id(now)}
     return {"data": {**data, **payload}, "message": "success"}
 
 
-def oauth_error(code: int, description: str) -> dict[str, Any]:
+def oauth_error(code: int, description: str, *, now: float) -> dict[str, Any]:
     data = {"captcha": "", "desc_url": "", "description": description, "error_code": code}
-    return {"data": {**data, "log_id": ids.log_id()}, "message": "error"}
+    return {"data": {**data, "log_id": ids.log_id(now)}, "message": "error"}
 
 
-def errno_ok(payload: dict[str, Any]) -> dict[str, Any]:
-    log_id = ids.log_id()
+def errno_ok(payload: dict[str, Any], *, now: float) -> dict[str, Any]:
+    log_id = ids.log_id(now)
     return {"err_no": 0, "err_msg": "", "log_id": log_id, "data": {**payload, "log_id": log_id}}
 
 
-def errno_error(code: int, message: str) -> dict[str, Any]:
-    return {"err_no": code, "err_msg": message, "log_id": ids.log_id(), "data": {}}
+def errno_error(code: int, message: str, *, now: float) -> dict[str, Any]:
+    return {"err_no": code, "err_msg": message, "log_id": ids.log_id(now), "data": {}}
 
 
-def error_body(error: SandboxApiError) -> dict[str, Any]:
+def error_body(error: SandboxApiError, *, now: float) -> dict[str, Any]:
     if error.style == "oauth":
-        return oauth_error(error.code, error.description)
+        return oauth_error(error.code, error.description, now=now)
     if error.style == "errno":
-        return errno_error(error.code, error.description)
-    return classic_error(error.code, error.description)
+        return errno_error(error.code, error.description, now=now)
+    return classic_error(error.code, error.description, now=now)
+
+
+def request_now(request: Request) -> float:
+    """The clock of the app serving `request`, for handlers that have no runtime dependency."""
+    now: float = request.app.state.runtime.now()
+    return now
 
 
 async def sandbox_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SandboxApiError)
-    return JSONResponse(error_body(exc), status_code=200)
+    return JSONResponse(error_body(exc, now=request_now(request)), status_code=200)

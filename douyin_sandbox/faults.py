@@ -1,6 +1,9 @@
 """Fault switches for business APIs: latency, busy / rate-limit errors and responses lost after commit.
 
-A seeded RNG makes a run reproducible: the same seed and call order give the same faults.
+A seed makes a run reproducible. Each endpoint draws from its own seeded stream (and lost replies
+from another), so the n-th call of an endpoint meets the same fault whatever other calls ran in
+between: concurrent callers may trade faults among themselves, but the faults of the first n calls of
+an endpoint are fixed by the seed.
 """
 
 from __future__ import annotations
@@ -75,30 +78,39 @@ class DroppedResponse(Response):
         raise ResponseDropped("sandbox fault: response dropped after commit")
 
 
+AFTER_COMMIT = "after-commit"
+
+
 class FaultInjector:
     def __init__(self) -> None:
         self.settings = FaultSettings()
-        self._rng = random.Random()
+        self._streams: dict[str, random.Random] = {}
 
     def update(self, changes: dict[str, Any]) -> FaultSettings:
         merged = self.settings.model_dump() | changes
         self.settings = FaultSettings.model_validate(merged)
         if "seed" in changes:
-            self._rng = random.Random(self.settings.seed)
+            self._streams.clear()
         logger.info("sandbox faults now %s", self.settings.model_dump())
         return self.settings
 
     def reset(self) -> None:
         self.settings = FaultSettings()
-        self._rng = random.Random()
+        self._streams.clear()
 
-    async def before_business_call(self, style: EnvelopeStyle = "classic") -> None:
-        """Delay, then maybe refuse the call before it does anything."""
+    def _draw(self, stream: str) -> float:
+        if stream not in self._streams:
+            seed = self.settings.seed
+            self._streams[stream] = random.Random(None if seed is None else f"{seed}:{stream}")
+        return self._streams[stream].random()
+
+    async def before_business_call(self, style: EnvelopeStyle = "classic", endpoint: str = "") -> None:
+        """Delay, then maybe refuse the call before it does anything (`endpoint` names its stream)."""
         settings = self.settings
         if settings.latency_ms:
             await asyncio.sleep(settings.latency_ms / 1000)
         if settings.busy_ratio or settings.rate_limit_ratio:
-            draw = self._rng.random()
+            draw = self._draw(endpoint)
             if draw < settings.busy_ratio:
                 raise SandboxApiError(SYSTEM_BUSY, style=style)
             if draw < settings.busy_ratio + settings.rate_limit_ratio:
@@ -107,7 +119,10 @@ class FaultInjector:
     async def after_commit(self, response: Response) -> Response:
         """The work is done; decide whether the caller gets to hear about it."""
         settings = self.settings
-        if not settings.fail_after_commit_ratio or self._rng.random() >= settings.fail_after_commit_ratio:
+        if (
+            not settings.fail_after_commit_ratio
+            or self._draw(AFTER_COMMIT) >= settings.fail_after_commit_ratio
+        ):
             return response
         logger.info("sandbox fault: losing a committed response (%s)", settings.fail_after_commit_mode)
         if settings.fail_after_commit_mode == "500":

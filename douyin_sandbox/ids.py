@@ -43,8 +43,9 @@ def numeric_id() -> str:
     return str(7_000_000_000_000_000_000 + secrets.randbelow(10**18))
 
 
-def log_id() -> str:
-    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime())
+def log_id(now: float) -> str:
+    """A log id stamped with the sandbox clock's `now` (local time, as the platform's are)."""
+    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now))
     return stamp + secrets.token_hex(10).upper()
 
 

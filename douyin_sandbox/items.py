@@ -1,13 +1,19 @@
 """Published items: lazy review settlement and statistics that grow as a pure function of age.
 
 Nothing runs on a timer: reading an item settles its review and computes its numbers, so a restart or a
-paused process never loses a transition and two reads at the same instant agree.
+paused process never loses a transition and two reads at the same instant agree. "Now" is the sandbox
+clock's (clock.py), so a frozen clock freezes every number and an advanced one grows them.
+
+An item's growth (its `Growth`: reach, take-off, boost, time constant) follows from its seed, which comes
+from its random id, unless a test pinned some of it (`Item.profile`, admin `POST item/profile`): that is
+how a test builds exactly the hits and misses it needs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from douyin_sandbox.config import SandboxConfig
@@ -46,16 +52,40 @@ def takes_off(seed: int) -> bool:
     return (seed >> 8) % 8 == 0
 
 
+@dataclass(frozen=True)
+class Growth:
+    reach: int
+    takes_off: bool
+    boost: int
+    tau: float
+
+    @property
+    def audience(self) -> int:
+        """The plays the item saturates towards (before the slow long tail)."""
+        return self.reach * (self.boost if self.takes_off else 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"audience": self.audience}
+
+
+def growth_of(item: Item) -> Growth:
+    """The item's pinned profile where set, its seed's otherwise."""
+    seed, pinned = item.seed, item.profile
+    return Growth(
+        reach=pinned.reach if pinned.reach is not None else 300 + seed % 4700,
+        takes_off=pinned.takes_off if pinned.takes_off is not None else takes_off(seed),
+        boost=pinned.boost if pinned.boost is not None else 4 + (seed >> 12) % 5,
+        tau=pinned.tau if pinned.tau is not None else 1800 + (seed >> 16) % 5400,
+    )
+
+
 def statistics(item: Item, now: float, time_scale: float) -> dict[str, int]:
-    """Saturating growth after going public; deterministic per item seed and (scaled) age."""
+    """Saturating growth after going public; deterministic per item growth and (scaled) age."""
     if item.video_status != STATUS_PUBLIC:
         return dict.fromkeys(STAT_FIELDS, 0)
-    seed = item.seed
+    seed, growth = item.seed, growth_of(item)
     age = max(0.0, now - item.review_at) * time_scale
-    reach = 300 + seed % 4700
-    if takes_off(seed):
-        reach *= 4 + (seed >> 12) % 5
-    tau = 1800 + (seed >> 16) % 5400
+    reach, tau = growth.audience, growth.tau
     plays = reach * (1 - math.exp(-age / tau)) + reach * 0.05 * math.log1p(age / tau)
     digg_rate = 0.03 + ((seed >> 20) % 50) / 1000
     shares = plays * (0.003 + ((seed >> 28) % 5) / 1000)

@@ -203,7 +203,7 @@ async def access_token(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     payload = issue_user_tokens(runtime, record.open_id)
     await runtime.store.save()
     logger.info("issued user tokens for open_id %s", record.open_id)
-    return envelopes.oauth_ok(payload)
+    return envelopes.oauth_ok(payload, now=runtime.now())
 
 
 def _live_refresh(runtime: SandboxRuntime, refresh: str) -> RefreshToken:
@@ -227,7 +227,9 @@ async def refresh_token(request: Request, runtime: RuntimeDep) -> dict[str, Any]
     )
     await runtime.store.save()
     left = record.expires_at - runtime.now()
-    return envelopes.oauth_ok(_token_payload(runtime, record.open_id, access, params["refresh_token"], left))
+    return envelopes.oauth_ok(
+        _token_payload(runtime, record.open_id, access, params["refresh_token"], left), now=runtime.now()
+    )
 
 
 @router.post("/oauth/renew_refresh_token/")
@@ -249,7 +251,7 @@ async def renew_refresh_token(request: Request, runtime: RuntimeDep) -> dict[str
         open_id=record.open_id, expires_at=runtime.now() + ttl, renewals=record.renewals + 1
     )
     await runtime.store.save()
-    return envelopes.oauth_ok({"refresh_token": renewed, "expires_in": int(ttl)})
+    return envelopes.oauth_ok({"refresh_token": renewed, "expires_in": int(ttl)}, now=runtime.now())
 
 
 @router.post("/oauth/client_token/")
@@ -269,7 +271,9 @@ async def client_token(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     token = ids.client_token()
     tokens[token_key(token)] = ClientToken(expires_at=now + config.client_token_ttl)
     await runtime.store.save()
-    return envelopes.oauth_ok({"access_token": token, "expires_in": int(config.client_token_ttl)})
+    return envelopes.oauth_ok(
+        {"access_token": token, "expires_in": int(config.client_token_ttl)}, now=runtime.now()
+    )
 
 
 def check_client_token(runtime: SandboxRuntime, token: str | None) -> None:
@@ -284,7 +288,7 @@ def check_client_token(runtime: SandboxRuntime, token: str | None) -> None:
 async def userinfo(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     """Public profile of the token's user, in the newer err_no envelope."""
     params = await read_params(request)
-    await runtime.faults.before_business_call(style="errno")
+    await runtime.faults.before_business_call(style="errno", endpoint=request.url.path)
     caller = check_user_token(
         runtime, params.get("access_token"), params.get("open_id"), "user_info", style="errno"
     )
@@ -302,5 +306,6 @@ async def userinfo(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
             "province": "",
             "city": user.city,
             "client_key": runtime.config.client_key,
-        }
+        },
+        now=runtime.now(),
     )

@@ -1,13 +1,13 @@
-"""The per-app bundle of config, state, faults and webhook sender, reached through a dependency."""
+"""The per-app bundle of config, state, clock, faults and webhook sender, reached through a dependency."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from douyin_sandbox.clock import SandboxClock
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.faults import FaultInjector
 from douyin_sandbox.store import SandboxStore
@@ -20,14 +20,15 @@ class SandboxRuntime:
     initial_config: SandboxConfig
     store: SandboxStore
     faults: FaultInjector = field(default_factory=FaultInjector)
+    clock: SandboxClock = field(default_factory=SandboxClock)
     webhooks: WebhookSender = field(init=False)
 
     def __post_init__(self) -> None:
-        self.webhooks = WebhookSender(lambda: self.config)
+        self.webhooks = WebhookSender(lambda: self.config, self.now)
 
-    @staticmethod
-    def now() -> float:
-        return time.time()
+    def now(self) -> float:
+        """The sandbox's time (see clock.py): every time read in the sandbox goes through here."""
+        return self.clock.now()
 
 
 def get_runtime(request: Request) -> SandboxRuntime:

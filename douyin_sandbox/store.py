@@ -74,6 +74,15 @@ class Media(BaseModel):
     used_by: str | None = None
 
 
+class ItemProfile(BaseModel):
+    """How an item's audience grows, where a test pinned it (admin `item/profile`); unset follows its seed."""
+
+    reach: int | None = Field(default=None, ge=0)  # plays it saturates towards without a take-off
+    takes_off: bool | None = None  # whether the algorithm picks it up
+    boost: int | None = Field(default=None, ge=1)  # a take-off multiplies the reach by this
+    tau: float | None = Field(default=None, gt=0)  # seconds of (scaled) age to ~63 % of the reach
+
+
 class Item(BaseModel):
     item_id: str
     video_id: str  # the plain numeric id some responses carry next to item_id
@@ -89,6 +98,7 @@ class Item(BaseModel):
     video_status: int = 4
     share_url: str = ""
     reject_reason: str | None = None
+    profile: ItemProfile = Field(default_factory=ItemProfile)
 
 
 class SandboxState(BaseModel):

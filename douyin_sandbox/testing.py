@@ -5,6 +5,17 @@
         tokens = await sandbox.issue_tokens(USER_OPEN_ID)
 
 The server runs in its own thread and event loop, so a test that blocks its loop cannot stall it.
+
+Time and growth are the test's to decide (clock.py, items.py):
+
+    start = await sandbox.freeze_clock(time.time() - 3600)  # publish an hour ago, as DouFlow will see it
+    ...publish...
+    await sandbox.pin_profile(item_id, reach=1000, takes_off=True, boost=6)
+    await sandbox.advance_clock(3600)  # the items are an hour old; nothing moves until the next advance
+    await sandbox.use_real_time()  # or `reset()`, which also returns the clock to real time
+
+Freeze in the past and advance at most up to the present when DouFlow reads the items: DouFlow measures
+an item's age on its own clock from the `create_time` the sandbox reports (see clock.py).
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -95,7 +107,53 @@ class RunningSandbox:
         return await self.admin("GET", "webhooks/deliveries", wait=str(wait).lower())
 
     async def reset(self, keep_config: bool = False) -> None:
+        """Forget everything the sandbox holds, clear faults, return the clock to real time."""
         await self.admin("POST", "reset", {"keep_config": keep_config})
+
+    async def clock(self) -> dict[str, Any]:
+        """`{"now": unix seconds, "frozen": bool, "offset": seconds ahead of real time}`."""
+        return await self.admin("GET", "clock")
+
+    async def now(self) -> float:
+        """The sandbox clock's reading, in unix seconds."""
+        return float((await self.clock())["now"])
+
+    async def freeze_clock(self, at: float | datetime | None = None) -> float:
+        """Stop the sandbox clock at `at` (unix seconds or an aware datetime), or where it reads now.
+
+        Returns the frozen instant: the `create_time` of every item published until the next advance.
+        """
+        instant = at.timestamp() if isinstance(at, datetime) else at
+        return float((await self.admin("POST", "clock/freeze", {"at": instant}))["now"])
+
+    async def advance_clock(self, seconds: float) -> float:
+        """Let `seconds` of sandbox time pass at once (frozen or not); returns the new reading."""
+        return float((await self.admin("POST", "clock/advance", {"seconds": seconds}))["now"])
+
+    async def use_real_time(self) -> None:
+        """Unfreeze the clock and drop any advance: the sandbox reads real time again."""
+        await self.admin("POST", "clock/real")
+
+    async def pin_profile(
+        self,
+        item_id: str,
+        *,
+        reach: int | None = None,
+        takes_off: bool | None = None,
+        boost: int | None = None,
+        tau: float | None = None,
+    ) -> dict[str, Any]:
+        """Decide how the item grows (left-out fields follow its seed); returns its admin view.
+
+        An item saturates towards `reach` plays, times `boost` if it `takes_off`, with time constant
+        `tau` seconds of scaled age: items pinned alike and published at one frozen instant have
+        statistics in exactly the ratio of their reach × boost.
+        """
+        profile = {"reach": reach, "takes_off": takes_off, "boost": boost, "tau": tau}
+        return await self.admin("POST", "item/profile", {"item_id": item_id, **profile})
+
+    async def item(self, item_id: str) -> dict[str, Any]:
+        return await self.admin("GET", "item", item_id=item_id)
 
 
 @asynccontextmanager

@@ -99,7 +99,7 @@ async def upload_video(request: Request, caller: Publisher, runtime: RuntimeDep)
     received = await _receive(request, "video", dest, runtime.config.simple_upload_max_bytes)
     video_id, media = _add_video(runtime, caller.open_id, dest, received.size)
     await runtime.store.save()
-    return envelopes.classic_ok(_video_payload(video_id, media))
+    return envelopes.classic_ok(_video_payload(video_id, media), now=runtime.now())
 
 
 def _upload_dir(runtime: SandboxRuntime, upload_id: str) -> Path:
@@ -122,7 +122,7 @@ async def init_video_part_upload(caller: Publisher, runtime: RuntimeDep) -> dict
     upload_id = ids.opaque_at_id(48)
     runtime.store.state.uploads[upload_id] = Upload(open_id=caller.open_id, created_at=runtime.now())
     await runtime.store.save()
-    return envelopes.classic_ok({"upload_id": upload_id})
+    return envelopes.classic_ok({"upload_id": upload_id}, now=runtime.now())
 
 
 @router.post("/upload_video_part/")
@@ -141,7 +141,7 @@ async def upload_video_part(request: Request, caller: Publisher, runtime: Runtim
     received = await _receive(request, "video", dest / f"{part_number:05d}", runtime.config.max_video_bytes)
     upload.parts[part_number] = received.size
     await runtime.store.save()
-    return envelopes.classic_ok({})
+    return envelopes.classic_ok({}, now=runtime.now())
 
 
 def _check_parts(runtime: SandboxRuntime, upload: Upload) -> int:
@@ -178,7 +178,7 @@ async def complete_video_part_upload(
     del runtime.store.state.uploads[upload_id]
     video_id, media = _add_video(runtime, caller.open_id, target, total)
     await runtime.store.save()
-    return envelopes.classic_ok(_video_payload(video_id, media))
+    return envelopes.classic_ok(_video_payload(video_id, media), now=runtime.now())
 
 
 def _image_size(path: Path) -> tuple[int, int] | None:
@@ -209,7 +209,9 @@ async def upload_image(request: Request, caller: Publisher, runtime: RuntimeDep)
         created_at=runtime.now(),
     )
     await runtime.store.save()
-    return envelopes.classic_ok({"image": {"image_id": image_id, "width": size[0], "height": size[1]}})
+    return envelopes.classic_ok(
+        {"image": {"image_id": image_id, "width": size[0], "height": size[1]}}, now=runtime.now()
+    )
 
 
 def _claim(runtime: SandboxRuntime, caller: Caller, media_id: str, kind: str) -> Media:
@@ -245,7 +247,7 @@ def _publish(runtime: SandboxRuntime, caller: Caller, text: str, media_type: int
 
 async def _committed(runtime: SandboxRuntime, item: Item) -> Response:
     await runtime.store.save()
-    body = envelopes.classic_ok({"item_id": item.item_id, "video_id": item.video_id})
+    body = envelopes.classic_ok({"item_id": item.item_id, "video_id": item.video_id}, now=runtime.now())
     return await runtime.faults.after_commit(JSONResponse(body))
 
 

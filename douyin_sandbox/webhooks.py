@@ -7,7 +7,6 @@ import collections
 import hashlib
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -43,8 +42,9 @@ class Delivery(BaseModel):
 class WebhookSender:
     """Fire-and-forget deliveries; each target gets its own task and retry schedule."""
 
-    def __init__(self, config: Callable[[], SandboxConfig]) -> None:
+    def __init__(self, config: Callable[[], SandboxConfig], now: Callable[[], float]) -> None:
         self._config = config
+        self._now = now
         self._http = httpx.AsyncClient()
         self._tasks: set[asyncio.Task[None]] = set()
         self.deliveries: collections.deque[Delivery] = collections.deque(maxlen=500)
@@ -57,7 +57,7 @@ class WebhookSender:
             "client_key": self._config().client_key,
             "from_user_id": from_user_id,
             "to_user_id": to_user_id,
-            "log_id": ids.log_id(),
+            "log_id": ids.log_id(self._now()),
             "content": content,
         }
         return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
@@ -90,7 +90,7 @@ class WebhookSender:
                 delivery.delivered, delivery.error = True, None
                 break
             delivery.error = f"HTTP {response.status_code}"
-        delivery.finished_at = time.time()
+        delivery.finished_at = self._now()
         if not delivery.delivered:
             logger.warning("webhook %s to %s failed: %s", delivery.event, delivery.target, delivery.error)
 

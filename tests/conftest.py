@@ -40,6 +40,9 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         "openai_base_url": None,
         "image_base_url": None,
         "bff_sync_timeout_seconds": 60.0,
+        # A bound account's 30-minute sync schedule would write snapshots into the tenant whenever it
+        # fires; a test that exercises the schedule triggers or unpauses it itself.
+        "metrics_schedule_paused": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

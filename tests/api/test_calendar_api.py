@@ -22,7 +22,8 @@ from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, Running
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import TestUser, user_with_token
 from tests.support.calendar import next_second, utc
-from tests.support.publishing import bind_account, image_post, wait_for
+from tests.support.polling import eventually
+from tests.support.publishing import bind_account, image_post
 
 pytestmark = pytest.mark.timeout(60)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -122,7 +123,7 @@ async def test_one_off_fires_publishes_and_the_calendar_shows_its_result(
     action = description.schedule.action
     assert isinstance(action, ScheduleActionStartWorkflow) and action.workflow == "CalendarPublishWorkflow"
 
-    final = await wait_for(lambda: entry(http, kim, body["id"]), settled, within=30)
+    final = await eventually(lambda: entry(http, kim, body["id"]), settled, within=30)
     assert [r["status"] for r in final["runs"]] == ["published"], final["runs"]
     run = final["runs"][0]
     assert (
@@ -246,7 +247,7 @@ async def test_pause_stops_firing_and_a_passed_one_off_is_rescheduled_not_resume
     paused = await http.post(f"{ENTRIES}/{body['id']}/pause", headers=kim.headers)
     assert paused.status_code == 200, paused.text
     assert paused.json()["status"] == "paused" and paused.json()["schedule"]["paused"] is True
-    await wait_for(lambda: _now(), lambda now: now > run_at + timedelta(seconds=2.5), within=10)
+    await eventually(lambda: _now(), lambda now: now > run_at + timedelta(seconds=2.5), within=10)
     description = await temporal_env.client.get_schedule_handle(body["schedule_id"]).describe()
     calendar = await view(http, kim, run_at - timedelta(seconds=5), run_at + timedelta(seconds=5))
     resumed = await http.post(f"{ENTRIES}/{body['id']}/resume", headers=kim.headers)
@@ -262,7 +263,7 @@ async def test_pause_stops_firing_and_a_passed_one_off_is_rescheduled_not_resume
     )
     resumed = await http.post(f"{ENTRIES}/{body['id']}/resume", headers=kim.headers)
     assert moved.json()["status"] == "paused" and resumed.json()["status"] == "scheduled", resumed.text
-    final = await wait_for(lambda: entry(http, kim, body["id"]), settled, within=30)
+    final = await eventually(lambda: entry(http, kim, body["id"]), settled, within=30)
     assert [(r["status"], utc(r["scheduled_for"])) for r in final["runs"]] == [("published", again)]
 
 
@@ -282,7 +283,7 @@ async def test_run_now_publishes_at_once_and_uses_up_a_one_off(
     assert first.status_code == 202, first.text
     assert first.json()["workflow_id"] == f"calendar-{body['id']}-now-now-{body['id'][:8]}"
     assert second.json()["workflow_id"] == first.json()["workflow_id"]
-    final = await wait_for(lambda: entry(http, kim, body["id"]), settled, within=30)
+    final = await eventually(lambda: entry(http, kim, body["id"]), settled, within=30)
     assert [(r["status"], r["trigger"]) for r in final["runs"]] == [("published", "manual")], final["runs"]
     assert final["status"] == "completed" and final["schedule"]["remaining_actions"] == 0
     calendar = await view(http, kim, planned - timedelta(hours=1), planned + timedelta(hours=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -26,6 +26,8 @@ from tests.support.metrics import (
 from tests.support.publishing import bind_account
 
 pytestmark = pytest.mark.timeout(90)
+# Items are published a day ago (on both clocks) and read a day old: their counts have settled.
+PUBLISHED_AGO = 86_400
 
 
 @dataclass
@@ -43,14 +45,10 @@ async def env(
     tmp_path_factory: pytest.TempPathFactory,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[MetricsEnv]:
-    # A real second is a day on the sandbox's clock: counts have nearly settled by the time they are read,
-    # so the sandbox's numbers before and after the syncs bracket the dashboard's tightly.
+    # The sandbox's clock stands still while the dashboard is read (see `seeded`), so the sandbox's
+    # numbers before and after the syncs bracket the dashboard's exactly.
     async with metrics_env(
-        temporal_env.client,
-        database_url,
-        tmp_path_factory.mktemp("dashboard"),
-        sessionmaker,
-        time_scale=86_400,
+        temporal_env.client, database_url, tmp_path_factory.mktemp("dashboard"), sessionmaker
     ) as running:
         yield running
 
@@ -63,6 +61,7 @@ async def owner(env: MetricsEnv) -> TestUser:
 @pytest.fixture(scope="module")
 async def seeded(env: MetricsEnv, owner: TestUser) -> Seeded:
     """Two accounts with items, two of them ours, one failed publish, some drafts; then one sync each."""
+    await env.sandbox.freeze_clock(time.time() - PUBLISHED_AGO)
     accounts = {
         open_id: await bind_account(env.sessionmaker, env.settings, env.sandbox, owner.tenant_id, open_id)
         for open_id in (PERSONAL_OPEN_ID, ENTERPRISE_OPEN_ID)
@@ -79,7 +78,7 @@ async def seeded(env: MetricsEnv, owner: TestUser) -> Seeded:
             session.add(Content(id=str(uuid.uuid4()), tenant_id=owner.tenant_id, kind=kind, title="草稿",
                                 topic="草稿", created_by=owner.user_id, compliance={"passed": True}))  # fmt: skip
         await session.commit()
-    await asyncio.sleep(1.0)
+    await env.sandbox.advance_clock(PUBLISHED_AGO)
     before = await env.sandbox.items()
     for account_id in accounts.values():
         await env.sync(owner, account_id)
@@ -107,6 +106,7 @@ async def test_engagement_matches_the_sandbox_counts_by_account_and_kind(
     assert between(totals, stats_sum(seeded.before), stats_sum(seeded.after))
     assert totals["play"] > 0 and totals["engagement_rate"] is not None
     assert stats_sum(seeded.after)["play"] < stats_sum(seeded.before)["play"] * 1.5  # the bracket is tight
+    assert {key: totals[key] for key in STAT_KEYS} == stats_sum(seeded.before) == stats_sum(seeded.after)
     for open_id, account_id in seeded.accounts.items():
         row = next(b for b in body["engagement"]["by_account"] if b["key"] == account_id)
         low, high = (

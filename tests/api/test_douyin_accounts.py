@@ -28,9 +28,9 @@ from tests.support.douyin_binding import (
     authorize_in_sandbox,
     bind_account,
     callback_path,
-    eventually,
     start_binding,
 )
+from tests.support.polling import eventually
 
 # Users other suites do not publish with, so their grants can change freely here.
 TRAVEL = SANDBOX_USERS[2]
@@ -149,7 +149,9 @@ async def test_unbind_wipes_tokens_keeps_history_and_stops_the_token_workflow(
 ) -> None:
     account = await _bound(http, operator, TRAVEL.open_id)
     schedule = temporal_env.client.get_schedule_handle(f"metrics-{account['id']}")
-    assert (await schedule.describe()).id == f"metrics-{account['id']}", "binding starts metrics syncs"
+    described = await schedule.describe()
+    assert described.id == f"metrics-{account['id']}", "binding starts metrics syncs"
+    assert described.schedule.state.paused, "created paused, as the test settings ask"
     response = await http.delete(f"/api/v1/douyin/accounts/{account['id']}", headers=operator.headers)
     assert response.status_code == 200, response.text
     assert response.json()["health"] == "unbound"

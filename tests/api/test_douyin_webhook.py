@@ -22,7 +22,8 @@ from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.douyin_accounts import DouyinEventResult
 from tests.support import auth
-from tests.support.douyin_binding import bind_account, eventually
+from tests.support.douyin_binding import bind_account
+from tests.support.polling import eventually
 
 PATH = "/api/v1/douyin/webhook"
 # Nobody else binds or publishes as this user, so revoking it cannot disturb other suites.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+from typing import Any
 
 import httpx
 from PIL import Image
 
 from tests.support.auth import TestUser
+from tests.support.polling import eventually
 
 TOPIC = "敏感肌春季护肤"
 
@@ -138,12 +140,13 @@ async def test_async_form_start_then_poll(http: httpx.AsyncClient, operator: Tes
     )
     assert response.status_code == 202, response.text
     workflow_id = response.json()["workflow_id"]
-    status = {}
-    for _ in range(100):
-        status = (await http.get(f"/api/v1/workflows/{workflow_id}", headers=operator.headers)).json()
-        if status["status"] != "running":
-            break
-        await asyncio.sleep(0.1)
+
+    async def status_of() -> dict[str, Any]:
+        response = await http.get(f"/api/v1/workflows/{workflow_id}", headers=operator.headers)
+        body: dict[str, Any] = response.json()
+        return body
+
+    status = await eventually(status_of, lambda s: s["status"] != "running")
     assert status["status"] == "completed", status
     content_id = status["result"]["content_id"]
     content = await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)

@@ -14,7 +14,8 @@ from douflow.settings import Settings
 from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import TestUser
-from tests.support.publishing import bind_account, mp4_bytes, png_bytes, wait_for
+from tests.support.polling import eventually
+from tests.support.publishing import bind_account, mp4_bytes, png_bytes
 
 pytestmark = pytest.mark.timeout(90)
 TRAVELLER_OPEN_ID = SANDBOX_USERS[2].open_id
@@ -129,7 +130,7 @@ async def test_publish_through_the_api_reaches_published_once(
         result: dict[str, Any] = response.json()
         return result
 
-    final = await wait_for(probe, lambda p: p["status"] == "published", within=45)
+    final = await eventually(probe, lambda p: p["status"] == "published", within=45)
     assert final["status"] == "published", final
     assert final["item_id"] and final["share_url"]
     assert [h["status"] for h in final["history"]][-2:] == ["under_review", "published"]

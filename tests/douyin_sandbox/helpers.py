@@ -1,35 +1,16 @@
-"""Shared test helpers: polling with a deadline, the browser consent form, small media files."""
+"""Shared test helpers: the browser consent form and small media files (polling: tests.support.polling)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from PIL import Image
 
-T = TypeVar("T")
 REDIRECT_URI = "http://127.0.0.1:9/api/v1/douyin/oauth/callback"
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], within: float = 5.0, interval: float = 0.05
-) -> T:
-    """Poll `check` until it returns something truthy; fail at the deadline instead of sleeping blindly."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s (last result {result!r})")
-        await asyncio.sleep(interval)
 
 
 async def consent(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.items import STAT_FIELDS, seed_for, statistics, takes_off
 from douyin_sandbox.store import Item
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, RunningSandbox
-from tests.douyin_sandbox.helpers import eventually, video_file
+from tests.douyin_sandbox.helpers import video_file
 
 OPEN_ID = ENTERPRISE_OPEN_ID
 
@@ -56,6 +55,7 @@ async def test_statistics_grow_and_parse_from_strings(
     tmp_path: Path,
 ):
     await douyin_sandbox.update_config(review_delay=0, time_scale=20_000)
+    await douyin_sandbox.freeze_clock()
     token = enterprise_tokens["access_token"]
     items = [await publish(douyin_client, token, tmp_path, f"咖啡{n}") for n in range(4)]
     ids = [item.item_id for item in items]
@@ -64,9 +64,13 @@ async def test_statistics_grow_and_parse_from_strings(
         rows = await douyin_client.video_data(token, OPEN_ID, ids)
         return {row.item_id: row.statistics.play_count for row in rows}
 
-    before = await eventually(lambda: _all_positive(counts))
-    await asyncio.sleep(0.3)
+    assert set((await counts()).values()) == {0}  # public at once, but no time has passed
+    await douyin_sandbox.advance_clock(0.1)  # half an hour at this time scale
+    before = await counts()
+    assert before == await counts()  # a frozen clock: every read agrees
+    await douyin_sandbox.advance_clock(0.3)
     after = await counts()
+    assert all(before.values()), before
     assert all(after[i] > before[i] for i in ids), (before, after)
 
     raw = await douyin_http.post(
@@ -80,11 +84,6 @@ async def test_statistics_grow_and_parse_from_strings(
     assert any(isinstance(row["statistics"]["play_count"], str) for row in body["data"]["list"]) or all(
         seed_for(i) % 2 for i in ids
     )
-
-
-async def _all_positive(counts: Any) -> dict[str, int] | None:
-    values = await counts()
-    return values if values and all(values.values()) else None
 
 
 def _item(seed_text: str, review_at: float = 0.0) -> Item:

@@ -63,6 +63,31 @@ async def test_seeded_faults_repeat(
     assert {"ok", "DouyinTransientError", "DouyinRateLimited"} == set(first)
 
 
+async def test_each_endpoint_meets_its_own_seeded_faults_whatever_runs_between(
+    douyin_sandbox: RunningSandbox, douyin_client: DouyinClient, enterprise_tokens: dict[str, Any]
+):
+    token = enterprise_tokens["access_token"]
+
+    async def outcome(call: Any) -> str:
+        try:
+            await call
+        except DouyinError as exc:
+            return type(exc).__name__
+        return "ok"
+
+    async def listings(interleaved: int) -> list[str]:
+        await douyin_sandbox.set_faults(busy_ratio=0.5, seed=99)
+        seen = []
+        for _ in range(12):
+            for _ in range(interleaved):  # calls of another endpoint draw from another stream
+                await outcome(douyin_client.video_data(token, OPEN_ID, ["@x=="]))
+            seen.append(await outcome(douyin_client.video_list(token, OPEN_ID)))
+        return seen
+
+    alone, mixed = await listings(0), await listings(2)
+    assert alone == mixed and {"ok", "DouyinTransientError"} == set(alone)
+
+
 async def test_latency(
     douyin_sandbox: RunningSandbox, douyin_client: DouyinClient, enterprise_tokens: dict[str, Any]
 ):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 
 import httpx
 import pytest
@@ -12,9 +12,14 @@ from activities.douyin.errors import DouyinReauthRequired, DouyinRejected, Douyi
 from activities.douyin.oauth import DouyinOAuth
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
-from tests.douyin_sandbox.helpers import REDIRECT_URI, code_from, consent, eventually
+from tests.douyin_sandbox.helpers import REDIRECT_URI, code_from, consent
 
 SCOPES = ["user_info", "video.create.bind", "video.list.bind", "video.data.bind"]
+
+
+def whole_second() -> float:
+    """Now, rounded down to a whole second: lifetimes counted from it stay exact in floating point."""
+    return float(int(time.time()))
 
 
 def oauth_for(sandbox: RunningSandbox, secret: str | None = None) -> DouyinOAuth:
@@ -72,8 +77,9 @@ async def test_reauthorising_invalidates_the_earlier_code(
 
 async def test_code_expires(douyin_sandbox: RunningSandbox, douyin_http: httpx.AsyncClient):
     await douyin_sandbox.update_config(code_ttl=0.3)
+    await douyin_sandbox.freeze_clock()
     code, _ = code_from(await consent(douyin_http, douyin_sandbox.base_url, ENTERPRISE_OPEN_ID, SCOPES))
-    await asyncio.sleep(0.4)
+    await douyin_sandbox.advance_clock(0.4)
     async with oauth_for(douyin_sandbox) as oauth:
         with pytest.raises(DouyinReauthRequired) as expired:
             await oauth.exchange_code(code)
@@ -121,12 +127,14 @@ async def test_submit_with_bad_redirect_uri_does_not_redirect(
 async def test_refresh_keeps_refresh_token_expiry(
     douyin_sandbox: RunningSandbox, douyin_client: DouyinClient
 ):
+    await douyin_sandbox.freeze_clock(whole_second())
     issued = await douyin_sandbox.issue_tokens(ENTERPRISE_OPEN_ID)
-    await asyncio.sleep(1.1)
+    await douyin_sandbox.advance_clock(3600)
     refreshed = await douyin_client.refresh_access_token(issued["refresh_token"])
     assert refreshed.access_token != issued["access_token"]
     assert refreshed.refresh_token == issued["refresh_token"]
     assert refreshed.refresh_expires_in < issued["refresh_expires_in"]
+    assert refreshed.refresh_expires_in == issued["refresh_expires_in"] - 3600
     profile = await douyin_client.user_info(refreshed.access_token, ENTERPRISE_OPEN_ID)
     assert profile.nickname == "小鹿咖啡馆官方号" and profile.e_account_role == "EAccountS"
 
@@ -157,8 +165,9 @@ async def test_expired_refresh_token_needs_reauth(
     douyin_sandbox: RunningSandbox, douyin_client: DouyinClient
 ):
     await douyin_sandbox.update_config(refresh_token_ttl=0.3)
+    await douyin_sandbox.freeze_clock()
     issued = await douyin_sandbox.issue_tokens(ENTERPRISE_OPEN_ID)
-    await asyncio.sleep(0.4)
+    await douyin_sandbox.advance_clock(0.4)
     with pytest.raises(DouyinReauthRequired) as expired:
         await douyin_client.refresh_access_token(issued["refresh_token"])
     assert expired.value.code == 10010 and expired.value.reason == "refresh_token_expired"
@@ -166,17 +175,16 @@ async def test_expired_refresh_token_needs_reauth(
 
 async def test_access_token_expiry_then_refresh(douyin_sandbox: RunningSandbox, douyin_client: DouyinClient):
     await douyin_sandbox.update_config(access_token_ttl=1)
+    await douyin_sandbox.freeze_clock(whole_second())
     issued = await douyin_sandbox.issue_tokens(ENTERPRISE_OPEN_ID)
     await douyin_client.video_list(issued["access_token"], ENTERPRISE_OPEN_ID)
+    await douyin_sandbox.advance_clock(0.5)
+    await douyin_client.video_list(issued["access_token"], ENTERPRISE_OPEN_ID)  # not yet
+    await douyin_sandbox.advance_clock(0.5)
 
-    async def expired() -> DouyinTokenExpired | None:
-        try:
-            await douyin_client.video_list(issued["access_token"], ENTERPRISE_OPEN_ID)
-        except DouyinTokenExpired as exc:
-            return exc
-        return None
-
-    assert (await eventually(expired, within=3)).code == 28001008
+    with pytest.raises(DouyinTokenExpired) as expired:
+        await douyin_client.video_list(issued["access_token"], ENTERPRISE_OPEN_ID)
+    assert expired.value.code == 28001008
     with pytest.raises(DouyinTokenExpired) as on_userinfo:
         await douyin_client.user_info(issued["access_token"], ENTERPRISE_OPEN_ID)
     assert on_userinfo.value.code == 28001008  # err_no envelope

@@ -13,7 +13,7 @@ from activities.douyin.client import DouyinClient, VideoItem
 from activities.douyin.errors import DouyinReauthRequired, DouyinRejected
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, RunningSandbox
 from tests.douyin_sandbox.conftest import CLIENT_CHUNK_SIZE, CLIENT_SIMPLE_THRESHOLD
-from tests.douyin_sandbox.helpers import eventually, png_bytes, video_file
+from tests.douyin_sandbox.helpers import png_bytes, video_file
 
 OPEN_ID = ENTERPRISE_OPEN_ID
 
@@ -152,6 +152,7 @@ async def test_review_publishes_or_rejects(
     tmp_path: Path,
 ):
     token = enterprise_tokens["access_token"]
+    await douyin_sandbox.freeze_clock()
     good_video = await douyin_client.upload_video(token, OPEN_ID, video_file(tmp_path, 500, "a.mp4"))
     bad_video = await douyin_client.upload_video(token, OPEN_ID, video_file(tmp_path, 500, "b.mp4"))
     good = await douyin_client.create_video(token, OPEN_ID, good_video.video_id, "今日新品拿铁")
@@ -164,7 +165,13 @@ async def test_review_publishes_or_rejects(
         items = await douyin_client.video_data(token, OPEN_ID, [good.item_id, bad.item_id])
         return items if all(item.is_reviewed for item in items) else None
 
-    passed, rejected = await eventually(reviewed, within=3)
+    review_delay = douyin_sandbox.config.review_delay
+    await douyin_sandbox.advance_clock(review_delay / 2)
+    assert await reviewed() is None  # still under review halfway through
+    await douyin_sandbox.advance_clock(review_delay)
+    settled = await reviewed()
+    assert settled is not None
+    passed, rejected = settled
     assert passed.is_public and passed.share_url.startswith("https://")
     assert rejected.is_rejected and rejected.share_url == ""
     assert rejected.statistics.play_count == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,8 @@ from fastapi import FastAPI, Request, Response
 from activities.douyin.client import DouyinClient
 from douflow.douyin.signature import sign, verify
 from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox, serve_app
-from tests.douyin_sandbox.helpers import consent, eventually
+from tests.douyin_sandbox.helpers import consent
+from tests.support.polling import eventually
 
 SECRET = "douflow-dev-secret"
 
@@ -154,3 +156,15 @@ async def test_platform_mock_event_endpoint(
     [event] = await eventually(digg_event)
     assert isinstance(event["content"], str)  # this event's content arrives JSON-encoded
     assert json.loads(event["content"])["action_type"] == 1
+
+
+async def test_webhook_times_are_the_sandbox_clocks(douyin_sandbox: RunningSandbox, receiver: Receiver):
+    frozen_at = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+    await douyin_sandbox.freeze_clock(frozen_at)
+    await douyin_sandbox.admin("POST", "im/receive", {"to_open_id": ENTERPRISE_OPEN_ID, "text": "在吗"})
+    [delivery] = await douyin_sandbox.deliveries(wait=True)
+    [event] = receiver.events("im_receive_msg")
+
+    assert event["content"]["create_time"] == int(frozen_at * 1000)
+    assert event["log_id"].startswith(time.strftime("%Y%m%d%H%M%S", time.localtime(frozen_at)))
+    assert delivery["finished_at"] == frozen_at

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from html import unescape
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-
-T = TypeVar("T")
 
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 _CHECKED_SCOPE = re.compile(r'<input type="checkbox" name="scope" value="([^"]+)" checked>')
@@ -48,17 +43,3 @@ async def bind_account(http: httpx.AsyncClient, headers: dict[str, str], open_id
     """The whole flow; returns the BFF's answer to the callback."""
     location = await authorize_in_sandbox(await start_binding(http, headers), open_id)
     return await http.get(callback_path(location))
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], within: float = 15, interval: float = 0.1
-) -> T:
-    """Polls until `check` returns something truthy; fails with the last value at the deadline."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await check()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {within}s (last value {value!r})")
-        await asyncio.sleep(interval)

@@ -1,4 +1,8 @@
-"""Metrics fixtures: a sandbox whose clock runs fast, a stack pointed at it, items published straight into it."""
+"""Metrics fixtures: a sandbox of the module's own, a stack pointed at it, items published straight into it.
+
+Modules freeze the sandbox's clock in the past before publishing and advance it themselves (see
+douyin_sandbox/clock.py), so the numbers they read do not depend on how long the suite takes.
+"""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
-"""Publishing fixtures: bound Douyin accounts, contents with media, and waiting for a publish to settle."""
+"""Publishing fixtures: bound Douyin accounts, contents with media, reading a publish back."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -152,18 +150,6 @@ async def start_publish(
 async def publish_row(sessionmaker: async_sessionmaker[AsyncSession], publish_id: str) -> Publish | None:
     async with sessionmaker() as session:
         return await session.get(Publish, publish_id)
-
-
-async def wait_for(
-    probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], within: float = 60, every: float = 0.25
-) -> Any:
-    """Polls `probe` until `done(value)`; returns the last value (assert on it for a clear failure)."""
-    deadline = asyncio.get_running_loop().time() + within
-    value = await probe()
-    while not done(value) and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(every)
-        value = await probe()
-    return value
 
 
 def is_final(row: Publish | dict[str, Any] | None) -> bool:

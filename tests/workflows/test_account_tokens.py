@@ -28,7 +28,7 @@ from douyin_sandbox.testing import RunningSandbox, running_sandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.douyin_accounts import AccountTokenInput, AccountTokenResult
 from tests.conftest import make_settings
-from tests.support.douyin_binding import eventually
+from tests.support.polling import eventually
 from tests.support.stack import running_workers
 
 

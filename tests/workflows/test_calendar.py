@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,8 @@ from douyin_sandbox.testing import PERSONAL_OPEN_ID, RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import create_user
 from tests.support.calendar import entry_row, finished, next_second, plan, runs_of
-from tests.support.publishing import bind_account, image_post, wait_for
+from tests.support.polling import eventually
+from tests.support.publishing import bind_account, image_post
 
 pytestmark = pytest.mark.timeout(60)
 CODER_OPEN_ID = SANDBOX_USERS[3].open_id
@@ -68,7 +68,7 @@ async def test_one_off_fires_at_its_second_and_publishes(
         sessionmaker, temporal_env.client, settings, tenant_id=people[0], user_id=people[1],
         content_id=content_id, account_id=account_id, run_at=run_at,
     )  # fmt: skip
-    runs = await wait_for(lambda: runs_of(sessionmaker, entry.id), finished, within=30)
+    runs = await eventually(lambda: runs_of(sessionmaker, entry.id), finished, within=30)
 
     assert [r.status for r in runs] == ["published"], [(r.status, r.reason) for r in runs]
     run = runs[0]
@@ -102,8 +102,11 @@ async def test_recurrence_fires_on_its_anchors_and_stops_after_max_runs(
         sessionmaker, temporal_env.client, settings, tenant_id=people[0], user_id=people[1],
         content_id=content_id, account_id=account_id, cron="*/2 * * * * * *", max_runs=2,
     )  # fmt: skip
-    runs = await wait_for(lambda: runs_of(sessionmaker, entry.id), lambda r: finished(r, 2), within=40)
-    await asyncio.sleep(2.5)  # a third occurrence would have come by now
+    runs = await eventually(lambda: runs_of(sessionmaker, entry.id), lambda r: finished(r, 2), within=40)
+    # Both of its actions are used up, so no third occurrence can come (rather than waiting to see none).
+    described = await temporal_env.client.get_schedule_handle(entry.schedule_id).describe()
+    assert described.info.num_actions == 2
+    assert described.schedule.state.limited_actions and described.schedule.state.remaining_actions == 0
     runs = await runs_of(sessionmaker, entry.id)
 
     assert [r.status for r in runs] == ["published", "published"], [(r.status, r.reason) for r in runs]
@@ -147,7 +150,7 @@ async def test_a_broken_account_is_the_runs_reason_and_marks_the_entry_broken(
         )
         await session.commit()
 
-    runs = await wait_for(lambda: runs_of(sessionmaker, entry.id), finished, within=30)
+    runs = await eventually(lambda: runs_of(sessionmaker, entry.id), finished, within=30)
 
     assert [r.status for r in runs] == ["skipped"]
     assert "needs_reconnect" in (runs[0].reason or "") and "reconnect it" in (runs[0].reason or "")

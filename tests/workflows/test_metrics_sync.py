@@ -1,27 +1,41 @@
-"""Metrics sync against the sandbox over HTTP: growing series, density, refresh, schedule, tenant isolation."""
+"""Metrics sync against the sandbox over HTTP: growing series, density, refresh, schedule, tenant isolation.
+
+The sandbox's clock is frozen two hours in the past when the items are published, then moved on only by
+the tests: the numbers a sync reads are those of the age a test chose, never of how long the suite took.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import time
+import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import ScheduleActionExecutionStartWorkflow
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.metrics_tables import MetricSnapshot
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
+from douflow.temporal.schedules.metrics import ensure_metrics_schedule
 from douyin_sandbox.testing import PERSONAL_OPEN_ID
 from models.metrics import MetricsSyncInput, MetricsSyncResult
 from tests.support.auth import TestUser
 from tests.support.metrics import MetricsEnv, metrics_env, publish_items
+from tests.support.polling import eventually
 from tests.support.publishing import bind_account
 
 pytestmark = pytest.mark.timeout(90)
+# Items are published this long ago on both clocks, and are an hour old on the sandbox's when first read.
+PUBLISHED_AGO = 2 * 3600
+FIRST_AGE = 3600
+BETWEEN_SYNCS = 1800
+YEAR = timedelta(days=365)
 TITLES = [
     "3分钟看懂手冲咖啡",
     "家庭收纳的5个细节，看完省心",
@@ -37,9 +51,9 @@ async def env(
     tmp_path_factory: pytest.TempPathFactory,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[MetricsEnv]:
-    # One real second is an hour on the sandbox's statistics clock, so numbers grow between two syncs.
+    # The sandbox's time passes only when a test advances it (see `account`).
     async with metrics_env(
-        temporal_env.client, database_url, tmp_path_factory.mktemp("metrics"), sessionmaker, time_scale=3600
+        temporal_env.client, database_url, tmp_path_factory.mktemp("metrics"), sessionmaker
     ) as running:
         yield running
 
@@ -51,10 +65,12 @@ async def owner(env: MetricsEnv) -> TestUser:
 
 @pytest.fixture(scope="module")
 async def account(env: MetricsEnv, owner: TestUser) -> str:
+    await env.sandbox.freeze_clock(time.time() - PUBLISHED_AGO)
     account_id = await bind_account(
         env.sessionmaker, env.settings, env.sandbox, owner.tenant_id, PERSONAL_OPEN_ID
     )
     await publish_items(env.sandbox, PERSONAL_OPEN_ID, TITLES)
+    await env.sandbox.advance_clock(FIRST_AGE)
     return account_id
 
 
@@ -75,25 +91,42 @@ async def snapshot_count(env: MetricsEnv, tenant_id: str) -> int:
     return int(count or 0)
 
 
+async def snapshots_by_item(env: MetricsEnv, tenant_id: str) -> dict[str, int]:
+    async with env.sessionmaker() as session:
+        rows = await session.execute(
+            select(MetricSnapshot.item_id, func.count())
+            .where(MetricSnapshot.tenant_id == tenant_id)
+            .group_by(MetricSnapshot.item_id)
+        )
+    return {item_id: int(count) for item_id, count in rows}
+
+
 async def test_two_syncs_store_growing_dense_series_and_keep_raw_payloads(
     env: MetricsEnv, owner: TestUser, account: str
 ) -> None:
+    items = {item["item_id"]: item for item in await env.sandbox.items(PERSONAL_OPEN_ID)}
+    # Points other tests of the module stored before this one (none when it runs first).
+    earlier_points = await snapshots_by_item(env, owner.tenant_id)
     first = await env.sync(owner, account)
-    await asyncio.sleep(1.2)
+    at_first = {item["item_id"]: item for item in await env.sandbox.items(PERSONAL_OPEN_ID)}
+    await env.sandbox.advance_clock(BETWEEN_SYNCS)
     second = await env.sync(owner, account)
+    at_second = {item["item_id"]: item for item in await env.sandbox.items(PERSONAL_OPEN_ID)}
 
     assert (first["items"], first["snapshots"]) == (len(TITLES), len(TITLES))
     assert (second["items"], second["snapshots"]) == (len(TITLES), len(TITLES))  # young: every sync kept
-    items = {item["item_id"]: item for item in await env.sandbox.items(PERSONAL_OPEN_ID)}
     grew = 0
     for item_id in items:
         points = (await series(env, owner, item_id))["points"]
-        assert len(points) == 2
-        earlier, later = points[0]["counts"], points[1]["counts"]
+        assert len(points) == earlier_points.get(item_id, 0) + 2
+        earlier, later = points[-2]["counts"], points[-1]["counts"]
         assert all(later[key] >= earlier[key] for key in ("play", "digg", "comment", "share", "download"))
         grew += later["play"] > earlier["play"]
-        assert points[0]["captured_at"] < points[1]["captured_at"]
-    assert grew >= 1
+        assert points[-2]["captured_at"] < points[-1]["captured_at"]
+        # Each sync stored exactly what the sandbox showed at that moment of its (frozen) clock.
+        assert earlier["play"] == int(at_first[item_id]["statistics"]["play_count"])
+        assert later["play"] == int(at_second[item_id]["statistics"]["play_count"])
+    assert grew == len(items)  # half an hour more of an hour-old item's life: every one grew
     async with env.sessionmaker() as session:
         raw = await session.scalar(
             select(MetricSnapshot.raw).where(MetricSnapshot.tenant_id == owner.tenant_id)
@@ -132,10 +165,45 @@ async def test_an_expired_token_is_refreshed_and_the_schedule_exists(
     result = await env.sync(owner, account)
 
     assert result["items"] == len(TITLES)
-    schedule = await temporal_env.client.get_schedule_handle(f"metrics-{account}").describe()
+    handle = temporal_env.client.get_schedule_handle(f"metrics-{account}")
+    schedule = await handle.describe()
     action = schedule.schedule.action
     assert getattr(action, "id", None) == f"metrics-sync-{account}"
     assert getattr(action, "task_queue", None) == queue(env.settings, ORCHESTRATION)
+    # The test settings create it paused; triggered, it runs the account's sync like a manual one.
+    assert schedule.schedule.state.paused and schedule.info.num_actions == 0
+    await handle.trigger()
+
+    async def started() -> ScheduleActionExecutionStartWorkflow | None:
+        actions = (await handle.describe()).info.recent_actions
+        run = actions[0].action if actions else None
+        return run if isinstance(run, ScheduleActionExecutionStartWorkflow) else None
+
+    run = await eventually(started)
+    scheduled = await temporal_env.client.get_workflow_handle(
+        run.workflow_id, run_id=run.first_execution_run_id, result_type=MetricsSyncResult
+    ).result()
+    assert run.workflow_id.startswith(f"metrics-sync-{account}-")
+    assert (scheduled.status, scheduled.items) == ("synced", len(TITLES))
+
+
+async def test_the_schedule_is_created_paused_only_when_configured(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser
+) -> None:
+    accounts = {paused: f"no-such-account-{uuid.uuid4().hex[:8]}" for paused in (False, True)}
+    states = {}
+    for paused, account_id in accounts.items():
+        # A yearly interval, so the unpaused one cannot come due in the moment it exists.
+        settings = env.settings.model_copy(update={"metrics_schedule_paused": paused})
+        handle = await ensure_metrics_schedule(
+            temporal_env.client, settings, owner.tenant_id, account_id, interval=YEAR
+        )
+        try:
+            states[paused] = (await handle.describe()).schedule.state.paused
+        finally:
+            await handle.delete()
+
+    assert states == {False: False, True: True}
 
 
 async def test_account_series_and_summary_add_up_to_the_items_latest_counts(

@@ -29,13 +29,13 @@ from douyin_sandbox.users import SANDBOX_USERS
 from models.content import Actor
 from models.publish import PublishResult
 from tests.support.auth import TestUser
+from tests.support.polling import eventually
 from tests.support.publishing import (
     bind_account,
     image_post,
     is_final,
     publish_row,
     start_publish,
-    wait_for,
 )
 from tests.support.stack import running_workers
 
@@ -148,8 +148,11 @@ async def test_thirty_percent_busy_and_rate_limited_calls_still_publish_each_exa
             return [[entry["event"] for entry in row.history] for row in rows if row]
 
         events = [
-            e for history in await wait_for(histories, lambda h: len(h) == len(started)) for e in history
+            e for history in await eventually(histories, lambda h: len(h) == len(started)) for e in history
         ]
         # The faults did reach the irreversible step: replies lost (then reconciled) or calls refused.
         assert {"create_outcome_unknown", "create_refused"} & set(events), events
+        # Every endpoint draws its own seeded stream: with seed 11 the third create to commit loses its
+        # reply, whichever publish makes it, and there are eight.
+        assert "create_outcome_unknown" in events, events
         assert events.count("create_outcome_unknown") == events.count("reconciled_found")

@@ -1,4 +1,8 @@
-"""Viral replication end to end: a hit against the account's own baseline is replicated exactly once."""
+"""Viral replication end to end: a hit against the account's own baseline is replicated exactly once.
+
+The account's items are built to order: published at one frozen instant of the sandbox's clock, each
+with a pinned growth profile, so which items are hits is decided here and no number moves between syncs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import statistics
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -48,10 +53,14 @@ from workflows.viral_rule import judge
 pytestmark = pytest.mark.timeout(120)
 
 RATIO = 3.0
-# Items within this factor of the threshold are left out of the assertions: numbers keep growing a
-# little between the test's read and the sync's.
+# Every item is at least this factor clear of the threshold, one way or the other.
 MARGIN = 1.25
 ITEMS = 16
+# The items that take off (six times their reach); the others stay within ±10 % of one another.
+HITS = (3, 11)
+BOOST = 6
+# Published this long ago on both clocks; the sandbox is then moved on to the present.
+PUBLISHED_AGO = 600
 TOPICS = ["手冲咖啡", "家庭收纳", "阳台种菜", "猫咪饮食", "通勤穿搭", "露营装备", "新手化妆", "健身计划"]
 RULE = ViralRuleSpec(
     ratio=RATIO, min_samples=5, min_value=0, min_age_minutes=0, max_age_hours=1, variant_count=2
@@ -80,10 +89,9 @@ async def env(
     tmp_path_factory: pytest.TempPathFactory,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[MetricsEnv]:
-    # A real second is a day for the sandbox's statistics: every item has saturated to its own reach,
-    # so which ones took off is settled before the first sync.
+    # The sandbox's time passes only when `constellation` advances it.
     async with metrics_env(
-        temporal_env.client, database_url, tmp_path_factory.mktemp("viral"), sessionmaker, time_scale=86_400
+        temporal_env.client, database_url, tmp_path_factory.mktemp("viral"), sessionmaker
     ) as running:
         yield running
 
@@ -106,27 +114,31 @@ def ratios(items: list[dict[str, Any]]) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 async def constellation(env: MetricsEnv, owner: TestUser) -> Constellation:
-    """Items published together until at least one took off clearly (about 1 in 8 items takes off)."""
-    for _ in range(10):
-        await env.sandbox.reset(keep_config=True)
-        account_id = await bind_account(
-            env.sessionmaker, env.settings, env.sandbox, owner.tenant_id, ENTERPRISE_OPEN_ID
+    """Items published together, of which exactly those at `HITS` take off, clearly."""
+    await env.sandbox.freeze_clock(time.time() - PUBLISHED_AGO)
+    account_id = await bind_account(
+        env.sessionmaker, env.settings, env.sandbox, owner.tenant_id, ENTERPRISE_OPEN_ID
+    )
+    titles = [
+        f"{i % 7 + 3}个{TOPICS[i % len(TOPICS)]}技巧，第{i % 2 + 2}个很多人不知道" for i in range(ITEMS)
+    ]
+    item_ids = await publish_items(env.sandbox, ENTERPRISE_OPEN_ID, titles)
+    for index, item_id in enumerate(item_ids):
+        # One time constant for all: at one age, plays stand in the ratio of reach × boost.
+        await env.sandbox.pin_profile(
+            item_id, reach=900 + 25 * (index % 9), takes_off=index in HITS, boost=BOOST, tau=300
         )
-        titles = [
-            f"{i % 7 + 3}个{TOPICS[i % len(TOPICS)]}技巧，第{i % 2 + 2}个很多人不知道" for i in range(ITEMS)
-        ]
-        await publish_items(env.sandbox, ENTERPRISE_OPEN_ID, titles)
-        # Days on the sandbox's clock; ages (whole seconds on Douyin) close enough to count as "similar".
-        await asyncio.sleep(3.0)
-        items = await env.sandbox.items(ENTERPRISE_OPEN_ID)
-        found = Constellation(account_id=account_id, ratios=ratios(items), contents={})
-        if found.clear_hits:
-            for item in items:
-                found.contents[item["item_id"]] = await link_to_content(
-                    env, owner, account_id, item["item_id"], item["title"]
-                )
-            return found
-    raise AssertionError("no item took off in 10 batches")
+    # Every item is PUBLISHED_AGO old for the sandbox as for DouFlow (which measures on its own clock).
+    await env.sandbox.advance_clock(PUBLISHED_AGO)
+    items = await env.sandbox.items(ENTERPRISE_OPEN_ID)
+    found = Constellation(account_id=account_id, ratios=ratios(items), contents={})
+    assert found.clear_hits == {item_ids[i] for i in HITS}, found.ratios
+    assert found.clear_misses == set(item_ids) - found.clear_hits, found.ratios
+    for item in items:
+        found.contents[item["item_id"]] = await link_to_content(
+            env, owner, account_id, item["item_id"], item["title"]
+        )
+    return found
 
 
 async def replication_results(
@@ -167,6 +179,7 @@ async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source
     hits = {hit["item_id"] for hit in first["hits"]}
     assert constellation.clear_hits <= hits
     assert not hits & constellation.clear_misses
+    assert hits == constellation.clear_hits  # every item is one or the other
     started = first["replications_started"]
     assert sorted(started) == sorted(f"replicate-{owner.tenant_id}-{item}" for item in hits)
     results = await replication_results(env, temporal_env.client, started)

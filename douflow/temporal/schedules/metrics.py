@@ -61,15 +61,18 @@ async def ensure_metrics_schedule(
     account_id: str,
     *,
     interval: timedelta = SYNC_INTERVAL,
-    paused: bool = False,
 ) -> ScheduleHandle:
-    """Creates the account's sync schedule, or brings an existing one up to date; returns its handle."""
+    """Creates the account's sync schedule, or brings an existing one up to date; returns its handle.
+
+    A new schedule starts paused when the deployment says so (METRICS_SCHEDULE_PAUSED); an existing one
+    keeps whether it is paused (an operator may have paused it in the Temporal UI).
+    """
     schedule_id = ids.metrics_schedule_id(account_id)
     run = starts.metrics_sync(MetricsSyncInput(tenant_id=tenant_id, account_id=account_id))
     try:
         await client.create_schedule(
             schedule_id,
-            _schedule(settings, run, account_id, interval, paused=paused),
+            _schedule(settings, run, account_id, interval, paused=settings.metrics_schedule_paused),
             search_attributes=run.tags,
         )
         return client.get_schedule_handle(schedule_id)
