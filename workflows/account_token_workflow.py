@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from douflow.temporal.errors import DOUYIN_UNKNOWN_OUTCOME
     from douflow.temporal.ids import token_workflow_id
     from douflow.temporal.search import FEATURE, Feature, tags
+    from douflow.temporal.summaries import token_summary
     from models.douyin_accounts import (
         AccountRef,
         AccountTokenInput,
@@ -218,7 +219,7 @@ async def start_token_workflow(ref: AccountRef) -> None:
             id=workflow_id,
             parent_close_policy=ParentClosePolicy.ABANDON,
             search_attributes=tags(ref.tenant_id, Feature.ACCOUNT_TOKENS, account_id=ref.account_id),
-            static_summary=f"Keep the tokens of Douyin account {ref.account_id} alive",
+            static_summary=token_summary(ref.account_id),
         )
     except WorkflowAlreadyStartedError:
         await workflow.get_external_workflow_handle_for(AccountTokenWorkflow.run, workflow_id).signal(

@@ -17,8 +17,9 @@ from temporalio.exceptions import ApplicationError, ChildWorkflowError, Workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.content.contract import ContentCenter
-    from douflow.temporal import ids, policies, starts
-    from douflow.temporal.search import Feature, tag_updates
+    from douflow.temporal import ids, policies
+    from douflow.temporal.search import Feature, tag_updates, tags
+    from douflow.temporal.summaries import publish_summary
     from models.calendar import (
         CalendarRunInput,
         CalendarRunResult,
@@ -102,8 +103,13 @@ class CalendarPublishWorkflow:
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
                 # The post is irreversible: a stopped calendar run must not cut a publish in half.
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-                search_attributes=starts.publish_tags(publish),
-                static_summary=starts.publish_summary(plan.title or plan.content_id, plan.account_id),
+                search_attributes=tags(
+                    input.actor.tenant_id,
+                    Feature.PUBLISH,
+                    content_id=plan.content_id,
+                    account_id=plan.account_id,
+                ),
+                static_summary=publish_summary(plan.title, plan.content_id, plan.account_id),
             )
         except WorkflowAlreadyStartedError:
             reason = (

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, DOUYIN_REAUTH
     from douflow.temporal.ids import replication_workflow_id
     from douflow.temporal.search import Feature, tags
+    from douflow.temporal.summaries import replication_summary
     from models.metrics import (
         CandidateQuery,
         FetchPage,
@@ -134,10 +135,7 @@ class MetricsSyncWorkflow:
                 search_attributes=tags(
                     input.tenant_id, Feature.VIRAL_REPLICATION, account_id=input.account_id
                 ),
-                static_summary=(
-                    f"Replicate hit {hit.item_id} ({hit.ratio:.1f}x the median {hit.metric}) "
-                    f"of Douyin account {input.account_id}"
-                ),
+                static_summary=replication_summary(hit.item_id, hit.ratio, hit.metric, input.account_id),
             )
         except WorkflowAlreadyStartedError:
             return False

@@ -91,7 +91,8 @@ class AccountActivities(ContentStore):
 
     @activity.defn
     async def deactivate_douyin_accounts(self, change: Deactivation) -> DeactivatedAccounts:
-        """Unbind one account or revoke every account of an open_id: tokens wiped, row and history kept.
+        """Unbind one account, or revoke an open_id's accounts in one tenant (or every tenant for events
+        handed over before they were routed per tenant): tokens wiped, rows and history kept.
 
         Idempotent: an account already in the target status is left alone and not reported again.
         """

@@ -65,7 +65,9 @@ class AccountCalls(ConnectorCalls):
     @activity.defn
     async def fetch_douyin_profile(self, ref: AccountRef) -> DouyinProfile:
         """Nickname, avatar and account role through `/oauth/userinfo/` with the account's token."""
-        info = await self._call(ref, lambda c: self._client.user_info(c.access_token, c.open_id))
+        info = await self._call(
+            ref, lambda c: self._client.user_info(c.access_token, c.open_id), bounded=False
+        )
         return DouyinProfile(
             nickname=info.nickname,
             avatar=info.avatar,

@@ -1,8 +1,8 @@
 """What every connector activity shares: its clients, and one way to call Douyin for an account.
 
-A call runs within the account's bounds (AccountLimiter), heartbeats so a killed worker shows in seconds,
-refreshes an expired access token once (under the account's refresh lock, so a burst refreshes once) and
-leaves with a typed ApplicationError (failures.douyin_failure).
+A call refreshes an expired access token once (under the account's refresh lock, so a burst refreshes once)
+and leaves with a typed ApplicationError (failures.douyin_failure). Publishing calls also run within the
+account's bounds (AccountLimiter) and heartbeat, so a killed worker shows in seconds.
 """
 
 from __future__ import annotations
@@ -66,25 +66,39 @@ class ConnectorCalls(DouyinConnector):
         self._media = media
         self._limiter = limiter
 
-    async def _call(self, account: AccountRef, call: Callable[[Credentials], Awaitable[T]]) -> T:
-        """One Douyin call within the account's bounds; an expired token is refreshed once and retried."""
-        async with _heartbeating():
-            try:
-                # Under the refresh lock, so parallel calls near expiry refresh the token once, not each.
-                async with self._limiter.refresh_lock(account.account_id):
-                    credentials = await self._tokens.fresh_credentials(account.tenant_id, account.account_id)
-                async with self._limiter.slot(account.account_id):
-                    try:
-                        return await call(credentials)
-                    except DouyinTokenExpired:
-                        # The platform refused the call, so repeating it (even a create) is safe.
-                        credentials = await self._refresh(account, credentials)
-                        return await call(credentials)
-            except DouyinRateLimited as exc:
+    async def _call(
+        self, account: AccountRef, call: Callable[[Credentials], Awaitable[T]], *, bounded: bool = True
+    ) -> T:
+        """One Douyin call for an account; an expired token is refreshed once and the call repeated.
+
+        A bounded call (publishing) holds one of the account's slots, heartbeats, and pauses the account on a
+        rate limit; a read that uploads nothing (a metrics page, the profile) never queues behind uploads.
+        """
+        try:
+            # Under the refresh lock, so parallel calls near expiry refresh the token once, not each.
+            async with self._limiter.refresh_lock(account.account_id):
+                credentials = await self._tokens.fresh_credentials(account.tenant_id, account.account_id)
+            async with self._bounds(account, bounded):
+                try:
+                    return await call(credentials)
+                except DouyinTokenExpired:
+                    # The platform refused the call, so repeating it (even a create) is safe.
+                    credentials = await self._refresh(account, credentials)
+                    return await call(credentials)
+        except DouyinRateLimited as exc:
+            if bounded:
                 self._limiter.pause(account.account_id, exc.retry_after)
-                raise douyin_failure(exc) from exc
-            except (DouyinError, AccountUnavailable) as exc:
-                raise douyin_failure(exc) from exc
+            raise douyin_failure(exc) from exc
+        except (DouyinError, AccountUnavailable) as exc:
+            raise douyin_failure(exc) from exc
+
+    @contextlib.asynccontextmanager
+    async def _bounds(self, account: AccountRef, bounded: bool) -> AsyncIterator[None]:
+        if not bounded:
+            yield
+            return
+        async with _heartbeating(), self._limiter.slot(account.account_id):
+            yield
 
     async def _refresh(self, account: AccountRef, stale: Credentials) -> Credentials:
         async with self._limiter.refresh_lock(account.account_id):

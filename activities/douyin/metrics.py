@@ -38,7 +38,7 @@ class MetricsCalls(ConnectorCalls):
             return MetricsPage(items=items, cursor=page.cursor, has_more=page.has_more, fetched_at=utcnow())
 
         account = AccountRef(tenant_id=request.tenant_id, account_id=request.account_id)
-        return await self._call(account, fetch)
+        return await self._call(account, fetch, bounded=False)
 
 
 def _stats(listed: VideoItem, row: dict[str, Any] | None) -> ItemStats:

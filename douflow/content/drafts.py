@@ -1,7 +1,7 @@
 """Turning a stored content into the post Douyin will receive, and checking it against Douyin's rules.
 
-The one answer to "can this content be published as it is?", for the publish route, the calendar,
-replication's auto-scheduling and the publish workflow alike.
+The one answer to "can this content be published as it is?", for the calendar, replication's
+auto-scheduling and the publish workflow alike.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from temporalio.common import RetryPolicy
 
@@ -33,19 +32,10 @@ def doubling_retry(
 class ActivityCall:
     """The timeouts and retry policy of one kind of activity call."""
 
-    timeout: timedelta
+    timeout: timedelta  # start to close: one attempt
     retry: RetryPolicy
     heartbeat: timedelta | None = None
-    schedule_to_close: timedelta | None = None
-
-    def options(self) -> dict[str, Any]:
-        """Keyword arguments of `workflow.execute_activity_method`."""
-        return {
-            "start_to_close_timeout": self.timeout,
-            "retry_policy": self.retry,
-            "heartbeat_timeout": self.heartbeat,
-            "schedule_to_close_timeout": self.schedule_to_close,
-        }
+    schedule_to_close: timedelta | None = None  # every attempt together
 
 
 # -- agent-center ---------------------------------------------------------------------------------
@@ -132,6 +122,7 @@ SCHEDULE_VARIANTS = ActivityCall(
 
 # -- whole runs ---------------------------------------------------------------------------------------
 GENERATION_RUN = timedelta(minutes=15)
+ACCOUNT_RUN = timedelta(minutes=15)
 PUBLISH_RUN = timedelta(hours=6)
 # Outlives the publish it waits for, so the outcome is always written back.
 CALENDAR_RUN = PUBLISH_RUN + timedelta(hours=1)

@@ -19,6 +19,7 @@ from douflow.temporal import ids, policies
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
 from douflow.temporal.search import Feature, tags
+from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.calendar import CalendarRunInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.metrics import MetricsSyncInput
@@ -35,12 +36,8 @@ PUBLISH = "PublishWorkflow"
 CALENDAR_PUBLISH = "CalendarPublishWorkflow"
 ACCOUNT_BINDING = "AccountBindingWorkflow"
 ACCOUNT_UNBIND = "AccountUnbindWorkflow"
-ACCOUNT_TOKENS = "AccountTokenWorkflow"
 DOUYIN_EVENT = "DouyinEventWorkflow"
 METRICS_SYNC = "MetricsSyncWorkflow"
-REPLICATION = "ReplicationWorkflow"
-
-SUMMARY_MAX = 120
 
 
 @dataclass(frozen=True)
@@ -89,12 +86,6 @@ def schedule_action(run: Start, settings: Settings) -> ScheduleActionStartWorkfl
     )
 
 
-def summary(text: str) -> str:
-    """One line, short enough for the Temporal UI's list."""
-    line = " ".join(text.split())
-    return line if len(line) <= SUMMARY_MAX else line[: SUMMARY_MAX - 1] + "…"
-
-
 # -- seed 1-4: generation and editing ------------------------------------------------------------------
 
 _GENERATION_NAMES = {
@@ -117,7 +108,7 @@ def generation(feature: Feature, arg: BaseModel, *, tenant_id: str, request_key:
     )
 
 
-def content_edit(arg: ContentEditInput, *, title: str, request_key: str) -> Start:
+def content_edit(arg: ContentEditInput, *, title: str | None, request_key: str) -> Start:
     edit = arg.edit
     base = edit.base_version or 0
     return Start(
@@ -125,7 +116,7 @@ def content_edit(arg: ContentEditInput, *, title: str, request_key: str) -> Star
         arg=arg,
         id=ids.content_edit_workflow_id(edit.content_id, base, request_key),
         tags=tags(edit.actor.tenant_id, Feature.CONTENT_EDIT, content_id=edit.content_id),
-        summary=summary(f"Edit v{base} of \u300c{title}\u300d"),
+        summary=summary(f"Edit v{base} of {titled(title, edit.content_id)}"),
         execution_timeout=policies.GENERATION_RUN,
     )
 
@@ -133,26 +124,18 @@ def content_edit(arg: ContentEditInput, *, title: str, request_key: str) -> Star
 # -- seed 5-7: publishing, the calendar, accounts ---------------------------------------------------------
 
 
-def publish(arg: PublishInput, *, title: str) -> Start:
+def publish(arg: PublishInput, *, title: str | None) -> Start:
     return Start(
         workflow=PUBLISH,
         arg=arg,
         id=ids.publish_workflow_id(arg.content_id, arg.account_id),
-        tags=publish_tags(arg),
-        summary=publish_summary(title, arg.account_id),
+        tags=tags(arg.actor.tenant_id, Feature.PUBLISH, content_id=arg.content_id, account_id=arg.account_id),
+        summary=publish_summary(title, arg.content_id, arg.account_id),
         execution_timeout=policies.PUBLISH_RUN,
     )
 
 
-def publish_tags(arg: PublishInput) -> TypedSearchAttributes:
-    return tags(arg.actor.tenant_id, Feature.PUBLISH, content_id=arg.content_id, account_id=arg.account_id)
-
-
-def publish_summary(title: str, account_id: str) -> str:
-    return summary(f"Publish \u300c{title}\u300d to Douyin account {account_id}")
-
-
-def calendar_run(arg: CalendarRunInput, *, title: str, run_id: str | None = None) -> Start:
+def calendar_run(arg: CalendarRunInput, *, title: str | None, run_id: str | None = None) -> Start:
     """A calendar entry's run: the schedule's action (id = the schedule's) or a "run now" (its own id)."""
     when = "now" if arg.trigger == "manual" else ("once" if arg.one_off else "on its schedule")
     return Start(
@@ -165,7 +148,7 @@ def calendar_run(arg: CalendarRunInput, *, title: str, run_id: str | None = None
             content_id=arg.content_id,
             account_id=arg.account_id,
         ),
-        summary=summary(f"Calendar: publish \u300c{title}\u300d {when} to Douyin account {arg.account_id}"),
+        summary=calendar_summary(title, arg.content_id, arg.account_id, when),
         execution_timeout=policies.CALENDAR_RUN,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
@@ -178,7 +161,7 @@ def binding(arg: BindingInput) -> Start:
         id=ids.binding_workflow_id(arg.state),
         tags=tags(arg.tenant_id, Feature.ACCOUNT_BINDING),
         summary="Bind a Douyin account (OAuth code exchange)",
-        execution_timeout=policies.GENERATION_RUN,
+        execution_timeout=policies.ACCOUNT_RUN,
     )
 
 
@@ -189,7 +172,7 @@ def unbind(arg: UnbindInput, *, request_key: str) -> Start:
         id=ids.unbind_workflow_id(arg.account_id, request_key),
         tags=tags(arg.tenant_id, Feature.ACCOUNT_BINDING, account_id=arg.account_id),
         summary=f"Unbind Douyin account {arg.account_id}",
-        execution_timeout=policies.GENERATION_RUN,
+        execution_timeout=policies.ACCOUNT_RUN,
     )
 
 

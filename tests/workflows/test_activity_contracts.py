@@ -50,6 +50,7 @@ class EditWorkflow:
 RIGHT = "return await calls.content(ContentCenter.save_content_edit, edit, policies.CONTENT_WRITE)"
 WRONG_INPUT = "return await calls.content(ContentCenter.save_new_content, edit, policies.CONTENT_WRITE)"
 WRONG_OUTPUT = "return await calls.content(ContentCenter.load_publish_draft, edit, policies.CONTENT_WRITE)"
+WRONG_SERVICE = "return await calls.douyin(ContentCenter.save_content_edit, edit, policies.CONTENT_WRITE)"
 
 
 def _mypy(tmp_path: Path, call: str) -> tuple[str, int]:
@@ -69,7 +70,9 @@ def _mypy(tmp_path: Path, call: str) -> tuple[str, int]:
 
 
 @pytest.mark.timeout(300)
-def test_mypy_rejects_a_workflow_that_passes_an_activity_the_wrong_types(tmp_path: Path) -> None:
+def test_mypy_rejects_a_workflow_that_calls_an_activity_with_the_wrong_types_or_service(
+    tmp_path: Path,
+) -> None:
     out, status = _mypy(tmp_path, RIGHT)
     assert status == 0, out
     out, status = _mypy(tmp_path, WRONG_INPUT)
@@ -77,6 +80,8 @@ def test_mypy_rejects_a_workflow_that_passes_an_activity_the_wrong_types(tmp_pat
     assert "NewContent" in out and "ContentEdit" in out, out
     out, status = _mypy(tmp_path, WRONG_OUTPUT)
     assert status == 1 and '"content" has incompatible type' in out and "PublishDraft" in out, out
+    out, status = _mypy(tmp_path, WRONG_SERVICE)
+    assert status == 1 and '"douyin" has incompatible type' in out and "DouyinConnector" in out, out
 
 
 @pytest.mark.parametrize(("contract", "implementation"), CONTRACTS, ids=lambda c: c.__name__)

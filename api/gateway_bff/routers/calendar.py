@@ -247,10 +247,10 @@ async def delete_entry(entry_id: str, user: Operator, session: SessionDep, tempo
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-async def _title(session: AsyncSession, entry: CalendarEntry) -> str:
+async def _title(session: AsyncSession, entry: CalendarEntry) -> str | None:
     """The planned content's title, for the summary its runs show in the Temporal UI."""
     titles = await ContentRepository(session, entry.tenant_id).titles([entry.content_id])
-    return titles.get(entry.content_id, entry.content_id)
+    return titles.get(entry.content_id)
 
 
 async def _entry(session: AsyncSession, tenant_id: str, entry_id: str) -> CalendarEntry:

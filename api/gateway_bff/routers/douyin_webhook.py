@@ -73,7 +73,9 @@ async def receive_webhook(
         return _error(400, "Msg-Id header and event are required", "invalid_event")
     from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
     tenants = await _tenants_of(session, [to_user, from_user])
-    stored = await _store(session, msg_id, event, payload, content, tenants)
+    stored = await _store(
+        session, msg_id, event, (from_user, to_user), payload | {"content": content}, tenants
+    )
     if stored.workflow_id is not None:
         return JSONResponse({"status": "duplicate", "msg_id": msg_id})
     handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]
@@ -83,17 +85,22 @@ async def receive_webhook(
 
 
 async def _store(
-    session: SessionDep, msg_id: str, event: str, payload: dict[str, Any], content: Any, tenants: list[str]
+    session: SessionDep,
+    msg_id: str,
+    event: str,
+    users: tuple[str, str],
+    payload: dict[str, Any],
+    tenants: list[str],
 ) -> WebhookEvent:
     """The inbox row for this Msg-Id: new, or the one a previous delivery left."""
-    from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
+    from_user, to_user = users
     row = WebhookEvent(
         msg_id=msg_id,
         tenant_id=tenants[0] if len(tenants) == 1 else None,
         event=event[:60],
         from_user_id=from_user or None,
         to_user_id=to_user or None,
-        payload=payload | {"content": content},
+        payload=payload,
     )
     session.add(row)
     try:

@@ -69,7 +69,7 @@ def run_input(entry: CalendarEntry, **overrides: Any) -> CalendarRunInput:
     )
 
 
-def run_start(entry: CalendarEntry, title: str) -> starts.Start:
+def run_start(entry: CalendarEntry, title: str | None) -> starts.Start:
     """What the entry's schedule starts at each occurrence."""
     return starts.calendar_run(run_input(entry), title=title)
 
@@ -97,7 +97,7 @@ def spec(entry: CalendarEntry) -> ScheduleSpec:
 
 
 def build(
-    entry: CalendarEntry, settings: Settings, *, title: str, paused: bool, remaining: int | None
+    entry: CalendarEntry, settings: Settings, *, title: str | None, paused: bool, remaining: int | None
 ) -> Schedule:
     """The whole schedule of an entry; `remaining` limits its actions (one-off: 1, recurrence: runs left)."""
     action = starts.schedule_action(run_start(entry, title), settings)
@@ -119,7 +119,7 @@ def build(
 
 
 async def create(
-    client: Client, entry: CalendarEntry, settings: Settings, *, title: str, remaining: int | None
+    client: Client, entry: CalendarEntry, settings: Settings, *, title: str | None, remaining: int | None
 ) -> None:
     run = run_start(entry, title)
     try:
@@ -137,7 +137,7 @@ KEEP = -1  # `update(remaining=KEEP)`: leave the schedule's remaining actions as
 
 
 async def update(
-    client: Client, entry: CalendarEntry, settings: Settings, *, title: str, remaining: int | None
+    client: Client, entry: CalendarEntry, settings: Settings, *, title: str | None, remaining: int | None
 ) -> None:
     """Rewrites the schedule in place (same id), keeping whether it is paused (the UI may have paused it)."""
 
@@ -200,7 +200,7 @@ async def preview_times(
     The server is the one calculator of cron, weekly slots and time zones, so what we check is what fires.
     """
     scratch = ids.calendar_check_schedule_id(entry.id, int(datetime.now(UTC).timestamp() * 1000))
-    schedule = build(entry, settings, title="", paused=True, remaining=None)
+    schedule = build(entry, settings, title=None, paused=True, remaining=None)
     schedule.state.note = "validation scratch of the content calendar; deleted at once"
     try:
         await client.create_schedule(scratch, schedule)

@@ -42,7 +42,7 @@ def _offset(account_id: str, interval: timedelta) -> timedelta:
 
 
 def _schedule(
-    settings: Settings, run: starts.Start, account_id: str, interval: timedelta, *, paused: bool
+    settings: Settings, run: starts.Start, account_id: str, interval: timedelta, *, paused: bool, note: str
 ) -> Schedule:
     return Schedule(
         action=starts.schedule_action(run, settings),
@@ -50,7 +50,7 @@ def _schedule(
             intervals=[ScheduleIntervalSpec(every=interval, offset=_offset(account_id, interval))]
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=CATCHUP_WINDOW),
-        state=ScheduleState(note=f"metrics sync of douyin account {account_id}", paused=paused),
+        state=ScheduleState(note=note, paused=paused),
     )
 
 
@@ -69,10 +69,13 @@ async def ensure_metrics_schedule(
     """
     schedule_id = ids.metrics_schedule_id(account_id)
     run = starts.metrics_sync(MetricsSyncInput(tenant_id=tenant_id, account_id=account_id))
+    note = f"metrics sync of douyin account {account_id} (tenant {tenant_id})"
     try:
         await client.create_schedule(
             schedule_id,
-            _schedule(settings, run, account_id, interval, paused=settings.metrics_schedule_paused),
+            _schedule(
+                settings, run, account_id, interval, paused=settings.metrics_schedule_paused, note=note
+            ),
             search_attributes=run.tags,
         )
         return client.get_schedule_handle(schedule_id)
@@ -80,8 +83,11 @@ async def ensure_metrics_schedule(
         pass  # binding twice or a manual sync must not fail; refresh its action instead
 
     def refreshed(current: ScheduleUpdateInput) -> ScheduleUpdate:
+        # Whether it is paused, and why, may be an operator's doing in the Temporal UI: both are kept.
         state = current.description.schedule.state
-        schedule = _schedule(settings, run, account_id, interval, paused=state.paused)
+        schedule = _schedule(
+            settings, run, account_id, interval, paused=state.paused, note=state.note or note
+        )
         return ScheduleUpdate(schedule=schedule, search_attributes=run.tags)
 
     handle = client.get_schedule_handle(schedule_id)

@@ -9,6 +9,7 @@ from temporalio.common import TypedSearchAttributes
 
 from douflow.temporal import ids, starts
 from douflow.temporal.search import CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, TENANT_ID, Feature
+from douflow.temporal.summaries import SUMMARY_MAX, publish_summary, summary
 from models.calendar import CalendarRunInput
 from models.content import Actor, ContentEdit
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
@@ -58,7 +59,7 @@ def test_every_run_carries_its_tenant_a_known_feature_and_a_one_line_summary(nam
     values = _values(run.tags)
     assert values[TENANT_ID.name] == "t1"
     assert values[FEATURE.name] in {feature.value for feature in Feature}
-    assert run.summary and "\n" not in run.summary and len(run.summary) <= starts.SUMMARY_MAX
+    assert run.summary and "\n" not in run.summary and len(run.summary) <= SUMMARY_MAX
     assert run.workflow in {cls.__name__ for cls in WORKFLOWS}
 
 
@@ -79,5 +80,10 @@ def test_ids_are_business_keys() -> None:
 
 
 def test_a_long_summary_is_cut_to_one_short_line() -> None:
-    text = starts.summary("话题 " * 200 + "\n第二行")
-    assert len(text) == starts.SUMMARY_MAX and text.endswith("…") and "\n" not in text
+    text = summary("话题 " * 200 + "\n第二行")
+    assert len(text) == SUMMARY_MAX and text.endswith("…") and "\n" not in text
+
+
+def test_a_content_without_a_title_is_named_by_its_id() -> None:
+    assert publish_summary("", "c9", "a1") == "Publish content c9 to Douyin account a1"
+    assert publish_summary(None, "c9", "a1") == publish_summary("  ", "c9", "a1")
