@@ -148,6 +148,22 @@ async def replication_results(
     return list(await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60))
 
 
+@dataclass
+class FirstSync:
+    result: dict[str, Any]
+    replications: list[ReplicationResult]
+
+
+@pytest.fixture(scope="module")
+async def first_sync(
+    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+) -> FirstSync:
+    """The account's first sync and the replications it started, for whichever test needs them first."""
+    result = await env.sync(owner, constellation.account_id)
+    replications = await replication_results(env, temporal_env.client, result["replications_started"])
+    return FirstSync(result=result, replications=replications)
+
+
 async def variants_of(env: MetricsEnv, tenant_id: str, content_ids: list[str]) -> int:
     async with env.sessionmaker() as session:
         count = await session.scalar(
@@ -172,9 +188,9 @@ async def variant_images(env: MetricsEnv, tenant_id: str, content_id: str) -> li
 
 
 async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source(
-    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+    env: MetricsEnv, owner: TestUser, constellation: Constellation, first_sync: FirstSync
 ) -> None:
-    first = await env.sync(owner, constellation.account_id)
+    first = first_sync.result
 
     hits = {hit["item_id"] for hit in first["hits"]}
     assert constellation.clear_hits <= hits
@@ -182,7 +198,7 @@ async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source
     assert hits == constellation.clear_hits  # every item is one or the other
     started = first["replications_started"]
     assert sorted(started) == sorted(f"replicate-{owner.tenant_id}-{item}" for item in hits)
-    results = await replication_results(env, temporal_env.client, started)
+    results = first_sync.replications
     assert all(r.status == "done" and len(r.variant_content_ids) == RULE.variant_count for r in results)
 
     item_id = sorted(constellation.clear_hits)[0]
@@ -211,7 +227,11 @@ async def test_a_hit_is_replicated_once_into_checked_drafts_linked_to_the_source
 
 
 async def test_a_second_start_for_the_same_hit_is_refused_or_writes_nothing(
-    env: MetricsEnv, temporal_env: WorkflowEnvironment, owner: TestUser, constellation: Constellation
+    env: MetricsEnv,
+    temporal_env: WorkflowEnvironment,
+    owner: TestUser,
+    constellation: Constellation,
+    first_sync: FirstSync,
 ) -> None:
     item_id = sorted(constellation.clear_hits)[0]
     hit = Hit(
@@ -279,7 +299,7 @@ async def test_a_generation_that_fails_is_recorded_and_reported_not_left_running
 
 
 async def test_operators_are_notified_and_only_their_tenant_sees_it(
-    env: MetricsEnv, owner: TestUser, constellation: Constellation
+    env: MetricsEnv, owner: TestUser, constellation: Constellation, first_sync: FirstSync
 ) -> None:
     stranger = await env.user("viral-stranger")
     listed = (await env.http.get("/api/v1/notifications", headers=owner.headers)).json()
