@@ -32,7 +32,8 @@ class SandboxRuntime:
 
 
 def get_runtime(request: Request) -> SandboxRuntime:
-    return request.app.state.runtime
+    runtime: SandboxRuntime = request.app.state.runtime
+    return runtime
 
 
 RuntimeDep = Annotated[SandboxRuntime, Depends(get_runtime)]

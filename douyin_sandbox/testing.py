@@ -82,29 +82,41 @@ class RunningSandbox:
         response.raise_for_status()
         return response.json()
 
+    async def _object(self, method: str, path: str, json: Any = None, **params: Any) -> dict[str, Any]:
+        answer = await self.admin(method, path, json, **params)
+        if not isinstance(answer, dict):
+            raise TypeError(f"/sandbox/admin/{path} answered {type(answer).__name__}, not an object")
+        return answer
+
+    async def _list(self, method: str, path: str, **params: Any) -> list[dict[str, Any]]:
+        answer = await self.admin(method, path, **params)
+        if not isinstance(answer, list):
+            raise TypeError(f"/sandbox/admin/{path} answered {type(answer).__name__}, not a list")
+        return answer
+
     async def update_config(self, **changes: Any) -> dict[str, Any]:
-        return await self.admin("POST", "config", changes)
+        return await self._object("POST", "config", changes)
 
     async def set_faults(self, **faults: Any) -> dict[str, Any]:
         """e.g. `set_faults(busy_ratio=1.0, seed=7)` or `set_faults(expire_tokens=[open_id])`."""
-        return await self.admin("POST", "faults", faults)
+        return await self._object("POST", "faults", faults)
 
     async def clear_faults(self) -> dict[str, Any]:
-        return await self.admin("POST", "faults/reset")
+        return await self._object("POST", "faults/reset")
 
     async def issue_tokens(self, open_id: str, scopes: list[str] | None = None) -> dict[str, Any]:
         """Grant the app for `open_id` and return the `/oauth/access_token/` payload, no browser needed."""
-        return await self.admin("POST", "tokens", {"open_id": open_id, "scopes": scopes})
+        return await self._object("POST", "tokens", {"open_id": open_id, "scopes": scopes})
 
     async def items(self, open_id: str | None = None) -> list[dict[str, Any]]:
         params = {"open_id": open_id} if open_id else {}
-        return await self.admin("GET", "items", **params)
+        return await self._list("GET", "items", **params)
 
     async def users(self) -> list[dict[str, Any]]:
-        return await self.admin("GET", "users")
+        return await self._list("GET", "users")
 
     async def deliveries(self, wait: bool = True) -> list[dict[str, Any]]:
-        return await self.admin("GET", "webhooks/deliveries", wait=str(wait).lower())
+        return await self._list("GET", "webhooks/deliveries", wait=str(wait).lower())
 
     async def reset(self, keep_config: bool = False) -> None:
         """Forget everything the sandbox holds, clear faults, return the clock to real time."""
@@ -112,7 +124,7 @@ class RunningSandbox:
 
     async def clock(self) -> dict[str, Any]:
         """`{"now": unix seconds, "frozen": bool, "offset": seconds ahead of real time}`."""
-        return await self.admin("GET", "clock")
+        return await self._object("GET", "clock")
 
     async def now(self) -> float:
         """The sandbox clock's reading, in unix seconds."""
@@ -150,10 +162,10 @@ class RunningSandbox:
         statistics in exactly the ratio of their reach × boost.
         """
         profile = {"reach": reach, "takes_off": takes_off, "boost": boost, "tau": tau}
-        return await self.admin("POST", "item/profile", {"item_id": item_id, **profile})
+        return await self._object("POST", "item/profile", {"item_id": item_id, **profile})
 
     async def item(self, item_id: str) -> dict[str, Any]:
-        return await self.admin("GET", "item", item_id=item_id)
+        return await self._object("GET", "item", item_id=item_id)
 
 
 @asynccontextmanager
