@@ -60,6 +60,10 @@ RECONCILE_SKEW_SECONDS = 30
 REFUSED_TRANSIENT = frozenset({DOUYIN_TRANSIENT, DOUYIN_RATE_LIMITED})
 REFUSED_FINAL = frozenset({DOUYIN_REAUTH, DOUYIN_QUOTA, ACCOUNT_UNAVAILABLE, MEDIA_MISSING, DOUYIN_ERROR})
 REVIEW_STOPPERS = frozenset({DOUYIN_REAUTH, ACCOUNT_UNAVAILABLE, DOUYIN_REJECTED})
+# After a create attempt, a write-back that failed through its retries is tried again after these pauses
+# (about an hour in all), then given up: the run's result carries what the row could not.
+DURABLE_WRITE_BACK = "durable-write-back-after-create"
+WRITE_BACK_PAUSES = tuple(timedelta(seconds=2 * 2**n) for n in range(7)) + (timedelta(minutes=10),) * 5
 
 
 @dataclass
@@ -78,6 +82,8 @@ class PublishWorkflow:
         self._seq = 0
         self._input: PublishInput | None = None
         self._media_type: MediaType | None = None
+        self._create_attempted = False
+        self._write_back_failed: str | None = None
 
     @workflow.run
     async def run(self, input: PublishInput) -> PublishResult:
@@ -116,6 +122,7 @@ class PublishWorkflow:
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             request = await self._upload(draft)
             first_attempt = first_attempt or workflow.now()
+            self._create_attempted = True
             try:
                 created = await calls.douyin(
                     DouyinConnector.create_douyin_item, request, policies.DOUYIN_CREATE
@@ -230,14 +237,17 @@ class PublishWorkflow:
 
     async def _finish(self, stop: _Stop) -> PublishResult:
         await self._record(stop.status, "finished", reason=stop.reason or None, **stop.fields)
+        reason = stop.reason or None
+        if self._write_back_failed:
+            reason = "; ".join(r for r in (reason, self._write_back_failed) if r)
         result = PublishResult(
             publish_id=self._publish_id,
             status=stop.status,
-            reason=stop.reason or None,
+            reason=reason,
             item_id=stop.fields.get("item_id"),
             share_url=stop.fields.get("share_url"),
         )
-        if stop.status in ("failed", "rejected"):
+        if stop.status in ("failed", "rejected") and not self._write_back_failed:
             # A failed run lets the same workflow id start again once the operator fixed the cause.
             error_type = PUBLISH_REJECTED if stop.status == "rejected" else PUBLISH_FAILED
             raise ApplicationError(stop.reason, result.model_dump(), type=error_type, non_retryable=True)
@@ -249,8 +259,7 @@ class PublishWorkflow:
         self._status = status
         self._seq += 1
         known = {k: fields.pop(k) for k in ("reason", "item_id", "share_url") if k in fields}
-        await calls.content(
-            ContentCenter.record_publish_event,
+        await self._write_back(
             PublishEvent(
                 tenant_id=self._actor_tenant,
                 publish_id=self._publish_id,
@@ -265,9 +274,28 @@ class PublishWorkflow:
                 media_type=self._media_type,
                 detail=fields,
                 **known,
-            ),
-            policies.PUBLISH_STORE,
+            )
         )
+
+    async def _write_back(self, event: PublishEvent) -> None:
+        """Before a create attempt a failed write-back fails the run (nothing was posted); after it, never."""
+        durable = self._create_attempted and workflow.patched(DURABLE_WRITE_BACK)
+        for pause in (*WRITE_BACK_PAUSES, None) if durable else (None,):
+            try:
+                await calls.content(ContentCenter.record_publish_event, event, policies.PUBLISH_STORE)
+                return
+            except ActivityError as err:
+                if pause is None and not durable:
+                    raise
+                message = _classify(err)[1]
+                if pause is None:
+                    self._write_back_failed = f"the publish record could not be written ({message})"
+                    workflow.logger.error("publish %s: giving up a write-back: %s", self._publish_id, message)
+                    return
+                workflow.logger.warning(
+                    "publish %s: write-back failed, again in %s: %s", self._publish_id, pause, message
+                )
+                await workflow.sleep(pause)
 
     async def _note(self, event: str, **fields: Any) -> None:
         """A history entry that keeps the current status (what happened on the way)."""

@@ -21,7 +21,6 @@ from activities.content.store import ContentStore
 from douflow.content.metrics import (
     add_to_counters,
     bucket_of,
-    insert_for,
     load_rule,
     tenant_zone,
 )
@@ -33,6 +32,7 @@ from douflow.db.metrics_tables import (
     Replication,
 )
 from douflow.db.tables import Content, Publish
+from douflow.db.upsert import insert_for
 from models.metrics import (
     COUNTERS,
     METRICS,

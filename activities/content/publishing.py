@@ -40,11 +40,15 @@ class PublishingActivities(ContentStore):
         """Writes the publish row and the content's status; a replayed `seq` changes nothing."""
         async with self._sessionmaker() as session:
             repo = PublishRepository(session, event.tenant_id)
-            publish = await repo.get(event.publish_id)
-            if publish is None:
-                publish = _new_publish(event)
-                repo.add(publish)
+            publish = await repo.claim(
+                event.publish_id,
+                content_id=event.content_id,
+                account_id=event.account_id,
+                workflow_id=event.workflow_id,
+                created_by=event.created_by,
+            )
             if any(entry.get("seq") == event.seq for entry in publish.history):
+                await session.commit()
                 return
             _apply(publish, event)
             await session.flush()
@@ -62,20 +66,6 @@ class PublishingActivities(ContentStore):
             if row is None:
                 raise ApplicationError("account not found", type=ACCOUNT_UNAVAILABLE, non_retryable=True)
             return ClaimedItems(item_ids=await claimed_item_ids(session, row.open_id))
-
-
-def _new_publish(event: PublishEvent) -> Publish:
-    return Publish(
-        id=event.publish_id,
-        tenant_id=event.tenant_id,
-        content_id=event.content_id,
-        account_id=event.account_id,
-        workflow_id=event.workflow_id,
-        status=event.status,
-        media_type=event.media_type or "image_text",
-        history=[],
-        created_by=event.created_by,
-    )
 
 
 def _apply(publish: Publish, event: PublishEvent) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import FromClause, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.metrics_tables import ViralRule
 from douflow.db.tables import Tenant
+from douflow.db.upsert import insert_for
 from models.metrics import COUNTERS, ViralRuleSpec
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -54,13 +54,6 @@ def bucket_of(captured_at: datetime, *, young: bool, sparse_hours: float) -> dat
     window = sparse_hours * 3600
     seconds = (captured_at - EPOCH).total_seconds()
     return EPOCH + timedelta(seconds=seconds - seconds % window)
-
-
-def insert_for(session: AsyncSession, table: FromClause) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it the same)."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)
 
 
 async def add_to_counters(

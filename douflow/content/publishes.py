@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, Publish
+from douflow.db.upsert import insert_for
 from models.publish import PublishStatus
 
 # When a content goes to several accounts its own status is the most telling one among them.
@@ -30,6 +32,38 @@ class PublishRepository:
         return await self._session.scalar(
             select(Publish).where(Publish.id == publish_id, Publish.tenant_id == self._tenant_id)
         )
+
+    async def claim(
+        self, publish_id: str, *, content_id: str, account_id: str, workflow_id: str, created_by: str
+    ) -> Publish:
+        """The publish row, inserted unless it exists, then locked for this transaction.
+
+        The BFF and the publish's first write-back both create it, whoever comes first: an insert that
+        finds the row already there is a no-op (ON CONFLICT DO NOTHING), never an error to retry.
+        """
+        table = Publish.__table__
+        stmt = insert_for(self._session, table).values(
+            id=publish_id,
+            tenant_id=self._tenant_id,
+            content_id=content_id,
+            account_id=account_id,
+            workflow_id=workflow_id,
+            status="publishing",
+            history=[],
+            created_by=created_by,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+        row = await self._session.scalar(
+            select(Publish)
+            .where(Publish.id == publish_id, Publish.tenant_id == self._tenant_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if row is None:
+            raise LookupError(f"publish {publish_id} belongs to another tenant")
+        return row
 
     async def list(
         self, *, content_id: str | None = None, account_id: str | None = None, limit: int = 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.content.activities import ContentActivities
 from douflow.accounts import ensure_tenant
+from douflow.content.publishes import PublishRepository
 from douflow.db.tables import AuditEvent, Content, ContentVersion, DouyinAccount, Publish
 from models.content import Actor, ContentEdit, NewContent
 from models.douyin_accounts import Deactivation
@@ -103,6 +105,50 @@ async def test_a_replayed_publish_event_changes_nothing(
         content = await session.get(Content, new.content_id)
     assert publish is not None and [entry["seq"] for entry in publish.history] == [1]
     assert content is not None and content.status == "publishing"
+
+
+async def test_concurrent_write_backs_and_the_bff_never_collide_on_a_new_publish(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    activities = ContentActivities(sessionmaker)
+    new = _new(await _tenant(sessionmaker))
+    await activities.save_new_content(new)
+    async with sessionmaker() as session:
+        account = DouyinAccount(tenant_id=new.actor.tenant_id, open_id=str(uuid.uuid4()), bound_by="u1")
+        session.add(account)
+        await session.commit()
+        account_id = account.id
+    publish_id = str(uuid.uuid4())
+    events = [
+        PublishEvent(
+            tenant_id=new.actor.tenant_id,
+            publish_id=publish_id,
+            workflow_id="publish-race",
+            content_id=new.content_id,
+            account_id=account_id,
+            created_by="u1",
+            seq=seq,
+            status="publishing",
+            event=f"step{seq}",
+            at=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        for seq in range(1, 9)
+    ]
+
+    async def bff_row() -> None:
+        async with sessionmaker() as session:
+            await PublishRepository(session, new.actor.tenant_id).claim(
+                publish_id, content_id=new.content_id, account_id=account_id, workflow_id="publish-race",
+                created_by="u1",
+            )  # fmt: skip
+            await session.commit()
+
+    await asyncio.gather(bff_row(), *(activities.record_publish_event(e) for e in events), bff_row())
+
+    async with sessionmaker() as session:
+        publish = await session.get(Publish, publish_id)
+    assert publish is not None
+    assert sorted(entry["seq"] for entry in publish.history) == list(range(1, 9)), "every write kept, once"
 
 
 async def test_revoking_an_open_id_in_one_tenant_leaves_the_other_tenants_accounts(
