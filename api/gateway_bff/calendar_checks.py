@@ -15,12 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from api.gateway_bff.errors import Conflict, DomainError, NotFound
-from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from api.gateway_bff.errors import Conflict, DomainError
 from douflow.content.calendar import closest_clash
-from douflow.content.drafts import content_problems
 from douflow.db.calendar_tables import CalendarEntry
-from douflow.db.tables import DouyinAccount
 from douflow.settings import Settings
 from douflow.temporal.schedules import calendar as schedules
 
@@ -50,26 +47,6 @@ def check_future(run_at: datetime, now: datetime, tz: str) -> None:
             f"run_at {local_text(run_at, tz)} is not in the future (now {local_text(now, tz)}): "
             "pick a later time, or use run now"
         )
-
-
-async def check_content(session: AsyncSession, tenant_id: str, content_id: str) -> None:
-    problems = await content_problems(session, tenant_id, content_id)
-    if problems is None:
-        raise NotFound(f"content {content_id} not found")
-    if problems:
-        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
-
-
-async def check_account(
-    session: AsyncSession, tenant_id: str, account_id: str, now: datetime
-) -> DouyinAccount:
-    account = await DouyinAccountRepository(session, tenant_id).get(account_id)
-    if account is None:
-        raise NotFound(f"douyin account {account_id} not found")
-    problem = publish_problem(account, account_id, now)
-    if problem:
-        raise Conflict(problem)
-    return account
 
 
 async def check_spacing(

@@ -1,4 +1,4 @@
-"""`/publish` refuses an account the calendar would refuse, for the same reason, before anything starts."""
+"""`/publish` refuses what the calendar would refuse, for the same reasons, before anything starts."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reas
         session.add(account)
         await session.commit()
         account_id = account.id
-    post = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
+    post = await http.post("/api/v1/image-posts", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
     assert post.status_code == 200, post.text
 
     response = await http.post(
@@ -41,5 +41,38 @@ async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reas
     async with sessionmaker() as session:
         started = await session.scalar(
             select(func.count()).select_from(Publish).where(Publish.account_id == account_id)
+        )
+    assert started == 0
+
+
+async def test_a_content_douyin_would_refuse_is_refused_up_front_and_left_as_it_was(
+    http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        account = DouyinAccount(
+            tenant_id=operator.tenant_id,
+            open_id=str(uuid.uuid4()),
+            scopes=["user_info", "video.create.bind"],
+            bound_by=operator.user_id,
+        )
+        session.add(account)
+        await session.commit()
+        account_id = account.id
+    titles = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
+    content_id = titles.json()["content_id"]
+
+    response = await http.post(
+        "/api/v1/publish",
+        json={"content_id": content_id, "account_ids": [account_id]},
+        headers=operator.headers,
+    )
+    assert response.status_code == 400, response.text
+    assert f"content {content_id} cannot be published on Douyin" in response.json()["detail"]
+    assert "no media" in response.json()["detail"]
+    draft = (await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)).json()
+    assert draft["status"] == "draft" and draft["version"] == 1
+    async with sessionmaker() as session:
+        started = await session.scalar(
+            select(func.count()).select_from(Publish).where(Publish.content_id == content_id)
         )
     assert started == 0

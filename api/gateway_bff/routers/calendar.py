@@ -19,8 +19,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.calendar_checks import (
     MIN_LEAD,
-    check_account,
-    check_content,
     check_future,
     check_spacing,
     localize,
@@ -29,6 +27,7 @@ from api.gateway_bff.calendar_checks import (
 from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.calendar import (
     CalendarView,
     EntryCreate,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy.exc import IntegrityError
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.errors import NotFound
+from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.publish import PublishRequest, PublishStarted, PublishView
-from douflow.content.accounts import publish_problem
 from douflow.content.contents import ContentRepository
 from douflow.content.publishes import PublishRepository
 from douflow.db.base import utcnow
@@ -68,15 +67,11 @@ async def publish(
     content = await ContentRepository(session, user.tenant_id).get(body.content_id)
     if content is None:
         raise NotFound(f"content {body.content_id} not found")
-    publishes = PublishRepository(session, user.tenant_id)
+    await check_content(session, user.tenant_id, body.content_id)
     account_ids = list(dict.fromkeys(body.account_ids))
     now = utcnow()
     for account_id in account_ids:
-        account = await publishes.account(account_id)
-        if account is None:
-            raise NotFound(f"douyin account {account_id} not found")
-        if problem := publish_problem(account, account_id, now):
-            raise Conflict(problem)
+        await check_account(session, user.tenant_id, account_id, now)
     actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
     views: list[PublishView] = []
     for account_id in account_ids:
@@ -90,28 +85,14 @@ async def _ensure_row(
     session: SessionDep, tenant_id: str, arg: PublishInput, workflow_id: str, run_id: str
 ) -> Publish:
     """The publish row (id = run id), created here if the workflow has not written it yet."""
-    repo = PublishRepository(session, tenant_id)
-    row = await repo.get(run_id)
-    if row is not None:
-        return row
-    repo.add(
-        Publish(
-            id=run_id,
-            tenant_id=tenant_id,
-            content_id=arg.content_id,
-            account_id=arg.account_id,
-            workflow_id=workflow_id,
-            status="publishing",
-            history=[],
-            created_by=arg.actor.user_id,
-        )
+    row = await PublishRepository(session, tenant_id).claim(
+        run_id,
+        content_id=arg.content_id,
+        account_id=arg.account_id,
+        workflow_id=workflow_id,
+        created_by=arg.actor.user_id,
     )
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()  # the workflow wrote it first
-    row = await repo.get(run_id)
-    assert row is not None
+    await session.commit()
     return row
 
 
