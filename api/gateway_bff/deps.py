@@ -54,7 +54,8 @@ def get_current_user(state: StateDep, token: Annotated[str | None, Depends(oauth
     try:
         return state.tokens.verify(token)
     except InvalidToken as exc:
-        unauthorized.detail = f"access token rejected ({exc}); log in again"
+        # Which check failed stays on the server: the caller only needs to log in again.
+        unauthorized.detail = "access token rejected (invalid, expired or not issued here); log in again"
         raise unauthorized from exc
 
 

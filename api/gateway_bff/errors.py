@@ -63,6 +63,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            # Where the parser stopped is no field of the request: say what is wrong with the body.
+            return JSONResponse(
+                {"detail": "request body is not valid JSON", "code": "invalid_json"}, status_code=400
+            )
         errors = [
             {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
             for e in exc.errors()
@@ -81,12 +86,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError) -> JSONResponse:
-        # The database refused a value the request carried (a NUL byte in an id, text over a column's length).
+        # The database refused a value the request carried (a NUL byte in an id, text over a column's length);
+        # its own words stay in the log, the caller learns what to fix.
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "value refused"
         log.warning("database refused a value on %s %s: %s", request.method, request.url.path, reason)
-        return JSONResponse(
-            {"detail": f"invalid value in the request: {reason}", "code": "invalid_value"}, status_code=400
+        detail = (
+            "a value in the request cannot be stored: a NUL character, or text longer than the field allows"
         )
+        return JSONResponse({"detail": detail, "code": "invalid_value"}, status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -39,14 +39,14 @@ async def test_invalid_generation_requests(
     assert field in payload["detail"]
 
 
-async def test_malformed_json(http: httpx.AsyncClient, operator: TestUser) -> None:
+async def test_malformed_json_is_a_400_that_says_so(http: httpx.AsyncClient, operator: TestUser) -> None:
     response = await http.post(
         "/api/v1/titles",
         content='{"topic": "露营",'.encode(),
         headers={**operator.headers, "Content-Type": "application/json"},
     )
-    assert response.status_code == 422
-    assert "JSON" in response.json()["detail"]
+    assert response.status_code == 400, response.text
+    assert response.json() == {"detail": "request body is not valid JSON", "code": "invalid_json"}
 
 
 async def test_bad_idempotency_key(http: httpx.AsyncClient, operator: TestUser) -> None:
@@ -109,3 +109,13 @@ async def test_a_nul_byte_in_an_id_is_a_client_error(
     assert response.status_code in (200, 400, 404), response.text
     if response.status_code == 400:
         assert response.json()["code"] == "invalid_value"
+        assert "0x00" not in response.text and "psycopg" not in response.text, "no database wording leaks"
+
+
+@pytest.mark.parametrize("offset", ["9223372036854775808", "-1", "1000001"])
+async def test_integers_beyond_their_bounds_are_a_422(
+    http: httpx.AsyncClient, operator: TestUser, offset: str
+) -> None:
+    response = await http.get(f"/api/v1/contents?offset={offset}", headers=operator.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "offset"

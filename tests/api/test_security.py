@@ -71,7 +71,8 @@ async def test_forged_and_expired_tokens_are_rejected(
     for token in (forged, expired, "not-a-jwt"):
         response = await http.get("/api/v1/contents", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token
-        assert "log in again" in response.json()["detail"]
+        detail = response.json()["detail"]
+        assert detail == "access token rejected (invalid, expired or not issued here); log in again"
 
 
 async def test_login_failures_do_not_say_which_part_was_wrong(

@@ -27,6 +27,8 @@ from models.content import Actor, ContentEdit, ContentKind, ContentStatus
 from models.workflows import ContentEditInput, ContentEditResult
 
 router = APIRouter(prefix="/api/v1/contents", tags=["contents"])
+# Deeper than any tenant's library; past it a client pages by filters, and the database never overflows.
+MAX_OFFSET = 1_000_000
 
 
 def _asset_view(asset: ContentAsset) -> AssetView:
@@ -74,7 +76,7 @@ async def list_contents(
     kind: ContentKind | None = None,
     status: ContentStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ContentPage:
     """The tenant's contents, newest first, filtered by kind and status."""
     rows, total = await ContentRepository(session, user.tenant_id).list(

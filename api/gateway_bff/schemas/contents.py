@@ -37,7 +37,9 @@ class ContentPatch(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: dict[str, Any] | None = None
     status: EditableStatus | None = None
-    base_version: int | None = Field(default=None, ge=1, description="the version you edited (409 if stale)")
+    base_version: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="the version you edited (409 if stale)"
+    )
 
     @model_validator(mode="after")
     def _something_to_change(self) -> ContentPatch:
