@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -79,9 +80,13 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; every method of the path is allowed.
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return JSONResponse(
-            {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=exc.headers
+            {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=headers
         )
 
     @app.exception_handler(DataError)
@@ -99,3 +104,33 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error", "code": "internal_error"}, status_code=500)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents on this request's path (its OpenAPI document is the route table)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for pattern, documented in _path_methods(request.app):
+        if pattern.fullmatch(path):
+            methods |= documented
+    return sorted(methods)
+
+
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+    cached: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "path_methods", None)
+    if cached is None:
+        paths = app.openapi().get("paths", {})
+        cached = [
+            (_pattern(template), {m.upper() for m in operations}) for template, operations in paths.items()
+        ]
+        app.state.path_methods = cached
+    return cached
+
+
+_PARAMETER = re.compile(r"\{\w+\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """`/contents/{content_id}` as a regular expression; a parameter is one path segment."""
+    pieces = _PARAMETER.split(template)
+    return re.compile("[^/]+".join(re.escape(piece) for piece in pieces))

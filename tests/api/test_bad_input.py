@@ -119,3 +119,11 @@ async def test_integers_beyond_their_bounds_are_a_422(
     response = await http.get(f"/api/v1/contents?offset={offset}", headers=operator.headers)
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "offset"
+
+
+async def test_a_wrong_method_lists_every_method_the_path_answers(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    response = await http.put("/api/v1/calendar/entries/some-entry", headers=operator.headers)
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "DELETE, GET, PATCH"
