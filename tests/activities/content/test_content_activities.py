@@ -40,6 +40,19 @@ def _new(tenant_id: str) -> NewContent:
     )
 
 
+async def _saved_content_and_account(
+    sessionmaker: async_sessionmaker[AsyncSession], activities: ContentActivities
+) -> tuple[NewContent, str]:
+    """A saved content and a bound account of one new tenant: what a publish needs."""
+    new = _new(await _tenant(sessionmaker))
+    await activities.save_new_content(new)
+    async with sessionmaker() as session:
+        account = DouyinAccount(tenant_id=new.actor.tenant_id, open_id=str(uuid.uuid4()), bound_by="u1")
+        session.add(account)
+        await session.commit()
+        return new, account.id
+
+
 async def _count(sessionmaker: async_sessionmaker[AsyncSession], table: type, **where: str) -> int:
     async with sessionmaker() as session:
         conditions = [getattr(table, key) == value for key, value in where.items()]
@@ -78,13 +91,7 @@ async def test_a_replayed_publish_event_changes_nothing(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     activities = ContentActivities(sessionmaker)
-    new = _new(await _tenant(sessionmaker))
-    await activities.save_new_content(new)
-    async with sessionmaker() as session:
-        account = DouyinAccount(tenant_id=new.actor.tenant_id, open_id=str(uuid.uuid4()), bound_by="u1")
-        session.add(account)
-        await session.commit()
-        account_id = account.id
+    new, account_id = await _saved_content_and_account(sessionmaker, activities)
     event = PublishEvent(
         tenant_id=new.actor.tenant_id,
         publish_id=str(uuid.uuid4()),
@@ -111,13 +118,7 @@ async def test_concurrent_write_backs_and_the_bff_never_collide_on_a_new_publish
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     activities = ContentActivities(sessionmaker)
-    new = _new(await _tenant(sessionmaker))
-    await activities.save_new_content(new)
-    async with sessionmaker() as session:
-        account = DouyinAccount(tenant_id=new.actor.tenant_id, open_id=str(uuid.uuid4()), bound_by="u1")
-        session.add(account)
-        await session.commit()
-        account_id = account.id
+    new, account_id = await _saved_content_and_account(sessionmaker, activities)
     publish_id = str(uuid.uuid4())
     events = [
         PublishEvent(
