@@ -26,7 +26,7 @@ from douyin_sandbox.config import IMMUTABLE_FIELDS, SandboxConfig
 from douyin_sandbox.data_routes import settled
 from douyin_sandbox.envelopes import SandboxApiError
 from douyin_sandbox.faults import FaultSettings, FaultUpdate
-from douyin_sandbox.items import growth_of, render
+from douyin_sandbox.items import growth_of, render, seed_for
 from douyin_sandbox.oauth_routes import check_client_token, grant_and_issue_code, issue_user_tokens
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
 from douyin_sandbox.store import Item, ItemProfile
@@ -84,6 +84,14 @@ class ProfileBody(ItemProfile):
     item_id: str
 
 
+class HandPostBody(OpenIdBody):
+    """A post its owner made in the Douyin app (not through the API), e.g. with a text we also publish."""
+
+    text: str = Field(min_length=1)
+    media_type: int = Field(default=2, description="4 video, 2 image set")
+    created_at: float | None = Field(default=None, description="unix seconds; unset: the sandbox's now")
+
+
 def _user(open_id: str) -> None:
     if open_id not in USERS_BY_OPEN_ID:
         raise HTTPException(404, f"unknown open_id {open_id}")
@@ -123,6 +131,29 @@ def _known_item(runtime: SandboxRuntime, item_id: str) -> Item:
     if item is None:
         raise HTTPException(404, "unknown item_id")
     return item
+
+
+@router.post("/items")
+async def post_by_hand(body: HandPostBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """An item made in the app: listed like any other, owned by no API call."""
+    _user(body.open_id)
+    created = runtime.now() if body.created_at is None else body.created_at
+    item_id = ids.opaque_at_id()
+    item = Item(
+        item_id=item_id,
+        video_id=ids.numeric_id(),
+        open_id=body.open_id,
+        media_type=body.media_type,
+        text=body.text,
+        media_ids=[],
+        created_at=created,
+        review_at=created + runtime.config.review_delay,
+        seq=runtime.store.next_seq(),
+        seed=seed_for(item_id),
+    )
+    runtime.store.state.items[item_id] = item
+    await runtime.store.save()
+    return _item_view(item, runtime)
 
 
 @router.get("/item")

@@ -50,8 +50,14 @@ async def video_list(request: Request, caller: Lister, runtime: RuntimeDep) -> d
     count = _int_param(request, "count", 10)
     if not 1 <= count <= runtime.config.video_list_max_count:
         raise SandboxApiError(PARAM_INVALID, f"count取值范围1-{runtime.config.video_list_max_count}")
+    lag = runtime.faults.settings.list_lag_seconds
+    listed_before = runtime.now() - lag
     mine = sorted(
-        (item for item in runtime.store.state.items.values() if item.open_id == caller.open_id),
+        (
+            item
+            for item in runtime.store.state.items.values()
+            if item.open_id == caller.open_id and (not lag or item.created_at <= listed_before)
+        ),
         key=lambda item: item.seq,
         reverse=True,
     )

@@ -22,6 +22,7 @@ from douyin_sandbox.envelopes import EnvelopeStyle, SandboxApiError
 logger = logging.getLogger(__name__)
 
 SYSTEM_BUSY = 28001005
+API_RETIRED = 28001056
 RATE_LIMITED = 28003018
 
 FailMode = Literal["drop", "500", "hang"]
@@ -36,6 +37,12 @@ class FaultSettings(BaseModel):
     fail_after_commit_mode: FailMode = "drop"
     hang_seconds: float = Field(default=30.0, ge=0)
     seed: int | None = None
+    # A new item shows in `video_list` only this long after it was made (the platform lists late).
+    list_lag_seconds: float = Field(default=0.0, ge=0)
+    # Endpoints (by name, e.g. "video_list") that answer 28001056 "API retired", as for some apps.
+    retired_endpoints: list[str] = Field(default_factory=list)
+    # The next n calls of an endpoint are cut off before they do anything (a request that never arrived).
+    drop_before_work: dict[str, int] = Field(default_factory=dict)
 
 
 class FaultUpdate(BaseModel):
@@ -48,6 +55,9 @@ class FaultUpdate(BaseModel):
     fail_after_commit_mode: FailMode | None = None
     hang_seconds: float | None = Field(default=None, ge=0)
     seed: int | None = None
+    list_lag_seconds: float | None = Field(default=None, ge=0)
+    retired_endpoints: list[str] | None = None
+    drop_before_work: dict[str, int] | None = None
     expire_tokens: list[str] = Field(default_factory=list)
     expire_refresh_tokens: bool = False
     remove_scopes: dict[str, list[str]] = Field(default_factory=dict)
@@ -109,12 +119,23 @@ class FaultInjector:
         settings = self.settings
         if settings.latency_ms:
             await asyncio.sleep(settings.latency_ms / 1000)
+        if endpoint.rstrip("/").rsplit("/", 1)[-1] in settings.retired_endpoints:
+            raise SandboxApiError(API_RETIRED, "该能力API已下线", style=style)
         if settings.busy_ratio or settings.rate_limit_ratio:
             draw = self._draw(endpoint)
             if draw < settings.busy_ratio:
                 raise SandboxApiError(SYSTEM_BUSY, style=style)
             if draw < settings.busy_ratio + settings.rate_limit_ratio:
                 raise SandboxApiError(RATE_LIMITED, style=style)
+
+    def dropped_before_work(self, endpoint: str) -> bool:
+        """Whether this call is one of the next n of `endpoint` that never arrive (counts it down)."""
+        left = self.settings.drop_before_work.get(endpoint, 0)
+        if left <= 0:
+            return False
+        self.settings.drop_before_work[endpoint] = left - 1
+        logger.info("sandbox fault: %s cut off before doing anything (%d more)", endpoint, left - 1)
+        return True
 
     async def after_commit(self, response: Response) -> Response:
         """The work is done; decide whether the caller gets to hear about it."""

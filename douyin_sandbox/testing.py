@@ -164,6 +164,13 @@ class RunningSandbox:
         profile = {"reach": reach, "takes_off": takes_off, "boost": boost, "tau": tau}
         return await self._object("POST", "item/profile", {"item_id": item_id, **profile})
 
+    async def post_by_hand(
+        self, open_id: str, text: str, *, media_type: int = 2, created_at: float | None = None
+    ) -> dict[str, Any]:
+        """An item the account's owner made in the app, outside the API."""
+        body = {"open_id": open_id, "text": text, "media_type": media_type, "created_at": created_at}
+        return await self._object("POST", "items", body)
+
     async def item(self, item_id: str) -> dict[str, Any]:
         return await self._object("GET", "item", item_id=item_id)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from douyin_sandbox import envelopes, ids
 from douyin_sandbox.auth import PARAM_INVALID, Caller, user_with_scope
 from douyin_sandbox.envelopes import SandboxApiError
+from douyin_sandbox.faults import DroppedResponse
 from douyin_sandbox.items import banned_word_in, seed_for
 from douyin_sandbox.multipart import ReceivedFile, receive_file
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
@@ -254,6 +255,8 @@ async def _committed(runtime: SandboxRuntime, item: Item) -> Response:
 @router.post("/create_video/")
 async def create_video(request: Request, caller: Publisher, runtime: RuntimeDep) -> Response:
     """Publish an uploaded video; it starts under review (video_status 4)."""
+    if runtime.faults.dropped_before_work("create_video"):
+        return DroppedResponse()
     body = await json_body(request, CreateVideoBody)
     _claim(runtime, caller, body.video_id, "video")
     if body.custom_cover_image_url:
@@ -265,6 +268,8 @@ async def create_video(request: Request, caller: Publisher, runtime: RuntimeDep)
 @router.post("/create_image_text/")
 async def create_image_text(request: Request, caller: Publisher, runtime: RuntimeDep) -> Response:
     """Publish an image set (图文) from up to 30 uploaded image_ids."""
+    if runtime.faults.dropped_before_work("create_image_text"):
+        return DroppedResponse()
     body = await json_body(request, CreateImageTextBody)
     images, limit = body.image_list, runtime.config.max_images_per_post
     if not images or len(images) > limit or len(set(images)) != len(images):

@@ -49,6 +49,7 @@ class RunPlan(BaseModel):
     go: bool
     content_id: str | None = None
     account_id: str | None = None
+    content_version: int | None = Field(default=None, description="the version the publish will send")
     title: str | None = Field(default=None, description="the content's title, for the publish's summary")
     reason: str | None = None
     cause: SkipCause | None = None

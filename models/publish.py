@@ -12,7 +12,12 @@ from models.douyin_accounts import AccountRef
 
 PublishStatus = Literal["publishing", "under_review", "published", "rejected", "failed", "unconfirmed"]
 FINAL_STATUSES: frozenset[str] = frozenset({"published", "rejected", "failed", "unconfirmed"})
+# A publish in one of these holds its business key: the same content version may not go again.
+LIVE_STATUSES: frozenset[str] = frozenset({"publishing", "under_review", "published", "unconfirmed"})
 MediaType = Literal["image_text", "video"]
+# History events read beyond the workflow: a create whose outcome stayed unknown, an operator's settlement.
+UNKNOWN_CREATE = "create_outcome_unknown"
+RESOLVED = "resolved"
 
 
 class PublishInput(BaseModel):
@@ -21,8 +26,14 @@ class PublishInput(BaseModel):
     actor: Actor
     content_id: str
     account_id: str
+    # The version sent, pinned when the publish is asked for (None: runs from before pinning).
+    content_version: int | None = None
+    occurrence: str = Field(default="", description="the recurring calendar occurrence; '' outside one")
     review_poll_seconds: float = Field(default=5.0, ge=1, le=300)
     review_max_polls: int = Field(default=120, ge=1, le=10_000)
+    # After a create whose outcome is unknown, how long the account's item list is watched for the item
+    # (an in-flight create may still land, and Douyin may list a new item late) before it counts as not made.
+    reconcile_window_seconds: float = Field(default=180.0, ge=1, le=3600)
 
 
 class PublishResult(BaseModel):
@@ -36,6 +47,7 @@ class PublishResult(BaseModel):
 class DraftQuery(BaseModel):
     tenant_id: str
     content_id: str
+    version: int | None = Field(default=None, description="the pinned version; None: the current one")
 
 
 class PublishDraft(BaseModel):
@@ -61,6 +73,8 @@ class PublishEvent(BaseModel):
     account_id: str
     created_by: str
     seq: int
+    content_version: int | None = None
+    occurrence: str = ""
     status: PublishStatus
     event: str
     at: datetime
@@ -107,12 +121,39 @@ class FindItem(BaseModel):
     exclude_item_ids: list[str] = Field(default_factory=list, description="items other publishes own")
 
 
+class ItemMatch(BaseModel):
+    item_id: str
+    create_time: int = Field(description="unix seconds, Douyin's clock")
+
+
 class FoundItem(BaseModel):
-    """`item_id` when exactly one candidate matched; `ambiguous` when several did."""
+    """`item_id` when exactly one candidate matched; `ambiguous` when several did; every match with its time."""
 
     item_id: str | None = None
     ambiguous: bool = False
     candidates: int = 0
+    matches: list[ItemMatch] = Field(default_factory=list)
+
+
+class PublishKey(BaseModel):
+    """A publish's business key, and the run asking (whose own row is not an earlier attempt)."""
+
+    tenant_id: str
+    content_id: str
+    account_id: str
+    occurrence: str = ""
+    publish_id: str
+
+
+class EarlierAttempts(BaseModel):
+    """Earlier runs of this key whose create may have made an item nobody recorded.
+
+    `since` is when the first of them started (None when there are none); an operator who settled one
+    as "not on Douyin" takes it off the list.
+    """
+
+    since: datetime | None = None
+    publish_ids: list[str] = Field(default_factory=list)
 
 
 class ReviewQuery(BaseModel):

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError, ChildWorkflowError, Workflow
 with workflow.unsafe.imports_passed_through():
     from activities.content.contract import ContentCenter
     from douflow.temporal import ids, policies
+    from douflow.temporal.errors import PUBLISH_DUPLICATE
     from douflow.temporal.search import Feature, tag_updates, tags
     from douflow.temporal.summaries import publish_summary
     from models.calendar import (
@@ -35,6 +36,8 @@ from workflows.publish_workflow import PublishWorkflow
 
 # Set by the server on every workflow a schedule starts: the occurrence it stands for.
 SCHEDULED_START_TIME = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
+# Publishes started since this patch send the content version the run planned, and carry it in their id.
+PINNED_VERSION = "publish-pins-content-version"
 # Suffix the server appends to a schedule's workflow id: `<action id>-2026-01-01T09:30:00Z`.
 SCHEDULED_ID_SUFFIX = len("2026-01-01T09:30:00Z")
 
@@ -83,9 +86,7 @@ class CalendarPublishWorkflow:
         """PublishWorkflow as a child; its id keeps one content from going to one account twice."""
         assert plan.content_id and plan.account_id
         # A one-off shares the publish API's business key; each occurrence of a recurrence has its own.
-        child_id = ids.publish_workflow_id(
-            plan.content_id, plan.account_id, None if input.one_off else scheduled_for
-        )
+        occurrence = ids.occurrence_key(None if input.one_off else scheduled_for)
         publish = PublishInput(
             actor=input.actor,
             content_id=plan.content_id,
@@ -93,6 +94,12 @@ class CalendarPublishWorkflow:
             review_poll_seconds=input.review_poll_seconds,
             review_max_polls=input.review_max_polls,
         )
+        if workflow.patched(PINNED_VERSION):
+            version = plan.content_version
+            publish = publish.model_copy(update={"content_version": version, "occurrence": occurrence})
+            child_id = ids.publish_workflow_id(plan.content_id, plan.account_id, occurrence, version)
+        else:
+            child_id = ids.publish_workflow_id(plan.content_id, plan.account_id, occurrence)
         try:
             handle = await workflow.start_child_workflow(
                 PublishWorkflow.run,
@@ -181,6 +188,8 @@ def _scheduled_for(input: CalendarRunInput) -> datetime:
 def _failed_publish(err: ChildWorkflowError) -> tuple[RunStatus, str, dict[str, Any]]:
     """The failed or rejected publish's own result (carried in its error), or what stopped it."""
     cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == PUBLISH_DUPLICATE:
+        return "skipped", cause.message, {"cause": "duplicate"}
     if isinstance(cause, ApplicationError):
         details = cause.details[0] if cause.details else None
         if isinstance(details, dict) and details.get("status") in ("failed", "rejected"):

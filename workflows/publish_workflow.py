@@ -30,19 +30,23 @@ with workflow.unsafe.imports_passed_through():
         DOUYIN_REJECTED,
         DOUYIN_TRANSIENT,
         MEDIA_MISSING,
+        PUBLISH_DUPLICATE,
         PUBLISH_FAILED,
         PUBLISH_REJECTED,
     )
     from douflow.temporal.search import Feature, tag_updates
     from models.douyin_accounts import AccountRef
     from models.publish import (
+        UNKNOWN_CREATE,
         CreateItem,
         DraftQuery,
         FindItem,
+        FoundItem,
         MediaType,
         PublishDraft,
         PublishEvent,
         PublishInput,
+        PublishKey,
         PublishResult,
         PublishStatus,
         ReviewQuery,
@@ -51,11 +55,19 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import calls
 CREATE_ATTEMPTS = 8
-# A reconciliation looks twice, this far apart, so an item the platform lists late is still found.
+# Runs before RECONCILE_WINDOW looked twice, this far apart, after an unknown create.
 RECONCILE_CHECKS = 2
 RECONCILE_SETTLE = timedelta(seconds=2)
-# Items created this long before our first create attempt cannot be ours (clock skew allowance).
+# Allowance between our clock and Douyin's when comparing an item's create_time with an attempt.
 RECONCILE_SKEW_SECONDS = 30
+# After an unknown create the item list is watched for the whole window (PublishInput), at pauses
+# doubling from the first to the longest; only an item created inside an attempt's own time bracket
+# (its start to the create's timeout, with the skew either side) is taken as ours.
+RECONCILE_WINDOW = "reconcile-window-follows-platform"
+RECONCILE_FIRST_PAUSE = timedelta(seconds=2)
+RECONCILE_LONGEST_PAUSE = timedelta(seconds=30)
+# A (re)started publish first looks for the item of an earlier run whose create outcome stayed unknown.
+RECONCILE_EARLIER_RUNS = "reconcile-earlier-runs-before-create"
 # Refusals: the platform answered, so nothing was created and trying again is safe.
 REFUSED_TRANSIENT = frozenset({DOUYIN_TRANSIENT, DOUYIN_RATE_LIMITED})
 REFUSED_FINAL = frozenset({DOUYIN_REAUTH, DOUYIN_QUOTA, ACCOUNT_UNAVAILABLE, MEDIA_MISSING, DOUYIN_ERROR})
@@ -84,14 +96,18 @@ class PublishWorkflow:
         self._media_type: MediaType | None = None
         self._create_attempted = False
         self._write_back_failed: str | None = None
+        # When each create whose outcome stayed unknown was sent.
+        self._unknown_attempts: list[datetime] = []
 
     @workflow.run
     async def run(self, input: PublishInput) -> PublishResult:
         self._input = input
         self._mark(input)
-        await self._record("publishing", "started")
+        await self._start()
         try:
             draft = await self._draft()
+            if workflow.patched(RECONCILE_EARLIER_RUNS):
+                await self._reconcile_earlier_runs(draft)
             item_id = await self._create(draft)
             await self._record("under_review", "created", item_id=item_id)
             return await self._await_review(item_id)
@@ -104,8 +120,22 @@ class PublishWorkflow:
 
     # -- steps -----------------------------------------------------------------------------------
 
+    async def _start(self) -> None:
+        """The publish row, refused when another live publish holds this content version and account."""
+        try:
+            await self._record("publishing", "started")
+        except ActivityError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type == PUBLISH_DUPLICATE:
+                raise ApplicationError(
+                    cause.message, *cause.details, type=PUBLISH_DUPLICATE, non_retryable=True
+                ) from err
+            raise
+
     async def _draft(self) -> PublishDraft:
-        query = DraftQuery(tenant_id=self._actor_tenant, content_id=self._in.content_id)
+        query = DraftQuery(
+            tenant_id=self._actor_tenant, content_id=self._in.content_id, version=self._in.content_version
+        )
         try:
             draft = await calls.content(ContentCenter.load_publish_draft, query, policies.PUBLISH_STORE)
         except ActivityError as err:
@@ -121,7 +151,8 @@ class PublishWorkflow:
         first_attempt: datetime | None = None
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             request = await self._upload(draft)
-            first_attempt = first_attempt or workflow.now()
+            attempt_at = workflow.now()
+            first_attempt = first_attempt or attempt_at
             self._create_attempted = True
             try:
                 created = await calls.douyin(
@@ -139,8 +170,12 @@ class PublishWorkflow:
                 raise _Stop("rejected", f"Douyin refused the post: {message}")
             if error_type in REFUSED_FINAL:
                 raise _Stop("failed", message)
-            await self._note("create_outcome_unknown", reason=message, attempt=attempt)
-            found = await self._reconcile(draft, first_attempt)
+            await self._note(UNKNOWN_CREATE, reason=message, attempt=attempt)
+            self._unknown_attempts.append(attempt_at)
+            if workflow.patched(RECONCILE_WINDOW):
+                found = await self._reconcile_window(draft, first_attempt)
+            else:
+                found = await self._reconcile(draft, first_attempt)
             if found is not None:
                 return found
             await self._note("reconciled_not_created", attempt=attempt)
@@ -173,8 +208,103 @@ class PublishWorkflow:
             account=account, media_type="image_text", text=draft.text, image_ids=[i.media_id for i in images]
         )
 
+    async def _reconcile_earlier_runs(self, draft: PublishDraft) -> None:
+        """Nothing new is created while an item an earlier run may have made sits unrecorded on Douyin.
+
+        Such an item cannot be told from a post someone made by hand with the same text, so a match
+        leaves the publish `unconfirmed` for an operator to settle; no match lets the create go ahead.
+        """
+        key = PublishKey(
+            tenant_id=self._actor_tenant,
+            content_id=self._in.content_id,
+            account_id=self._in.account_id,
+            occurrence=self._in.occurrence,
+            publish_id=self._publish_id,
+        )
+        try:
+            earlier = await calls.content(ContentCenter.earlier_publish_attempts, key, policies.PUBLISH_STORE)
+        except ActivityError as err:
+            raise _Stop("failed", f"earlier attempts could not be checked: {_classify(err)[1]}") from err
+        if earlier.since is None:
+            return
+        await self._note("checking_earlier_runs", publish_ids=earlier.publish_ids)
+        found = await self._find(draft, int(earlier.since.timestamp()) - RECONCILE_SKEW_SECONDS)
+        if found.matches:
+            candidates = [m.item_id for m in found.matches]
+            raise _Stop(
+                "unconfirmed",
+                f"Douyin shows {len(candidates)} item(s) with this text made since an earlier attempt of this "
+                f"publish whose outcome stayed unknown ({', '.join(candidates)}); check the account, then "
+                "settle this publish",
+                {"candidates": candidates},
+            )
+        await self._note("earlier_runs_made_nothing")
+
+    async def _reconcile_window(self, draft: PublishDraft, first_attempt: datetime) -> str | None:
+        """The item an unknown create made; None when none showed up in the window; else `unconfirmed`.
+
+        The list is read until the window closes, because a create still in flight on a cut-off worker may
+        land late and Douyin may list a new item late. Only an item created inside an unknown attempt's own
+        bracket is ours: a same-text post outside every bracket was made by someone else.
+        """
+        window_end = self._unknown_attempts[-1] + timedelta(seconds=self._in.reconcile_window_seconds)
+        created_after = int(first_attempt.timestamp()) - RECONCILE_SKEW_SECONDS
+        pause = RECONCILE_FIRST_PAUSE
+        while True:
+            found = await self._find(draft, created_after)
+            ours = [m for m in found.matches if self._in_bracket(m.create_time)]
+            if len(ours) == 1:
+                await self._note("reconciled_found", item_id=ours[0].item_id)
+                return ours[0].item_id
+            if ours:
+                raise _Stop(
+                    "unconfirmed",
+                    f"{len(ours)} items with this text were made during the attempt "
+                    f"({', '.join(m.item_id for m in ours)}); check the account, then settle this publish",
+                    {"candidates": [m.item_id for m in ours]},
+                )
+            now = workflow.now()
+            if now >= window_end:
+                break
+            await workflow.sleep(min(pause, window_end - now))
+            pause = min(pause * 2, RECONCILE_LONGEST_PAUSE)
+        if found.matches:
+            await self._note("same_text_not_ours", item_ids=[m.item_id for m in found.matches])
+        return None
+
+    def _in_bracket(self, create_time: int) -> bool:
+        """Made while one of this run's unknown creates could still land (Douyin's clock, with skew)."""
+        longest = policies.DOUYIN_CREATE.timeout.total_seconds()
+        return any(
+            at.timestamp() - RECONCILE_SKEW_SECONDS
+            <= create_time
+            <= at.timestamp() + longest + RECONCILE_SKEW_SECONDS
+            for at in self._unknown_attempts
+        )
+
+    async def _find(self, draft: PublishDraft, created_after: int) -> FoundItem:
+        """Unclaimed items of this text and kind since `created_after`; `unconfirmed` when the list cannot say."""
+        try:
+            claimed = await calls.content(
+                ContentCenter.claimed_publish_items, self._account, policies.PUBLISH_STORE
+            )
+            query = FindItem(
+                account=self._account,
+                media_type=draft.media_type,
+                text=draft.text,
+                created_after=created_after,
+                exclude_item_ids=claimed.item_ids,
+            )
+            return await calls.douyin(DouyinConnector.find_douyin_item, query, policies.DOUYIN_READ)
+        except ActivityError as err:
+            raise _Stop(
+                "unconfirmed",
+                f"the post may or may not exist on Douyin and its item list cannot confirm it "
+                f"({_classify(err)[1]}); check the account, then settle this publish",
+            ) from err
+
     async def _reconcile(self, draft: PublishDraft, first_attempt: datetime) -> str | None:
-        """The item an unknown create made, None if it surely made none; `unconfirmed` if undecidable."""
+        """Runs before RECONCILE_WINDOW: two looks, then the item, None or `unconfirmed`."""
         try:
             claimed = await calls.content(
                 ContentCenter.claimed_publish_items, self._account, policies.PUBLISH_STORE
@@ -268,6 +398,8 @@ class PublishWorkflow:
                 account_id=self._in.account_id,
                 created_by=self._in.actor.user_id,
                 seq=self._seq,
+                content_version=self._in.content_version,
+                occurrence=self._in.occurrence,
                 status=status,
                 event=event,
                 at=workflow.now(),

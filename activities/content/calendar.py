@@ -82,7 +82,13 @@ class CalendarActivities(ContentStore):
         content = await ContentRepository(session, entry.tenant_id).get(entry.content_id)
         if content is None:
             return _skip(entry, "content", "the content was deleted")
-        return RunPlan(go=True, content_id=entry.content_id, account_id=entry.account_id, title=content.title)
+        return RunPlan(
+            go=True,
+            content_id=entry.content_id,
+            account_id=entry.account_id,
+            content_version=content.current_version,
+            title=content.title,
+        )
 
 
 def _skip(entry: CalendarEntry, cause: SkipCause, reason: str) -> RunPlan:

@@ -21,7 +21,7 @@ from models.douyin_accounts import (
     SavedAccount,
 )
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
-from models.publish import ClaimedItems, DraftQuery, PublishDraft, PublishEvent
+from models.publish import ClaimedItems, DraftQuery, EarlierAttempts, PublishDraft, PublishEvent, PublishKey
 from models.replication import BeginReplication, FinishReplication, ReplicationResult, ReplicationSource
 
 
@@ -72,6 +72,11 @@ class ContentCenter:
     @activity.defn
     async def claimed_publish_items(self, account: AccountRef) -> ClaimedItems:
         """Items other publishes already own on this Douyin user, so reconciliation never takes them."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def earlier_publish_attempts(self, key: PublishKey) -> EarlierAttempts:
+        """Earlier runs of the key whose create outcome stayed unknown: a (re)start looks for their item."""
         raise NotImplementedError
 
     # -- the calendar (seed 6) ----------------------------------------------------------------------

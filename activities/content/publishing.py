@@ -10,15 +10,17 @@ from temporalio.exceptions import ApplicationError
 from activities.content.store import ContentStore
 from douflow.content.contents import ContentRepository
 from douflow.content.drafts import load_draft
-from douflow.content.publishes import PublishRepository, claimed_item_ids
+from douflow.content.publishes import PublishKeyTaken, PublishRepository, claimed_item_ids, where_it_stands
 from douflow.db.tables import Content, Publish
-from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, CONTENT_NOT_FOUND
+from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, CONTENT_NOT_FOUND, PUBLISH_DUPLICATE
 from models.douyin_accounts import AccountRef
 from models.publish import (
     ClaimedItems,
     DraftQuery,
+    EarlierAttempts,
     PublishDraft,
     PublishEvent,
+    PublishKey,
     PublishStatus,
 )
 
@@ -28,9 +30,9 @@ class PublishingActivities(ContentStore):
 
     @activity.defn
     async def load_publish_draft(self, query: DraftQuery) -> PublishDraft:
-        """The current version of the content as a Douyin post, with every rule it breaks."""
+        """The pinned (else current) version of the content as a Douyin post, with every rule it breaks."""
         async with self._sessionmaker() as session:
-            draft = await load_draft(session, query.tenant_id, query.content_id)
+            draft = await load_draft(session, query.tenant_id, query.content_id, query.version)
         if draft is None:
             raise ApplicationError("content not found", type=CONTENT_NOT_FOUND, non_retryable=True)
         return draft
@@ -40,13 +42,20 @@ class PublishingActivities(ContentStore):
         """Writes the publish row and the content's status; a replayed `seq` changes nothing."""
         async with self._sessionmaker() as session:
             repo = PublishRepository(session, event.tenant_id)
-            publish = await repo.claim(
-                event.publish_id,
-                content_id=event.content_id,
-                account_id=event.account_id,
-                workflow_id=event.workflow_id,
-                created_by=event.created_by,
-            )
+            try:
+                publish = await repo.claim(
+                    event.publish_id,
+                    content_id=event.content_id,
+                    account_id=event.account_id,
+                    workflow_id=event.workflow_id,
+                    created_by=event.created_by,
+                    content_version=event.content_version,
+                    occurrence=event.occurrence,
+                )
+            except PublishKeyTaken as taken:
+                raise ApplicationError(
+                    where_it_stands(taken.holder), taken.holder.id, type=PUBLISH_DUPLICATE, non_retryable=True
+                ) from taken
             if any(entry.get("seq") == event.seq for entry in publish.history):
                 await session.commit()
                 return
@@ -66,6 +75,17 @@ class PublishingActivities(ContentStore):
             if row is None:
                 raise ApplicationError("account not found", type=ACCOUNT_UNAVAILABLE, non_retryable=True)
             return ClaimedItems(item_ids=await claimed_item_ids(session, row.open_id))
+
+    @activity.defn
+    async def earlier_publish_attempts(self, key: PublishKey) -> EarlierAttempts:
+        """Earlier runs of the key whose create outcome stayed unknown: a (re)start looks for their item."""
+        async with self._sessionmaker() as session:
+            rows = await PublishRepository(session, key.tenant_id).earlier_unknown_attempts(
+                key.content_id, key.account_id, key.occurrence, key.publish_id
+            )
+        if not rows:
+            return EarlierAttempts()
+        return EarlierAttempts(since=min(r.created_at for r in rows), publish_ids=[r.id for r in rows])
 
 
 def _apply(publish: Publish, event: PublishEvent) -> None:

@@ -20,6 +20,7 @@ from models.publish import (
     CreateItem,
     FindItem,
     FoundItem,
+    ItemMatch,
     ReviewQuery,
     ReviewState,
     UploadedMedia,
@@ -80,9 +81,10 @@ class PublishingCalls(ConnectorCalls):
             return await self._matching_items(c, request)
 
         matches = await self._call(request.account, scan)
+        found = [ItemMatch(item_id=m.item_id, create_time=m.create_time) for m in matches]
         if len(matches) == 1:
-            return FoundItem(item_id=matches[0].item_id, candidates=1)
-        return FoundItem(ambiguous=len(matches) > 1, candidates=len(matches))
+            return FoundItem(item_id=matches[0].item_id, candidates=1, matches=found)
+        return FoundItem(ambiguous=len(matches) > 1, candidates=len(matches), matches=found)
 
     @activity.defn
     async def douyin_review_state(self, query: ReviewQuery) -> ReviewState:

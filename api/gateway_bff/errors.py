@@ -33,6 +33,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PublishTaken(Conflict):
+    """A live publish already holds the content version and account asked for; names it."""
+
+    code = "already_published"
+
+    def __init__(self, detail: str, publish_id: str) -> None:
+        super().__init__(detail)
+        self.publish_id = publish_id
+
+
 class Forbidden(DomainError):
     status_code = 403
     code = "forbidden"
@@ -60,6 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
         content: dict[str, object] = {"detail": exc.detail, "code": exc.code}
         if isinstance(exc, UpstreamFailed):
             content.update(error_type=exc.error_type, workflow_id=exc.workflow_id)
+        if isinstance(exc, PublishTaken):
+            content.update(publish_id=exc.publish_id)
         return JSONResponse(content, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -79,17 +79,26 @@ def _tags(body: dict[str, Any]) -> list[str]:
     return [str(t) for t in body.get("hashtags", []) if str(t).strip()]
 
 
-async def load_draft(session: AsyncSession, tenant_id: str, content_id: str) -> PublishDraft | None:
-    """The content's current version as a Douyin post with its problems; None when it does not exist."""
+async def load_draft(
+    session: AsyncSession, tenant_id: str, content_id: str, version: int | None = None
+) -> PublishDraft | None:
+    """The content's version (the current one unless pinned) as a Douyin post with its problems.
+
+    None when the content does not exist; a pinned version that is gone is a problem, never a silent
+    switch to another text.
+    """
     repo = ContentRepository(session, tenant_id)
     content = await repo.get(content_id)
     if content is None:
         return None
-    version = await repo.version(content.id, content.current_version)
+    row = await repo.version(content.id, version or content.current_version)
     assets = await session.scalars(
         select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
     )
-    return build_draft(content, version.body if version else {}, assets.all())
+    draft = build_draft(content, row.body if row else {}, assets.all())
+    if row is None and version is not None:
+        draft.problems.append(f"version {version} of this content no longer exists")
+    return draft
 
 
 async def content_problems(session: AsyncSession, tenant_id: str, content_id: str) -> list[str] | None:

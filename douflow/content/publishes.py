@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, Publish
 from douflow.db.upsert import insert_for
-from models.publish import PublishStatus
+from models.publish import LIVE_STATUSES, RESOLVED, UNKNOWN_CREATE, PublishStatus
 
 # When a content goes to several accounts its own status is the most telling one among them.
 _CONTENT_STATUS_ORDER: tuple[PublishStatus, ...] = (
@@ -21,6 +22,26 @@ _CONTENT_STATUS_ORDER: tuple[PublishStatus, ...] = (
     "rejected",
     "failed",
 )
+
+
+class PublishKeyTaken(Exception):
+    """Another live publish already holds this content version, account and occurrence."""
+
+    def __init__(self, holder: Publish) -> None:
+        super().__init__(
+            f"publish {holder.id} already holds this content version and account ({holder.status})"
+        )
+        self.holder = holder
+
+
+def where_it_stands(holder: Publish) -> str:
+    """One sentence on the publish that holds a business key, for the operator who tried again."""
+    item = f", Douyin item {holder.item_id}" if holder.item_id else ""
+    return (
+        f"this version of the content is already {holder.status.replace('_', ' ')} on this account "
+        f"(publish {holder.id}{item}); edit the content to publish a new version"
+        + (", or settle the unconfirmed publish first" if holder.status == "unconfirmed" else "")
+    )
 
 
 class PublishRepository:
@@ -34,18 +55,29 @@ class PublishRepository:
         )
 
     async def claim(
-        self, publish_id: str, *, content_id: str, account_id: str, workflow_id: str, created_by: str
+        self,
+        publish_id: str,
+        *,
+        content_id: str,
+        account_id: str,
+        workflow_id: str,
+        created_by: str,
+        content_version: int | None = None,
+        occurrence: str = "",
     ) -> Publish:
         """The publish row, inserted unless it exists, then locked for this transaction.
 
         The BFF and the publish's first write-back both create it, whoever comes first: an insert that
-        finds the row already there is a no-op (ON CONFLICT DO NOTHING), never an error to retry.
+        finds the row already there is a no-op (ON CONFLICT DO NOTHING), never an error to retry. When
+        another live publish holds the same business key the insert is refused: `PublishKeyTaken`, with the
+        session's transaction rolled back.
         """
-        table = Publish.__table__
-        stmt = insert_for(self._session, table).values(
+        stmt = insert_for(self._session, Publish.__table__).values(
             id=publish_id,
             tenant_id=self._tenant_id,
             content_id=content_id,
+            content_version=content_version,
+            occurrence=occurrence,
             account_id=account_id,
             workflow_id=workflow_id,
             status="publishing",
@@ -54,16 +86,67 @@ class PublishRepository:
             created_at=utcnow(),
             updated_at=utcnow(),
         )
-        await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
-        row = await self._session.scalar(
+        try:
+            # The insert comes first so the transaction holds the write lock before it reads the history.
+            await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+        except IntegrityError as exc:
+            # Only the live-key index can refuse it; PostgreSQL has aborted the transaction, so start anew.
+            await self._session.rollback()
+            holder = await self.live(content_id, content_version, account_id, occurrence)
+            if holder is None:
+                raise
+            raise PublishKeyTaken(holder) from exc
+        row = await self._locked(publish_id)
+        if row is None:
+            raise LookupError(f"publish {publish_id} belongs to another tenant")
+        return row
+
+    async def live(
+        self, content_id: str, content_version: int | None, account_id: str, occurrence: str = ""
+    ) -> Publish | None:
+        """The publish that holds this business key now (publishing, under review, published, unconfirmed)."""
+        if content_version is None:
+            return None
+        return await self._session.scalar(
+            select(Publish).where(
+                Publish.tenant_id == self._tenant_id,
+                Publish.content_id == content_id,
+                Publish.content_version == content_version,
+                Publish.account_id == account_id,
+                Publish.occurrence == occurrence,
+                Publish.status.in_(LIVE_STATUSES),
+            )
+        )
+
+    async def earlier_unknown_attempts(
+        self, content_id: str, account_id: str, occurrence: str, exclude_id: str
+    ) -> list[Publish]:
+        """Finished runs of this key that made a create of unknown outcome and never found its item.
+
+        Any content version counts (the text decides a match); runs an operator settled are left out.
+        """
+        rows = await self._session.scalars(
+            select(Publish)
+            .where(
+                Publish.tenant_id == self._tenant_id,
+                Publish.content_id == content_id,
+                Publish.account_id == account_id,
+                Publish.occurrence == occurrence,
+                Publish.id != exclude_id,
+                Publish.item_id.is_(None),
+                Publish.status.not_in(LIVE_STATUSES),
+            )
+            .order_by(Publish.created_at)
+        )
+        return [row for row in rows.all() if _had_unknown_create(row) and not _settled(row)]
+
+    async def _locked(self, publish_id: str) -> Publish | None:
+        return await self._session.scalar(
             select(Publish)
             .where(Publish.id == publish_id, Publish.tenant_id == self._tenant_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        if row is None:
-            raise LookupError(f"publish {publish_id} belongs to another tenant")
-        return row
 
     async def list(
         self, *, content_id: str | None = None, account_id: str | None = None, limit: int = 100
@@ -112,3 +195,11 @@ async def claimed_item_ids(session: AsyncSession, open_id: str) -> list[str]:
         .where(DouyinAccount.open_id == open_id, Publish.item_id.is_not(None))
     )
     return [r for r in rows.all() if r]
+
+
+def _had_unknown_create(row: Publish) -> bool:
+    return any(entry.get("event") == UNKNOWN_CREATE for entry in row.history)
+
+
+def _settled(row: Publish) -> bool:
+    return any(entry.get("event") == RESOLVED for entry in row.history)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
 from douflow.security.tokens import Role
 from models.content import ContentKind, ContentStatus
-from models.publish import PublishStatus
+from models.publish import LIVE_STATUSES, PublishStatus
+
+LIVE_PUBLISH_WHERE = "status IN (" + ", ".join(f"'{s}'" for s in sorted(LIVE_STATUSES)) + ")"
 
 
 class Tenant(Timestamped, Base):
@@ -175,12 +177,31 @@ class Publish(TenantScoped, Timestamped, Base):
     """One publish of a content to one account, and every state it went through."""
 
     __tablename__ = "publishes"
-    __table_args__ = (Index("ix_publishes_tenant_content_account", "tenant_id", "content_id", "account_id"),)
+    __table_args__ = (
+        Index("ix_publishes_tenant_content_account", "tenant_id", "content_id", "account_id"),
+        # One live publish of a content version to an account per occurrence, beyond Temporal's retention.
+        Index(
+            "uq_publishes_live_key",
+            "tenant_id",
+            "content_id",
+            "content_version",
+            "account_id",
+            "occurrence",
+            unique=True,
+            sqlite_where=text(LIVE_PUBLISH_WHERE),
+            postgresql_where=text(LIVE_PUBLISH_WHERE),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     content_id: Mapped[str] = mapped_column(ForeignKey("contents.id", ondelete="CASCADE"))
     account_id: Mapped[str] = mapped_column(ForeignKey("douyin_accounts.id", ondelete="CASCADE"))
     workflow_id: Mapped[str] = mapped_column(String(200), index=True)
+    # The content version sent (None on publishes older than version pinning) and the calendar
+    # occurrence it stands for ("" outside a recurring entry): with tenant, content and account the
+    # publish's business key.
+    content_version: Mapped[int | None] = mapped_column(Integer)
+    occurrence: Mapped[str] = mapped_column(String(32), default="", server_default="")
     # publishing | under_review | published | rejected | failed | unconfirmed
     status: Mapped[PublishStatus] = mapped_column(String(20), default="publishing")
     status_reason: Mapped[str | None] = mapped_column(Text)

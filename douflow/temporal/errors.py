@@ -37,6 +37,8 @@ BINDING_OUTCOME_UNKNOWN = "BindingOutcomeUnknown"
 # orchestration: how a publish ended when it did not publish (the workflow's own failure).
 PUBLISH_FAILED = "PublishFailed"
 PUBLISH_REJECTED = "PublishRejected"
+# The same content version is already live on the account for this occurrence (another publish holds it).
+PUBLISH_DUPLICATE = "PublishDuplicate"
 
 # Douyin failures no amount of waiting fixes.
 DOUYIN_FINAL = (

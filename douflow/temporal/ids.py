@@ -17,12 +17,24 @@ def content_edit_workflow_id(content_id: str, base_version: int, request_key: st
     return f"content-edit-{content_id}-v{base_version}-{request_key}"
 
 
-def publish_workflow_id(content_id: str, account_id: str, occurrence: datetime | None = None) -> str:
-    """One content goes to one account once; each occurrence of a recurring calendar entry has its own key."""
-    key = f"publish-{content_id}-{account_id}"
-    if occurrence is None:
-        return key
-    return f"{key}-{occurrence.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+def occurrence_key(occurrence: datetime | None) -> str:
+    """A recurring calendar entry's occurrence as it appears in publish keys ("" outside one)."""
+    return "" if occurrence is None else occurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def publish_workflow_id(
+    content_id: str, account_id: str, occurrence: str = "", version: int | None = None
+) -> str:
+    """One content version goes to one account once; each occurrence of a recurring entry has its own key.
+
+    Without a version this is the key of publishes from before version pinning (and of their replays).
+    """
+    key = (
+        f"publish-{content_id}-v{version}-{account_id}"
+        if version is not None
+        else f"publish-{content_id}-{account_id}"
+    )
+    return f"{key}-{occurrence}" if occurrence else key
 
 
 def calendar_schedule_id(entry_id: str) -> str:

@@ -128,7 +128,7 @@ def publish(arg: PublishInput, *, title: str | None) -> Start:
     return Start(
         workflow=PUBLISH,
         arg=arg,
-        id=ids.publish_workflow_id(arg.content_id, arg.account_id),
+        id=ids.publish_workflow_id(arg.content_id, arg.account_id, arg.occurrence, arg.content_version),
         tags=tags(arg.actor.tenant_id, Feature.PUBLISH, content_id=arg.content_id, account_id=arg.account_id),
         summary=publish_summary(title, arg.content_id, arg.account_id),
         execution_timeout=policies.PUBLISH_RUN,

@@ -122,8 +122,10 @@ async def test_publish_through_the_api_reaches_published_once(
 
     assert started.status_code == 202, started.text
     publish = started.json()["publishes"][0]
-    assert publish["workflow_id"] == f"publish-{post['content_id']}-{account_a}"
-    assert again.json()["publishes"][0]["id"] == publish["id"]
+    assert publish["workflow_id"] == f"publish-{post['content_id']}-v1-{account_a}"
+    assert publish["content_version"] == 1 and publish["occurrence"] == ""
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "already_published" and again.json()["publish_id"] == publish["id"]
 
     async def probe() -> dict[str, Any]:
         response = await http.get(f"/api/v1/publish/{publish['id']}", headers=operator.headers)
@@ -143,7 +145,8 @@ async def test_publish_through_the_api_reaches_published_once(
     assert len(await sandbox.items(TRAVELLER_OPEN_ID)) == before + 1
 
     repeat = await http.post("/api/v1/publish", json=body, headers=operator.headers)
-    assert repeat.json()["publishes"][0]["id"] == publish["id"]  # a finished publish is not redone
+    assert repeat.status_code == 409 and repeat.json()["publish_id"] == publish["id"]  # not redone
+    assert "already published" in repeat.json()["detail"] and final["item_id"] in repeat.json()["detail"]
     assert len(await sandbox.items(TRAVELLER_OPEN_ID)) == before + 1
 
 

@@ -129,19 +129,27 @@ async def start_publish(
     account_id: str,
     *,
     review_max_polls: int,
+    reconcile_window_seconds: float = 8,
+    content_version: int | None = None,
+    workflow_id: str | None = None,
 ) -> WorkflowHandle[Any, PublishResult]:
-    """Starts PublishWorkflow as the BFF does, polling the review every second."""
+    """Starts PublishWorkflow as the BFF does, polling the review every second.
+
+    The sandbox lists a new item at once (unless told to lag), so a short reconcile window suffices.
+    """
     arg = PublishInput(
         actor=actor,
         content_id=content_id,
         account_id=account_id,
+        content_version=content_version,
         review_poll_seconds=1,
         review_max_polls=review_max_polls,
+        reconcile_window_seconds=reconcile_window_seconds,
     )
     return await client.start_workflow(
         "PublishWorkflow",
         arg,
-        id=f"publish-{content_id}-{account_id}",
+        id=workflow_id or f"publish-{content_id}-{account_id}",
         task_queue=queue(settings, ORCHESTRATION),
         result_type=PublishResult,
     )

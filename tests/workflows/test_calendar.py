@@ -75,7 +75,7 @@ async def test_one_off_fires_at_its_second_and_publishes(
     assert run.scheduled_for == run_at and run.trigger == "schedule"
     assert timedelta(0) <= run.started_at - run_at < timedelta(seconds=2)
     assert run.workflow_id == f"calendar-{entry.id}-{run_at.strftime('%Y-%m-%dT%H:%M:%SZ')}"
-    assert run.publish_workflow_id == f"publish-{content_id}-{account_id}" and run.item_id
+    assert run.publish_workflow_id == f"publish-{content_id}-v1-{account_id}" and run.item_id
     items = [i for i in await sandbox.items(PERSONAL_OPEN_ID) if i["title"].startswith(title)]
     assert [i["item_id"] for i in items] == [run.item_id]
     assert (await entry_row(sessionmaker, entry.id)).status == "completed"

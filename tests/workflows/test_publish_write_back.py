@@ -114,8 +114,8 @@ async def test_a_failed_write_back_after_the_create_then_a_second_request_leaves
             await eventually(refused_twice, within=30)
 
             again = await http.post("/api/v1/publish", json=request)
-            assert again.status_code == 202, again.text
-            assert again.json()["publishes"][0]["id"] == first.json()["publishes"][0]["id"], "the same run"
+            assert again.status_code == 409, again.text
+            assert again.json()["publish_id"] == first.json()["publishes"][0]["id"], "names the live run"
 
             store.refusing = False
 

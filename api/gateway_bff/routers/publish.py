@@ -9,11 +9,11 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import NotFound
+from api.gateway_bff.errors import NotFound, PublishTaken
 from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.publish import PublishRequest, PublishStarted, PublishView
 from douflow.content.contents import ContentRepository
-from douflow.content.publishes import PublishRepository
+from douflow.content.publishes import PublishKeyTaken, PublishRepository, where_it_stands
 from douflow.db.base import utcnow
 from douflow.db.tables import Publish
 from douflow.settings import Settings
@@ -28,6 +28,8 @@ def _view(row: Publish) -> PublishView:
     return PublishView(
         id=row.id,
         content_id=row.content_id,
+        content_version=row.content_version,
+        occurrence=row.occurrence,
         account_id=row.account_id,
         workflow_id=row.workflow_id,
         status=row.status,
@@ -63,7 +65,12 @@ async def _start(client: Client, settings: Settings, arg: PublishInput, title: s
 async def publish(
     body: PublishRequest, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> PublishStarted:
-    """Starts one publish per account; follow each with `GET /api/v1/publish/{id}`."""
+    """Starts one publish per account; follow each with `GET /api/v1/publish/{id}`.
+
+    The content's current version is pinned: an edit made meanwhile does not change what is sent. A
+    version already live on an account (publishing, under review, published, unconfirmed) answers 409
+    naming that publish; nothing starts.
+    """
     content = await ContentRepository(session, user.tenant_id).get(body.content_id)
     if content is None:
         raise NotFound(f"content {body.content_id} not found")
@@ -72,10 +79,18 @@ async def publish(
     now = utcnow()
     for account_id in account_ids:
         await check_account(session, user.tenant_id, account_id, now)
+    repo = PublishRepository(session, user.tenant_id)
+    version = content.current_version
+    for account_id in account_ids:
+        holder = await repo.live(body.content_id, version, account_id)
+        if holder is not None:
+            raise PublishTaken(where_it_stands(holder), holder.id)
     actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
     views: list[PublishView] = []
     for account_id in account_ids:
-        arg = PublishInput(actor=actor, content_id=body.content_id, account_id=account_id)
+        arg = PublishInput(
+            actor=actor, content_id=body.content_id, account_id=account_id, content_version=version
+        )
         workflow_id, run_id = await _start(temporal, settings, arg, content.title)
         views.append(_view(await _ensure_row(session, user.tenant_id, arg, workflow_id, run_id)))
     return PublishStarted(content_id=body.content_id, publishes=views)
@@ -85,13 +100,19 @@ async def _ensure_row(
     session: SessionDep, tenant_id: str, arg: PublishInput, workflow_id: str, run_id: str
 ) -> Publish:
     """The publish row (id = run id), created here if the workflow has not written it yet."""
-    row = await PublishRepository(session, tenant_id).claim(
-        run_id,
-        content_id=arg.content_id,
-        account_id=arg.account_id,
-        workflow_id=workflow_id,
-        created_by=arg.actor.user_id,
-    )
+    try:
+        row = await PublishRepository(session, tenant_id).claim(
+            run_id,
+            content_id=arg.content_id,
+            account_id=arg.account_id,
+            workflow_id=workflow_id,
+            created_by=arg.actor.user_id,
+            content_version=arg.content_version,
+            occurrence=arg.occurrence,
+        )
+    except PublishKeyTaken as taken:
+        # Another request won the race for this key; the run just started refuses to create anything.
+        raise PublishTaken(where_it_stands(taken.holder), taken.holder.id) from taken
     await session.commit()
     return row
 

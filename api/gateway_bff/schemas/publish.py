@@ -18,6 +18,10 @@ class PublishRequest(BaseModel):
 class PublishView(BaseModel):
     id: str
     content_id: str
+    content_version: int | None = Field(
+        description="the version sent (None on publishes from before pinning)"
+    )
+    occurrence: str = Field(description="the recurring calendar occurrence it stands for; '' outside one")
     account_id: str
     workflow_id: str
     status: str

@@ -72,8 +72,12 @@ def test_runs_about_a_content_or_an_account_are_findable_by_it_and_show_the_titl
 
 def test_ids_are_business_keys() -> None:
     assert RUNS["publish"].id == ids.publish_workflow_id("c1", "a1") == "publish-c1-a1"
-    occurrence = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    occurrence = ids.occurrence_key(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     assert ids.publish_workflow_id("c1", "a1", occurrence) == "publish-c1-a1-20261201T093000Z"
+    pinned = PublishInput(
+        actor=ACTOR, content_id="c1", account_id="a1", content_version=3, occurrence=occurrence
+    )
+    assert starts.publish(pinned, title=TITLE).id == "publish-c1-v3-a1-20261201T093000Z"
     assert RUNS["calendar"].id == ids.calendar_schedule_id("e1")
     assert RUNS["event"].id == ids.douyin_event_workflow_id("t1", "m1")
     assert RUNS["titles"].id == ids.generation_workflow_id("titles", "t1", "k1")
