@@ -44,6 +44,7 @@ from douflow.logging import configure_logging
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal, queue
 from douflow.temporal.queues import AGENT_CENTER, CONTENT_CENTER, DOUYIN_CONNECTOR, ORCHESTRATION, SERVICES
+from douflow.temporal.schedules.publish_sweep import ensure_publish_sweep_schedule
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("douflow.worker")
@@ -127,6 +128,8 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
 
 async def serve(settings: Settings, services: Sequence[str]) -> None:
     client = await connect_temporal(settings)
+    if ORCHESTRATION in services:
+        await ensure_publish_sweep_schedule(client, settings)
     worker_set = build_workers(client, settings, services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

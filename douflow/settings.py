@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     # Metrics: each bound account's sync schedule is created paused (it then syncs only when asked,
     # from the API or by unpausing it in Temporal); for tests and for deployments that sync elsewhere.
     metrics_schedule_paused: bool = False
+    # Publishes a run left under review or unconfirmed are settled from Douyin by a schedule this often,
+    # once untouched this long; created paused when asked (tests start sweeps themselves).
+    publish_sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    publish_sweep_stale_minutes: int = Field(default=30, ge=1, le=30 * 24 * 60)
+    publish_sweep_paused: bool = False
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

@@ -18,6 +18,7 @@ MediaType = Literal["image_text", "video"]
 # History events read beyond the workflow: a create whose outcome stayed unknown, an operator's settlement.
 UNKNOWN_CREATE = "create_outcome_unknown"
 RESOLVED = "resolved"
+SWEEPER = "sweeper"
 
 
 class PublishInput(BaseModel):
@@ -178,3 +179,56 @@ class ReviewState(BaseModel):
 
 class ClaimedItems(BaseModel):
     item_ids: list[str] = Field(default_factory=list)
+
+
+# -- settling publishes after their run: the sweeper and the operator ----------------------------------
+
+
+class SweepInput(BaseModel):
+    """What a sweep settles: every tenant's stale publishes, or the named publishes of one tenant now."""
+
+    tenant_id: str | None = None
+    publish_ids: list[str] = Field(default_factory=list, max_length=200)
+    stale_after_seconds: float = Field(default=1800, ge=0, le=30 * 86400)
+    limit: int = Field(default=200, ge=1, le=1000)
+    # An operator's "it is live, here is the item": taken only once Douyin shows it on the account.
+    named_items: dict[str, str] = Field(default_factory=dict, description="publish id → Douyin item id")
+    by: str = Field(default=SWEEPER, description="who settles: the sweeper or the operator's user id")
+
+
+class StalePublish(BaseModel):
+    """A publish left `under_review` or `unconfirmed`, with what Douyin's list needs to settle it."""
+
+    tenant_id: str
+    publish_id: str
+    account_id: str
+    status: PublishStatus
+    item_id: str | None = None
+    media_type: MediaType = "image_text"
+    text: str = ""
+    attempts: list[datetime] = Field(
+        default_factory=list, description="when each create of unknown outcome was sent"
+    )
+
+
+class StalePublishes(BaseModel):
+    publishes: list[StalePublish] = Field(default_factory=list)
+
+
+class Settlement(BaseModel):
+    """A publish settled after its run (`status` None: looked at, nothing changed)."""
+
+    tenant_id: str
+    publish_id: str
+    at: datetime
+    status: PublishStatus | None = None
+    reason: str | None = None
+    item_id: str | None = None
+    share_url: str | None = None
+    by: str = Field(default=SWEEPER, description="the sweeper, or the user who settled it")
+
+
+class SweepResult(BaseModel):
+    checked: int = 0
+    settled: dict[str, int] = Field(default_factory=dict, description="publishes settled, by new status")
+    left: list[str] = Field(default_factory=list, description="publishes Douyin could not settle yet")

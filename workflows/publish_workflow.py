@@ -54,12 +54,12 @@ with workflow.unsafe.imports_passed_through():
         UploadVideo,
     )
     from workflows import calls
+    from workflows.publish_brackets import SKEW_SECONDS, made_during
 CREATE_ATTEMPTS = 8
 # Runs before RECONCILE_WINDOW looked twice, this far apart, after an unknown create.
 RECONCILE_CHECKS = 2
 RECONCILE_SETTLE = timedelta(seconds=2)
-# Allowance between our clock and Douyin's when comparing an item's create_time with an attempt.
-RECONCILE_SKEW_SECONDS = 30
+RECONCILE_SKEW_SECONDS = SKEW_SECONDS
 # After an unknown create the item list is watched for the whole window (PublishInput), at pauses
 # doubling from the first to the longest; only an item created inside an attempt's own time bracket
 # (its start to the create's timeout, with the skew either side) is taken as ours.
@@ -170,7 +170,9 @@ class PublishWorkflow:
                 raise _Stop("rejected", f"Douyin refused the post: {message}")
             if error_type in REFUSED_FINAL:
                 raise _Stop("failed", message)
-            await self._note(UNKNOWN_CREATE, reason=message, attempt=attempt)
+            await self._note(
+                UNKNOWN_CREATE, reason=message, attempt=attempt, attempt_at=attempt_at.isoformat()
+            )
             self._unknown_attempts.append(attempt_at)
             if workflow.patched(RECONCILE_WINDOW):
                 found = await self._reconcile_window(draft, first_attempt)
@@ -252,7 +254,7 @@ class PublishWorkflow:
         pause = RECONCILE_FIRST_PAUSE
         while True:
             found = await self._find(draft, created_after)
-            ours = [m for m in found.matches if self._in_bracket(m.create_time)]
+            ours = [m for m in found.matches if made_during(m.create_time, self._unknown_attempts)]
             if len(ours) == 1:
                 await self._note("reconciled_found", item_id=ours[0].item_id)
                 return ours[0].item_id
@@ -271,16 +273,6 @@ class PublishWorkflow:
         if found.matches:
             await self._note("same_text_not_ours", item_ids=[m.item_id for m in found.matches])
         return None
-
-    def _in_bracket(self, create_time: int) -> bool:
-        """Made while one of this run's unknown creates could still land (Douyin's clock, with skew)."""
-        longest = policies.DOUYIN_CREATE.timeout.total_seconds()
-        return any(
-            at.timestamp() - RECONCILE_SKEW_SECONDS
-            <= create_time
-            <= at.timestamp() + longest + RECONCILE_SKEW_SECONDS
-            for at in self._unknown_attempts
-        )
 
     async def _find(self, draft: PublishDraft, created_after: int) -> FoundItem:
         """Unclaimed items of this text and kind since `created_after`; `unconfirmed` when the list cannot say."""

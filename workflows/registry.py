@@ -11,6 +11,7 @@ from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
+from workflows.publish_sweep_workflow import PublishSweepWorkflow
 from workflows.publish_workflow import PublishWorkflow
 from workflows.replication_workflow import ReplicationWorkflow
 from workflows.title_generation_workflow import TitleGenerationWorkflow
@@ -27,6 +28,7 @@ WORKFLOWS: list[type] = [
     AccountUnbindWorkflow,
     DouyinEventWorkflow,
     PublishWorkflow,
+    PublishSweepWorkflow,
     CalendarPublishWorkflow,
     MetricsSyncWorkflow,
     ReplicationWorkflow,

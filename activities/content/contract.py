@@ -21,7 +21,17 @@ from models.douyin_accounts import (
     SavedAccount,
 )
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
-from models.publish import ClaimedItems, DraftQuery, EarlierAttempts, PublishDraft, PublishEvent, PublishKey
+from models.publish import (
+    ClaimedItems,
+    DraftQuery,
+    EarlierAttempts,
+    PublishDraft,
+    PublishEvent,
+    PublishKey,
+    Settlement,
+    StalePublishes,
+    SweepInput,
+)
 from models.replication import BeginReplication, FinishReplication, ReplicationResult, ReplicationSource
 
 
@@ -77,6 +87,16 @@ class ContentCenter:
     @activity.defn
     async def earlier_publish_attempts(self, key: PublishKey) -> EarlierAttempts:
         """Earlier runs of the key whose create outcome stayed unknown: a (re)start looks for their item."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def stale_publishes(self, sweep: SweepInput) -> StalePublishes:
+        """Publishes left under review or unconfirmed, with the text and attempts to find their item by."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def settle_publish(self, settlement: Settlement) -> bool:
+        """What Douyin (or an operator) says of a publish its run left open; False when nothing changed."""
         raise NotImplementedError
 
     # -- the calendar (seed 6) ----------------------------------------------------------------------

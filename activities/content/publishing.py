@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
@@ -10,7 +11,16 @@ from temporalio.exceptions import ApplicationError
 from activities.content.store import ContentStore
 from douflow.content.contents import ContentRepository
 from douflow.content.drafts import load_draft
-from douflow.content.publishes import PublishKeyTaken, PublishRepository, claimed_item_ids, where_it_stands
+from douflow.content.publishes import (
+    PublishKeyTaken,
+    PublishRepository,
+    claimed_item_ids,
+    settle,
+    stale_publishes,
+    unknown_attempts,
+    where_it_stands,
+)
+from douflow.db.base import utcnow
 from douflow.db.tables import Content, Publish
 from douflow.temporal.errors import ACCOUNT_UNAVAILABLE, CONTENT_NOT_FOUND, PUBLISH_DUPLICATE
 from models.douyin_accounts import AccountRef
@@ -22,6 +32,10 @@ from models.publish import (
     PublishEvent,
     PublishKey,
     PublishStatus,
+    Settlement,
+    StalePublish,
+    StalePublishes,
+    SweepInput,
 )
 
 
@@ -86,6 +100,43 @@ class PublishingActivities(ContentStore):
         if not rows:
             return EarlierAttempts()
         return EarlierAttempts(since=min(r.created_at for r in rows), publish_ids=[r.id for r in rows])
+
+    @activity.defn
+    async def stale_publishes(self, sweep: SweepInput) -> StalePublishes:
+        """Publishes left under review or unconfirmed, with the text and attempts to find their item by."""
+        older_than = utcnow() - timedelta(seconds=sweep.stale_after_seconds)
+        found: list[StalePublish] = []
+        async with self._sessionmaker() as session:
+            rows = await stale_publishes(
+                session,
+                older_than,
+                tenant_id=sweep.tenant_id,
+                publish_ids=sweep.publish_ids,
+                limit=sweep.limit,
+            )
+            for row in rows:
+                draft = await load_draft(session, row.tenant_id, row.content_id, row.content_version)
+                found.append(
+                    StalePublish(
+                        tenant_id=row.tenant_id,
+                        publish_id=row.id,
+                        account_id=row.account_id,
+                        status=row.status,
+                        item_id=row.item_id,
+                        media_type=draft.media_type if draft else "image_text",
+                        text=draft.text if draft else "",
+                        attempts=unknown_attempts(row),
+                    )
+                )
+        return StalePublishes(publishes=found)
+
+    @activity.defn
+    async def settle_publish(self, settlement: Settlement) -> bool:
+        """Writes what Douyin's list says of a publish its run left open; False when nothing changed."""
+        async with self._sessionmaker() as session:
+            changed = await settle(session, settlement)
+            await session.commit()
+            return changed
 
 
 def _apply(publish: Publish, event: PublishEvent) -> None:

@@ -43,6 +43,13 @@ class PublishTaken(Conflict):
         self.publish_id = publish_id
 
 
+class Unprocessable(DomainError):
+    """Well-formed, but what it names does not hold (e.g. Douyin does not show the item)."""
+
+    status_code = 422
+    code = "unprocessable"
+
+
 class Forbidden(DomainError):
     status_code = 403
     code = "forbidden"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.base import utcnow
-from douflow.db.tables import DouyinAccount, Publish
+from douflow.db.tables import Content, DouyinAccount, Publish
 from douflow.db.upsert import insert_for
-from models.publish import LIVE_STATUSES, RESOLVED, UNKNOWN_CREATE, PublishStatus
+from models.publish import LIVE_STATUSES, RESOLVED, SWEEPER, UNKNOWN_CREATE, PublishStatus, Settlement
 
 # When a content goes to several accounts its own status is the most telling one among them.
 _CONTENT_STATUS_ORDER: tuple[PublishStatus, ...] = (
@@ -203,3 +205,86 @@ def _had_unknown_create(row: Publish) -> bool:
 
 def _settled(row: Publish) -> bool:
     return any(entry.get("event") == RESOLVED for entry in row.history)
+
+
+async def stale_publishes(
+    session: AsyncSession,
+    older_than: datetime,
+    *,
+    tenant_id: str | None = None,
+    publish_ids: Sequence[str] = (),
+    limit: int = 200,
+) -> list[Publish]:
+    """Publishes a run left `under_review` or `unconfirmed`: the longest untouched first.
+
+    The sweeper reads every tenant's (each row keeps its tenant for what follows); naming publishes
+    needs their tenant.
+    """
+    conditions = [Publish.status.in_(("under_review", "unconfirmed")), Publish.updated_at <= older_than]
+    if tenant_id is not None:
+        conditions.append(Publish.tenant_id == tenant_id)
+    if publish_ids:
+        if tenant_id is None:
+            raise ValueError("naming publishes needs their tenant")
+        conditions.append(Publish.id.in_(publish_ids))
+    rows = await session.scalars(select(Publish).where(*conditions).order_by(Publish.updated_at).limit(limit))
+    return list(rows.all())
+
+
+def unknown_attempts(row: Publish) -> list[datetime]:
+    """When each create of unknown outcome was sent (older runs noted only when it failed)."""
+    sent: list[datetime] = []
+    for entry in row.history:
+        if entry.get("event") != UNKNOWN_CREATE:
+            continue
+        at = entry.get("attempt_at") or entry.get("at")
+        if isinstance(at, str):
+            sent.append(datetime.fromisoformat(at))
+    return sent
+
+
+async def settle(session: AsyncSession, settlement: Settlement) -> bool:
+    """Writes what Douyin's list or an operator says of a publish its run left open; False: unchanged.
+
+    Only `under_review` and `unconfirmed` publishes are settled, and an item another publish owns is never
+    taken, so a retried or late settlement changes nothing. Flushes; the caller commits.
+    """
+    repo = PublishRepository(session, settlement.tenant_id)
+    row = await repo.get(settlement.publish_id)
+    if row is None or row.status not in ("under_review", "unconfirmed"):
+        return False
+    if settlement.status is None:
+        row.updated_at = utcnow()
+        return False
+    if settlement.item_id and settlement.item_id != row.item_id:
+        account = await repo.account(row.account_id)
+        owned = await claimed_item_ids(session, account.open_id) if account else []
+        if row.item_id or settlement.item_id in owned:
+            return False
+    _record_settlement(row, settlement)
+    await session.flush()
+    content = await session.scalar(
+        select(Content).where(Content.id == row.content_id, Content.tenant_id == settlement.tenant_id)
+    )
+    summary = await repo.content_status(row.content_id)
+    if content is not None and summary is not None:
+        content.status, content.status_detail = summary
+    return True
+
+
+def _record_settlement(publish: Publish, settlement: Settlement) -> None:
+    assert settlement.status is not None
+    entry: dict[str, Any] = {
+        "status": settlement.status,
+        "event": "settled" if settlement.by == SWEEPER else RESOLVED,
+        "by": settlement.by,
+        "at": settlement.at.isoformat(),
+    }
+    entry.update({k: v for k, v in (("reason", settlement.reason), ("item_id", settlement.item_id)) if v})
+    publish.history = [*publish.history, entry]
+    publish.status = settlement.status
+    publish.status_reason = settlement.reason
+    publish.item_id = settlement.item_id or publish.item_id
+    publish.share_url = settlement.share_url or publish.share_url
+    if settlement.status == "published" and publish.published_at is None:
+        publish.published_at = settlement.at

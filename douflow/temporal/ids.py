@@ -37,6 +37,16 @@ def publish_workflow_id(
     return f"{key}-{occurrence}" if occurrence else key
 
 
+def publish_sweep_schedule_id() -> str:
+    """The one schedule that settles every tenant's stale publishes; its runs get `-<time>` appended."""
+    return "publish-sweep"
+
+
+def publish_settle_workflow_id(publish_id: str, request_key: str) -> str:
+    """An operator's "settle it now" for one publish."""
+    return f"publish-settle-{publish_id}-{request_key}"
+
+
 def calendar_schedule_id(entry_id: str) -> str:
     """The Temporal Schedule of a calendar entry; its scheduled runs get `-<time>` appended by the server."""
     return f"calendar-{entry_id}"

@@ -127,5 +127,6 @@ PUBLISH_RUN = timedelta(hours=6)
 # Outlives the publish it waits for, so the outcome is always written back.
 CALENDAR_RUN = PUBLISH_RUN + timedelta(hours=1)
 METRICS_SYNC_RUN = timedelta(minutes=30)
+PUBLISH_SWEEP_RUN = timedelta(hours=1)
 REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)

@@ -37,6 +37,7 @@ class Feature(StrEnum):
     DOUYIN_WEBHOOK = "douyin-webhook"
     METRICS_SYNC = "metrics-sync"
     VIRAL_REPLICATION = "viral-replication"
+    PUBLISH_SWEEP = "publish-sweep"
 
 
 def _pairs(

@@ -23,7 +23,7 @@ from douflow.temporal.summaries import calendar_summary, publish_summary, summar
 from models.calendar import CalendarRunInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.metrics import MetricsSyncInput
-from models.publish import PublishInput
+from models.publish import PublishInput, SweepInput
 from models.workflows import ContentEditInput
 
 # Workflow type names, as the orchestration worker registers them (a test holds them to the registry).
@@ -38,6 +38,7 @@ ACCOUNT_BINDING = "AccountBindingWorkflow"
 ACCOUNT_UNBIND = "AccountUnbindWorkflow"
 DOUYIN_EVENT = "DouyinEventWorkflow"
 METRICS_SYNC = "MetricsSyncWorkflow"
+PUBLISH_SWEEP = "PublishSweepWorkflow"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,28 @@ def publish(arg: PublishInput, *, title: str | None) -> Start:
         tags=tags(arg.actor.tenant_id, Feature.PUBLISH, content_id=arg.content_id, account_id=arg.account_id),
         summary=publish_summary(title, arg.content_id, arg.account_id),
         execution_timeout=policies.PUBLISH_RUN,
+    )
+
+
+def publish_sweep(arg: SweepInput, *, request_key: str | None = None) -> Start:
+    """The schedule's sweep over every tenant (no key), or an operator's settling of named publishes now."""
+    if request_key is None or arg.tenant_id is None:
+        return Start(
+            workflow=PUBLISH_SWEEP,
+            arg=arg,
+            id=ids.publish_sweep_schedule_id(),
+            tags=tags("system", Feature.PUBLISH_SWEEP),
+            summary="Settle stale publishes (under review or unconfirmed) from Douyin",
+            execution_timeout=policies.PUBLISH_SWEEP_RUN,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        )
+    return Start(
+        workflow=PUBLISH_SWEEP,
+        arg=arg,
+        id=ids.publish_settle_workflow_id(",".join(arg.publish_ids), request_key),
+        tags=tags(arg.tenant_id, Feature.PUBLISH_SWEEP),
+        summary=summary(f"Settle publish {', '.join(arg.publish_ids)} from Douyin"),
+        execution_timeout=policies.PUBLISH_SWEEP_RUN,
     )
 
 

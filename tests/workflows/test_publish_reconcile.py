@@ -6,111 +6,26 @@ workers, database, and the sandbox over HTTP. The proof is the sandbox's item li
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.content.drafts import compose_text
 from douflow.db.base import utcnow
 from douflow.db.tables import Content, ContentVersion, Publish
-from douflow.media import LocalMediaStore
 from douflow.settings import Settings
 from douflow.temporal.errors import PUBLISH_DUPLICATE
-from douyin_sandbox.config import SandboxConfig
-from douyin_sandbox.testing import RunningSandbox, running_sandbox
-from douyin_sandbox.users import SANDBOX_USERS
-from models.content import Actor
 from models.publish import UNKNOWN_CREATE, PublishResult
 from tests.support.auth import TestUser
-from tests.support.publishing import bind_account, image_post, publish_row, start_publish
-from tests.support.stack import running_workers
+from tests.support.publish_stage import BODY, HASHTAGS, OPEN_ID, Stage, stage
+from tests.support.publishing import publish_row
 
 pytestmark = pytest.mark.timeout(90)
-
-OPEN_ID = SANDBOX_USERS[2].open_id
-# What tests.support.publishing.image_post stores besides the title.
-BODY, HASHTAGS = "照着这几条来，会省心很多。", ["#测试"]
-
-
-@dataclass
-class Stage:
-    client: Client
-    settings: Settings
-    sessionmaker: async_sessionmaker[AsyncSession]
-    sandbox: RunningSandbox
-    user: TestUser
-    account_id: str
-
-    async def post(self, prefix: str) -> tuple[str, str]:
-        """A new image post: (content id, its title)."""
-        title = f"{prefix}{uuid.uuid4().hex[:8]}"
-        media = LocalMediaStore(self.settings.media_dir)
-        user = self.user
-        return await image_post(self.sessionmaker, media, user.tenant_id, user.user_id, title=title), title
-
-    async def publish(
-        self,
-        content_id: str,
-        *,
-        window: float = 8,
-        version: int | None = None,
-        workflow_id: str | None = None,
-    ) -> tuple[str, PublishResult | ApplicationError]:
-        actor = Actor(tenant_id=self.user.tenant_id, user_id=self.user.user_id)
-        handle = await start_publish(
-            self.client,
-            self.settings,
-            actor,
-            content_id,
-            self.account_id,
-            review_max_polls=30,
-            reconcile_window_seconds=window,
-            content_version=version,
-            workflow_id=workflow_id,
-        )
-        assert handle.result_run_id is not None
-        try:
-            return handle.result_run_id, await handle.result()
-        except WorkflowFailureError as exc:
-            assert isinstance(exc.cause, ApplicationError)
-            return handle.result_run_id, exc.cause
-
-    async def items(self, title: str) -> list[dict[str, Any]]:
-        return [i for i in await self.sandbox.items(OPEN_ID) if i["title"].startswith(title)]
-
-    async def events(self, publish_id: str) -> list[str]:
-        row = await publish_row(self.sessionmaker, publish_id)
-        assert row is not None
-        return [entry["event"] for entry in row.history]
-
-
-@contextlib.asynccontextmanager
-async def stage(
-    temporal_env: WorkflowEnvironment,
-    settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    user: TestUser,
-    **faults: Any,
-) -> AsyncIterator[Stage]:
-    async with running_sandbox(SandboxConfig(review_delay=1.0)) as sandbox:
-        own = settings.model_copy(
-            update={"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-", "douyin_base_url": sandbox.base_url}
-        )
-        account_id = await bind_account(sessionmaker, own, sandbox, user.tenant_id, OPEN_ID)
-        if faults:
-            await sandbox.set_faults(**faults)
-        async with running_workers(temporal_env.client, own):
-            yield Stage(temporal_env.client, own, sessionmaker, sandbox, user, account_id)
 
 
 async def test_an_item_douyin_lists_late_after_a_lost_reply_is_found_not_posted_again(

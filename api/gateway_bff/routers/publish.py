@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import NotFound, PublishTaken
+from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
 from api.gateway_bff.publish_checks import check_account, check_content
-from api.gateway_bff.schemas.publish import PublishRequest, PublishStarted, PublishView
+from api.gateway_bff.schemas.publish import (
+    PublishRequest,
+    PublishResolved,
+    PublishStarted,
+    PublishView,
+    ResolvePublished,
+    ResolveRequest,
+)
 from douflow.content.contents import ContentRepository
-from douflow.content.publishes import PublishKeyTaken, PublishRepository, where_it_stands
+from douflow.content.publishes import PublishKeyTaken, PublishRepository, settle, where_it_stands
 from douflow.db.base import utcnow
-from douflow.db.tables import Publish
+from douflow.db.tables import Content, Publish
+from douflow.security.tokens import Principal
 from douflow.settings import Settings
 from douflow.temporal import starts
 from models.content import Actor
-from models.publish import PublishInput
+from models.publish import PublishInput, Settlement, SweepInput, SweepResult
 
 router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
 
@@ -74,30 +85,43 @@ async def publish(
     content = await ContentRepository(session, user.tenant_id).get(body.content_id)
     if content is None:
         raise NotFound(f"content {body.content_id} not found")
-    await check_content(session, user.tenant_id, body.content_id)
     account_ids = list(dict.fromkeys(body.account_ids))
-    now = utcnow()
-    for account_id in account_ids:
-        await check_account(session, user.tenant_id, account_id, now)
-    repo = PublishRepository(session, user.tenant_id)
-    version = content.current_version
-    for account_id in account_ids:
-        holder = await repo.live(body.content_id, version, account_id)
-        if holder is not None:
-            raise PublishTaken(where_it_stands(holder), holder.id)
-    actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
-    views: list[PublishView] = []
-    for account_id in account_ids:
-        arg = PublishInput(
-            actor=actor, content_id=body.content_id, account_id=account_id, content_version=version
-        )
-        workflow_id, run_id = await _start(temporal, settings, arg, content.title)
-        views.append(_view(await _ensure_row(session, user.tenant_id, arg, workflow_id, run_id)))
+    await _check(session, user.tenant_id, content, account_ids)
+    views = [await _start_one(session, temporal, settings, user, content, a) for a in account_ids]
     return PublishStarted(content_id=body.content_id, publishes=views)
 
 
+async def _check(session: AsyncSession, tenant_id: str, content: Content, account_ids: list[str]) -> None:
+    """Everything that would refuse a publish, before any starts: content, accounts, live publishes."""
+    await check_content(session, tenant_id, content.id)
+    now = utcnow()
+    for account_id in account_ids:
+        await check_account(session, tenant_id, account_id, now)
+    repo = PublishRepository(session, tenant_id)
+    for account_id in account_ids:
+        holder = await repo.live(content.id, content.current_version, account_id)
+        if holder is not None:
+            raise PublishTaken(where_it_stands(holder), holder.id)
+
+
+async def _start_one(
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    user: Principal,
+    content: Content,
+    account_id: str,
+) -> PublishView:
+    actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id)
+    arg = PublishInput(
+        actor=actor, content_id=content.id, account_id=account_id, content_version=content.current_version
+    )
+    workflow_id, run_id = await _start(temporal, settings, arg, content.title)
+    return _view(await _ensure_row(session, user.tenant_id, arg, workflow_id, run_id))
+
+
 async def _ensure_row(
-    session: SessionDep, tenant_id: str, arg: PublishInput, workflow_id: str, run_id: str
+    session: AsyncSession, tenant_id: str, arg: PublishInput, workflow_id: str, run_id: str
 ) -> Publish:
     """The publish row (id = run id), created here if the workflow has not written it yet."""
     try:
@@ -115,6 +139,91 @@ async def _ensure_row(
         raise PublishTaken(where_it_stands(taken.holder), taken.holder.id) from taken
     await session.commit()
     return row
+
+
+@router.post("/{publish_id}/resolve")
+async def resolve(
+    publish_id: str,
+    body: ResolveRequest,
+    user: Operator,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> PublishResolved:
+    """Settles an `unconfirmed` publish: "it is live, here is the item" or "it is not (publish again)".
+
+    A named item is taken only once Douyin shows it on the account (422 otherwise); either answer is in
+    the publish's history and the content's audit trail under the operator's name.
+    """
+    repo = PublishRepository(session, user.tenant_id)
+    row = await repo.get(publish_id)
+    if row is None:
+        raise NotFound(f"publish {publish_id} not found")
+    if row.status != "unconfirmed":
+        raise Conflict(
+            f"only an unconfirmed publish is settled by hand; publish {publish_id} is {row.status}"
+        )
+    contents = ContentRepository(session, user.tenant_id)
+    contents.audit(
+        user.user_id,
+        "publish_resolved",
+        "content",
+        row.content_id,
+        publish_id=publish_id,
+        **body.model_dump(),
+    )
+    await session.commit()
+    if isinstance(body, ResolvePublished):
+        await _confirm_item(temporal, settings, user, row, body.item_id)
+        session.expire_all()
+        row = await repo.get(publish_id)
+        assert row is not None
+        return PublishResolved(publish=_view(row))
+    reason = f"settled by {user.username}: not on Douyin" + (f" ({body.note})" if body.note else "")
+    settlement = Settlement(
+        tenant_id=user.tenant_id,
+        publish_id=publish_id,
+        at=utcnow(),
+        status="failed",
+        reason=reason,
+        by=user.user_id,
+    )
+    if not await settle(session, settlement):
+        raise Conflict(f"publish {publish_id} changed meanwhile; look at it again")
+    await session.commit()
+    republished = None
+    if body.publish_again:
+        content = await contents.get(row.content_id)
+        if content is None:
+            raise NotFound(f"content {row.content_id} not found")
+        await _check(session, user.tenant_id, content, [row.account_id])
+        republished = await _start_one(session, temporal, settings, user, content, row.account_id)
+    return PublishResolved(publish=_view(row), republished=republished)
+
+
+async def _confirm_item(
+    temporal: Client, settings: Settings, user: Principal, row: Publish, item_id: str
+) -> None:
+    """Runs the sweep for this publish with the operator's item, and waits: Douyin has the last word."""
+    sweep = SweepInput(
+        tenant_id=user.tenant_id,
+        publish_ids=[row.id],
+        stale_after_seconds=0,
+        named_items={row.id: item_id},
+        by=user.user_id,
+    )
+    started = await runner.start(
+        temporal, settings, starts.publish_sweep(sweep, request_key=uuid.uuid4().hex)
+    )
+    result = await runner.wait_result(started, SweepResult, settings.bff_sync_timeout_seconds)
+    if result is None:
+        raise UpstreamFailed("Douyin did not answer in time; try again", None, started.workflow_id)
+    assert isinstance(result, SweepResult)
+    if row.id in result.left:
+        raise Unprocessable(
+            f"Douyin does not show item {item_id} as a post of this account, or another publish owns it; "
+            "check the item id"
+        )
 
 
 @router.get("")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,3 +38,33 @@ class PublishView(BaseModel):
 class PublishStarted(BaseModel):
     content_id: str
     publishes: list[PublishView]
+
+
+class ResolvePublished(BaseModel):
+    """ "It is live, here is the item": taken once Douyin shows the item on the account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["published"]
+    item_id: str = Field(
+        min_length=1, max_length=200, pattern=r"^\S+$", description="the Douyin item id (item_id) of the post"
+    )
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ResolveNotPublished(BaseModel):
+    """ "It is not on Douyin": the publish ends failed, and may start again at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["not_published"]
+    publish_again: bool = False
+    note: str | None = Field(default=None, max_length=500)
+
+
+ResolveRequest = Annotated[ResolvePublished | ResolveNotPublished, Field(discriminator="outcome")]
+
+
+class PublishResolved(BaseModel):
+    publish: PublishView
+    republished: PublishView | None = Field(default=None, description="the new publish, when asked for")
