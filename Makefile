@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install fonts run worker bff sandbox test test-postgres histories lint format bench clean
+.PHONY: install fonts run worker bff sandbox test test-postgres histories lint format bench rotate-keys clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ histories: install
 
 bench: install
 	$(PY) bench/generation.py
+
+# After switching ENCRYPTION_KEY_ID / PAYLOAD_KEY_ID: stored tokens and schedules move to the current key.
+rotate-keys: install
+	$(PY) -m douflow.key_rotation
 
 clean:
 	rm -rf .data .pytest_cache .ruff_cache

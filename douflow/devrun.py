@@ -21,6 +21,7 @@ import httpx
 from douflow.bootstrap import bootstrap
 from douflow.logging import configure_logging
 from douflow.settings import DEV_DEMO_PASSWORD, Settings, get_settings
+from douflow.temporal import codec
 from douflow.temporal.client import (
     connect_temporal,
     dev_server_search_attribute_args,
@@ -38,6 +39,8 @@ def temporal_command(settings: Settings) -> list[str]:
         "--db-filename", str(settings.data_dir / "temporal.db"),
         "--ip", host, "--port", port, "--ui-port", str(settings.temporal_ui_port),
         "--ui-disable-news-fetch", "--log-level", "error",
+        # Payloads are encrypted: the UI decodes them through the BFF (routers/codec.py) for those allowed.
+        "--ui-codec-endpoint", settings.public_base_url + codec.SERVER_PATH,
         # Lower latency for a single-node dev server (TEMPORAL.md); WAL without fsync trades
         # durability on power loss, acceptable for development only.
         "--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",

@@ -9,9 +9,13 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from douflow.security.keyring import DEFAULT_KEY_ID, KeyRing, decode_key, parse_keyring
+
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
 # Fernet key (urlsafe base64 of 32 bytes); development only, refused in production.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+# AES-256-GCM key of Temporal payloads (32 bytes, urlsafe base64); development only, refused in production.
+DEV_PAYLOAD_KEY = "ZGV2LW9ubHktdGVtcG9yYWwtcGF5bG9hZC1rZXktMzI="
 DEV_DEMO_PASSWORD = "douflow-demo"
 DEV_DOUYIN_CLIENT_KEY = "douflow-dev-key"
 DEV_DOUYIN_CLIENT_SECRET = "douflow-dev-secret"
@@ -24,7 +28,10 @@ class Settings(BaseSettings):
     development secret so a forgotten variable cannot ship a known key.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Errors never echo the input: it holds the secrets.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     douflow_env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path(".data")
@@ -46,7 +53,19 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"
     access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # Token box and payload codec keys: one key, or "id:key,id:key" while rotating (every key decrypts,
+    # the *_KEY_ID one encrypts); see douflow/security/keyring.py.
     encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
+    encryption_key_id: str = DEFAULT_KEY_ID
+    payload_key: SecretStr = SecretStr(DEV_PAYLOAD_KEY)
+    payload_key_id: str = DEFAULT_KEY_ID
+    # The tenant whose admins and operators run the platform: the only people the codec endpoint decodes
+    # for, since one Temporal namespace holds every tenant's runs (unset: the demo tenant in development,
+    # nobody in production). Browser origins of the Temporal UI allowed to call the codec endpoint.
+    platform_tenant: str | None = None
+    codec_cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"]
+    )
 
     demo_tenant: str = "demo"
     douflow_demo_password: SecretStr = SecretStr(DEV_DEMO_PASSWORD)
@@ -103,12 +122,18 @@ class Settings(BaseSettings):
     publish_sweep_paused: bool = False
 
     @model_validator(mode="after")
+    def _keys_parse(self) -> Settings:
+        _ = self.token_keyring, self.payload_keyring
+        return self
+
+    @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:
         if self.douflow_env != "production":
             return self
         weak = {
             "JWT_SECRET": self.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
-            "ENCRYPTION_KEY": self.encryption_key.get_secret_value() == DEV_ENCRYPTION_KEY,
+            "ENCRYPTION_KEY": _holds(self.token_keyring, DEV_ENCRYPTION_KEY),
+            "PAYLOAD_KEY": _holds(self.payload_keyring, DEV_PAYLOAD_KEY),
             "DOUYIN_CLIENT_SECRET": self.douyin_client_secret.get_secret_value() == DEV_DOUYIN_CLIENT_SECRET,
             "DOUFLOW_DEMO_PASSWORD": self.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
         }
@@ -122,6 +147,23 @@ class Settings(BaseSettings):
     @property
     def is_dev(self) -> bool:
         return self.douflow_env != "production"
+
+    @property
+    def token_keyring(self) -> KeyRing:
+        return parse_keyring(self.encryption_key.get_secret_value(), self.encryption_key_id, "ENCRYPTION_KEY")
+
+    @property
+    def payload_keyring(self) -> KeyRing:
+        return parse_keyring(self.payload_key.get_secret_value(), self.payload_key_id, "PAYLOAD_KEY")
+
+    @property
+    def codec_tenant(self) -> str | None:
+        """Slug of the tenant whose staff may decode payloads (PLATFORM_TENANT, or the demo tenant in dev)."""
+        return self.platform_tenant or (self.demo_tenant if self.is_dev else None)
+
+
+def _holds(ring: KeyRing, dev_key: str) -> bool:
+    return decode_key(dev_key, "dev", "dev") in ring.keys.values()
 
 
 @lru_cache

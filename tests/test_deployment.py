@@ -20,7 +20,7 @@ import yaml
 from cryptography.fernet import Fernet
 from pydantic import SecretStr, ValidationError
 
-from douflow.settings import Settings
+from douflow.settings import DEV_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, Settings
 from douflow.temporal.queues import SERVICES
 from douflow.temporal.search import SEARCH_ATTRIBUTES
 
@@ -53,6 +53,7 @@ COMPOSE_ONLY_VARIABLES = {
 REQUIRED_SECRETS = {
     "JWT_SECRET",
     "ENCRYPTION_KEY",
+    "PAYLOAD_KEY",
     "DOUYIN_CLIENT_KEY",
     "DOUYIN_CLIENT_SECRET",
     "DOUFLOW_DEMO_PASSWORD",
@@ -414,6 +415,7 @@ def strong_secrets() -> dict[str, Any]:
     return {
         "jwt_secret": "p" * 48,
         "encryption_key": Fernet.generate_key().decode(),
+        "payload_key": Fernet.generate_key().decode(),
         "douyin_client_secret": "real-douyin-secret-0123456789",
         "douflow_demo_password": "a-strong-demo-password-42",
     }
@@ -422,7 +424,13 @@ def strong_secrets() -> dict[str, Any]:
 def test_production_refuses_default_secrets(clean_env: None) -> None:
     with pytest.raises(ValidationError) as refused:
         Settings(_env_file=None, douflow_env="production")  # type: ignore[call-arg]
-    for name in ("JWT_SECRET", "ENCRYPTION_KEY", "DOUYIN_CLIENT_SECRET", "DOUFLOW_DEMO_PASSWORD"):
+    for name in (
+        "JWT_SECRET",
+        "ENCRYPTION_KEY",
+        "PAYLOAD_KEY",
+        "DOUYIN_CLIENT_SECRET",
+        "DOUFLOW_DEMO_PASSWORD",
+    ):
         assert name in str(refused.value)
 
 
@@ -437,6 +445,17 @@ def test_production_refuses_each_default_secret(clean_env: None, left_default: s
 def test_production_refuses_a_short_jwt_secret(clean_env: None) -> None:
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         Settings(_env_file=None, douflow_env="production", **{**strong_secrets(), "jwt_secret": "s" * 16})  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("field", "dev_key"), [("encryption_key", DEV_ENCRYPTION_KEY), ("payload_key", DEV_PAYLOAD_KEY)]
+)
+def test_production_refuses_a_rotation_ring_still_holding_a_development_key(
+    clean_env: None, field: str, dev_key: str
+) -> None:
+    ring = {field: f"old:{dev_key},new:{Fernet.generate_key().decode()}", f"{field}_id": "new"}
+    with pytest.raises(ValidationError, match=field.upper()):
+        Settings(_env_file=None, douflow_env="production", **{**strong_secrets(), **ring})  # type: ignore[call-arg]
 
 
 def test_production_accepts_strong_secrets(clean_env: None) -> None:

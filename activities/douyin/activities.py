@@ -60,7 +60,7 @@ def build_douyin_activities(
         simple_upload_threshold=settings.douyin_simple_upload_threshold_bytes,
         chunk_size=settings.douyin_upload_chunk_bytes,
     )
-    box = SecretBox(settings.encryption_key.get_secret_value())
+    box = SecretBox(settings.token_keyring)
     tokens = TokenStore(sessionmaker, box, client, required_scopes=settings.douyin_scopes)
 
     def oauth() -> DouyinOAuth:

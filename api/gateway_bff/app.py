@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.routers import (
     auth,
     calendar,
+    codec,
     contents,
     dashboard,
     douyin_accounts,
@@ -32,6 +34,7 @@ from douflow.media import LocalMediaStore
 from douflow.security.tokens import TokenService
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal
+from douflow.temporal.codec import EncryptionCodec
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.access_token_minutes * 60,
             ),
             media=LocalMediaStore(settings.media_dir),
+            codec=EncryptionCodec(settings.payload_keyring),
         )
         try:
             yield
@@ -68,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications):
+    for router in (metrics, dashboard, viral, notifications, codec):
         app.include_router(router.router)
+    app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
     return app

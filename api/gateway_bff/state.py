@@ -10,6 +10,7 @@ from temporalio.client import Client
 from douflow.media import LocalMediaStore
 from douflow.security.tokens import TokenService
 from douflow.settings import Settings
+from douflow.temporal.codec import EncryptionCodec
 
 
 @dataclass
@@ -20,3 +21,4 @@ class BffState:
     sessionmaker: async_sessionmaker[AsyncSession]
     tokens: TokenService
     media: LocalMediaStore
+    codec: EncryptionCodec

@@ -1,13 +1,17 @@
-"""The one Temporal client factory every process uses, and the search attributes a server must know."""
+"""The one Temporal client factory every process uses, its data converter, and the search attributes a
+server must know."""
 
 from __future__ import annotations
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticPayloadConverter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from douflow.security.keyring import KeyRing
 from douflow.settings import Settings
+from douflow.temporal.codec import EncryptionCodec
 from douflow.temporal.queues import prefixed
 from douflow.temporal.search import SEARCH_ATTRIBUTES
 
@@ -25,11 +29,20 @@ def dev_server_search_attribute_args() -> list[str]:
     return args
 
 
+def data_converter(keys: KeyRing) -> DataConverter:
+    """Pydantic models as JSON, encrypted by the payload codec; failure messages and stack traces too."""
+    return DataConverter(
+        payload_converter_class=PydanticPayloadConverter,
+        payload_codec=EncryptionCodec(keys),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
+
+
 async def connect_temporal(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings.payload_keyring),
     )
 
 

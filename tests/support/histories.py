@@ -3,6 +3,7 @@
 `make histories` runs the suite with DOUFLOW_RECORD_HISTORIES set; at the end of the session the dev
 server's runs of each workflow type are read back and the most telling few are kept under
 tests/histories/, so a later change to workflow code is checked against what today's code recorded.
+Payloads are written decoded: a readable diff, and no file depends on a payload key.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
+
+from tests.support.payloads import decode_in_place
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,9 @@ async def record_histories(client: Client, workflow_types: list[str], directory:
             if status not in best or len(history.events) > best[status][0]:
                 best[status] = (len(history.events), history)
         for status, (_, history) in best.items():
+            if codec := client.data_converter.payload_codec:
+                for event in history.events:
+                    await decode_in_place(event, codec)
             path = history_path(directory, workflow_type, status)
             _write(path, history)
             written.append(path)

@@ -82,7 +82,7 @@ async def oauth_callback(
     pending = await _consume_state(session, state)
     if isinstance(pending, str):
         return _page("绑定失败 · Binding failed", pending, 400)
-    box = SecretBox(settings.encryption_key.get_secret_value())
+    box = SecretBox(settings.token_keyring)
     binding = BindingInput(
         tenant_id=pending.tenant_id, user_id=pending.user_id, state=state, code_enc=box.encrypt(code)
     )
