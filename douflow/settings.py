@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
     douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
     douyin_sandbox_port: int = 8090
+    # Webhooks: the largest body taken (refused before it is hashed), and how old an event may be when it
+    # arrives (by the send time in its log_id): the platform retries a delivery 3 times, so anything older
+    # is a replay and is acknowledged without being acted on.
+    douyin_webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024**2)
+    douyin_webhook_max_age_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
     # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
     douyin_scopes: list[str] = Field(
