@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     bff_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     bff_sync_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Largest request body of a JSON route; uploads and the webhook have their own limits.
+    max_json_body_bytes: int = Field(default=1024**2, ge=1024, le=64 * 1024**2)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"

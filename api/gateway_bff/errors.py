@@ -85,8 +85,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the first route that matched the path; every method of the path is allowed.
             headers["Allow"] = ", ".join(allowed_methods(request))
+        code = "payload_too_large" if exc.status_code == 413 else "http_error"
         return JSONResponse(
-            {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=headers
+            {"detail": exc.detail, "code": code}, status_code=exc.status_code, headers=headers
         )
 
     @app.exception_handler(DataError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -321,3 +322,22 @@ async def test_an_event_older_than_the_retry_window_is_acknowledged_and_dropped(
         tenant_id = (await ensure_tenant(session, "webhook-stale")).id
     assert account is not None and account.status == "ok"
     assert await _no_run(temporal_env, douyin_event_workflow_id(tenant_id, msg_id))
+
+
+async def _in_chunks(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+async def test_a_body_over_the_limit_is_refused_before_its_signature_is_computed(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    body = _body("im_receive_msg", {"text": "x" * settings.douyin_webhook_max_body_bytes})
+    headers = {"Content-Type": "application/json", "X-Douyin-Signature": "0" * 40, "Msg-Id": uuid.uuid4().hex}
+
+    declared = await http.post(PATH, content=body, headers=headers)
+    chunked = await http.post(PATH, content=_in_chunks(body), headers=headers)
+
+    for response in (declared, chunked):
+        assert response.status_code == 413, response.text
+        assert response.json()["code"] == "payload_too_large"

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.guarded_route import GuardedRoute, body_limit
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, WebhookEvent
 from douflow.douyin import events
@@ -33,7 +34,7 @@ from douflow.temporal import starts
 from models.douyin_accounts import DouyinEventInput
 
 log = logging.getLogger("douflow.bff.webhook")
-router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-webhook"])
+router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-webhook"], route_class=GuardedRoute)
 
 # The inbox marks an event that concerns no tenant's account as handed over to nobody.
 NO_TENANT = ""
@@ -61,6 +62,7 @@ def _is_stale(payload: dict[str, Any], max_age_seconds: int) -> bool:
 
 
 @router.post("/webhook", response_model=None)
+@body_limit(lambda settings: settings.douyin_webhook_max_body_bytes)
 async def receive_webhook(
     request: Request,
     session: SessionDep,
@@ -69,7 +71,9 @@ async def receive_webhook(
     signature: Annotated[str | None, Header(alias="X-Douyin-Signature")] = None,
     msg_id: Annotated[str | None, Header(alias="Msg-Id", max_length=200)] = None,
 ) -> JSONResponse:
-    """Verifies, answers the `verify_webhook` challenge, stores each event once and starts the handling."""
+    """Verifies, answers the `verify_webhook` challenge, stores each event once and starts the handling.
+
+    The body is read within DOUYIN_WEBHOOK_MAX_BODY_BYTES (a larger one is a 413 before it is hashed)."""
     body = await request.body()
     if not signature:
         return _error(401, "missing X-Douyin-Signature", "signature_missing")

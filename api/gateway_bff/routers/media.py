@@ -7,9 +7,10 @@ from fastapi.responses import FileResponse
 
 from api.gateway_bff.deps import CurrentUser, SessionDep, StateDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from douflow.content.contents import ContentRepository
 
-router = APIRouter(prefix="/api/v1/media", tags=["media"])
+router = APIRouter(prefix="/api/v1/media", tags=["media"], route_class=GuardedRoute)
 
 
 @router.get("/{asset_id}", response_class=FileResponse)

@@ -10,6 +10,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.publish import PublishRequest, PublishStarted, PublishView
 from douflow.content.contents import ContentRepository
@@ -21,7 +22,7 @@ from douflow.temporal import starts
 from models.content import Actor
 from models.publish import PublishInput
 
-router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
+router = APIRouter(prefix="/api/v1/publish", tags=["publish"], route_class=GuardedRoute)
 
 
 def _view(row: Publish) -> PublishView:

@@ -7,12 +7,13 @@ from sqlalchemy import func, select
 
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
-from api.gateway_bff.media_upload import Limits, ReceivedMedia, receive_media
+from api.gateway_bff.guarded_route import GuardedRoute, body_limit
+from api.gateway_bff.media_upload import MULTIPART_OVERHEAD, Limits, ReceivedMedia, receive_media
 from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
 
-router = APIRouter(prefix="/api/v1", tags=["media"])
+router = APIRouter(prefix="/api/v1", tags=["media"], route_class=GuardedRoute)
 
 
 def _view(asset: ContentAsset) -> UploadedAsset:
@@ -39,6 +40,7 @@ async def _next_position(session: SessionDep, tenant_id: str, content_id: str) -
 
 
 @router.post("/media", status_code=status.HTTP_201_CREATED)
+@body_limit(lambda settings: settings.max_upload_bytes + MULTIPART_OVERHEAD)
 async def upload_media(
     request: Request, user: Operator, session: SessionDep, state: StateDep, settings: SettingsDep
 ) -> UploadedAsset:
