@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     douyin_simple_upload_threshold_bytes: int = Field(default=50 * 1024**2, ge=1, le=128 * 1024**2)
     douyin_upload_chunk_bytes: int = Field(default=20 * 1024**2, ge=1)
     max_image_upload_bytes: int = Field(default=20 * 1024**2, ge=1)
+    # Most pixels an uploaded image may declare (Pillow's own warning threshold, about 9459×9459): a few KiB of
+    # PNG can declare more than anything that decodes it could hold.
+    max_image_pixels: int = Field(default=89_478_485, ge=1, le=178_956_970)
     # Content calendar: the least time between two planned publishes of one account, and how late a
     # due publish may still start after an outage (older ones are reported missed, never fired in a burst).
     calendar_min_spacing_minutes: float = Field(default=10, ge=0, le=24 * 60)

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.gateway_bff.security_headers import SECURITY_HEADERS
+
 log = logging.getLogger("douflow.bff")
 
 
@@ -104,7 +106,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error", "code": "internal_error"}, status_code=500)
+        # Starlette sends this answer outside every middleware, so it carries the header itself.
+        return JSONResponse(
+            {"detail": "internal error", "code": "internal_error"}, status_code=500, headers=SECURITY_HEADERS
+        )
 
 
 def allowed_methods(request: Request) -> list[str]:

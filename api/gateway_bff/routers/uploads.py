@@ -46,7 +46,11 @@ async def upload_media(
 ) -> UploadedAsset:
     """Multipart field `file` (JPEG/PNG/WebP ≤ 20 MB, MP4/MOV/WebM ≤ 4 GB), optional `content_id`,
     `caption`, `description`. Streamed to storage; the type is read from the file's first bytes."""
-    limits = Limits(video_bytes=settings.max_upload_bytes, image_bytes=settings.max_image_upload_bytes)
+    limits = Limits(
+        video_bytes=settings.max_upload_bytes,
+        image_bytes=settings.max_image_upload_bytes,
+        image_pixels=settings.max_image_pixels,
+    )
     received = await receive_media(request, state.media, user.tenant_id, limits)
     content_id = received.fields.get("content_id") or None
     if content_id and await ContentRepository(session, user.tenant_id).get(content_id) is None:
