@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     image_model: str = "gpt-image-1"
     media_dir: Path = Path(".data/media")
     max_upload_bytes: int = 4 * 1024**3
+    # What one tenant's stored media (uploads and generated images) may take; an upload past it is a 413.
+    media_quota_bytes: int = Field(default=50 * 1024**3, ge=1)
+    # Uploads still attached to no content this long after they arrived are removed by the hourly cleanup
+    # schedule, which is created paused when asked (for tests; it then runs only when triggered).
+    media_unattached_grace_hours: float = Field(default=24, gt=0, le=24 * 365)
+    media_cleanup_schedule_paused: bool = False
 
     douyin_base_url: str = "http://127.0.0.1:8090"
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY

@@ -24,6 +24,10 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    def body(self) -> dict[str, object]:
+        """The JSON answer; a subclass adds what the caller needs to act on it."""
+        return {"detail": self.detail, "code": self.code}
+
 
 class NotFound(DomainError):
     status_code = 404
@@ -51,6 +55,9 @@ class UpstreamFailed(DomainError):
         self.error_type = error_type
         self.workflow_id = workflow_id
 
+    def body(self) -> dict[str, object]:
+        return super().body() | {"error_type": self.error_type, "workflow_id": self.workflow_id}
+
 
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "form", "header")) or "body"
@@ -59,10 +66,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        content: dict[str, object] = {"detail": exc.detail, "code": exc.code}
-        if isinstance(exc, UpstreamFailed):
-            content.update(error_type=exc.error_type, workflow_id=exc.workflow_id)
-        return JSONResponse(content, status_code=exc.status_code)
+        return JSONResponse(exc.body(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.gateway_bff.errors import DomainError
+from api.gateway_bff.media_quota import Quota, QuotaExceeded, human_size
 from api.gateway_bff.media_sniff import SNIFF_BYTES, MediaKind, Role, sniff
 from douflow.media import LocalMediaStore
 
@@ -48,12 +49,17 @@ class Limits:
     video_bytes: int
     image_bytes: int
     image_pixels: int
+    quota: Quota
+    grace_hours: float
 
     def for_role(self, role: Role) -> int:
         return self.video_bytes if role == "video" else self.image_bytes
 
     def describe(self, role: Role) -> str:
-        return f"{role}s may be at most {_human(self.for_role(role))}"
+        return f"{role}s may be at most {human_size(self.for_role(role))}"
+
+    def over_quota(self) -> QuotaExceeded:
+        return QuotaExceeded(self.quota, self.grace_hours)
 
 
 @dataclass
@@ -132,6 +138,9 @@ class _Receiver:
         if self.kind is not None and self.size > self.limits.for_role(self.kind.role):
             self.error = PayloadTooLarge(f"file too large: {self.limits.describe(self.kind.role)}")
             return
+        if self.size > self.limits.quota.left:
+            self.error = self.limits.over_quota()
+            return
         self.pending.append(chunk)
         self.pending_size += len(chunk)
 
@@ -167,6 +176,10 @@ async def receive_media(
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.video_bytes + MULTIPART_OVERHEAD:
         raise PayloadTooLarge(f"upload too large: {limits.describe('video')}, {limits.describe('image')}")
+    if limits.quota.left == 0 or (
+        declared and declared.isdigit() and int(declared) > limits.quota.left + MULTIPART_OVERHEAD
+    ):
+        raise limits.over_quota()
     receiver = _Receiver(limits)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     writer: _Writer | None = None
@@ -271,10 +284,3 @@ def _probe(path: Path, max_pixels: int) -> tuple[int, int] | str:
         return too_many
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return "the image could not be decoded"
-
-
-def _human(size: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= scale and size % scale == 0:
-            return f"{size // scale} {unit}"
-    return f"{size} bytes"

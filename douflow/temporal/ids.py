@@ -71,3 +71,8 @@ def metrics_sync_workflow_id(account_id: str) -> str:
 def replication_workflow_id(tenant_id: str, item_id: str) -> str:
     """The dedup key of a hit: one replication per item, ever."""
     return f"replicate-{tenant_id}-{item_id}"
+
+
+def media_cleanup_schedule_id(queue_prefix: str) -> str:
+    """One cleanup schedule per deployment (its task-queue prefix) in a namespace; runs get the time appended."""
+    return f"{queue_prefix}media-cleanup"
