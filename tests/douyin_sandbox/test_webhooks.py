@@ -110,6 +110,12 @@ async def test_unauthorize_event(douyin_sandbox: RunningSandbox, receiver: Recei
 async def test_verify_webhook_handshake(douyin_sandbox: RunningSandbox, receiver: Receiver):
     [ok] = await douyin_sandbox.admin("POST", "webhooks/verify", {})
     assert ok["verified"] is True and ok["echoed"] == ok["challenge"]
+    [(_, body)] = receiver.received
+    assert json.loads(body) == {
+        "event": "verify_webhook",
+        "client_key": "",
+        "content": {"challenge": ok["challenge"]},
+    }
     [bad] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": f"{receiver.base_url}/silent"})
     assert bad["verified"] is False
     [down] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": "http://127.0.0.1:9/nothing"})
