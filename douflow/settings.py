@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     bff_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     bff_sync_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Largest request body of a JSON route; uploads and the webhook have their own limits.
+    max_json_body_bytes: int = Field(default=1024**2, ge=1024, le=64 * 1024**2)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"
@@ -80,11 +82,22 @@ class Settings(BaseSettings):
     image_model: str = "gpt-image-1"
     media_dir: Path = Path(".data/media")
     max_upload_bytes: int = 4 * 1024**3
+    # What one tenant's stored media (uploads and generated images) may take; an upload past it is a 413.
+    media_quota_bytes: int = Field(default=50 * 1024**3, ge=1)
+    # Uploads still attached to no content this long after they arrived are removed by the hourly cleanup
+    # schedule, which is created paused when asked (for tests; it then runs only when triggered).
+    media_unattached_grace_hours: float = Field(default=24, gt=0, le=24 * 365)
+    media_cleanup_schedule_paused: bool = False
 
     douyin_base_url: str = "http://127.0.0.1:8090"
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
     douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
     douyin_sandbox_port: int = 8090
+    # Webhooks: the largest body taken (refused before it is hashed), and how old an event may be when it
+    # arrives (by the send time in its log_id): the platform retries a delivery 3 times, so anything older
+    # is a replay and is acknowledged without being acted on.
+    douyin_webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024**2)
+    douyin_webhook_max_age_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
     # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
     douyin_scopes: list[str] = Field(
@@ -105,6 +118,9 @@ class Settings(BaseSettings):
     douyin_simple_upload_threshold_bytes: int = Field(default=50 * 1024**2, ge=1, le=128 * 1024**2)
     douyin_upload_chunk_bytes: int = Field(default=20 * 1024**2, ge=1)
     max_image_upload_bytes: int = Field(default=20 * 1024**2, ge=1)
+    # Most pixels an uploaded image may declare (Pillow's own warning threshold, about 9459×9459): a few KiB of
+    # PNG can declare more than anything that decodes it could hold.
+    max_image_pixels: int = Field(default=89_478_485, ge=1, le=178_956_970)
     # Content calendar: the least time between two planned publishes of one account, and how late a
     # due publish may still start after an outage (older ones are reported missed, never fired in a burst).
     calendar_min_spacing_minutes: float = Field(default=10, ge=0, le=24 * 60)

@@ -44,6 +44,8 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         # fires; a test that exercises the schedule triggers or unpauses it itself.
         "metrics_schedule_paused": True,
         "publish_sweep_paused": True,
+        # The hourly media cleanup would remove other tests' unattached uploads; its tests run it themselves.
+        "media_cleanup_schedule_paused": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

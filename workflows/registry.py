@@ -10,6 +10,7 @@ from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.media_cleanup_workflow import MediaCleanupWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.publish_sweep_workflow import PublishSweepWorkflow
 from workflows.publish_workflow import PublishWorkflow
@@ -32,4 +33,5 @@ WORKFLOWS: list[type] = [
     CalendarPublishWorkflow,
     MetricsSyncWorkflow,
     ReplicationWorkflow,
+    MediaCleanupWorkflow,
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from activities.content.accounts import AccountActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
+from activities.content.media import MediaActivities
 from activities.content.metrics import MetricsActivities
 from activities.content.publishing import PublishingActivities
 from activities.content.replication import ReplicationActivities
@@ -17,5 +18,6 @@ class ContentActivities(
     CalendarActivities,
     MetricsActivities,
     ReplicationActivities,
+    MediaActivities,
 ):
     """Every activity of `ContentCenter`, one group of them per area."""

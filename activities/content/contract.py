@@ -1,5 +1,5 @@
 """content-center's activities as workflows call them: every write of contents, accounts, publishes,
-calendar runs, metrics and replications.
+calendar runs, metrics, replications and the removal of unattached uploads.
 
 Workflows import this module only (never SQLAlchemy) and call the methods by reference through
 `workflows.calls.content`, so mypy checks that a call and its activity agree on input and output types.
@@ -20,6 +20,7 @@ from models.douyin_accounts import (
     ProfileUpdate,
     SavedAccount,
 )
+from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
 from models.publish import (
     ClaimedItems,
@@ -109,6 +110,13 @@ class ContentCenter:
     @activity.defn
     async def update_calendar_run(self, outcome: RunOutcome) -> None:
         """The run's state; a final one tells the entry what the operator must know or fix."""
+        raise NotImplementedError
+
+    # -- media housekeeping --------------------------------------------------------------------------
+
+    @activity.defn
+    async def remove_unattached_media(self, batch: UnattachedMedia) -> RemovedMedia:
+        """Uploads still attached to no content after the grace period: rows, then files."""
         raise NotImplementedError
 
     # -- metrics and viral replication (seed 8, 9) ---------------------------------------------------

@@ -28,6 +28,7 @@ from api.gateway_bff.routers import (
     viral,
     workflows,
 )
+from api.gateway_bff.security_headers import SecurityHeaders
 from api.gateway_bff.state import BffState
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     for router in (douyin_accounts, douyin_webhook):
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.gateway_bff.state import BffState
-from douflow.security.tokens import InvalidToken, Principal, Role
+from douflow.security.tokens import InvalidToken, Principal, Role, TokenService
 from douflow.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -43,7 +43,8 @@ TemporalDep = Annotated[Client, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_current_user(state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+def authenticate(tokens: TokenService, token: str | None) -> Principal:
+    """The principal of a bearer token, or the 401 that tells the caller to log in."""
     unauthorized = HTTPException(
         status_code=status.HTTP_401_UNAUTHORIZED,
         detail="missing access token: log in at /api/v1/auth/token and send 'Authorization: Bearer <token>'",
@@ -52,11 +53,15 @@ def get_current_user(state: StateDep, token: Annotated[str | None, Depends(oauth
     if not token:
         raise unauthorized
     try:
-        return state.tokens.verify(token)
+        return tokens.verify(token)
     except InvalidToken as exc:
         # Which check failed stays on the server: the caller only needs to log in again.
         unauthorized.detail = "access token rejected (invalid, expired or not issued here); log in again"
         raise unauthorized from exc
+
+
+def get_current_user(state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    return authenticate(state.tokens, token)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.gateway_bff.security_headers import SECURITY_HEADERS
+
 log = logging.getLogger("douflow.bff")
 
 
@@ -21,6 +23,10 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def body(self) -> dict[str, object]:
+        """The JSON answer; a subclass adds what the caller needs to act on it."""
+        return {"detail": self.detail, "code": self.code}
 
 
 class NotFound(DomainError):
@@ -41,6 +47,9 @@ class PublishTaken(Conflict):
     def __init__(self, detail: str, publish_id: str) -> None:
         super().__init__(detail)
         self.publish_id = publish_id
+
+    def body(self) -> dict[str, object]:
+        return super().body() | {"publish_id": self.publish_id}
 
 
 class Unprocessable(DomainError):
@@ -66,6 +75,9 @@ class UpstreamFailed(DomainError):
         self.error_type = error_type
         self.workflow_id = workflow_id
 
+    def body(self) -> dict[str, object]:
+        return super().body() | {"error_type": self.error_type, "workflow_id": self.workflow_id}
+
 
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "form", "header")) or "body"
@@ -74,12 +86,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        content: dict[str, object] = {"detail": exc.detail, "code": exc.code}
-        if isinstance(exc, UpstreamFailed):
-            content.update(error_type=exc.error_type, workflow_id=exc.workflow_id)
-        if isinstance(exc, PublishTaken):
-            content.update(publish_id=exc.publish_id)
-        return JSONResponse(content, status_code=exc.status_code)
+        return JSONResponse(exc.body(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -104,8 +111,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the first route that matched the path; every method of the path is allowed.
             headers["Allow"] = ", ".join(allowed_methods(request))
+        code = "payload_too_large" if exc.status_code == 413 else "http_error"
         return JSONResponse(
-            {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=headers
+            {"detail": exc.detail, "code": code}, status_code=exc.status_code, headers=headers
         )
 
     @app.exception_handler(DataError)
@@ -122,7 +130,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error", "code": "internal_error"}, status_code=500)
+        # Starlette sends this answer outside every middleware, so it carries the header itself.
+        return JSONResponse(
+            {"detail": "internal error", "code": "internal_error"}, status_code=500, headers=SECURITY_HEADERS
+        )
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -159,11 +159,15 @@ class OAuthState(TenantScoped, Base):
 
 
 class WebhookEvent(Base):
-    """Douyin webhook inbox, deduplicated by Msg-Id; the tenant is resolved from the account when known."""
+    """Douyin webhook inbox, deduplicated by Msg-Id and by the body's identity (a replay under a new
+    Msg-Id carries the same signed body); the tenant is resolved from the account when known."""
 
     __tablename__ = "webhook_events"
 
     msg_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # sha256 of the event's fields (douflow.douyin.events.identity); empty on rows older than migration 0032
+    # whose body another row already had.
+    body_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     tenant_id: Mapped[str | None] = mapped_column(String(36), index=True)
     event: Mapped[str] = mapped_column(String(60))
     from_user_id: Mapped[str | None] = mapped_column(String(100))

@@ -19,6 +19,8 @@ IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
 CONTENT_NOT_FOUND = "ContentNotFound"
 VERSION_CONFLICT = "VersionConflict"
 ACCOUNT_NOT_FOUND = "DouyinAccountNotFound"
+# A content-center worker that must remove files was started without the media directory.
+MEDIA_STORE_MISSING = "MediaStoreMissing"
 
 # delivery-connector-douyin: a Douyin failure, typed by how a caller must react (activities.douyin.errors).
 DOUYIN_TRANSIENT = "DouyinTransientError"

@@ -37,9 +37,9 @@ def publish_workflow_id(
     return f"{key}-{occurrence}" if occurrence else key
 
 
-def publish_sweep_schedule_id() -> str:
-    """The one schedule that settles every tenant's stale publishes; its runs get `-<time>` appended."""
-    return "publish-sweep"
+def publish_sweep_schedule_id(queue_prefix: str) -> str:
+    """One schedule per deployment settles every tenant's stale publishes; runs get the time appended."""
+    return f"{queue_prefix}publish-sweep"
 
 
 def publish_settle_workflow_id(publish_id: str, request_key: str) -> str:
@@ -93,3 +93,8 @@ def metrics_sync_workflow_id(account_id: str) -> str:
 def replication_workflow_id(tenant_id: str, item_id: str) -> str:
     """The dedup key of a hit: one replication per item, ever."""
     return f"replicate-{tenant_id}-{item_id}"
+
+
+def media_cleanup_schedule_id(queue_prefix: str) -> str:
+    """One cleanup schedule per deployment (its task-queue prefix) in a namespace; runs get the time appended."""
+    return f"{queue_prefix}media-cleanup"

@@ -63,6 +63,10 @@ PUBLISH_STORE = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Database writes of a metrics page: a locked SQLite file or a lost connection clears up quickly.
 METRICS_STORE_RETRY = doubling_retry(up_to=timedelta(seconds=20), attempts=10)
 METRICS_STORE = ActivityCall(timeout=timedelta(seconds=60), retry=METRICS_STORE_RETRY)
+# A batch of unattached uploads: one delete and a few hundred file removals.
+MEDIA_CLEANUP = ActivityCall(
+    timeout=timedelta(minutes=2), retry=doubling_retry(up_to=timedelta(minutes=1), attempts=5)
+)
 ACCOUNT_STORE = ActivityCall(
     timeout=timedelta(seconds=30),
     retry=doubling_retry(up_to=timedelta(seconds=30), attempts=10, non_retryable=[errors.ACCOUNT_NOT_FOUND]),
@@ -130,3 +134,5 @@ METRICS_SYNC_RUN = timedelta(minutes=30)
 PUBLISH_SWEEP_RUN = timedelta(hours=1)
 REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)
+# Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.
+MEDIA_CLEANUP_RUN = timedelta(minutes=50)

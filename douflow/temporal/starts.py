@@ -18,10 +18,11 @@ from douflow.settings import Settings
 from douflow.temporal import ids, policies
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
-from douflow.temporal.search import Feature, tags
+from douflow.temporal.search import Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.calendar import CalendarRunInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
+from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
 from models.publish import PublishInput, SweepInput
 from models.workflows import ContentEditInput
@@ -39,6 +40,7 @@ ACCOUNT_UNBIND = "AccountUnbindWorkflow"
 DOUYIN_EVENT = "DouyinEventWorkflow"
 METRICS_SYNC = "MetricsSyncWorkflow"
 PUBLISH_SWEEP = "PublishSweepWorkflow"
+MEDIA_CLEANUP = "MediaCleanupWorkflow"
 
 
 @dataclass(frozen=True)
@@ -136,14 +138,14 @@ def publish(arg: PublishInput, *, title: str | None) -> Start:
     )
 
 
-def publish_sweep(arg: SweepInput, *, request_key: str | None = None) -> Start:
+def publish_sweep(arg: SweepInput, *, queue_prefix: str = "", request_key: str | None = None) -> Start:
     """The schedule's sweep over every tenant (no key), or an operator's settling of named publishes now."""
     if request_key is None or arg.tenant_id is None:
         return Start(
             workflow=PUBLISH_SWEEP,
             arg=arg,
-            id=ids.publish_sweep_schedule_id(),
-            tags=tags("system", Feature.PUBLISH_SWEEP),
+            id=ids.publish_sweep_schedule_id(queue_prefix),
+            tags=system_tags(Feature.PUBLISH_SWEEP),
             summary="Settle stale publishes (under review or unconfirmed) from Douyin",
             execution_timeout=policies.PUBLISH_SWEEP_RUN,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
@@ -224,4 +226,19 @@ def metrics_sync(arg: MetricsSyncInput) -> Start:
         execution_timeout=policies.METRICS_SYNC_RUN,
         # Every sync is new work: a finished one does not block the next.
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+# -- housekeeping ----------------------------------------------------------------------------------------
+
+
+def media_cleanup(arg: MediaCleanupInput, *, queue_prefix: str) -> Start:
+    """The media cleanup schedule's run (for every tenant of the deployment)."""
+    return Start(
+        workflow=MEDIA_CLEANUP,
+        arg=arg,
+        id=ids.media_cleanup_schedule_id(queue_prefix),
+        tags=system_tags(Feature.MEDIA_CLEANUP),
+        summary=summary(f"Remove uploads attached to no content for {arg.grace_hours:g} hours"),
+        execution_timeout=policies.MEDIA_CLEANUP_RUN,
     )

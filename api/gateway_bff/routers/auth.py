@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.gateway_bff.deps import CurrentUser, SessionDep, StateDep
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.auth import Me, TokenResponse
 from douflow.accounts import find_login
 from douflow.security.passwords import verify_password
 from douflow.security.tokens import Principal
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=GuardedRoute)
 
 
 @router.post("/token")

@@ -27,6 +27,7 @@ from api.gateway_bff.calendar_checks import (
 from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.calendar import (
     CalendarView,
@@ -49,7 +50,7 @@ from douflow.temporal import ids, starts
 from douflow.temporal.schedules import calendar as schedules
 
 log = logging.getLogger("douflow.bff.calendar")
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"], route_class=GuardedRoute)
 
 MAX_RANGE = timedelta(days=92)
 

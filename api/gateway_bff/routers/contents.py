@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.contents import (
     AssetView,
     AuditEntry,
@@ -26,7 +27,7 @@ from douflow.temporal import starts
 from models.content import Actor, ContentEdit, ContentKind, ContentStatus
 from models.workflows import ContentEditInput, ContentEditResult
 
-router = APIRouter(prefix="/api/v1/contents", tags=["contents"])
+router = APIRouter(prefix="/api/v1/contents", tags=["contents"], route_class=GuardedRoute)
 # Deeper than any tenant's library; past it a client pages by filters, and the database never overflows.
 MAX_OFFSET = 1_000_000
 

@@ -20,6 +20,7 @@ from sqlalchemy import update
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.accounts import AccountView, BindStarted
 from douflow.content.accounts import DouyinAccountRepository, account_health
 from douflow.db.base import utcnow
@@ -32,7 +33,7 @@ from douflow.temporal.schedules.metrics import delete_metrics_schedule, ensure_m
 from models.douyin_accounts import BindingInput, BindingResult, UnbindInput, UnbindResult
 
 log = logging.getLogger("douflow.bff.douyin")
-router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
+router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"], route_class=GuardedRoute)
 
 STATE_TTL = timedelta(minutes=10)
 

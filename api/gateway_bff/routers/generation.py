@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.generation import (
     Accepted,
     CopywritingResponse,
@@ -36,7 +37,7 @@ from models.workflows import (
     VideoScriptResult,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["generation"])
+router = APIRouter(prefix="/api/v1", tags=["generation"], route_class=GuardedRoute)
 
 IdempotencyKey = Annotated[
     str | None,

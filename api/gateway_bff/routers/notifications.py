@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.notifications import NotificationPage, NotificationView
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], route_class=GuardedRoute)
 
 
 def _view(row: Notification) -> NotificationView:

@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.publish import (
     PublishRequest,
@@ -32,7 +33,7 @@ from douflow.temporal import starts
 from models.content import Actor
 from models.publish import PublishInput, Settlement, SweepInput, SweepResult
 
-router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
+router = APIRouter(prefix="/api/v1/publish", tags=["publish"], route_class=GuardedRoute)
 
 
 def _view(row: Publish) -> PublishView:

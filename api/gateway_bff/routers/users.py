@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from api.gateway_bff.deps import Admin, SessionDep
 from api.gateway_bff.errors import Conflict
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.users import NewUser, UserView
 from douflow.db.tables import User
 from douflow.security.passwords import hash_password
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=GuardedRoute)
 
 
 @router.get("")

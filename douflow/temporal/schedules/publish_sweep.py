@@ -41,8 +41,9 @@ def _schedule(settings: Settings, run: starts.Start, *, paused: bool, note: str)
 
 
 async def ensure_publish_sweep_schedule(client: Client, settings: Settings) -> ScheduleHandle:
-    run = starts.publish_sweep(SweepInput(stale_after_seconds=settings.publish_sweep_stale_minutes * 60))
-    schedule_id = ids.publish_sweep_schedule_id()
+    sweep = SweepInput(stale_after_seconds=settings.publish_sweep_stale_minutes * 60)
+    run = starts.publish_sweep(sweep, queue_prefix=settings.task_queue_prefix)
+    schedule_id = ids.publish_sweep_schedule_id(settings.task_queue_prefix)
     try:
         await client.create_schedule(
             schedule_id,
