@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,16 +16,21 @@ DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
 DEV_DEMO_PASSWORD = "douflow-demo"
 DEV_DOUYIN_CLIENT_KEY = "douflow-dev-key"
 DEV_DOUYIN_CLIENT_SECRET = "douflow-dev-secret"
+MIN_JWT_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
     """Configuration of the BFF, the worker and the dev runner.
 
     Defaults are the embedded development setup; `DOUFLOW_ENV=production` refuses every
-    development secret so a forgotten variable cannot ship a known key.
+    development secret so a forgotten variable cannot ship a known key. Every secret is checked
+    when the settings are built, so a process with a bad one stops at start-up, not on first use.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A refused setting must not print the environment it was read from: that holds the secrets.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     douflow_env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path(".data")
@@ -98,25 +104,49 @@ class Settings(BaseSettings):
     metrics_schedule_paused: bool = False
 
     @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Settings:
-        if self.douflow_env != "production":
-            return self
-        weak = {
-            "JWT_SECRET": self.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
-            "ENCRYPTION_KEY": self.encryption_key.get_secret_value() == DEV_ENCRYPTION_KEY,
-            "DOUYIN_CLIENT_SECRET": self.douyin_client_secret.get_secret_value() == DEV_DOUYIN_CLIENT_SECRET,
-            "DOUFLOW_DEMO_PASSWORD": self.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
-        }
-        refused = [name for name, is_default in weak.items() if is_default]
-        if refused:
-            raise ValueError(f"production refuses development defaults for: {', '.join(refused)}")
-        if len(self.jwt_secret.get_secret_value()) < 32:
-            raise ValueError("JWT_SECRET must be at least 32 characters in production")
+    def _check_secrets(self) -> Settings:
+        problems = secret_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property
     def is_dev(self) -> bool:
         return self.douflow_env != "production"
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """What is wrong with the configured secrets; names the variables, never their values."""
+    problems = []
+    if not _is_fernet_key(settings.encryption_key.get_secret_value()):
+        problems.append("ENCRYPTION_KEY is not a Fernet key (urlsafe base64 of 32 bytes, see .env.example)")
+    if len(settings.jwt_secret.get_secret_value()) < MIN_JWT_SECRET_LENGTH:
+        problems.append(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
+    if settings.douflow_env == "production":
+        problems.extend(_development_defaults(settings))
+    return problems
+
+
+def _development_defaults(settings: Settings) -> list[str]:
+    defaults = {
+        "JWT_SECRET": settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
+        "ENCRYPTION_KEY": settings.encryption_key.get_secret_value() == DEV_ENCRYPTION_KEY,
+        "DOUYIN_CLIENT_SECRET": settings.douyin_client_secret.get_secret_value()
+        in (DEV_DOUYIN_CLIENT_SECRET, ""),
+        "DOUFLOW_DEMO_PASSWORD": settings.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
+    }
+    refused = [name for name, is_default in defaults.items() if is_default]
+    if not refused:
+        return []
+    return [f"production refuses development defaults (or empty values) for: {', '.join(refused)}"]
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        Fernet(key.encode())
+    except ValueError:  # binascii.Error (bad base64) is a ValueError too
+        return False
+    return True
 
 
 @lru_cache
