@@ -51,7 +51,13 @@ class Settings(BaseSettings):
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"
+    # Tokens name this audience and the BFF accepts no other, so a token minted for another service
+    # signed with the same key is refused here.
+    jwt_audience: str = "douflow-api"
     access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # How long the BFF trusts its last look at a login session (logged out, user disabled or demoted
+    # take effect within this); 0 reads the database on every request.
+    session_check_cache_seconds: float = Field(default=5, ge=0, le=5)
     encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
 
     demo_tenant: str = "demo"

@@ -43,6 +43,8 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         # A bound account's 30-minute sync schedule would write snapshots into the tenant whenever it
         # fires; a test that exercises the schedule triggers or unpauses it itself.
         "metrics_schedule_paused": True,
+        # Logout, disabling and demotion are asserted on the very next request, not within seconds.
+        "session_check_cache_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from api.gateway_bff.state import BffState
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
 from douflow.security.tokens import TokenService
+from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal
 
@@ -48,9 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tokens=TokenService(
                 settings.jwt_secret.get_secret_value(),
                 settings.jwt_issuer,
+                settings.jwt_audience,
                 settings.access_token_minutes * 60,
             ),
             media=LocalMediaStore(settings.media_dir),
+            sessions=TtlCache(settings.session_check_cache_seconds),
         )
         try:
             yield

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
+from douflow.login_sessions import Standing
 from douflow.media import LocalMediaStore
 from douflow.security.tokens import TokenService
+from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings
 
 
@@ -20,3 +22,5 @@ class BffState:
     sessionmaker: async_sessionmaker[AsyncSession]
     tokens: TokenService
     media: LocalMediaStore
+    # Session id → its user's standing, trusted for SESSION_CHECK_CACHE_SECONDS (one BFF process each).
+    sessions: TtlCache[str, Standing]
