@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     # How long the BFF trusts its last look at a login session (logged out, user disabled or demoted
     # take effect within this); 0 reads the database on every request.
     session_check_cache_seconds: float = Field(default=5, ge=0, le=5)
+    # Login throttling (per BFF process): attempts allowed per account and per client address within the
+    # window; one more answers 429 with Retry-After until the oldest counted attempt leaves the window.
+    login_attempts_per_account: int = Field(default=5, ge=1, le=1000)
+    login_attempts_per_address: int = Field(default=50, ge=1, le=100_000)
+    login_window_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    # Argon2 threads of a BFF process and how many hashings may wait for them (more answer 429).
+    password_hash_workers: int = Field(default=2, ge=1, le=64)
+    password_hash_queue: int = Field(default=8, ge=0, le=10_000)
     encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
 
     demo_tenant: str = "demo"

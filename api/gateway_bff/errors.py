@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from douflow.security.passwords import HashingBusy
+
 log = logging.getLogger("douflow.bff")
 
 
@@ -38,6 +40,15 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class UpstreamFailed(DomainError):
     """A workflow failed after its retries; the reason is the activity's own."""
 
@@ -58,9 +69,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         content: dict[str, object] = {"detail": exc.detail, "code": exc.code}
+        headers: dict[str, str] = {}
         if isinstance(exc, UpstreamFailed):
             content.update(error_type=exc.error_type, workflow_id=exc.workflow_id)
-        return JSONResponse(content, status_code=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            headers["Retry-After"] = str(exc.retry_after)
+        return JSONResponse(content, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(HashingBusy)
+    async def hashing_busy(_: Request, exc: HashingBusy) -> JSONResponse:
+        return await domain_error(_, TooManyRequests("too many password checks at once; retry shortly", 1))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,6 +9,8 @@ from temporalio.client import Client
 
 from douflow.login_sessions import Standing
 from douflow.media import LocalMediaStore
+from douflow.security.login_throttle import LoginThrottle
+from douflow.security.passwords import PasswordHashing
 from douflow.security.tokens import TokenService
 from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings
@@ -24,3 +26,6 @@ class BffState:
     media: LocalMediaStore
     # Session id → its user's standing, trusted for SESSION_CHECK_CACHE_SECONDS (one BFF process each).
     sessions: TtlCache[str, Standing]
+    passwords: PasswordHashing
+    # Login attempts per account and per client address, counted in this process only.
+    logins: LoginThrottle

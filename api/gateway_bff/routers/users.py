@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +13,6 @@ from douflow.accounts import lock_tenant, other_active_admins, tenant_user, woul
 from douflow.db.base import utcnow
 from douflow.db.tables import User
 from douflow.login_sessions import end_user_sessions
-from douflow.security.passwords import hash_password
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -39,13 +36,13 @@ async def list_users(admin: Admin, session: SessionDep) -> list[UserView]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_user(body: NewUser, admin: Admin, session: SessionDep) -> UserView:
+async def create_user(body: NewUser, admin: Admin, session: SessionDep, state: StateDep) -> UserView:
     user = User(
         tenant_id=admin.tenant_id,
         username=body.username,
         role=body.role,
         display_name=body.display_name,
-        password_hash=await asyncio.to_thread(hash_password, body.password),  # CPU-heavy: off the loop
+        password_hash=await state.passwords.hash(body.password),
     )
     session.add(user)
     try:
