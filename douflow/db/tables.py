@@ -157,12 +157,14 @@ class DouyinAccount(TenantScoped, Timestamped, Base):
 
 
 class OAuthState(TenantScoped, Base):
-    """A pending account binding: the `state` sent to Douyin, tied to who started it, single-use."""
+    """A pending account binding: the `state` sent to Douyin, tied to who started it and to the browser
+    that opened its bind link (the SHA-256 of that browser's cookie), single-use."""
 
     __tablename__ = "oauth_states"
 
     state: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(36))
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()

@@ -1,4 +1,5 @@
-"""login sessions: each access token names one, so logout and revocation end it before the token expires
+"""login sessions (each access token names one, so logout and revocation end it before the token expires),
+and the browser an account binding was opened in
 
 Revision ID: 0031
 Revises: 0020
@@ -35,7 +36,11 @@ def upgrade() -> None:
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_sessions_tenant_id"), ["tenant_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_user_sessions_user_id"), ["user_id"], unique=False)
+    # Bindings pending at the upgrade have no browser: their callbacks are refused and they start again.
+    op.add_column("oauth_states", sa.Column("browser_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("oauth_states", schema=None) as batch_op:
+        batch_op.drop_column("browser_hash")
     op.drop_table("user_sessions")
