@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.tables import Tenant, User
@@ -47,8 +47,10 @@ async def tenant_user(session: AsyncSession, tenant_id: str, user_id: str) -> Us
 
 
 async def lock_tenant(session: AsyncSession, tenant_id: str) -> None:
-    """Serialises changes to the tenant's admins until commit (PostgreSQL; SQLite has one writer anyway)."""
-    await session.execute(select(Tenant.id).where(Tenant.id == tenant_id).with_for_update())
+    """Serialises changes to the tenant's users until commit, so two admins demoting each other at once
+    cannot leave the tenant without one. A write rather than SELECT ... FOR UPDATE, which SQLite ignores:
+    setting a column to itself takes the row lock on PostgreSQL and the write lock on SQLite."""
+    await session.execute(update(Tenant).where(Tenant.id == tenant_id).values(updated_at=Tenant.updated_at))
 
 
 def would_leave_admins(user: User, role: Role | None, disabled: bool | None) -> bool:

@@ -5,6 +5,7 @@ Each test works in a tenant of its own, so ending sessions here never touches th
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -179,6 +180,24 @@ async def test_the_last_active_admin_is_kept(
     handed_over = await change(http, only, only.user_id, role="operator", display_name="Ole")
     assert handed_over.status_code == 200, handed_over.text
     assert (await http.get("/api/v1/users", headers=only.headers)).status_code == 403
+
+
+@pytest.mark.parametrize("round_", range(4))
+async def test_two_admins_demoting_each_other_at_once_leave_one(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], round_: int
+) -> None:
+    first = await persona(http, sessionmaker, f"sess-admin-race-{round_}", "ann", "admin")
+    second = await persona(http, sessionmaker, f"sess-admin-race-{round_}", "abe", "admin")
+    answers = await asyncio.gather(
+        change(http, first, second.user_id, role="viewer"), change(http, second, first.user_id, role="viewer")
+    )
+    # The loser is refused either by the rule (409) or, when the winner committed before its session
+    # check, because it is no longer an admin (403); never do both succeed.
+    codes = sorted(a.status_code for a in answers)
+    assert codes in ([200, 403], [200, 409]), [a.text for a in answers]
+    survivor = first if answers[0].status_code == 200 else second
+    users = (await http.get("/api/v1/users", headers=survivor.headers)).json()
+    assert [u["username"] for u in users if u["role"] == "admin"] == [survivor.username]
 
 
 @pytest.mark.parametrize(
