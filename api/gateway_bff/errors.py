@@ -77,8 +77,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(content, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(HashingBusy)
-    async def hashing_busy(_: Request, exc: HashingBusy) -> JSONResponse:
-        return await domain_error(_, TooManyRequests("too many password checks at once; retry shortly", 1))
+    async def hashing_busy(request: Request, _: HashingBusy) -> JSONResponse:
+        # The password pool is full (a login flood); the caller is not at fault and may retry at once.
+        busy = TooManyRequests("too many password checks at once; retry shortly", retry_after=1)
+        return await domain_error(request, busy)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
