@@ -19,13 +19,15 @@ DEV_PAYLOAD_KEY = "ZGV2LW9ubHktdGVtcG9yYWwtcGF5bG9hZC1rZXktMzI="
 DEV_DEMO_PASSWORD = "douflow-demo"
 DEV_DOUYIN_CLIENT_KEY = "douflow-dev-key"
 DEV_DOUYIN_CLIENT_SECRET = "douflow-dev-secret"
+MIN_JWT_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
     """Configuration of the BFF, the worker and the dev runner.
 
     Defaults are the embedded development setup; `DOUFLOW_ENV=production` refuses every
-    development secret so a forgotten variable cannot ship a known key.
+    development secret so a forgotten variable cannot ship a known key. Every secret is checked
+    when the settings are built, so a process with a bad one stops at start-up, not on first use.
     """
 
     # Errors never echo the input: it holds the secrets.
@@ -54,9 +56,23 @@ class Settings(BaseSettings):
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"
+    # Tokens name this audience and the BFF accepts no other, so a token minted for another service
+    # signed with the same key is refused here.
+    jwt_audience: str = "douflow-api"
     access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
     # Token box and payload codec keys: one key, or "id:key,id:key" while rotating (every key decrypts,
     # the *_KEY_ID one encrypts); see douflow/security/keyring.py.
+    # How long the BFF trusts its last look at a login session (logged out, user disabled or demoted
+    # take effect within this); 0 reads the database on every request.
+    session_check_cache_seconds: float = Field(default=5, ge=0, le=5)
+    # Login throttling (per BFF process): attempts allowed per account and per client address within the
+    # window; one more answers 429 with Retry-After until the oldest counted attempt leaves the window.
+    login_attempts_per_account: int = Field(default=5, ge=1, le=1000)
+    login_attempts_per_address: int = Field(default=50, ge=1, le=100_000)
+    login_window_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    # Argon2 threads of a BFF process and how many hashings may wait for them (more answer 429).
+    password_hash_workers: int = Field(default=2, ge=1, le=64)
+    password_hash_queue: int = Field(default=8, ge=0, le=10_000)
     encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
     encryption_key_id: str = DEFAULT_KEY_ID
     payload_key: SecretStr = SecretStr(DEV_PAYLOAD_KEY)
@@ -138,26 +154,10 @@ class Settings(BaseSettings):
     publish_sweep_paused: bool = False
 
     @model_validator(mode="after")
-    def _keys_parse(self) -> Settings:
-        _ = self.token_keyring, self.payload_keyring
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Settings:
-        if self.douflow_env != "production":
-            return self
-        weak = {
-            "JWT_SECRET": self.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
-            "ENCRYPTION_KEY": _holds(self.token_keyring, DEV_ENCRYPTION_KEY),
-            "PAYLOAD_KEY": _holds(self.payload_keyring, DEV_PAYLOAD_KEY),
-            "DOUYIN_CLIENT_SECRET": self.douyin_client_secret.get_secret_value() == DEV_DOUYIN_CLIENT_SECRET,
-            "DOUFLOW_DEMO_PASSWORD": self.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
-        }
-        refused = [name for name, is_default in weak.items() if is_default]
-        if refused:
-            raise ValueError(f"production refuses development defaults for: {', '.join(refused)}")
-        if len(self.jwt_secret.get_secret_value()) < 32:
-            raise ValueError("JWT_SECRET must be at least 32 characters in production")
+    def _check_secrets(self) -> Settings:
+        problems = secret_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -180,6 +180,39 @@ class Settings(BaseSettings):
 
 def _holds(ring: KeyRing, dev_key: str) -> bool:
     return decode_key(dev_key, "dev", "dev") in ring.keys.values()
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """What is wrong with the configured secrets; names the variables, never their values."""
+    problems = []
+    for key, key_id, name in (
+        (settings.encryption_key, settings.encryption_key_id, "ENCRYPTION_KEY"),
+        (settings.payload_key, settings.payload_key_id, "PAYLOAD_KEY"),
+    ):
+        try:
+            parse_keyring(key.get_secret_value(), key_id, name)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if len(settings.jwt_secret.get_secret_value()) < MIN_JWT_SECRET_LENGTH:
+        problems.append(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
+    if settings.douflow_env == "production" and not problems:
+        problems.extend(_development_defaults(settings))
+    return problems
+
+
+def _development_defaults(settings: Settings) -> list[str]:
+    defaults = {
+        "JWT_SECRET": settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
+        "ENCRYPTION_KEY": _holds(settings.token_keyring, DEV_ENCRYPTION_KEY),
+        "PAYLOAD_KEY": _holds(settings.payload_keyring, DEV_PAYLOAD_KEY),
+        "DOUYIN_CLIENT_SECRET": settings.douyin_client_secret.get_secret_value()
+        in (DEV_DOUYIN_CLIENT_SECRET, ""),
+        "DOUFLOW_DEMO_PASSWORD": settings.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
+    }
+    refused = [name for name, is_default in defaults.items() if is_default]
+    if not refused:
+        return []
+    return [f"production refuses development defaults (or empty values) for: {', '.join(refused)}"]
 
 
 @lru_cache

@@ -46,6 +46,8 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         "publish_sweep_paused": True,
         # The hourly media cleanup would remove other tests' unattached uploads; its tests run it themselves.
         "media_cleanup_schedule_paused": True,
+        # Logout, disabling and demotion are asserted on the very next request, not within seconds.
+        "session_check_cache_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -32,7 +32,10 @@ from api.gateway_bff.security_headers import SecurityHeaders
 from api.gateway_bff.state import BffState
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
+from douflow.security.login_throttle import LoginThrottle
+from douflow.security.passwords import PasswordHashing
 from douflow.security.tokens import TokenService
+from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal
 from douflow.temporal.codec import EncryptionCodec
@@ -52,14 +55,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tokens=TokenService(
                 settings.jwt_secret.get_secret_value(),
                 settings.jwt_issuer,
+                settings.jwt_audience,
                 settings.access_token_minutes * 60,
             ),
             media=LocalMediaStore(settings.media_dir),
             codec=EncryptionCodec(settings.payload_keyring),
+            sessions=TtlCache(settings.session_check_cache_seconds),
+            passwords=PasswordHashing(settings.password_hash_workers, settings.password_hash_queue),
+            logins=LoginThrottle(
+                settings.login_attempts_per_account,
+                settings.login_attempts_per_address,
+                settings.login_window_seconds,
+            ),
         )
         try:
             yield
         finally:
+            app.state.bff.passwords.close()
             await engine.dispose()
 
     app = FastAPI(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.gateway_bff.security_headers import SECURITY_HEADERS
+from douflow.security.passwords import HashingBusy
 
 log = logging.getLogger("douflow.bff")
 
@@ -27,6 +28,9 @@ class DomainError(Exception):
     def body(self) -> dict[str, object]:
         """The JSON answer; a subclass adds what the caller needs to act on it."""
         return {"detail": self.detail, "code": self.code}
+
+    def headers(self) -> dict[str, str]:
+        return {}
 
 
 class NotFound(DomainError):
@@ -64,6 +68,18 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class UpstreamFailed(DomainError):
     """A workflow failed after its retries; the reason is the activity's own."""
 
@@ -86,7 +102,13 @@ def _location(loc: tuple[int | str, ...]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status_code)
+        return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
+
+    @app.exception_handler(HashingBusy)
+    async def hashing_busy(request: Request, _: HashingBusy) -> JSONResponse:
+        # The password pool is full (a login flood); the caller is not at fault and may retry at once.
+        busy = TooManyRequests("too many password checks at once; retry shortly", retry_after=1)
+        return await domain_error(request, busy)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -86,7 +86,8 @@ class GuardedRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             state: BffState = request.app.state.bff
             if authenticated:
-                authenticate(state.tokens, await oauth2_scheme(request))
+                # Kept for the route's own CurrentUser, so the session is looked up once per request.
+                request.state.principal = await authenticate(state, await oauth2_scheme(request))
             return await handler(limited(request, limit_of(state.settings)))
 
         return guarded

@@ -37,6 +37,18 @@ class User(TenantScoped, Timestamped, Base):
     disabled: Mapped[bool] = mapped_column(default=False)
 
 
+class UserSession(TenantScoped, Base):
+    """One login: its access token names it, so it can end before the token expires (logout, revocation)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
 class Content(TenantScoped, Timestamped, Base):
     """A piece of content (titles, copy, image post, video script); its body lives in versions."""
 
@@ -147,12 +159,14 @@ class DouyinAccount(TenantScoped, Timestamped, Base):
 
 
 class OAuthState(TenantScoped, Base):
-    """A pending account binding: the `state` sent to Douyin, tied to who started it, single-use."""
+    """A pending account binding: the `state` sent to Douyin, tied to who started it and to the browser
+    that opened its bind link (the SHA-256 of that browser's cookie), single-use."""
 
     __tablename__ = "oauth_states"
 
     state: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(36))
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()

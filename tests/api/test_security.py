@@ -117,9 +117,10 @@ async def test_a_stranger_hears_401_before_anything_about_the_body(
 async def test_forged_and_expired_tokens_are_rejected(
     http: httpx.AsyncClient, settings: Settings, operator: TestUser
 ) -> None:
-    principal = Principal(operator.user_id, operator.tenant_id, operator.username, "admin")
-    forged = TokenService("x" * 48, settings.jwt_issuer, 600).issue(principal)
-    expired = TokenService(settings.jwt_secret.get_secret_value(), settings.jwt_issuer, -10).issue(principal)
+    principal = Principal(operator.user_id, operator.tenant_id, operator.username, "admin", "any-session")
+    forged = TokenService("x" * 48, settings.jwt_issuer, settings.jwt_audience, 600).issue(principal)
+    secret = settings.jwt_secret.get_secret_value()
+    expired = TokenService(secret, settings.jwt_issuer, settings.jwt_audience, -10).issue(principal)
     for token in (forged, expired, "not-a-jwt"):
         response = await http.get("/api/v1/contents", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Cookie, Depends, Header, Response, status
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload
 
-from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, get_current_user, oauth2_scheme
+from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, authenticate, oauth2_scheme
 from api.gateway_bff.errors import DomainError, Forbidden
 from api.gateway_bff.schemas.codec import CodecPayload, CodecPayloads, NotBase64
 from douflow.db.tables import Tenant
@@ -51,7 +51,7 @@ async def codec_reader(
 ) -> Reader:
     """The caller, if the platform tenant's admin or operator asking about this deployment's namespace."""
     token = bearer or douflow_codec or ""
-    user = get_current_user(state, token)
+    user = await authenticate(state, token)
     if user.role not in READER_ROLES:
         raise Forbidden(f"role '{user.role}' may not read workflow payloads; needs one of: admin, operator")
     slug = await session.scalar(select(Tenant.slug).where(Tenant.id == user.tenant_id))
