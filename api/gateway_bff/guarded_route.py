@@ -21,12 +21,15 @@ from starlette.types import Message, Receive
 
 from api.gateway_bff.deps import authenticate, get_current_user, oauth2_scheme
 from api.gateway_bff.state import BffState
+from douflow.security.tokens import Principal
 from douflow.settings import Settings
 
 BodyLimit = Callable[[Settings], int]
+Authenticator = Callable[[Request, BffState], Coroutine[Any, Any, Principal]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 BODY_LIMIT = "douflow_body_limit"
+AUTHENTICATOR = "douflow_authenticator"
 
 
 def json_body_limit(settings: Settings) -> int:
@@ -41,6 +44,20 @@ def body_limit(limit: BodyLimit) -> Callable[[Endpoint], Endpoint]:
         return endpoint
 
     return mark
+
+
+def authenticated_by(authenticator: Authenticator) -> Callable[[Endpoint], Endpoint]:
+    """For a route whose caller is not a plain bearer (e.g. a cookie too): how to authenticate it first."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        setattr(endpoint, AUTHENTICATOR, authenticator)
+        return endpoint
+
+    return mark
+
+
+async def bearer(request: Request, state: BffState) -> Principal:
+    return await authenticate(state, await oauth2_scheme(request))
 
 
 class BodyTooLarge(HTTPException):
@@ -80,14 +97,16 @@ class GuardedRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler: Handler = super().get_route_handler()
-        authenticated = needs_user(self.dependant)
+        authenticator: Authenticator | None = getattr(self.endpoint, AUTHENTICATOR, None)
+        if authenticator is None and needs_user(self.dependant):
+            authenticator = bearer
         limit_of: BodyLimit = getattr(self.endpoint, BODY_LIMIT, json_body_limit)
 
         async def guarded(request: Request) -> Response:
             state: BffState = request.app.state.bff
-            if authenticated:
-                # Kept for the route's own CurrentUser, so the session is looked up once per request.
-                request.state.principal = await authenticate(state, await oauth2_scheme(request))
+            if authenticator is not None:
+                # Kept for the route's own dependencies, so the session is looked up once per request.
+                request.state.principal = await authenticator(request, state)
             return await handler(limited(request, limit_of(state.settings)))
 
         return guarded

@@ -69,10 +69,11 @@ async def test_every_route_requires_a_token(http: httpx.AsyncClient, method: str
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-# Reached without a token: logging in, Douyin's redirect back (the OAuth state is its credential), its
-# webhook (the signature is) and the health check.
+# Reached without a token: logging in, the bind link a browser opens and Douyin's redirect back (the OAuth
+# state is their credential), its webhook (the signature is) and the health check.
 PUBLIC = {
     ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/douyin/oauth/start"),
     ("GET", "/api/v1/douyin/oauth/callback"),
     ("POST", "/api/v1/douyin/webhook"),
     ("GET", "/healthz"),
