@@ -42,6 +42,7 @@ from activities.douyin.contract import DouyinConnector
 from activities.orchestration.activities import OrchestrationActivities
 from activities.orchestration.contract import Orchestration
 from activities.registration import activities_of
+from douflow.agent_provider import describe_agent_provider
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
 from douflow.media import LocalMediaStore
@@ -82,6 +83,7 @@ def orchestration(client: Client, settings: Settings, sessions: async_sessionmak
 
 
 def agent_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
+    log.info("agent provider: %s", describe_agent_provider(settings))
     activities = build_agent_activities(settings)
     return Service(activities=activities_of(activities, AgentCenter), closers=[activities.aclose])
 
