@@ -10,6 +10,9 @@ from __future__ import annotations
 MODEL_UNAVAILABLE = "ModelUnavailable"
 MODEL_RATE_LIMITED = "ModelRateLimited"
 MODEL_OUTPUT_INVALID = "ModelOutputInvalid"
+# Kinds of invalid output, retried like it under the MODEL policy: the model declined, or ran out of tokens.
+MODEL_REFUSED = "ModelRefused"
+MODEL_OUTPUT_TRUNCATED = "ModelOutputTruncated"
 MODEL_REQUEST_REJECTED = "ModelRequestRejected"
 IMAGE_UNAVAILABLE = "ImageUnavailable"
 IMAGE_OUTPUT_INVALID = "ImageOutputInvalid"
