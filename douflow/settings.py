@@ -144,6 +144,8 @@ class Settings(BaseSettings):
     # Viral replication: auto-scheduled variants go out no sooner than this after they were made,
     # leaving operators time to review (or delete) them in the calendar.
     replication_schedule_delay_minutes: float = Field(default=60, ge=0, le=30 * 24 * 60)
+    # Approval before publish: reviewers are reminded of a content still waiting for them this often.
+    approval_reminder_hours: float = Field(default=24, gt=0, le=30 * 24)
     # Metrics: each bound account's sync schedule is created paused (it then syncs only when asked,
     # from the API or by unpausing it in Temporal); for tests and for deployments that sync elsewhere.
     metrics_schedule_paused: bool = False

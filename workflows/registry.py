@@ -6,6 +6,7 @@ from workflows.account_binding_workflow import AccountBindingWorkflow
 from workflows.account_token_workflow import AccountTokenWorkflow
 from workflows.account_unbind_workflow import AccountUnbindWorkflow
 from workflows.calendar_publish_workflow import CalendarPublishWorkflow
+from workflows.content_approval_workflow import ContentApprovalWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
@@ -24,6 +25,7 @@ WORKFLOWS: list[type] = [
     ImageTextWorkflow,
     VideoScriptWorkflow,
     ContentEditWorkflow,
+    ContentApprovalWorkflow,
     AccountBindingWorkflow,
     AccountTokenWorkflow,
     AccountUnbindWorkflow,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.approval import DecisionToRecord, RecordedDecision, ReviewNotice, ReviewPending
 from models.calendar import RunOutcome, RunPlan, RunStart
 from models.content import ContentEdit, NewContent, SavedContent
 from models.douyin_accounts import (
@@ -49,6 +50,18 @@ class ContentCenter:
     @activity.defn
     async def save_content_edit(self, edit: ContentEdit) -> SavedContent:
         """A new version (history is never rewritten), under an optimistic lock."""
+        raise NotImplementedError
+
+    # -- approval before publish ---------------------------------------------------------------------
+
+    @activity.defn
+    async def notify_reviewers(self, notice: ReviewNotice) -> ReviewPending:
+        """Tells the tenant's approvers a version waits for them; says whether it still does."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_approval_decision(self, decision: DecisionToRecord) -> RecordedDecision:
+        """A reviewer's approval or request for changes of one version, audited; a stale one is not applied."""
         raise NotImplementedError
 
     # -- Douyin accounts (seed 7) -------------------------------------------------------------------

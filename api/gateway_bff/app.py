@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.routers import (
+    approvals,
     auth,
     calendar,
     codec,
@@ -23,6 +24,7 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    tenant,
     uploads,
     users,
     viral,
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications, codec):
+    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant):
         app.include_router(router.router)
     app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.gateway_bff.state import BffState
+from douflow.content.approvals import APPROVER_ROLES
 from douflow.db.base import utcnow
 from douflow.login_sessions import Standing, session_standing
 from douflow.security.tokens import InvalidToken, Principal, Role
@@ -112,3 +113,5 @@ def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
 
 Operator = Annotated[Principal, Depends(require_role("admin", "operator"))]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
+# Who may approve a content for publishing, or send it back.
+Approver = Annotated[Principal, Depends(require_role(*APPROVER_ROLES))]

@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
 from douflow.security.tokens import Role
+from models.approval import ApprovalState
 from models.content import ContentKind, ContentStatus
 from models.publish import LIVE_STATUSES, PublishStatus
 
@@ -23,6 +35,10 @@ class Tenant(Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # Policy: whether a content needs a reviewer's approval of its version before it is published, and
+    # whether generated contents carry Douyin's AI-content declaration line in their text.
+    approval_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class User(TenantScoped, Timestamped, Base):
@@ -67,6 +83,14 @@ class Content(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(36))
     compliance: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     status_detail: Mapped[str | None] = mapped_column(Text)
+    # Approval of one version (douflow/content/approvals.py): an edit after it sends the content back.
+    approval_state: Mapped[ApprovalState] = mapped_column(String(20), default="draft", server_default="draft")
+    approval_version: Mapped[int | None] = mapped_column(Integer)
+    approval_comment: Mapped[str | None] = mapped_column(Text)
+    approval_by: Mapped[str | None] = mapped_column(String(36))
+    approval_at: Mapped[datetime | None] = mapped_column()
+    # Off when an operator rewrote the text: the tenant's AI declaration line is then left out.
+    ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     versions: Mapped[list[ContentVersion]] = relationship(
         back_populates="content", order_by="ContentVersion.version", lazy="raise"

@@ -15,8 +15,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
 
-Role = Literal["admin", "operator", "agent", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "operator", "agent", "viewer")
+Role = Literal["admin", "operator", "reviewer", "agent", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "operator", "reviewer", "agent", "viewer")
 
 
 class InvalidToken(Exception):

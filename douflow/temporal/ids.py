@@ -17,6 +17,11 @@ def content_edit_workflow_id(content_id: str, base_version: int, request_key: st
     return f"content-edit-{content_id}-v{base_version}-{request_key}"
 
 
+def content_approval_workflow_id(content_id: str, version: int) -> str:
+    """One review per content version: an edit makes a new version, which is submitted and reviewed anew."""
+    return f"content-approval-{content_id}-v{version}"
+
+
 def occurrence_key(occurrence: datetime | None) -> str:
     """A recurring calendar entry's occurrence as it appears in publish keys ("" outside one)."""
     return "" if occurrence is None else occurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -134,5 +134,7 @@ METRICS_SYNC_RUN = timedelta(minutes=30)
 PUBLISH_SWEEP_RUN = timedelta(hours=1)
 REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)
+# A review waits for a person; one left this long is submitted again.
+APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.
 MEDIA_CLEANUP_RUN = timedelta(minutes=50)

@@ -31,6 +31,7 @@ class Feature(StrEnum):
     IMAGE_POST = "image-post"
     VIDEO_SCRIPT = "video-script"
     CONTENT_EDIT = "content-edit"
+    CONTENT_APPROVAL = "content-approval"
     PUBLISH = "publish"
     CALENDAR_PUBLISH = "calendar-publish"
     ACCOUNT_BINDING = "douyin-account-binding"

@@ -20,6 +20,7 @@ from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
 from douflow.temporal.search import Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
+from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.media import MediaCleanupInput
@@ -33,6 +34,7 @@ COPYWRITING = "CopywritingWorkflow"
 IMAGE_TEXT = "ImageTextWorkflow"
 VIDEO_SCRIPT = "VideoScriptWorkflow"
 CONTENT_EDIT = "ContentEditWorkflow"
+CONTENT_APPROVAL = "ContentApprovalWorkflow"
 PUBLISH = "PublishWorkflow"
 CALENDAR_PUBLISH = "CalendarPublishWorkflow"
 ACCOUNT_BINDING = "AccountBindingWorkflow"
@@ -121,6 +123,18 @@ def content_edit(arg: ContentEditInput, *, title: str | None, request_key: str) 
         tags=tags(edit.actor.tenant_id, Feature.CONTENT_EDIT, content_id=edit.content_id),
         summary=summary(f"Edit v{base} of {titled(title, edit.content_id)}"),
         execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def content_approval(arg: ApprovalInput, *, title: str | None) -> Start:
+    """A version's review; submitting it again while it runs joins that run."""
+    return Start(
+        workflow=CONTENT_APPROVAL,
+        arg=arg,
+        id=ids.content_approval_workflow_id(arg.content_id, arg.version),
+        tags=tags(arg.tenant_id, Feature.CONTENT_APPROVAL, content_id=arg.content_id),
+        summary=summary(f"Review v{arg.version} of {titled(title, arg.content_id)}"),
+        execution_timeout=policies.APPROVAL_RUN,
     )
 
 

@@ -28,7 +28,7 @@ from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedu
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
-from api.gateway_bff.publish_checks import check_account, check_content
+from api.gateway_bff.publish_checks import approval_warning, check_account, check_content
 from api.gateway_bff.schemas.calendar import (
     CalendarView,
     EntryCreate,
@@ -85,7 +85,11 @@ async def list_entries(
 async def create_entry(
     body: EntryCreate, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> EntryDetail:
-    """Plans a content on an account, once or on a recurrence; refused with what to fix if it cannot publish."""
+    """Plans a content on an account, once or on a recurrence; refused with what to fix if it cannot publish.
+
+    A content still waiting for the approval the tenant requires may be planned: the answer warns, and a
+    run that fires before it is approved is skipped with that reason.
+    """
     now = utcnow()
     entry_id = new_id()
     entry = CalendarEntry(
@@ -106,6 +110,7 @@ async def create_entry(
     CalendarRepository(session, user.tenant_id).add(entry)
     await session.flush()
     title = await _title(session, entry)
+    warning = await approval_warning(session, user.tenant_id, entry.content_id)
     with _spec_errors():
         await schedules.create(temporal, entry, settings, title=title, remaining=_remaining(entry, 0))
     try:
@@ -113,7 +118,7 @@ async def create_entry(
     except Exception:
         await schedules.delete(temporal, entry)
         raise
-    return await _detail(temporal, session, entry)
+    return await _detail(temporal, session, entry, warning)
 
 
 @router.get("/entries/{entry_id}")
@@ -163,10 +168,11 @@ async def reschedule(
         entry.status = "paused" if entry.status == "paused" else "scheduled"
         remaining = await _remaining_now(session, entry)
     title = await _title(session, entry)
+    warning = await approval_warning(session, user.tenant_id, entry.content_id)
     with _spec_errors():
         await schedules.update(temporal, entry, settings, title=title, remaining=remaining)
     await session.commit()
-    return await _detail(temporal, session, entry)
+    return await _detail(temporal, session, entry, warning)
 
 
 @router.post("/entries/{entry_id}/pause")
@@ -308,7 +314,9 @@ async def _remaining_now(session: AsyncSession, entry: CalendarEntry) -> int | N
     return _remaining(entry, done)
 
 
-async def _detail(temporal: TemporalDep, session: AsyncSession, entry: CalendarEntry) -> EntryDetail:
+async def _detail(
+    temporal: TemporalDep, session: AsyncSession, entry: CalendarEntry, warning: str | None = None
+) -> EntryDetail:
     description = await schedules.describe(temporal, entry)
     runs = await CalendarRepository(session, entry.tenant_id).runs_of(entry.id)
     # Read after the runs: a run and its entry are written together, so the entry is never older.
@@ -317,6 +325,7 @@ async def _detail(temporal: TemporalDep, session: AsyncSession, entry: CalendarE
         **entry_view(entry).model_dump(),
         schedule=schedule_view(entry, description),
         runs=[run_view(r) for r in runs],
+        warnings=[warning] if warning else [],
     )
 
 

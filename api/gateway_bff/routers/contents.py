@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
@@ -108,6 +109,8 @@ async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -
         created_at=content.created_at,
         updated_at=content.updated_at,
         assets=[_asset_view(a) for a in content.assets],
+        approval_state=content.approval_state,
+        ai_declaration=content.ai_declaration,
     )
 
 
@@ -154,9 +157,17 @@ async def edit_content(
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> ContentView | JSONResponse:
-    """Edits title, body or status; a text change is compliance-checked and becomes a new version."""
+    """Edits title, body or status; a text change is compliance-checked and becomes a new version.
+
+    `ai_declaration` switches the tenant's AI declaration line off (or on again) for this content; it is
+    audited and applies to publishes started from then on.
+    """
     repo = ContentRepository(session, user.tenant_id)
     content = await _load(repo, content_id)
+    if patch.ai_declaration is not None:
+        await _switch_declaration(session, content, patch.ai_declaration, user.user_id)
+    if not patch.edits():
+        return await get_content(content_id, user, session)
     body = None
     if patch.body is not None:
         current = await repo.version(content.id, content.current_version)
@@ -189,3 +200,13 @@ async def edit_content(
         )
     await session.rollback()  # read what the workflow wrote, not this session's snapshot
     return await get_content(content_id, user, session)
+
+
+async def _switch_declaration(session: AsyncSession, content: Content, on: bool, user_id: str) -> None:
+    if content.ai_declaration == on:
+        return
+    content.ai_declaration = on
+    ContentRepository(session, content.tenant_id).audit(
+        user_id, "content.ai_declaration", "content", content.id, enabled=on
+    )
+    await session.commit()
