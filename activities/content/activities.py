@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from activities.content.accounts import AccountActivities
+from activities.content.brands import BrandActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
 from activities.content.media import MediaActivities
@@ -13,6 +14,7 @@ from activities.content.replication import ReplicationActivities
 
 class ContentActivities(
     ContentsActivities,
+    BrandActivities,
     AccountActivities,
     PublishingActivities,
     CalendarActivities,

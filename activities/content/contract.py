@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.brands import BrandContext, BrandQuery
 from models.calendar import RunOutcome, RunPlan, RunStart
 from models.content import ContentEdit, NewContent, SavedContent
 from models.douyin_accounts import (
@@ -49,6 +50,11 @@ class ContentCenter:
     @activity.defn
     async def save_content_edit(self, edit: ContentEdit) -> SavedContent:
         """A new version (history is never rewritten), under an optimistic lock."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def load_brand(self, query: BrandQuery) -> BrandContext:
+        """The current version of the brand a generation names; unknown or archived is non-retryable."""
         raise NotImplementedError
 
     # -- Douyin accounts (seed 7) -------------------------------------------------------------------
