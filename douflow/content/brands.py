@@ -83,7 +83,7 @@ class BrandRepository:
             .limit(limit)
             .offset(offset)
         )
-        return [StoredBrand(brand, version) for brand, version in rows.tuples()], int(total or 0)
+        return [StoredBrand(brand, version) for brand, version in rows.all()], int(total or 0)
 
     async def versions(self, brand_id: str) -> Sequence[BrandVersion]:
         rows = await self._session.scalars(

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from activities.agent.providers.template import TemplateProvider
 from douflow.testing.servers import running_uvicorn
-from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
 InvalidMode = Literal["bad_json", "schema", "limit"]
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
@@ -65,10 +65,10 @@ class OpenAIServerHandle:
 
 _TEMPLATE = TemplateProvider()
 _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
-    "title_result": lambda raw: _TEMPLATE.titles(TitleRequest.model_validate_json(raw)),
-    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyRequest.model_validate_json(raw)),
-    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostRequest.model_validate_json(raw)),
-    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptRequest.model_validate_json(raw)),
+    "title_result": lambda raw: _TEMPLATE.titles(TitleJob.model_validate_json(raw)),
+    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyJob.model_validate_json(raw)),
+    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
+    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
 }
 
 
