@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from models.brands import BrandContext, RowId
+
 Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
 PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou")
 
@@ -28,6 +30,10 @@ class Brief(_Strict):
     audience: ShortText | None = None
     tone: ShortText | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=10)
+    brand_id: RowId | None = Field(default=None, description="write with this brand profile (/api/v1/brands)")
+    product: ShortText | None = Field(
+        default=None, description="the product to feature; with a brand, one of its products"
+    )
 
     @field_validator("keywords")
     @classmethod
@@ -87,7 +93,6 @@ class ImagePostDraft(_Strict):
 class VideoScriptRequest(Brief):
     script_type: ScriptType = "talking_head"
     duration_seconds: int = Field(default=60, ge=10, le=600)
-    product: ShortText | None = None
 
 
 class Shot(_Strict):
@@ -113,6 +118,33 @@ class VideoScript(_Strict):
     shots: list[Shot] = Field(min_length=1)
     call_to_action: str
     total_duration_seconds: float
+
+
+class Branded(BaseModel):
+    """What a workflow adds to a request for agent-center: the brand profile version it loaded."""
+
+    brand: BrandContext | None = None
+
+
+class TitleJob(TitleRequest, Branded):
+    pass
+
+
+class CopyJob(CopyRequest, Branded):
+    pass
+
+
+class ImagePostJob(ImagePostRequest, Branded):
+    pass
+
+
+class VideoScriptJob(VideoScriptRequest, Branded):
+    pass
+
+
+def brand_of(req: Brief) -> BrandContext | None:
+    """The brand a job carries; a plain request (replication, tests) has none."""
+    return req.brand if isinstance(req, Branded) else None
 
 
 class ComplianceFinding(_Strict):

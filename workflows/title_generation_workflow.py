@@ -8,6 +8,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.agent.contract import AgentCenter
     from douflow.temporal import policies
     from models.content import NewContent
+    from models.generation import TitleJob
     from models.workflows import TitleGenerationInput, TitleGenerationResult
     from workflows import calls, steps
 
@@ -21,8 +22,10 @@ class TitleGenerationWorkflow:
     async def run(self, input: TitleGenerationInput) -> TitleGenerationResult:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
+        brand = await steps.load_brand(input.actor, input.request)
         self._stage = "generating"
-        result = await calls.agent(AgentCenter.generate_titles, input.request, policies.MODEL)
+        job = TitleJob(**input.request.model_dump(), brand=brand)
+        result = await calls.agent(AgentCenter.generate_titles, job, policies.MODEL)
         self._stage = "checking"
         compliance = await steps.check_compliance(result.model_dump())
         self._stage = "saving"
@@ -40,7 +43,8 @@ class TitleGenerationWorkflow:
                 },
                 compliance=compliance,
                 workflow_id=workflow.info().workflow_id,
-            )
+            ),
+            brand,
         )
         self._stage = "done"
         return TitleGenerationResult(

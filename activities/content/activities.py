@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from activities.content.accounts import AccountActivities
 from activities.content.approvals import ApprovalActivities
+from activities.content.brands import BrandActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
 from activities.content.media import MediaActivities
@@ -15,6 +16,7 @@ from activities.content.replication import ReplicationActivities
 class ContentActivities(
     ContentsActivities,
     ApprovalActivities,
+    BrandActivities,
     AccountActivities,
     PublishingActivities,
     CalendarActivities,

@@ -46,6 +46,8 @@ class ContentsActivities(ContentStore):
                 kind=new.kind,
                 workflow_id=new.workflow_id,
                 findings=len(new.compliance.findings),
+                brand_id=new.brand_id,
+                brand_version=new.brand_version,
             )
             try:
                 await session.commit()
@@ -146,6 +148,8 @@ def _content_row(new: NewContent) -> Content:
         source_content_id=new.source_content_id,
         created_by=new.actor.user_id,
         compliance=new.compliance.model_dump(),
+        brand_id=new.brand_id,
+        brand_version=new.brand_version,
     )
 
 

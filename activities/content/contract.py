@@ -11,6 +11,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.approval import DecisionToRecord, RecordedDecision, ReviewNotice, ReviewPending
+from models.brands import BrandContext, BrandQuery
 from models.calendar import RunOutcome, RunPlan, RunStart
 from models.content import ContentEdit, NewContent, SavedContent
 from models.douyin_accounts import (
@@ -62,6 +63,13 @@ class ContentCenter:
     @activity.defn
     async def record_approval_decision(self, decision: DecisionToRecord) -> RecordedDecision:
         """A reviewer's approval or request for changes of one version, audited; a stale one is not applied."""
+        raise NotImplementedError
+
+    # -- brand profiles --------------------------------------------------------------------------
+
+    @activity.defn
+    async def load_brand(self, query: BrandQuery) -> BrandContext:
+        """The current version of the brand a generation names; unknown or archived is non-retryable."""
         raise NotImplementedError
 
     # -- Douyin accounts (seed 7) -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.routers import (
     approvals,
     auth,
+    brands,
     calendar,
     codec,
     contents,
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant):
+    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
         app.include_router(router.router)
     app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
     return app

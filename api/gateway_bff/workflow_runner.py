@@ -14,15 +14,19 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError,
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError
 
-from api.gateway_bff.errors import Conflict, DomainError, NotFound, UpstreamFailed
+from api.gateway_bff.errors import Conflict, DomainError, NotFound, Unprocessable, UpstreamFailed
 from douflow.settings import Settings
 from douflow.temporal import starts
-from douflow.temporal.errors import CONTENT_NOT_FOUND, VERSION_CONFLICT
+from douflow.temporal.errors import BRAND_UNUSABLE, CONTENT_NOT_FOUND, VERSION_CONFLICT
 from douflow.temporal.search import TENANT_ID
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Application error types that are the caller's doing rather than an upstream failure.
-_CALLER_ERRORS: dict[str, type[Exception]] = {CONTENT_NOT_FOUND: NotFound, VERSION_CONFLICT: Conflict}
+_CALLER_ERRORS: dict[str, type[Exception]] = {
+    CONTENT_NOT_FOUND: NotFound,
+    VERSION_CONFLICT: Conflict,
+    BRAND_UNUSABLE: Unprocessable,
+}
 
 
 def request_key(client_request_id: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Tables of the platform: tenants and users, contents with versions and assets, and the audit trail."""
+"""Tables of the platform: tenants and users, brands and contents with their versions, assets, and the
+audit trail."""
 
 from __future__ import annotations
 
@@ -91,6 +92,9 @@ class Content(TenantScoped, Timestamped, Base):
     approval_at: Mapped[datetime | None] = mapped_column()
     # Off when an operator rewrote the text: the tenant's AI declaration line is then left out.
     ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The brand profile version the content was generated with (none for contents without a brand).
+    brand_id: Mapped[str | None] = mapped_column(ForeignKey("brands.id", ondelete="RESTRICT"))
+    brand_version: Mapped[int | None] = mapped_column(Integer)
 
     versions: Mapped[list[ContentVersion]] = relationship(
         back_populates="content", order_by="ContentVersion.version", lazy="raise"
@@ -116,6 +120,34 @@ class ContentVersion(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     content: Mapped[Content] = relationship(back_populates="versions")
+
+
+class Brand(TenantScoped, Timestamped, Base):
+    """A brand an operator writes for; its facts live in versions, and deleting it only archives it so
+    the contents generated with it keep their reference."""
+
+    __tablename__ = "brands"
+    __table_args__ = (Index("ix_brands_tenant_archived", "tenant_id", "archived_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(40))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(36))
+    archived_at: Mapped[datetime | None] = mapped_column()
+
+
+class BrandVersion(TenantScoped, Base):
+    """An immutable snapshot of a brand's profile; an update appends one."""
+
+    __tablename__ = "brand_versions"
+    __table_args__ = (UniqueConstraint("brand_id", "version", name="brand_version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ContentAsset(TenantScoped, Base):

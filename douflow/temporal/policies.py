@@ -58,6 +58,8 @@ CONTENT_RETRY = doubling_retry(
     non_retryable=[errors.CONTENT_NOT_FOUND, errors.VERSION_CONFLICT],
 )
 CONTENT_WRITE = ActivityCall(timeout=timedelta(seconds=30), retry=CONTENT_RETRY)
+# Reading one brand profile version: a single-row query.
+BRAND_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Writes of a publish or a calendar run take milliseconds; a dead worker should not stall them for long.
 PUBLISH_STORE = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Database writes of a metrics page: a locked SQLite file or a lost connection clears up quickly.

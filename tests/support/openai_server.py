@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from activities.agent.providers.template import TemplateProvider
 from douflow.testing.servers import running_uvicorn
-from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
 InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
 FormatType = Literal["json_schema", "json_object"]
@@ -95,10 +95,10 @@ class Answer:
 
 _TEMPLATE = TemplateProvider()
 _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
-    "title_result": lambda raw: _TEMPLATE.titles(TitleRequest.model_validate_json(raw)),
-    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyRequest.model_validate_json(raw)),
-    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostRequest.model_validate_json(raw)),
-    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptRequest.model_validate_json(raw)),
+    "title_result": lambda raw: _TEMPLATE.titles(TitleJob.model_validate_json(raw)),
+    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyJob.model_validate_json(raw)),
+    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
+    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
 }
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
+from activities.agent.providers.brand_lines import (
+    BRAND_FORMULA,
+    brand_block,
+    brand_title,
+    brand_values,
+    with_block,
+)
 from activities.agent.providers.script_writer import write_script
 from activities.agent.providers.writer import Writer
 from activities.agent.rules import bare_tag, format_hashtag, trim_text
@@ -25,6 +33,7 @@ from models.generation import (
     TitleResult,
     VideoScript,
     VideoScriptRequest,
+    brand_of,
 )
 
 TAG_MAX_CHARS = 15
@@ -37,12 +46,15 @@ class TemplateProvider:
     async def titles(self, req: TitleRequest) -> TitleResult:
         writer = Writer(req, f"titles:{req.platform}")
         limit = title_limit(req.platform, req.max_length)
-        return TitleResult(candidates=write_titles(writer, limit, req.count))
+        candidates = _brand_led(writer, limit, req.count)
+        candidates += write_titles(writer, limit, req.count - len(candidates))
+        return _without_avoid_words(TitleResult(candidates=candidates), req)
 
     async def platform_copy(self, req: CopyRequest) -> PlatformCopy:
         writer = Writer(req, f"copy:{req.platform}")
         title, hashtags, body = _post_parts(writer, req.platform)
-        return PlatformCopy(platform=req.platform, title=title, body=body, hashtags=hashtags)
+        copy = PlatformCopy(platform=req.platform, title=title, body=body, hashtags=hashtags)
+        return remove_avoid_words(copy, brand_of(req))
 
     async def image_post(self, req: ImagePostRequest) -> ImagePostDraft:
         writer = Writer(req, f"image_post:{req.platform}")
@@ -51,12 +63,17 @@ class TemplateProvider:
             hint = writer.fill(load("copy")["image_post"]["swipe_hint"], count=str(req.image_count))
             body = f"{body}\n{hint}"
         images = _image_specs(writer, title, req.image_count)
-        return ImagePostDraft(platform=req.platform, title=title, body=body, hashtags=hashtags, images=images)
+        post = ImagePostDraft(platform=req.platform, title=title, body=body, hashtags=hashtags, images=images)
+        return remove_avoid_words(post, brand_of(req))
 
     async def video_script(self, req: VideoScriptRequest) -> VideoScript:
-        writer = Writer(req, f"script:{req.script_type}", product=req.product)
-        title = write_titles(writer, title_limit("douyin"), 1)[0].text
-        return write_script(writer, title, req.script_type, req.duration_seconds)
+        writer = Writer(req, f"script:{req.script_type}")
+        limit = title_limit("douyin")
+        title = (_brand_led(writer, limit, 1) or write_titles(writer, limit, 1))[0].text
+        script = write_script(writer, title, req.script_type, req.duration_seconds)
+        if writer.brand is not None and writer.brand.profile.call_to_action:
+            script = script.model_copy(update={"call_to_action": writer.brand.profile.call_to_action})
+        return remove_avoid_words(script, writer.brand)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""
@@ -86,6 +103,28 @@ def write_titles(
             chosen.setdefault(trimmed, formula_id)
     _add_short_titles(writer, limit, count, chosen)
     return [TitleCandidate(text=t, formula=f, length=len(t)) for t, f in chosen.items()]
+
+
+def _brand_led(writer: Writer, limit: int, count: int) -> list[TitleCandidate]:
+    """With a brand, the first candidate names it, its product and a selling point."""
+    if writer.brand is None or count < 1:
+        return []
+    text = brand_title(brand_values(writer.brand, writer.product_name), limit)
+    return [TitleCandidate(text=text, formula=BRAND_FORMULA, length=len(text))] if text else []
+
+
+def _without_avoid_words(result: TitleResult, req: TitleRequest) -> TitleResult:
+    """Avoid-words cut out; a candidate left empty or equal to another is dropped, lengths recounted."""
+    scrubbed = remove_avoid_words(result, brand_of(req))
+    if scrubbed is result:
+        return result
+    texts: dict[str, str] = {}
+    for candidate in scrubbed.candidates:
+        if candidate.text.strip():
+            texts.setdefault(candidate.text, candidate.formula)
+    return TitleResult(
+        candidates=[TitleCandidate(text=t, formula=f, length=len(t)) for t, f in texts.items()]
+    )
 
 
 def _clean_cut(text: str, trimmed: str) -> bool:
@@ -124,7 +163,11 @@ def _post_parts(writer: Writer, platform: Platform) -> tuple[str, list[str], str
     title = write_titles(writer, rules.title_max, 1, layout["title_formulas"])[0].text
     hashtags = _hashtags(writer, rules)
     body = _body(writer, layout["body"], toptag=hashtags[0] if hashtags else "")
-    return title, hashtags, trim_text(body, rules.body_max)
+    if writer.brand is None:
+        return title, hashtags, trim_text(body, rules.body_max)
+    values = brand_values(writer.brand, writer.product_name)
+    title = brand_title(values, rules.title_max) or title
+    return title, hashtags, with_block(body, brand_block(values), rules.body_max)
 
 
 def _hashtags(writer: Writer, rules: PlatformRules) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import Any, TypeVar
 
 from activities.agent.datafiles import load
 from activities.agent.rules import trim_text
-from models.generation import Brief
+from models.brands import BrandContext
+from models.generation import Brief, VideoScriptRequest, brand_of
 
 T = TypeVar("T")
 
@@ -20,8 +22,21 @@ _CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;：:|｜、\s]+")
 
 def seed_of(brief: Brief, salt: str) -> int:
     """A stable seed from the whole request, so the same input always gives the same text."""
-    digest = hashlib.sha256(f"{salt}\n{brief.model_dump_json()}".encode()).digest()
+    digest = hashlib.sha256(f"{salt}\n{_seed_text(brief)}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def _seed_text(brief: Brief) -> str:
+    """The request's JSON as it read before briefs could name a brand or product, when they name none,
+    so a request without them writes the same text as before."""
+    data = brief.model_dump(mode="json")
+    for name in ("brand_id", "brand"):
+        if data.get(name) is None:
+            data.pop(name, None)
+    product = data.pop("product", None)
+    if product is not None or isinstance(brief, VideoScriptRequest):
+        data["product"] = product  # video scripts named their product, last, from the start
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def core_subject(brief: Brief) -> str:
@@ -60,6 +75,10 @@ def tone_profile(tone: str | None) -> dict[str, Any]:
     return profiles["friendly"]
 
 
+def _first(values: Sequence[str]) -> str | None:
+    return values[0] if values else None
+
+
 class _Values(dict[str, str]):
     """Placeholder values; a missing name is a data-file error and must fail loudly."""
 
@@ -67,22 +86,34 @@ class _Values(dict[str, str]):
         raise KeyError(f"unknown placeholder {{{key}}} in an agent data file")
 
 
+def selling_lines(brand: BrandContext) -> list[str]:
+    """The brand's selling points and proof, which lead the tips a post or script walks through."""
+    product = brand.product
+    points = [*product.selling_points, *product.proof] if product else []
+    return points + brand.profile.proof
+
+
 class Writer:
     """Draws every choice from one seeded RNG and fills data-file templates."""
 
-    def __init__(self, brief: Brief, salt: str, product: str | None = None) -> None:
+    def __init__(self, brief: Brief, salt: str) -> None:
         self.rng = random.Random(seed_of(brief, salt))
         phrases = load("phrases")
-        tone = tone_profile(brief.tone)
+        self.brand = brand_of(brief)
+        profile = self.brand.profile if self.brand else None
+        tone = tone_profile(brief.tone or (profile.tone if profile else None))
         self.subject = core_subject(brief)
+        self.product_name = self._product_name(brief)
         self.keywords = list(brief.keywords)
         self.aspects = self.shuffled(phrases["aspects"])
         n = self.rng.randint(3, 7)
         self.values = _Values(
             subject=self.subject,
             topic=brief.topic,
-            audience=brief.audience or phrases["default_audience"],
-            product=product or self.subject,
+            audience=brief.audience
+            or _first(profile.audiences if profile else [])
+            or phrases["default_audience"],
+            product=self.product_name or self.subject,
             kws="、".join(self.keywords),
             kw=self.keywords[0] if self.keywords else self.subject,
             n=str(n),
@@ -98,12 +129,16 @@ class Writer:
         self.tips = [
             self.fill(t, aspect=self.aspects[i % len(self.aspects)]) for i, t in self._numbered("tips")
         ]
+        if self.brand is not None:
+            self.tips = selling_lines(self.brand) + self.tips
         self.mistakes = [self.fill(m) for _, m in self._numbered("mistakes")]
         self.values.update({f"tip{i + 1}": tip for i, tip in enumerate(self.tips)})
         self.values.update({f"mistake{i + 1}": m for i, m in enumerate(self.mistakes)})
         self.values.update({f"elab{i + 1}": e for i, (_, e) in enumerate(self._numbered("elaborations"))})
         self.values["closing"] = self.fill(self.pick(phrases["closings"]))
         self.values["cta"] = self.fill(self.pick(phrases["ctas"]))
+        if profile and profile.call_to_action:
+            self.values["cta"] = profile.call_to_action
 
     def pick(self, options: Sequence[T]) -> T:
         return self.rng.choice(options)
@@ -116,6 +151,11 @@ class Writer:
         values = _Values(self.values)
         values.update(extra)
         return template.format_map(values)
+
+    def _product_name(self, brief: Brief) -> str | None:
+        if self.brand is not None and self.brand.product is not None:
+            return self.brand.product.name
+        return brief.product
 
     def _numbered(self, bank: str) -> list[tuple[int, str]]:
         return list(enumerate(self.shuffled(load("phrases")[bank])))

@@ -105,6 +105,8 @@ async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -
         compliance=content.compliance,
         workflow_id=content.workflow_id,
         source_content_id=content.source_content_id,
+        brand_id=content.brand_id,
+        brand_version=content.brand_version,
         created_by=content.created_by,
         created_at=content.created_at,
         updated_at=content.updated_at,

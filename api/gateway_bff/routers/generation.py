@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Header, Query, Response, status
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
-from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.generation import (
     Accepted,
@@ -17,10 +18,12 @@ from api.gateway_bff.schemas.generation import (
     TitlesResponse,
     VideoScriptResponse,
 )
+from douflow.content.brands import BrandRepository, generation_problem
 from douflow.temporal import starts
 from douflow.temporal.search import Feature
 from models.content import Actor
 from models.generation import (
+    Brief,
     ImagePostRequest,
     TitleRequest,
     VideoScriptRequest,
@@ -54,16 +57,29 @@ class GenerationCall:
         user: Operator,
         temporal: TemporalDep,
         settings: SettingsDep,
+        session: SessionDep,
         response: Response,
         idempotency_key: IdempotencyKey = None,
         wait: Wait = True,
     ) -> None:
         self.user, self.temporal, self.settings, self.response = user, temporal, settings, response
-        self.key, self.wait = idempotency_key, wait
+        self.session, self.key, self.wait = session, idempotency_key, wait
 
     @property
     def actor(self) -> Actor:
         return Actor(tenant_id=self.user.tenant_id, user_id=self.user.user_id)
+
+    async def check_brand(self, brief: Brief) -> None:
+        """A brand the request names must be the tenant's, usable, and have the product named: said
+        here, before a run starts (the workflow checks again when it loads the profile)."""
+        if brief.brand_id is None:
+            return
+        stored = await BrandRepository(self.session, self.user.tenant_id).get(brief.brand_id)
+        problem = generation_problem(stored, brief.brand_id, brief.product)
+        if stored is None:
+            raise NotFound(f"brand {brief.brand_id} not found")
+        if problem is not None:
+            raise Unprocessable(problem)
 
     async def run(
         self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
@@ -91,6 +107,7 @@ def _accepted(workflow_id: str) -> Accepted:
 @router.post("/titles", response_model=TitlesResponse | Accepted)
 async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
     """Viral title candidates for a topic, saved as a draft content."""
+    await call.check_brand(body)
     arg = TitleGenerationInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
@@ -101,6 +118,7 @@ async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Ac
 @router.post("/copywriting", response_model=CopywritingResponse | Accepted)
 async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | Accepted:
     """One copy per platform, following each platform's rules, generated in parallel."""
+    await call.check_brand(body)
     arg = CopywritingInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.COPYWRITING, arg, body.topic, CopywritingResult)
     if result is None:
@@ -111,6 +129,7 @@ async def generate_copywriting(body: CopywritingRequest, call: Call) -> Copywrit
 @router.post("/image-posts", response_model=ImagePostResponse | Accepted)
 async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | Accepted:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
+    await call.check_brand(body)
     arg = ImageTextInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
@@ -131,6 +150,7 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
 @router.post("/video-scripts", response_model=VideoScriptResponse | Accepted)
 async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | Accepted:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
+    await call.check_brand(body)
     arg = VideoScriptInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.VIDEO_SCRIPT, arg, body.topic, VideoScriptResult)
     if result is None:

@@ -100,6 +100,8 @@ class ContentView(BaseModel):
     compliance: dict[str, Any]
     workflow_id: str | None
     source_content_id: str | None
+    brand_id: str | None = Field(default=None, description="the brand profile it was generated with")
+    brand_version: int | None = Field(default=None, description="that profile's version")
     created_by: str
     created_at: datetime
     updated_at: datetime
