@@ -13,11 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.engine import create_engine, create_sessionmaker
-from douflow.db.migrate import downgrade, upgrade
+from douflow.db.migrate import sync_url, upgrade
 from douflow.settings import Settings
 from douflow.testing.temporal_server import start_dev_server
 from douyin_sandbox.config import SandboxConfig
@@ -64,11 +65,23 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
+def empty_database(url: str) -> None:
+    """A shared PostgreSQL database starts empty: what an earlier run left may not fit older schemas,
+    so it is dropped rather than migrated down."""
+    engine = sqlalchemy.create_engine(sync_url(url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        downgrade(url, "base")
+        empty_database(url)
     else:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'douflow.db'}"
     upgrade(url)
