@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from activities.agent.brand_words import avoid_word_problems
 from activities.agent.providers.openai_compat import OpenAICompatProvider
 from activities.agent.providers.template import TemplateProvider
 from activities.agent.providers.title_answer import AnsweredTitle, cited
 from activities.agent.rules import check_titles
 from douflow.content.hook_patterns import hook_pattern
+from models.brands import BrandContext, BrandProfile
 from models.generation import TitleJob
 from models.proven import HookPattern, ProvenPattern, ProvenPatterns, ProvenPost
 from tests.support.openai_server import OpenAIServerHandle
+from workflows.steps import text_fields
 
 EVIDENCE: dict[HookPattern, ProvenPost] = {
     "contrast": ProvenPost(item_id="i-1", title="别再乱买收纳盒了，看完再买", plays=9000, ratio=9.0),
@@ -71,3 +74,14 @@ def test_a_pattern_the_model_made_up_cites_nothing() -> None:
     )
     assert result.candidates[1].pattern is None and result.candidates[1].evidence is None
     assert result.candidates[0].length == 7
+
+
+def test_the_cited_post_is_not_checked_as_generated_text() -> None:
+    """The evidence is the account's own past title: an avoid-word or an absolute word in it is no finding."""
+    brand = BrandContext(brand_id="b", version=1, profile=BrandProfile(name="暖阳", avoid_words=["收纳盒"]))
+    result = cited(
+        [AnsweredTitle(text="别再乱选帐篷了", formula="contrast", length=7, pattern="contrast")], PROVEN
+    )
+
+    assert avoid_word_problems(result, brand) == []
+    assert set(text_fields(result.model_dump())) == {"candidates[0].text"}
