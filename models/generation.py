@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from models.brands import BrandContext, RowId
+from models.proven import ProvenPatterns, ProvenPost
 
 Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
 PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou")
@@ -45,6 +46,10 @@ class TitleRequest(Brief):
     platform: Platform = "douyin"
     count: int = Field(default=5, ge=1, le=20)
     max_length: int | None = Field(default=None, ge=6, le=100)
+    account_id: RowId | None = Field(
+        default=None,
+        description="learn hook patterns from this Douyin account's top posts (/api/v1/douyin/accounts)",
+    )
 
 
 class TitleCandidate(_Strict):
@@ -53,6 +58,10 @@ class TitleCandidate(_Strict):
         description="title formula used: number, question, contrast, suspense, pain_point, ..."
     )
     length: int
+    pattern: str | None = Field(
+        default=None, description="the proven hook pattern it follows; null: it follows none of them"
+    )
+    evidence: ProvenPost | None = Field(default=None, description="the account's post the pattern is from")
 
 
 class TitleResult(_Strict):
@@ -127,7 +136,7 @@ class Branded(BaseModel):
 
 
 class TitleJob(TitleRequest, Branded):
-    pass
+    proven: ProvenPatterns | None = None
 
 
 class CopyJob(CopyRequest, Branded):
@@ -140,6 +149,11 @@ class ImagePostJob(ImagePostRequest, Branded):
 
 class VideoScriptJob(VideoScriptRequest, Branded):
     pass
+
+
+def proven_of(req: TitleRequest) -> ProvenPatterns | None:
+    """The proven patterns a title job carries; a plain request has none."""
+    return req.proven if isinstance(req, TitleJob) else None
 
 
 def brand_of(req: Brief) -> BrandContext | None:

@@ -19,8 +19,20 @@ with workflow.unsafe.imports_passed_through():
 # Generations since this patch may be written with a brand profile, loaded before agent-center is called.
 BRAND_PROFILE = "generation-loads-brand-profile"
 
-# Labels and enums, not text a reader sees; never worth a compliance finding.
-_NOT_TEXT = frozenset({"formula", "platform", "script_type", "shot_size", "camera_movement", "storage_key"})
+# Labels and enums, not text a reader sees, and the account's own past post a title cites: never worth a
+# compliance finding.
+_NOT_TEXT = frozenset(
+    {
+        "formula",
+        "platform",
+        "script_type",
+        "shot_size",
+        "camera_movement",
+        "storage_key",
+        "pattern",
+        "evidence",
+    }
+)
 
 
 def text_fields(value: Any, path: str = "") -> dict[str, str]:

@@ -11,8 +11,10 @@ from models.brands import BrandContext
 
 M = TypeVar("M", bound=BaseModel)
 
-# Labels and enums, not text a reader sees.
-_NOT_TEXT = frozenset({"formula", "platform", "script_type", "shot_size", "camera_movement"})
+# Labels and enums, not text a reader sees, and the account's own past post a title cites as evidence.
+_NOT_TEXT = frozenset(
+    {"formula", "platform", "script_type", "shot_size", "camera_movement", "pattern", "evidence"}
+)
 
 
 def avoid_word_problems(result: BaseModel, brand: BrandContext | None) -> list[str]:

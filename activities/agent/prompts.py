@@ -13,7 +13,9 @@ from models.generation import (
     TitleRequest,
     VideoScriptRequest,
     brand_of,
+    proven_of,
 )
+from models.proven import ProvenPatterns
 
 NONE_GIVEN = "（未提供）"
 
@@ -21,7 +23,29 @@ NONE_GIVEN = "（未提供）"
 def titles_prompt(req: TitleRequest) -> str:
     formulas = "、".join(f"{f['id']}（{f['label']}）" for f in load("titles")["formula"])
     task = _task("titles").format(limit=title_limit(req.platform, req.max_length), formulas=formulas)
-    return _compose(task, rules_for(req.platform), req)
+    prompt = _compose(task, rules_for(req.platform), req)
+    proven = proven_of(req)
+    return f"{prompt}\n\n{proven_prompt(proven, req.count)}" if proven and proven.patterns else prompt
+
+
+def proven_prompt(proven: ProvenPatterns, count: int) -> str:
+    """The account's proven patterns, each with the post it was learnt from, and how to cite them."""
+    prompts, hooks = load("prompts"), load("hooks")
+    lines = [
+        str(prompts["proven_line"]).format(
+            pattern=p.pattern,
+            label=hooks[p.pattern]["label"],
+            title=p.evidence.title,
+            plays=p.evidence.plays,
+            ratio=p.evidence.ratio,
+        )
+        for p in proven.patterns
+    ]
+    return str(prompts["proven"]).format(
+        patterns="\n".join(lines),
+        wanted=min(count, len(proven.patterns)),
+        example=proven.patterns[0].pattern,
+    )
 
 
 def copy_prompt(req: CopyRequest) -> str:

@@ -9,6 +9,7 @@ from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
 from activities.content.media import MediaActivities
 from activities.content.metrics import MetricsActivities
+from activities.content.proven import ProvenActivities
 from activities.content.publishing import PublishingActivities
 from activities.content.replication import ReplicationActivities
 
@@ -17,6 +18,7 @@ class ContentActivities(
     ContentsActivities,
     ApprovalActivities,
     BrandActivities,
+    ProvenActivities,
     AccountActivities,
     PublishingActivities,
     CalendarActivities,

@@ -24,6 +24,7 @@ from models.douyin_accounts import (
 )
 from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
+from models.proven import ProvenPatterns, ProvenQuery
 from models.publish import (
     ClaimedItems,
     DraftQuery,
@@ -70,6 +71,13 @@ class ContentCenter:
     @activity.defn
     async def load_brand(self, query: BrandQuery) -> BrandContext:
         """The current version of the brand a generation names; unknown or archived is non-retryable."""
+        raise NotImplementedError
+
+    # -- proven posts (seed 1) ----------------------------------------------------------------------
+
+    @activity.defn
+    async def load_proven_patterns(self, query: ProvenQuery) -> ProvenPatterns:
+        """The hook patterns of the account's posts that outplayed its median, each with its evidence."""
         raise NotImplementedError
 
     # -- Douyin accounts (seed 7) -------------------------------------------------------------------

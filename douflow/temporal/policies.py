@@ -60,6 +60,8 @@ CONTENT_RETRY = doubling_retry(
 CONTENT_WRITE = ActivityCall(timeout=timedelta(seconds=30), retry=CONTENT_RETRY)
 # Reading one brand profile version: a single-row query.
 BRAND_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
+# An account's synced posts and their latest plays: one indexed query, a few thousand rows at most.
+PROVEN_READ = ActivityCall(timeout=timedelta(seconds=20), retry=CONTENT_RETRY)
 # Writes of a publish or a calendar run take milliseconds; a dead worker should not stall them for long.
 PUBLISH_STORE = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Database writes of a metrics page: a locked SQLite file or a lost connection clears up quickly.

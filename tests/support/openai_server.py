@@ -30,6 +30,7 @@ from PIL import Image
 from pydantic import BaseModel
 
 from activities.agent.providers.template import TemplateProvider
+from activities.agent.providers.title_answer import TitleAnswer
 from douflow.testing.servers import running_uvicorn
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
@@ -95,11 +96,17 @@ class Answer:
 
 _TEMPLATE = TemplateProvider()
 _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
-    "title_result": lambda raw: _TEMPLATE.titles(TitleJob.model_validate_json(raw)),
+    "title_result": lambda raw: _titles(raw),
     "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyJob.model_validate_json(raw)),
     "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
     "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
 }
+
+
+async def _titles(raw: str) -> BaseModel:
+    """What a model answers: the template's titles, each naming the pattern it follows but citing nothing."""
+    result = await _TEMPLATE.titles(TitleJob.model_validate_json(raw))
+    return TitleAnswer.model_validate(result.model_dump(exclude={"candidates": {"__all__": {"evidence"}}}))
 
 
 def create_app(handle: OpenAIServerHandle) -> FastAPI:

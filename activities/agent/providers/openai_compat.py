@@ -33,6 +33,7 @@ from activities.agent.providers.response_modes import (
     response_format,
     system_prompt,
 )
+from activities.agent.providers.title_answer import TitleAnswer, cited
 from activities.agent.rules import check_post, check_script, check_titles, format_hashtag
 from douflow.agent_provider import public_url
 from models.generation import (
@@ -41,11 +42,11 @@ from models.generation import (
     ImagePostRequest,
     Platform,
     PlatformCopy,
-    TitleCandidate,
     TitleRequest,
     TitleResult,
     VideoScript,
     VideoScriptRequest,
+    proven_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -79,14 +80,10 @@ class OpenAICompatProvider:
         self._temperature = temperature
 
     async def titles(self, req: TitleRequest) -> TitleResult:
-        result = await self._generate(prompts.titles_prompt(req), req, TitleResult)
-        if len(result.candidates) < req.count:
-            raise ModelOutputInvalid(f"{len(result.candidates)} titles, {req.count} requested")
-        candidates = [
-            TitleCandidate(text=c.text.strip(), formula=c.formula, length=len(c.text.strip()))
-            for c in result.candidates[: req.count]
-        ]
-        result = TitleResult(candidates=candidates)
+        answer = await self._generate(prompts.titles_prompt(req), req, TitleAnswer)
+        if len(answer.candidates) < req.count:
+            raise ModelOutputInvalid(f"{len(answer.candidates)} titles, {req.count} requested")
+        result = cited(answer.candidates[: req.count], proven_of(req))
         _raise_on_problems(check_titles(result, req.platform, req.max_length))
         return result
 

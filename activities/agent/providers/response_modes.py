@@ -21,11 +21,12 @@ from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJ
 from openai.types.shared_params.response_format_json_schema import JSONSchema
 from pydantic import BaseModel
 
-from models.generation import ImagePostDraft, PlatformCopy, TitleResult, VideoScript
+from activities.agent.providers.title_answer import TitleAnswer
+from models.generation import ImagePostDraft, PlatformCopy, VideoScript
 
 # Schema names double as the task key of the local test server; keep them stable.
 SCHEMA_NAMES: dict[type[BaseModel], str] = {
-    TitleResult: "title_result",
+    TitleAnswer: "title_result",
     PlatformCopy: "platform_copy",
     ImagePostDraft: "image_post_draft",
     VideoScript: "video_script",

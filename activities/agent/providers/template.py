@@ -17,6 +17,7 @@ from activities.agent.providers.brand_lines import (
     brand_values,
     with_block,
 )
+from activities.agent.providers.proven_hooks import proven_titles
 from activities.agent.providers.script_writer import write_script
 from activities.agent.providers.writer import Writer
 from activities.agent.rules import bare_tag, format_hashtag, trim_text
@@ -47,6 +48,7 @@ class TemplateProvider:
         writer = Writer(req, f"titles:{req.platform}")
         limit = title_limit(req.platform, req.max_length)
         candidates = _brand_led(writer, limit, req.count)
+        candidates += proven_titles(req, writer.subject, limit, req.count - len(candidates))
         candidates += write_titles(writer, limit, req.count - len(candidates))
         return _without_avoid_words(TitleResult(candidates=candidates), req)
 
@@ -118,13 +120,11 @@ def _without_avoid_words(result: TitleResult, req: TitleRequest) -> TitleResult:
     scrubbed = remove_avoid_words(result, brand_of(req))
     if scrubbed is result:
         return result
-    texts: dict[str, str] = {}
+    texts: dict[str, TitleCandidate] = {}
     for candidate in scrubbed.candidates:
         if candidate.text.strip():
-            texts.setdefault(candidate.text, candidate.formula)
-    return TitleResult(
-        candidates=[TitleCandidate(text=t, formula=f, length=len(t)) for t, f in texts.items()]
-    )
+            texts.setdefault(candidate.text, candidate)
+    return TitleResult(candidates=[c.model_copy(update={"length": len(t)}) for t, c in texts.items()])
 
 
 def _clean_cut(text: str, trimmed: str) -> bool:

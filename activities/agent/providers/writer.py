@@ -28,8 +28,9 @@ def seed_of(brief: Brief, salt: str) -> int:
 
 def _seed_text(brief: Brief) -> str:
     """The request's JSON as it read before briefs could name a brand or product, when they name none,
-    so a request without them writes the same text as before."""
-    data = brief.model_dump(mode="json")
+    so a request without them writes the same text as before. An account and its proven patterns write
+    candidates of their own and leave the others as they were."""
+    data = brief.model_dump(mode="json", exclude={"account_id", "proven"})
     for name in ("brand_id", "brand"):
         if data.get(name) is None:
             data.pop(name, None)

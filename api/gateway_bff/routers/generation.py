@@ -18,6 +18,7 @@ from api.gateway_bff.schemas.generation import (
     TitlesResponse,
     VideoScriptResponse,
 )
+from douflow.content.accounts import DouyinAccountRepository
 from douflow.content.brands import BrandRepository, generation_problem
 from douflow.temporal import starts
 from douflow.temporal.search import Feature
@@ -81,6 +82,13 @@ class GenerationCall:
         if problem is not None:
             raise Unprocessable(problem)
 
+    async def check_account(self, req: TitleRequest) -> None:
+        """An account the request learns from must be the tenant's (an unbound one keeps its history)."""
+        if req.account_id is None:
+            return
+        if await DouyinAccountRepository(self.session, self.user.tenant_id).get(req.account_id) is None:
+            raise NotFound(f"Douyin account {req.account_id} not found")
+
     async def run(
         self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
     ) -> tuple[str, Any]:
@@ -106,8 +114,10 @@ def _accepted(workflow_id: str) -> Accepted:
 
 @router.post("/titles", response_model=TitlesResponse | Accepted)
 async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
-    """Viral title candidates for a topic, saved as a draft content."""
+    """Viral title candidates for a topic, saved as a draft content; with `account_id`, candidates follow
+    and cite the hook patterns of the account's posts that outplayed its median."""
     await call.check_brand(body)
+    await call.check_account(body)
     arg = TitleGenerationInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
