@@ -87,8 +87,9 @@ class ImagePostRequest(Brief):
 
 
 class ImageSpec(_Strict):
-    description: str = Field(description="what the image shows; the prompt for an image model")
+    description: str = Field(description="what the image shows; the prompt for an image model, never printed")
     caption: str = Field(description="short text placed on or under the image")
+    text: str = Field(default="", description="the slide's body text, printed under the caption")
 
 
 class ImagePostDraft(_Strict):

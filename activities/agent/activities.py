@@ -120,14 +120,19 @@ class AgentActivities(AgentCenter):
     def _render(self, req: ImageRequest) -> ImageData:
         if req.index == 0:
             png = self._covers.render_cover(
-                title=req.title, caption=req.spec.caption, seed=req.title, platform=req.platform
+                title=req.title,
+                caption=req.spec.caption,
+                seed=req.title,
+                platform=req.platform,
+                style=req.spec.description,
             )
         else:
             png = self._covers.render_card(
                 title=req.title,
                 caption=req.spec.caption,
-                description=req.spec.description,
+                text=req.spec.text,
                 index=req.index,
                 seed=req.title,
+                style=req.spec.description,
             )
         return inspect_image(png)

@@ -46,7 +46,7 @@ def test_cover_is_a_1080x1440_png_and_deterministic() -> None:
 
 def test_inner_card_is_a_1080x1440_png() -> None:
     png = CoverRenderer().render_card(
-        title="标题", caption="对比一目了然", description="左右对比构图", index=2, seed="s"
+        title="标题", caption="对比一目了然", text="别只看参数", index=2, seed="s"
     )
     assert _open(png).size == COVER_SIZE
 
