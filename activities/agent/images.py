@@ -342,6 +342,9 @@ def _tint(colour: RGB, amount: float) -> RGB:
 
 
 def _fit(text: str, limit: int) -> str:
+    """One line of at most `limit` characters: a topic or caption may carry line breaks, which a
+    single-line label (a pill, a header) cannot draw."""
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
 
 

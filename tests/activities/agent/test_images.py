@@ -51,6 +51,16 @@ def test_inner_card_is_a_1080x1440_png() -> None:
     assert _open(png).size == COVER_SIZE
 
 
+def test_line_breaks_in_a_caption_or_title_are_drawn_on_one_line() -> None:
+    """A caption pill and a card header are single lines: a topic typed with a line break must render."""
+    renderer = CoverRenderer()
+    cover = renderer.render_cover(title="周末\n露营", caption="5个\n要点", seed="s", platform="douyin")
+    card = renderer.render_card(
+        title="标题\n第二行", caption="对比\n一目了然", description="左右\n对比", index=0, seed="s"
+    )
+    assert _open(cover).size == _open(card).size == COVER_SIZE
+
+
 def test_cjk_font_is_found_and_wraps_by_width() -> None:
     font_path = find_cjk_font()
     if font_path is None:
