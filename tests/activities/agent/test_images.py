@@ -51,12 +51,20 @@ def test_inner_card_is_a_1080x1440_png() -> None:
     assert _open(png).size == COVER_SIZE
 
 
-def test_line_breaks_in_a_caption_or_title_are_drawn_on_one_line() -> None:
-    """A caption pill and a card header are single lines: a topic typed with a line break must render."""
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x1c", "\x85", "\u2029"])
+def test_line_breaks_in_a_caption_or_title_are_drawn_on_one_line(brk: str) -> None:
+    """Labels are single lines and text shaping fails on a paragraph separator inside one: a topic typed
+    with any kind of line break must still render."""
     renderer = CoverRenderer()
-    cover = renderer.render_cover(title="周末\n露营", caption="5个\n要点", seed="s", platform="douyin")
+    cover = renderer.render_cover(
+        title=f"周末{brk}露营", caption=f"5个{brk}要点", seed="s", platform="douyin"
+    )
     card = renderer.render_card(
-        title="标题\n第二行", caption="对比\n一目了然", description="左右\n对比", index=0, seed="s"
+        title=f"标题{brk}第二行",
+        caption=f"对比{brk}一目了然",
+        description=f"左右{brk}对比",
+        index=0,
+        seed="s",
     )
     assert _open(cover).size == _open(card).size == COVER_SIZE
 
