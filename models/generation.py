@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from annotated_types import Interval
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+from models.request_types import JsonInteger, trim, trimmed_text
 
 Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
 PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou")
@@ -12,9 +15,13 @@ PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo"
 ScriptType = Literal["product_seeding", "talking_head", "story", "tutorial"]
 SCRIPT_TYPES: tuple[ScriptType, ...] = ("product_seeding", "talking_head", "story", "tutorial")
 
-Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Topic = Annotated[
+    str, BeforeValidator(trim), StringConstraints(min_length=2, max_length=200), trimmed_text(2, 200)
+]
+ShortText = Annotated[str, BeforeValidator(trim), StringConstraints(max_length=60), trimmed_text(0, 60)]
+Keyword = Annotated[
+    str, BeforeValidator(trim), StringConstraints(min_length=1, max_length=20), trimmed_text(1, 20)
+]
 
 
 class _Strict(BaseModel):
@@ -22,7 +29,12 @@ class _Strict(BaseModel):
 
 
 class Brief(_Strict):
-    """What every generation starts from: the operator's topic and constraints."""
+    """What every generation starts from: the operator's topic and constraints.
+
+    Strict, as JSON reads (it is the BFF's request body): a number sent as text is refused, not converted.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     topic: Topic
     audience: ShortText | None = None
@@ -37,8 +49,8 @@ class Brief(_Strict):
 
 class TitleRequest(Brief):
     platform: Platform = "douyin"
-    count: int = Field(default=5, ge=1, le=20)
-    max_length: int | None = Field(default=None, ge=6, le=100)
+    count: Annotated[int, Interval(ge=1, le=20), JsonInteger] = 5
+    max_length: Annotated[int, Interval(ge=6, le=100), JsonInteger] | None = None
 
 
 class TitleCandidate(_Strict):
@@ -68,7 +80,7 @@ class PlatformCopy(_Strict):
 
 class ImagePostRequest(Brief):
     platform: Platform = "douyin"
-    image_count: int = Field(default=3, ge=1, le=9)
+    image_count: Annotated[int, Interval(ge=1, le=9), JsonInteger] = 3
 
 
 class ImageSpec(_Strict):
@@ -86,7 +98,7 @@ class ImagePostDraft(_Strict):
 
 class VideoScriptRequest(Brief):
     script_type: ScriptType = "talking_head"
-    duration_seconds: int = Field(default=60, ge=10, le=600)
+    duration_seconds: Annotated[int, Interval(ge=10, le=600), JsonInteger] = 60
     product: ShortText | None = None
 
 

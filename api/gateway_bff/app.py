@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
+from api.gateway_bff.openapi_errors import install_error_contract
 from api.gateway_bff.routers import (
     auth,
     calendar,
@@ -74,5 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec):
         app.include_router(router.router)
+    install_error_contract(app)
+    codec.document_namespace(app, settings.temporal_namespace)
     app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
     return app

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.gateway_bff.schemas.errors import Error, FieldError
+
 log = logging.getLogger("douflow.bff")
 
 
@@ -67,35 +69,49 @@ class UpstreamFailed(DomainError):
         self.workflow_id = workflow_id
 
 
+_HTTP_CODES = {
+    400: "invalid_body",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+}
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "form", "header")) or "body"
+
+
+def error_response(status_code: int, error: Error, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error answer: the fields set on `error`, nothing the case does not carry."""
+    return JSONResponse(error.model_dump(exclude_unset=True), status_code=status_code, headers=headers)
+
+
+def _domain_body(exc: DomainError) -> Error:
+    if isinstance(exc, UpstreamFailed):
+        return Error(detail=exc.detail, code=exc.code, error_type=exc.error_type, workflow_id=exc.workflow_id)
+    if isinstance(exc, PublishTaken):
+        return Error(detail=exc.detail, code=exc.code, publish_id=exc.publish_id)
+    return Error(detail=exc.detail, code=exc.code)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        content: dict[str, object] = {"detail": exc.detail, "code": exc.code}
-        if isinstance(exc, UpstreamFailed):
-            content.update(error_type=exc.error_type, workflow_id=exc.workflow_id)
-        if isinstance(exc, PublishTaken):
-            content.update(publish_id=exc.publish_id)
-        return JSONResponse(content, status_code=exc.status_code)
+        return error_response(exc.status_code, _domain_body(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             # Where the parser stopped is no field of the request: say what is wrong with the body.
-            return JSONResponse(
-                {"detail": "request body is not valid JSON", "code": "invalid_json"}, status_code=400
-            )
+            return error_response(400, Error(detail="request body is not valid JSON", code="invalid_json"))
         errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+            FieldError(field=_location(tuple(e.get("loc", ()))), message=e.get("msg", "invalid"))
             for e in exc.errors()
         ]
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return JSONResponse(
-            {"detail": f"invalid request: {summary}", "code": "invalid_request", "errors": errors},
-            status_code=422,
+        summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        return error_response(
+            422, Error(detail=f"invalid request: {summary}", code="invalid_request", errors=errors)
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -104,9 +120,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the first route that matched the path; every method of the path is allowed.
             headers["Allow"] = ", ".join(allowed_methods(request))
-        return JSONResponse(
-            {"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code, headers=headers
-        )
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, Error(detail=str(exc.detail), code=code), headers)
 
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError) -> JSONResponse:
@@ -117,30 +132,35 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = (
             "a value in the request cannot be stored: a NUL character, or text longer than the field allows"
         )
-        return JSONResponse({"detail": detail, "code": "invalid_value"}, status_code=400)
+        return error_response(400, Error(detail=detail, code="invalid_value"))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error", "code": "internal_error"}, status_code=500)
+        return error_response(500, Error(detail="internal error", code="internal_error"))
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method the API documents on this request's path (its OpenAPI document is the route table)."""
+    """Every method the API documents on this request's path (its OpenAPI document is the route table).
+
+    As OpenAPI matches paths, the templates with the fewest parameters win: `/accounts/bind` is the bind
+    resource, not an account named "bind".
+    """
     path = request.url.path
-    methods: set[str] = set()
-    for pattern, documented in _path_methods(request.app):
-        if pattern.fullmatch(path):
-            methods |= documented
-    return sorted(methods)
+    matches = [
+        (count, methods) for pattern, count, methods in _path_methods(request.app) if pattern.fullmatch(path)
+    ]
+    fewest = min((count for count, _ in matches), default=0)
+    return sorted(set().union(*(methods for count, methods in matches if count == fewest)))
 
 
-def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
-    cached: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "path_methods", None)
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], int, set[str]]]:
+    cached: list[tuple[re.Pattern[str], int, set[str]]] | None = getattr(app.state, "path_methods", None)
     if cached is None:
         paths = app.openapi().get("paths", {})
         cached = [
-            (_pattern(template), {m.upper() for m in operations}) for template, operations in paths.items()
+            (_pattern(template), len(_PARAMETER.findall(template)), {m.upper() for m in operations})
+            for template, operations in paths.items()
         ]
         app.state.path_methods = cached
     return cached

@@ -1,7 +1,8 @@
 """What every way of publishing checks before anything starts: `/publish` and the calendar alike.
 
-A content that Douyin would refuse as it is answers 400 (what to fix); an account that cannot publish now
-answers 409 (reconnect it). Nothing is written when a check fails.
+A content that Douyin would refuse as it is, or an account that cannot publish now, answers 409 with what
+to fix (attach media, reconnect the account): the request is sound, what it names is not ready. Nothing
+is written when a check fails.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.errors import Conflict, NotFound
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.drafts import content_problems
 from douflow.db.tables import DouyinAccount
@@ -21,7 +22,7 @@ async def check_content(session: AsyncSession, tenant_id: str, content_id: str) 
     if problems is None:
         raise NotFound(f"content {content_id} not found")
     if problems:
-        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
+        raise Conflict(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
 
 
 async def check_account(

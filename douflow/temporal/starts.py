@@ -7,6 +7,7 @@ shows, so operators can tell runs apart. Whatever starts a run, it is started th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,6 +54,8 @@ class Start:
     execution_timeout: timedelta
     # A finished run blocks its key unless it failed, so a retried request never does the work twice.
     id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+    # Encrypted like every payload; the BFF keeps here what tells a retried request from another one.
+    memo: Mapping[str, str] | None = None
 
 
 async def start(
@@ -70,6 +73,7 @@ async def start(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         search_attributes=run.tags,
         static_summary=run.summary,
+        memo=run.memo,
     )
     return handle
 

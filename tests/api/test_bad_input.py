@@ -49,16 +49,6 @@ async def test_malformed_json_is_a_400_that_says_so(http: httpx.AsyncClient, ope
     assert response.json() == {"detail": "request body is not valid JSON", "code": "invalid_json"}
 
 
-async def test_bad_idempotency_key(http: httpx.AsyncClient, operator: TestUser) -> None:
-    response = await http.post(
-        "/api/v1/titles",
-        json={"topic": "露营"},
-        headers={**operator.headers, "Idempotency-Key": "no spaces allowed here"},
-    )
-    assert response.status_code == 400
-    assert "Idempotency-Key" in response.json()["detail"]
-
-
 async def test_unknown_ids_and_empty_patch(http: httpx.AsyncClient, operator: TestUser) -> None:
     missing = await http.get("/api/v1/contents/does-not-exist", headers=operator.headers)
     assert missing.status_code == 404

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Depends, Header, Response, status
+from fastapi import APIRouter, Cookie, Depends, FastAPI, Header, Response, status
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload
 
 from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, get_current_user, oauth2_scheme
 from api.gateway_bff.errors import DomainError, Forbidden
+from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.codec import CodecPayload, CodecPayloads, NotBase64
 from douflow.db.tables import Tenant
 from douflow.security.tokens import Principal, Role
@@ -42,6 +43,7 @@ class Reader:
     token: str
 
 
+@may_answer(403)
 async def codec_reader(
     state: StateDep,
     session: SessionDep,
@@ -103,6 +105,24 @@ async def open_session(reader: CodecReader, settings: SettingsDep, response: Res
         httponly=True,
         samesite="strict",
     )
+
+
+def document_namespace(app: FastAPI, namespace: str) -> None:
+    """X-Namespace takes one value, this deployment's namespace: its OpenAPI document names it."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        for path, operations in spec["paths"].items():
+            if not path.startswith(PREFIX):
+                continue
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "header" and parameter["name"].lower() == "x-namespace":
+                        parameter["schema"] = {"type": "string", "enum": [namespace]}
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _protos(body: CodecPayloads) -> list[Payload]:

@@ -18,6 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import error_response
+from api.gateway_bff.openapi_errors import answers
+from api.gateway_bff.schemas.errors import Error
+from api.gateway_bff.schemas.webhook import WebhookChallenge, WebhookReceived
 from douflow.db.tables import DouyinAccount, WebhookEvent
 from douflow.douyin.signature import verify
 from douflow.temporal import starts
@@ -41,10 +45,10 @@ def _content(value: Any) -> Any:
 
 
 def _error(status_code: int, detail: str, code: str) -> JSONResponse:
-    return JSONResponse({"detail": detail, "code": code}, status_code=status_code)
+    return error_response(status_code, Error(detail=detail, code=code))
 
 
-@router.post("/webhook", response_model=None)
+@router.post("/webhook", response_model=WebhookReceived | WebhookChallenge, responses=answers(401, 403))
 async def receive_webhook(
     request: Request,
     session: SessionDep,
@@ -68,7 +72,8 @@ async def receive_webhook(
     event = str(payload.get("event") or "")
     content = _content(payload.get("content"))
     if event == "verify_webhook":
-        return JSONResponse({"challenge": content.get("challenge") if isinstance(content, dict) else None})
+        challenge = content.get("challenge") if isinstance(content, dict) else None
+        return JSONResponse(WebhookChallenge(challenge=challenge).model_dump())
     if not msg_id or not event:
         return _error(400, "Msg-Id header and event are required", "invalid_event")
     from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
@@ -77,11 +82,11 @@ async def receive_webhook(
         session, msg_id, event, (from_user, to_user), payload | {"content": content}, tenants
     )
     if stored.workflow_id is not None:
-        return JSONResponse({"status": "duplicate", "msg_id": msg_id})
+        return JSONResponse(WebhookReceived(status="duplicate", msg_id=msg_id).model_dump())
     handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]
     stored.workflow_id = handed[0] if handed else NO_TENANT
     await session.commit()
-    return JSONResponse({"status": "accepted", "msg_id": msg_id})
+    return JSONResponse(WebhookReceived(status="accepted", msg_id=msg_id).model_dump())
 
 
 async def _store(

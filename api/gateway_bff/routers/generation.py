@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.generation import (
-    Accepted,
     CopywritingResponse,
     ImagePostResponse,
     TitlesResponse,
@@ -36,29 +37,21 @@ from models.workflows import (
     VideoScriptResult,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["generation"])
+# A generation answers 200 with its result, or 202 (`?wait=false`, or still running) with where to poll.
+router = APIRouter(prefix="/api/v1", tags=["generation"], responses=runner.ACCEPTED)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(description="client request id: a retried request with the same key returns the same result"),
-]
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
 
 
+@may_answer(502)
 class GenerationCall:
     """What every generation route needs besides its body: who asks, how to reach Temporal, how to answer."""
 
     def __init__(
-        self,
-        user: Operator,
-        temporal: TemporalDep,
-        settings: SettingsDep,
-        response: Response,
-        idempotency_key: IdempotencyKey = None,
-        wait: Wait = True,
+        self, user: Operator, temporal: TemporalDep, settings: SettingsDep, key: runner.Key, wait: Wait = True
     ) -> None:
-        self.user, self.temporal, self.settings, self.response = user, temporal, settings, response
-        self.key, self.wait = idempotency_key, wait
+        self.user, self.temporal, self.settings = user, temporal, settings
+        self.key, self.wait = key, wait
 
     @property
     def actor(self) -> Actor:
@@ -67,53 +60,47 @@ class GenerationCall:
     async def run(
         self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
     ) -> tuple[str, Any]:
-        """Starts (or re-attaches to) the workflow; its result, or None after answering 202."""
+        """Starts (or re-attaches to) the workflow; its result, or None if it is to be polled."""
         run = starts.generation(
-            feature, arg, tenant_id=self.user.tenant_id, request_key=runner.request_key(self.key), topic=topic
+            feature, arg, tenant_id=self.user.tenant_id, request_key=self.key.value, topic=topic
         )
-        started = await runner.start(self.temporal, self.settings, run, result_type)
+        started = await runner.start(self.temporal, self.settings, run, result_type, self.key)
         result = None
         if self.wait:
             result = await runner.wait_result(started, result_type, self.settings.bff_sync_timeout_seconds)
-        if result is None:
-            self.response.status_code = status.HTTP_202_ACCEPTED
         return started.workflow_id, result
 
 
 Call = Annotated[GenerationCall, Depends()]
 
 
-def _accepted(workflow_id: str) -> Accepted:
-    return Accepted(workflow_id=workflow_id, status_url=f"/api/v1/workflows/{workflow_id}")
-
-
-@router.post("/titles", response_model=TitlesResponse | Accepted)
-async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
+@router.post("/titles", response_model=TitlesResponse)
+async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | JSONResponse:
     """Viral title candidates for a topic, saved as a draft content."""
     arg = TitleGenerationInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return TitlesResponse(workflow_id=workflow_id, **result.model_dump())
 
 
-@router.post("/copywriting", response_model=CopywritingResponse | Accepted)
-async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | Accepted:
+@router.post("/copywriting", response_model=CopywritingResponse)
+async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | JSONResponse:
     """One copy per platform, following each platform's rules, generated in parallel."""
     arg = CopywritingInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.COPYWRITING, arg, body.topic, CopywritingResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return CopywritingResponse(workflow_id=workflow_id, **result.model_dump())
 
 
-@router.post("/image-posts", response_model=ImagePostResponse | Accepted)
-async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | Accepted:
+@router.post("/image-posts", response_model=ImagePostResponse)
+async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | JSONResponse:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
     arg = ImageTextInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     images = [
         {"asset_id": asset_id, "url": f"/api/v1/media/{asset_id}", **spec.model_dump()}
         for asset_id, spec in zip(result.asset_ids, result.post.images, strict=False)
@@ -127,11 +114,11 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
     )
 
 
-@router.post("/video-scripts", response_model=VideoScriptResponse | Accepted)
-async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | Accepted:
+@router.post("/video-scripts", response_model=VideoScriptResponse)
+async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | JSONResponse:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
     arg = VideoScriptInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.VIDEO_SCRIPT, arg, body.topic, VideoScriptResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return VideoScriptResponse(workflow_id=workflow_id, **result.model_dump())

@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.publish_checks import check_account, check_content
 from api.gateway_bff.schemas.publish import (
     PublishRequest,
@@ -72,7 +73,7 @@ async def _start(client: Client, settings: Settings, arg: PublishInput, title: s
     return run.id, run_id
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=answers(404, 409))
 async def publish(
     body: PublishRequest, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> PublishStarted:
@@ -141,7 +142,7 @@ async def _ensure_row(
     return row
 
 
-@router.post("/{publish_id}/resolve")
+@router.post("/{publish_id}/resolve", responses=answers(409, 422, 502))
 async def resolve(
     publish_id: str,
     body: ResolveRequest,

@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
-from api.gateway_bff.media_upload import Limits, ReceivedMedia, receive_media
+from api.gateway_bff.media_upload import (
+    FILE_FIELD,
+    TEXT_FIELD_MAX,
+    TEXT_FIELDS,
+    Limits,
+    ReceivedMedia,
+    receive_media,
+)
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
@@ -38,7 +46,30 @@ async def _next_position(session: SessionDep, tenant_id: str, content_id: str) -
     return 0 if highest is None else highest + 1
 
 
-@router.post("/media", status_code=status.HTTP_201_CREATED)
+# Read by hand (streamed, sniffed), so FastAPI cannot see the form: this is what `receive_media` reads.
+_UPLOAD_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": [FILE_FIELD],
+                "properties": {
+                    FILE_FIELD: {"type": "string", "format": "binary"},
+                    **{name: {"type": "string", "maxLength": TEXT_FIELD_MAX} for name in TEXT_FIELDS},
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/media",
+    status_code=status.HTTP_201_CREATED,
+    responses=answers(400, 404, 413, 415),
+    openapi_extra={"requestBody": _UPLOAD_FORM},
+)
 async def upload_media(
     request: Request, user: Operator, session: SessionDep, state: StateDep, settings: SettingsDep
 ) -> UploadedAsset:
@@ -63,7 +94,7 @@ async def upload_media(
     return _view(asset)
 
 
-@router.post("/contents/{content_id}/assets")
+@router.post("/contents/{content_id}/assets", responses=answers(409))
 async def attach_assets(
     content_id: str, body: AttachAssets, user: Operator, session: SessionDep
 ) -> list[UploadedAsset]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api.gateway_bff.deps import Admin, SessionDep
 from api.gateway_bff.errors import Conflict
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.users import NewUser, UserView
 from douflow.db.tables import User
 from douflow.security.passwords import hash_password
@@ -25,7 +26,7 @@ async def list_users(admin: Admin, session: SessionDep) -> list[UserView]:
     return [UserView(id=u.id, username=u.username, role=u.role, display_name=u.display_name) for u in rows]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=answers(409))
 async def create_user(body: NewUser, admin: Admin, session: SessionDep) -> UserView:
     user = User(
         tenant_id=admin.tenant_id,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.request_body import RequestBody
 from models.content import ContentKind, EditableStatus
 from models.generation import ImageSpec, Platform, PlatformCopy, TitleCandidate, VideoScript
+from models.request_types import JsonInteger
 
 
 class ContentSummary(BaseModel):
@@ -31,14 +35,18 @@ class ContentPage(BaseModel):
     offset: int
 
 
-class ContentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ContentPatch(RequestBody):
+    model_config = ConfigDict(json_schema_extra=at_least_one("title", "body", "status"))
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | None = Field(
+        default=None,
+        description="the whole new body, shaped as the content's kind shapes it (as GET answers it, without "
+        "`request`); a body that does not fit the kind answers 409",
+    )
     status: EditableStatus | None = None
-    base_version: int | None = Field(
-        default=None, ge=1, le=1_000_000, description="the version you edited (409 if stale)"
+    base_version: Annotated[int, Interval(ge=1, le=1_000_000), JsonInteger] | None = Field(
+        default=None, description="the version you edited (409 if stale)"
     )
 
     @model_validator(mode="after")

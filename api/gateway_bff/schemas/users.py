@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.gateway_bff.schemas.request_body import RequestBody
 from douflow.security.tokens import Role
 
 
-class NewUser(BaseModel):
+class NewUser(RequestBody):
     username: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.-]{2,64}$")]
     password: str = Field(min_length=8, max_length=128)
     role: Role
