@@ -86,14 +86,18 @@ def document_errors(spec: dict[str, Any], app: FastAPI) -> None:
 def _document(operation: dict[str, Any], dependant: Dependant) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     declared = {int(status) for status in responses if status.isdigit() and int(status) >= 400}
-    for status in sorted(declared | inferred_statuses(dependant)):
+    inferred = inferred_statuses(dependant)
+    for status in sorted(declared | inferred):
         response = responses.setdefault(str(status), {})
         if response.get("description") in (None, "", "Validation Error", "Additional Response"):
             response["description"] = DESCRIPTIONS.get(status, "Error")
-        content = response.get("content")
-        # A route that answers some errors as a page (the OAuth callback) declares that content itself.
+        content = response.setdefault("content", {})
+        # A route that answers some errors as a page (the OAuth callback) declares that content itself;
+        # what its signature and dependencies refuse still answers JSON.
         if not content or _JSON in content:
             response["content"] = {_JSON: {"schema": _ERROR_REF}}
+        elif status in inferred:
+            content[_JSON] = {"schema": _ERROR_REF}
 
 
 def inferred_statuses(dependant: Dependant) -> set[int]:

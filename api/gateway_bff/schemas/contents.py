@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from api.gateway_bff.schemas.field_rules import at_least_one
 from api.gateway_bff.schemas.request_body import RequestBody
+from api.gateway_bff.storable_text import holds_nul
 from models.content import ContentKind, EditableStatus
 from models.generation import ImageSpec, Platform, PlatformCopy, TitleCandidate, VideoScript
 from models.request_types import JsonInteger
@@ -37,6 +38,7 @@ class ContentPage(BaseModel):
 
 class ContentPatch(RequestBody):
     model_config = ConfigDict(json_schema_extra=at_least_one("title", "body", "status"))
+    free_form = frozenset({"body"})  # validate_body, against the content's kind
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: dict[str, Any] | None = Field(
@@ -139,6 +141,8 @@ BODY_MODELS: dict[str, type[BaseModel]] = {
 def validate_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """The body in canonical form, or ValueError naming the fields to fix."""
     model = BODY_MODELS[kind]
+    if holds_nul(body):
+        raise ValueError("body text must not contain NUL (\\x00) characters")
     try:
         return model.model_validate(body).model_dump()
     except ValidationError as exc:
