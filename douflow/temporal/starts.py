@@ -113,13 +113,15 @@ def generation(feature: Feature, arg: BaseModel, *, tenant_id: str, request_key:
     )
 
 
-def content_edit(arg: ContentEditInput, *, title: str | None, request_key: str) -> Start:
+def content_edit(
+    arg: ContentEditInput, *, title: str | None, request_key: str, named_base: int | None
+) -> Start:
     edit = arg.edit
     base = edit.base_version or 0
     return Start(
         workflow=CONTENT_EDIT,
         arg=arg,
-        id=ids.content_edit_workflow_id(edit.content_id, base, request_key),
+        id=ids.content_edit_workflow_id(edit.content_id, named_base, request_key),
         tags=tags(edit.actor.tenant_id, Feature.CONTENT_EDIT, content_id=edit.content_id),
         summary=summary(f"Edit v{base} of {titled(title, edit.content_id)}"),
         execution_timeout=policies.GENERATION_RUN,

@@ -68,6 +68,21 @@ async def test_an_edit_key_sent_with_another_edit_is_refused(
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused", other.text
 
 
+async def test_a_retried_edit_that_named_no_version_is_applied_once(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    """Its first run moved the content to version 2; the retry must find that run, not edit version 2."""
+    created = await http.post("/api/v1/titles", json={"topic": "周末露台花园"}, headers=operator.headers)
+    path = f"/api/v1/contents/{created.json()['content_id']}"
+    key = uuid.uuid4().hex
+    edit = await http.patch(path, json={"title": "露台花园：周末两小时"}, headers=_keyed(operator, key))
+    retry = await http.patch(path, json={"title": "露台花园：周末两小时"}, headers=_keyed(operator, key))
+    assert edit.status_code == retry.status_code == 200, retry.text
+    assert retry.json()["version"] == edit.json()["version"] == 2
+    versions = await http.get(f"{path}/versions", headers=operator.headers)
+    assert [v["version"] for v in versions.json()] == [1, 2], versions.text
+
+
 async def test_a_key_that_is_not_a_plain_id_is_refused_as_invalid(
     http: httpx.AsyncClient, operator: TestUser
 ) -> None:

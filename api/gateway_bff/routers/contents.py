@@ -173,7 +173,9 @@ async def edit_content(
         body=body,
         status=patch.status,
     )
-    run = starts.content_edit(ContentEditInput(edit=edit), title=content.title, request_key=key.value)
+    run = starts.content_edit(
+        ContentEditInput(edit=edit), title=content.title, request_key=key.value, named_base=patch.base_version
+    )
     started = await runner.start(temporal, settings, run, ContentEditResult, key)
     if await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds) is None:
         # Still running: say so rather than answer with the unedited content.
