@@ -5,9 +5,12 @@
 #   content-center    python worker.py --services content-center
 #   douyin-connector  python worker.py --services douyin-connector
 #   migrate           python -c "...douflow.bootstrap..."  (Alembic migrations, run once per release)
+# The image is production unless told otherwise: started without real secrets it refuses to run
+# (douflow/settings.py); `-e DOUFLOW_ENV=development` makes a throwaway run on the published keys.
 FROM python:3.11-slim
 
-ENV PYTHONUNBUFFERED=1 \
+ENV DOUFLOW_ENV=production \
+    PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -9,7 +9,10 @@ Which service registers what:
 |-----------------------|--------------------|--------------------------------------------------------|
 | orchestration         | workflows.registry | OrchestrationActivities (the Temporal client itself)   |
 | agent-center          | –                  | AgentActivities (model provider, image service, media) |
-| content-center        | –                  | ContentActivities (the database)                       |
+| content-center        | –                  | ContentActivities (the database, the media store)      |
+
+The orchestration worker also ensures, when it starts, the schedules of the whole deployment (the hourly
+media cleanup).
 | douyin-connector      | –                  | DouyinActivities (one Douyin client and token store)   |
 """
 
@@ -39,17 +42,21 @@ from activities.douyin.contract import DouyinConnector
 from activities.orchestration.activities import OrchestrationActivities
 from activities.orchestration.contract import Orchestration
 from activities.registration import activities_of
+from douflow.agent_provider import describe_agent_provider
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.logging import configure_logging
+from douflow.media import LocalMediaStore
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal, queue
 from douflow.temporal.queues import AGENT_CENTER, CONTENT_CENTER, DOUYIN_CONNECTOR, ORCHESTRATION, SERVICES
+from douflow.temporal.schedules.media import ensure_media_cleanup_schedule
 from douflow.temporal.schedules.publish_sweep import ensure_publish_sweep_schedule
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("douflow.worker")
 SHUTDOWN_GRACE = timedelta(seconds=10)
 Closer = Callable[[], Awaitable[object]]
+Starter = Callable[[], Awaitable[object]]
 
 
 @dataclass
@@ -59,20 +66,31 @@ class Service:
     workflows: Sequence[type] = ()
     activities: Sequence[Callable[..., Any]] = ()
     closers: Sequence[Closer] = ()
+    # Run once before the workers poll (a failure stops the process, which its supervisor restarts).
+    starters: Sequence[Starter] = ()
 
 
 def orchestration(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
     activities = OrchestrationActivities(client, settings, sessions)
-    return Service(workflows=WORKFLOWS, activities=activities_of(activities, Orchestration))
+    return Service(
+        workflows=WORKFLOWS,
+        activities=activities_of(activities, Orchestration),
+        starters=[
+            lambda: ensure_media_cleanup_schedule(client, settings),
+            lambda: ensure_publish_sweep_schedule(client, settings),
+        ],
+    )
 
 
 def agent_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
+    log.info("agent provider: %s", describe_agent_provider(settings))
     activities = build_agent_activities(settings)
     return Service(activities=activities_of(activities, AgentCenter), closers=[activities.aclose])
 
 
 def content_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
-    return Service(activities=activities_of(ContentActivities(sessions), ContentCenter))
+    activities = ContentActivities(sessions, LocalMediaStore(settings.media_dir))
+    return Service(activities=activities_of(activities, ContentCenter))
 
 
 def douyin_connector(
@@ -96,8 +114,11 @@ class WorkerSet:
 
     workers: list[Worker]
     closers: list[Closer] = field(default_factory=list)
+    starters: list[Starter] = field(default_factory=list)
 
     async def run(self) -> None:
+        for start in self.starters:
+            await start()
         await asyncio.gather(*(w.run() for w in self.workers))
 
     async def shutdown(self) -> None:
@@ -114,6 +135,7 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
     for name in services:
         service = BUILDERS[name](client, settings, sessions)
         result.closers.extend(service.closers)
+        result.starters.extend(service.starters)
         result.workers.append(
             Worker(
                 client,
@@ -128,8 +150,6 @@ def build_workers(client: Client, settings: Settings, services: Sequence[str] = 
 
 async def serve(settings: Settings, services: Sequence[str]) -> None:
     client = await connect_temporal(settings)
-    if ORCHESTRATION in services:
-        await ensure_publish_sweep_schedule(client, settings)
     worker_set = build_workers(client, settings, services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -1,8 +1,8 @@
-"""Tenants and users: creation for bootstrap, admin routes and tests."""
+"""Tenants and users: creation for bootstrap, admin routes and tests, and the rule that keeps an admin."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.tables import Tenant, User
@@ -40,3 +40,32 @@ async def find_login(session: AsyncSession, tenant_slug: str, username: str) -> 
         .join(Tenant, Tenant.id == User.tenant_id)
         .where(Tenant.slug == tenant_slug, User.username == username, User.disabled.is_(False))
     )
+
+
+async def tenant_user(session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
+    return await session.scalar(select(User).where(User.tenant_id == tenant_id, User.id == user_id))
+
+
+async def lock_tenant(session: AsyncSession, tenant_id: str) -> None:
+    """Serialises changes to the tenant's users until commit, so two admins demoting each other at once
+    cannot leave the tenant without one. A write rather than SELECT ... FOR UPDATE, which SQLite ignores:
+    setting a column to itself takes the row lock on PostgreSQL and the write lock on SQLite."""
+    await session.execute(update(Tenant).where(Tenant.id == tenant_id).values(updated_at=Tenant.updated_at))
+
+
+def would_leave_admins(user: User, role: Role | None, disabled: bool | None) -> bool:
+    """Whether the change takes an active admin away from the tenant's admins."""
+    if user.role != "admin" or user.disabled:
+        return False
+    return (role is not None and role != "admin") or disabled is True
+
+
+async def other_active_admins(session: AsyncSession, tenant_id: str, user_id: str) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.tenant_id == tenant_id, User.id != user_id, User.role == "admin", User.disabled.is_(False)
+        )
+    )
+    return count or 0

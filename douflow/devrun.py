@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from douflow.agent_provider import describe_agent_provider
 from douflow.bootstrap import bootstrap
 from douflow.logging import configure_logging
 from douflow.settings import DEV_DEMO_PASSWORD, Settings, get_settings
@@ -131,6 +132,7 @@ def banner(settings: Settings) -> str:
             f"  Temporal UI            : http://127.0.0.1:{settings.temporal_ui_port}",
             f"  Douyin sandbox         : http://127.0.0.1:{settings.douyin_sandbox_port}/sandbox/admin/users",
             f"  Log in                 : tenant '{settings.demo_tenant}', user 'admin', password {shown}",
+            f"  Agent provider         : {describe_agent_provider(settings)}",
             "  Press Ctrl-C to stop everything.",
             "",
         ]

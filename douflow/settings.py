@@ -19,13 +19,15 @@ DEV_PAYLOAD_KEY = "ZGV2LW9ubHktdGVtcG9yYWwtcGF5bG9hZC1rZXktMzI="
 DEV_DEMO_PASSWORD = "douflow-demo"
 DEV_DOUYIN_CLIENT_KEY = "douflow-dev-key"
 DEV_DOUYIN_CLIENT_SECRET = "douflow-dev-secret"
+MIN_JWT_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
     """Configuration of the BFF, the worker and the dev runner.
 
     Defaults are the embedded development setup; `DOUFLOW_ENV=production` refuses every
-    development secret so a forgotten variable cannot ship a known key.
+    development secret so a forgotten variable cannot ship a known key. Every secret is checked
+    when the settings are built, so a process with a bad one stops at start-up, not on first use.
     """
 
     # Errors never echo the input: it holds the secrets.
@@ -49,12 +51,28 @@ class Settings(BaseSettings):
     bff_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     bff_sync_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Largest request body of a JSON route; uploads and the webhook have their own limits.
+    max_json_body_bytes: int = Field(default=1024**2, ge=1024, le=64 * 1024**2)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_issuer: str = "douflow"
+    # Tokens name this audience and the BFF accepts no other, so a token minted for another service
+    # signed with the same key is refused here.
+    jwt_audience: str = "douflow-api"
     access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
     # Token box and payload codec keys: one key, or "id:key,id:key" while rotating (every key decrypts,
     # the *_KEY_ID one encrypts); see douflow/security/keyring.py.
+    # How long the BFF trusts its last look at a login session (logged out, user disabled or demoted
+    # take effect within this); 0 reads the database on every request.
+    session_check_cache_seconds: float = Field(default=5, ge=0, le=5)
+    # Login throttling (per BFF process): attempts allowed per account and per client address within the
+    # window; one more answers 429 with Retry-After until the oldest counted attempt leaves the window.
+    login_attempts_per_account: int = Field(default=5, ge=1, le=1000)
+    login_attempts_per_address: int = Field(default=50, ge=1, le=100_000)
+    login_window_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    # Argon2 threads of a BFF process and how many hashings may wait for them (more answer 429).
+    password_hash_workers: int = Field(default=2, ge=1, le=64)
+    password_hash_queue: int = Field(default=8, ge=0, le=10_000)
     encryption_key: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
     encryption_key_id: str = DEFAULT_KEY_ID
     payload_key: SecretStr = SecretStr(DEV_PAYLOAD_KEY)
@@ -80,11 +98,22 @@ class Settings(BaseSettings):
     image_model: str = "gpt-image-1"
     media_dir: Path = Path(".data/media")
     max_upload_bytes: int = 4 * 1024**3
+    # What one tenant's stored media (uploads and generated images) may take; an upload past it is a 413.
+    media_quota_bytes: int = Field(default=50 * 1024**3, ge=1)
+    # Uploads still attached to no content this long after they arrived are removed by the hourly cleanup
+    # schedule, which is created paused when asked (for tests; it then runs only when triggered).
+    media_unattached_grace_hours: float = Field(default=24, gt=0, le=24 * 365)
+    media_cleanup_schedule_paused: bool = False
 
     douyin_base_url: str = "http://127.0.0.1:8090"
     douyin_client_key: str = DEV_DOUYIN_CLIENT_KEY
     douyin_client_secret: SecretStr = SecretStr(DEV_DOUYIN_CLIENT_SECRET)
     douyin_sandbox_port: int = 8090
+    # Webhooks: the largest body taken (refused before it is hashed), and how old an event may be when it
+    # arrives (by the send time in its log_id): the platform retries a delivery 3 times, so anything older
+    # is a replay and is acknowledged without being acted on.
+    douyin_webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024**2)
+    douyin_webhook_max_age_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
     # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
     douyin_scopes: list[str] = Field(
@@ -105,6 +134,9 @@ class Settings(BaseSettings):
     douyin_simple_upload_threshold_bytes: int = Field(default=50 * 1024**2, ge=1, le=128 * 1024**2)
     douyin_upload_chunk_bytes: int = Field(default=20 * 1024**2, ge=1)
     max_image_upload_bytes: int = Field(default=20 * 1024**2, ge=1)
+    # Most pixels an uploaded image may declare (Pillow's own warning threshold, about 9459×9459): a few KiB of
+    # PNG can declare more than anything that decodes it could hold.
+    max_image_pixels: int = Field(default=89_478_485, ge=1, le=178_956_970)
     # Content calendar: the least time between two planned publishes of one account, and how late a
     # due publish may still start after an outage (older ones are reported missed, never fired in a burst).
     calendar_min_spacing_minutes: float = Field(default=10, ge=0, le=24 * 60)
@@ -112,6 +144,8 @@ class Settings(BaseSettings):
     # Viral replication: auto-scheduled variants go out no sooner than this after they were made,
     # leaving operators time to review (or delete) them in the calendar.
     replication_schedule_delay_minutes: float = Field(default=60, ge=0, le=30 * 24 * 60)
+    # Approval before publish: reviewers are reminded of a content still waiting for them this often.
+    approval_reminder_hours: float = Field(default=24, gt=0, le=30 * 24)
     # Metrics: each bound account's sync schedule is created paused (it then syncs only when asked,
     # from the API or by unpausing it in Temporal); for tests and for deployments that sync elsewhere.
     metrics_schedule_paused: bool = False
@@ -122,26 +156,10 @@ class Settings(BaseSettings):
     publish_sweep_paused: bool = False
 
     @model_validator(mode="after")
-    def _keys_parse(self) -> Settings:
-        _ = self.token_keyring, self.payload_keyring
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Settings:
-        if self.douflow_env != "production":
-            return self
-        weak = {
-            "JWT_SECRET": self.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
-            "ENCRYPTION_KEY": _holds(self.token_keyring, DEV_ENCRYPTION_KEY),
-            "PAYLOAD_KEY": _holds(self.payload_keyring, DEV_PAYLOAD_KEY),
-            "DOUYIN_CLIENT_SECRET": self.douyin_client_secret.get_secret_value() == DEV_DOUYIN_CLIENT_SECRET,
-            "DOUFLOW_DEMO_PASSWORD": self.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
-        }
-        refused = [name for name, is_default in weak.items() if is_default]
-        if refused:
-            raise ValueError(f"production refuses development defaults for: {', '.join(refused)}")
-        if len(self.jwt_secret.get_secret_value()) < 32:
-            raise ValueError("JWT_SECRET must be at least 32 characters in production")
+    def _check_secrets(self) -> Settings:
+        problems = secret_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -164,6 +182,39 @@ class Settings(BaseSettings):
 
 def _holds(ring: KeyRing, dev_key: str) -> bool:
     return decode_key(dev_key, "dev", "dev") in ring.keys.values()
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """What is wrong with the configured secrets; names the variables, never their values."""
+    problems = []
+    for key, key_id, name in (
+        (settings.encryption_key, settings.encryption_key_id, "ENCRYPTION_KEY"),
+        (settings.payload_key, settings.payload_key_id, "PAYLOAD_KEY"),
+    ):
+        try:
+            parse_keyring(key.get_secret_value(), key_id, name)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if len(settings.jwt_secret.get_secret_value()) < MIN_JWT_SECRET_LENGTH:
+        problems.append(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
+    if settings.douflow_env == "production" and not problems:
+        problems.extend(_development_defaults(settings))
+    return problems
+
+
+def _development_defaults(settings: Settings) -> list[str]:
+    defaults = {
+        "JWT_SECRET": settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET,
+        "ENCRYPTION_KEY": _holds(settings.token_keyring, DEV_ENCRYPTION_KEY),
+        "PAYLOAD_KEY": _holds(settings.payload_keyring, DEV_PAYLOAD_KEY),
+        "DOUYIN_CLIENT_SECRET": settings.douyin_client_secret.get_secret_value()
+        in (DEV_DOUYIN_CLIENT_SECRET, ""),
+        "DOUFLOW_DEMO_PASSWORD": settings.douflow_demo_password.get_secret_value() == DEV_DEMO_PASSWORD,
+    }
+    refused = [name for name, is_default in defaults.items() if is_default]
+    if not refused:
+        return []
+    return [f"production refuses development defaults (or empty values) for: {', '.join(refused)}"]
 
 
 @lru_cache

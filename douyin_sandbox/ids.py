@@ -43,9 +43,14 @@ def numeric_id() -> str:
     return str(7_000_000_000_000_000_000 + secrets.randbelow(10**18))
 
 
+# The platform's log ids begin with the time in Beijing (UTC+8), whatever the receiver's zone.
+BEIJING_OFFSET_SECONDS = 8 * 3600
+
+
 def log_id(now: float) -> str:
-    """A log id stamped with the sandbox clock's `now` (local time, as the platform's are)."""
-    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now))
+    """A log id stamped with the sandbox clock's `now` in Beijing time, as the platform's are
+    (its documented `202008121419360101…` came with `now` 1597213176, 06:19:36 UTC)."""
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now + BEIJING_OFFSET_SECONDS))
     return stamp + secrets.token_hex(10).upper()
 
 

@@ -12,7 +12,7 @@ from models.content import Actor
 RunTrigger = Literal["schedule", "manual"]
 RunStatus = Literal["running", "published", "under_review", "rejected", "failed", "unconfirmed", "skipped"]
 # Why a run did not publish, as the entry shows it: the account needs the operator, anything else is the run's.
-SkipCause = Literal["account", "entry", "content", "duplicate"]
+SkipCause = Literal["account", "entry", "content", "approval", "duplicate"]
 
 
 class CalendarRunInput(BaseModel):

@@ -45,6 +45,8 @@ class NewContent(BaseModel):
     workflow_id: str
     images: list[GeneratedImage] = Field(default_factory=list)
     source_content_id: str | None = None
+    brand_id: str | None = None
+    brand_version: int | None = None
 
 
 class SavedContent(BaseModel):

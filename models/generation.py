@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from annotated_types import Interval
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from models.brands import BrandContext, RowId
+from models.proven import ProvenPatterns, ProvenPost
 from models.request_types import JsonInteger, trim, trimmed_text
 
 Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
@@ -40,6 +42,10 @@ class Brief(_Strict):
     audience: ShortText | None = None
     tone: ShortText | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=10)
+    brand_id: RowId | None = Field(default=None, description="write with this brand profile (/api/v1/brands)")
+    product: ShortText | None = Field(
+        default=None, description="the product to feature; with a brand, one of its products"
+    )
 
     @field_validator("keywords")
     @classmethod
@@ -51,6 +57,10 @@ class TitleRequest(Brief):
     platform: Platform = "douyin"
     count: Annotated[int, Interval(ge=1, le=20), JsonInteger] = 5
     max_length: Annotated[int, Interval(ge=6, le=100), JsonInteger] | None = None
+    account_id: RowId | None = Field(
+        default=None,
+        description="learn hook patterns from this Douyin account's top posts (/api/v1/douyin/accounts)",
+    )
 
 
 class TitleCandidate(_Strict):
@@ -59,6 +69,10 @@ class TitleCandidate(_Strict):
         description="title formula used: number, question, contrast, suspense, pain_point, ..."
     )
     length: int
+    pattern: str | None = Field(
+        default=None, description="the proven hook pattern it follows; null: it follows none of them"
+    )
+    evidence: ProvenPost | None = Field(default=None, description="the account's post the pattern is from")
 
 
 class TitleResult(_Strict):
@@ -84,8 +98,9 @@ class ImagePostRequest(Brief):
 
 
 class ImageSpec(_Strict):
-    description: str = Field(description="what the image shows; the prompt for an image model")
+    description: str = Field(description="what the image shows; the prompt for an image model, never printed")
     caption: str = Field(description="short text placed on or under the image")
+    text: str = Field(default="", description="the slide's body text, printed under the caption")
 
 
 class ImagePostDraft(_Strict):
@@ -99,7 +114,6 @@ class ImagePostDraft(_Strict):
 class VideoScriptRequest(Brief):
     script_type: ScriptType = "talking_head"
     duration_seconds: Annotated[int, Interval(ge=10, le=600), JsonInteger] = 60
-    product: ShortText | None = None
 
 
 class Shot(_Strict):
@@ -125,6 +139,38 @@ class VideoScript(_Strict):
     shots: list[Shot] = Field(min_length=1)
     call_to_action: str
     total_duration_seconds: float
+
+
+class Branded(BaseModel):
+    """What a workflow adds to a request for agent-center: the brand profile version it loaded."""
+
+    brand: BrandContext | None = None
+
+
+class TitleJob(TitleRequest, Branded):
+    proven: ProvenPatterns | None = None
+
+
+class CopyJob(CopyRequest, Branded):
+    pass
+
+
+class ImagePostJob(ImagePostRequest, Branded):
+    pass
+
+
+class VideoScriptJob(VideoScriptRequest, Branded):
+    pass
+
+
+def proven_of(req: TitleRequest) -> ProvenPatterns | None:
+    """The proven patterns a title job carries; a plain request has none."""
+    return req.proven if isinstance(req, TitleJob) else None
+
+
+def brand_of(req: Brief) -> BrandContext | None:
+    """The brand a job carries; a plain request (replication, tests) has none."""
+    return req.brand if isinstance(req, Branded) else None
 
 
 class ComplianceFinding(_Strict):

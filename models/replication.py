@@ -109,6 +109,8 @@ class VariantSchedule(BaseModel):
     entry_ids: list[str] = Field(default_factory=list)
     run_at: list[datetime] = Field(default_factory=list)
     reason: str | None = None
+    # Planned anyway, but held back when they fire unless approved by then (the tenant requires approval).
+    warnings: list[str] = Field(default_factory=list)
 
 
 class FinishReplication(BaseModel):

@@ -39,6 +39,17 @@ def trim(value: object) -> object:
     return value.strip(WHITE_SPACE)
 
 
+def holds_nul(value: object) -> bool:
+    """Whether a JSON value holds NUL in any string, key or item."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 def trimmed_text(min_length: int, max_length: int) -> WithJsonSchema:
     """The schema of text trimmed, then `min_length` to `max_length` characters long (max_length >= 2)."""
     inner = rf"{_ANY_BUT_NUL}{{0,{max_length - 2}}}"

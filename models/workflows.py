@@ -19,6 +19,7 @@ from models.generation import (
     VideoScript,
     VideoScriptRequest,
 )
+from models.proven import ProvenPatterns
 
 
 class CopywritingRequest(Brief):
@@ -39,6 +40,9 @@ class TitleGenerationResult(BaseModel):
     content_id: str
     candidates: list[TitleCandidate]
     compliance: ComplianceReport
+    proven: ProvenPatterns | None = Field(
+        default=None, description="what the named account's top posts taught; null when no account is named"
+    )
 
 
 class CopywritingInput(BaseModel):

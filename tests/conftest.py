@@ -13,11 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.engine import create_engine, create_sessionmaker
-from douflow.db.migrate import downgrade, upgrade
+from douflow.db.migrate import sync_url, upgrade
 from douflow.settings import Settings
 from douflow.testing.temporal_server import start_dev_server
 from douyin_sandbox.config import SandboxConfig
@@ -44,6 +45,10 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         # fires; a test that exercises the schedule triggers or unpauses it itself.
         "metrics_schedule_paused": True,
         "publish_sweep_paused": True,
+        # The hourly media cleanup would remove other tests' unattached uploads; its tests run it themselves.
+        "media_cleanup_schedule_paused": True,
+        # Logout, disabling and demotion are asserted on the very next request, not within seconds.
+        "session_check_cache_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -60,11 +65,23 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
+def empty_database(url: str) -> None:
+    """A shared PostgreSQL database starts empty: what an earlier run left may not fit older schemas,
+    so it is dropped rather than migrated down."""
+    engine = sqlalchemy.create_engine(sync_url(url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        downgrade(url, "base")
+        empty_database(url)
     else:
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'douflow.db'}"
     upgrade(url)

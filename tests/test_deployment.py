@@ -461,3 +461,38 @@ def test_production_refuses_a_rotation_ring_still_holding_a_development_key(
 def test_production_accepts_strong_secrets(clean_env: None) -> None:
     settings = Settings(_env_file=None, douflow_env="production", **strong_secrets())  # type: ignore[call-arg]
     assert not settings.is_dev
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+@pytest.mark.parametrize("key", ["not-a-fernet-key", "c2hvcnQ=", ""])
+def test_an_invalid_encryption_key_stops_the_start(clean_env: None, env: str, key: str) -> None:
+    values = {**strong_secrets(), "encryption_key": key}
+    with pytest.raises(ValidationError, match=r"ENCRYPTION_KEY(: key 'k1' must be 32 bytes| is empty)"):
+        Settings(_env_file=None, douflow_env=env, **values)  # type: ignore[call-arg]
+
+
+def test_a_refused_setting_does_not_print_the_secret(clean_env: None) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, douflow_env="production", jwt_secret="leaky-short-secret")  # type: ignore[call-arg]
+    assert "JWT_SECRET" in str(refused.value)
+    assert "leaky" not in str(refused.value)
+
+
+def dockerfile_env() -> dict[str, str]:
+    """The variables the image sets itself (`ENV A=1 B=2` lines), as a bare `docker run` sees them."""
+    env: dict[str, str] = {}
+    for keyword, rest in dockerfile_instructions():
+        if keyword == "ENV":
+            env.update(part.split("=", 1) for part in shlex.split(rest))
+    return env
+
+
+def test_the_image_alone_refuses_development_secrets(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in dockerfile_env().items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match="production refuses development defaults"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("DOUFLOW_ENV", "development")
+    assert Settings(_env_file=None).is_dev  # type: ignore[call-arg]

@@ -9,8 +9,9 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.agent.contract import AgentCenter
     from douflow.temporal import policies
+    from models.brands import BrandContext
     from models.content import NewContent
-    from models.generation import CopyRequest, Platform, PlatformCopy
+    from models.generation import CopyJob, Platform, PlatformCopy
     from models.workflows import CopywritingInput, CopywritingResult
     from workflows import calls, steps
 
@@ -24,8 +25,11 @@ class CopywritingWorkflow:
     async def run(self, input: CopywritingInput) -> CopywritingResult:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
+        brand = await steps.load_brand(input.actor, input.request)
         self._stage = "generating"
-        copies = await asyncio.gather(*(self._copy(input, platform) for platform in input.request.platforms))
+        copies = await asyncio.gather(
+            *(self._copy(input, platform, brand) for platform in input.request.platforms)
+        )
         self._stage = "checking"
         compliance = await steps.check_compliance({"copies": [c.model_dump() for c in copies]})
         self._stage = "saving"
@@ -40,14 +44,17 @@ class CopywritingWorkflow:
                 body={"copies": [c.model_dump() for c in copies], "request": input.request.model_dump()},
                 compliance=compliance,
                 workflow_id=workflow.info().workflow_id,
-            )
+            ),
+            brand,
         )
         self._stage = "done"
         return CopywritingResult(content_id=content_id, copies=list(copies), compliance=compliance)
 
-    async def _copy(self, input: CopywritingInput, platform: Platform) -> PlatformCopy:
+    async def _copy(
+        self, input: CopywritingInput, platform: Platform, brand: BrandContext | None
+    ) -> PlatformCopy:
         brief = input.request.model_dump(exclude={"platforms"})
-        request = CopyRequest(**brief, platform=platform)
+        request = CopyJob(**brief, platform=platform, brand=brand)
         return await calls.agent(AgentCenter.generate_copy, request, policies.MODEL)
 
     @workflow.query

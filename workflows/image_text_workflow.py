@@ -10,7 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.agent.contract import AgentCenter
     from douflow.temporal import policies
     from models.content import NewContent
-    from models.generation import GeneratedImage, ImagePostDraft, ImageRequest
+    from models.generation import GeneratedImage, ImagePostDraft, ImagePostJob, ImageRequest
     from models.workflows import ImageTextInput, ImageTextResult
     from workflows import calls, steps
 
@@ -24,8 +24,10 @@ class ImageTextWorkflow:
     async def run(self, input: ImageTextInput) -> ImageTextResult:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
+        brand = await steps.load_brand(input.actor, input.request)
         self._stage = "writing"
-        post = await calls.agent(AgentCenter.generate_image_post, input.request, policies.MODEL)
+        job = ImagePostJob(**input.request.model_dump(), brand=brand)
+        post = await calls.agent(AgentCenter.generate_image_post, job, policies.MODEL)
         self._stage = "drawing"
         images = await asyncio.gather(*(self._image(input, post, index) for index in range(len(post.images))))
         self._stage = "checking"
@@ -43,7 +45,8 @@ class ImageTextWorkflow:
                 compliance=compliance,
                 workflow_id=workflow.info().workflow_id,
                 images=list(images),
-            )
+            ),
+            brand,
         )
         self._stage = "done"
         return ImageTextResult(

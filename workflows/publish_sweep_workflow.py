@@ -30,16 +30,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.publish_brackets import SKEW_SECONDS, made_during
 
-SYSTEM_TENANT = "system"
-
 
 @workflow.defn
 class PublishSweepWorkflow:
     @workflow.run
     async def run(self, input: SweepInput) -> SweepResult:
-        workflow.upsert_search_attributes(
-            tag_updates(input.tenant_id or SYSTEM_TENANT, Feature.PUBLISH_SWEEP)
-        )
+        if input.tenant_id is not None:
+            # Started for one tenant's publishes: findable by that tenant, however it was started.
+            workflow.upsert_search_attributes(tag_updates(input.tenant_id, Feature.PUBLISH_SWEEP))
         stale = await calls.content(ContentCenter.stale_publishes, input, policies.PUBLISH_STORE)
         result = SweepResult(checked=len(stale.publishes))
         for publish in stale.publishes:

@@ -6,10 +6,12 @@ from workflows.account_binding_workflow import AccountBindingWorkflow
 from workflows.account_token_workflow import AccountTokenWorkflow
 from workflows.account_unbind_workflow import AccountUnbindWorkflow
 from workflows.calendar_publish_workflow import CalendarPublishWorkflow
+from workflows.content_approval_workflow import ContentApprovalWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.media_cleanup_workflow import MediaCleanupWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.publish_sweep_workflow import PublishSweepWorkflow
 from workflows.publish_workflow import PublishWorkflow
@@ -23,6 +25,7 @@ WORKFLOWS: list[type] = [
     ImageTextWorkflow,
     VideoScriptWorkflow,
     ContentEditWorkflow,
+    ContentApprovalWorkflow,
     AccountBindingWorkflow,
     AccountTokenWorkflow,
     AccountUnbindWorkflow,
@@ -32,4 +35,5 @@ WORKFLOWS: list[type] = [
     CalendarPublishWorkflow,
     MetricsSyncWorkflow,
     ReplicationWorkflow,
+    MediaCleanupWorkflow,
 ]

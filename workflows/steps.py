@@ -11,12 +11,28 @@ with workflow.unsafe.imports_passed_through():
     from activities.content.contract import ContentCenter
     from douflow.temporal import policies
     from douflow.temporal.search import CONTENT_ID
-    from models.content import ContentEdit, NewContent, SavedContent
-    from models.generation import ComplianceReport, ComplianceRequest, GeneratedImage, ImageRequest
+    from models.brands import BrandContext, BrandQuery
+    from models.content import Actor, ContentEdit, NewContent, SavedContent
+    from models.generation import Brief, ComplianceReport, ComplianceRequest, GeneratedImage, ImageRequest
     from workflows import calls
 
-# Labels and enums, not text a reader sees; never worth a compliance finding.
-_NOT_TEXT = frozenset({"formula", "platform", "script_type", "shot_size", "camera_movement", "storage_key"})
+# Generations since this patch may be written with a brand profile, loaded before agent-center is called.
+BRAND_PROFILE = "generation-loads-brand-profile"
+
+# Labels and enums, not text a reader sees, and the account's own past post a title cites: never worth a
+# compliance finding.
+_NOT_TEXT = frozenset(
+    {
+        "formula",
+        "platform",
+        "script_type",
+        "shot_size",
+        "camera_movement",
+        "storage_key",
+        "pattern",
+        "evidence",
+    }
+)
 
 
 def text_fields(value: Any, path: str = "") -> dict[str, str]:
@@ -40,6 +56,14 @@ def mark_content(content_id: str) -> None:
     workflow.upsert_search_attributes([CONTENT_ID.value_set(content_id)])
 
 
+async def load_brand(actor: Actor, brief: Brief) -> BrandContext | None:
+    """The current version of the brand the request names, pinned in the history; None without one."""
+    if brief.brand_id is None or not workflow.patched(BRAND_PROFILE):
+        return None
+    query = BrandQuery(tenant_id=actor.tenant_id, brand_id=brief.brand_id, product=brief.product)
+    return await calls.content(ContentCenter.load_brand, query, policies.BRAND_READ)
+
+
 async def check_compliance(result: Any) -> ComplianceReport:
     request = ComplianceRequest(fields=text_fields(result))
     return await calls.agent(AgentCenter.check_compliance, request, policies.COMPLIANCE)
@@ -50,7 +74,10 @@ async def draw_image(request: ImageRequest) -> GeneratedImage:
     return await calls.agent(AgentCenter.create_image, request, policies.IMAGE)
 
 
-async def save_new_content(new: NewContent) -> SavedContent:
+async def save_new_content(new: NewContent, brand: BrandContext | None = None) -> SavedContent:
+    """Saves the draft, recording the brand version it was written with."""
+    if brand is not None:
+        new = new.model_copy(update={"brand_id": brand.brand_id, "brand_version": brand.version})
     return await calls.content(ContentCenter.save_new_content, new, policies.CONTENT_WRITE)
 
 

@@ -8,6 +8,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.agent.contract import AgentCenter
     from douflow.temporal import policies
     from models.content import NewContent
+    from models.generation import VideoScriptJob
     from models.workflows import VideoScriptInput, VideoScriptResult
     from workflows import calls, steps
 
@@ -21,8 +22,10 @@ class VideoScriptWorkflow:
     async def run(self, input: VideoScriptInput) -> VideoScriptResult:
         content_id = str(workflow.uuid4())
         steps.mark_content(content_id)
+        brand = await steps.load_brand(input.actor, input.request)
         self._stage = "generating"
-        script = await calls.agent(AgentCenter.generate_video_script, input.request, policies.MODEL)
+        job = VideoScriptJob(**input.request.model_dump(), brand=brand)
+        script = await calls.agent(AgentCenter.generate_video_script, job, policies.MODEL)
         self._stage = "checking"
         compliance = await steps.check_compliance(script.model_dump())
         self._stage = "saving"
@@ -37,7 +40,8 @@ class VideoScriptWorkflow:
                 body={**script.model_dump(), "request": input.request.model_dump()},
                 compliance=compliance,
                 workflow_id=workflow.info().workflow_id,
-            )
+            ),
+            brand,
         )
         self._stage = "done"
         return VideoScriptResult(content_id=content_id, script=script, compliance=compliance)

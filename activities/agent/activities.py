@@ -7,6 +7,7 @@ from typing import Literal
 
 from temporalio import activity
 
+from activities.agent.brand_words import avoid_word_problems
 from activities.agent.compliance import check_fields
 from activities.agent.contract import AgentCenter
 from activities.agent.failures import typed, validate
@@ -19,16 +20,17 @@ from douflow.media import LocalMediaStore
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
-    CopyRequest,
+    CopyJob,
     GeneratedImage,
     ImagePostDraft,
-    ImagePostRequest,
+    ImagePostJob,
     ImageRequest,
     PlatformCopy,
-    TitleRequest,
+    TitleJob,
     TitleResult,
     VideoScript,
-    VideoScriptRequest,
+    VideoScriptJob,
+    brand_of,
 )
 from models.replication import VariantRequest, VariantResult
 
@@ -50,27 +52,29 @@ class AgentActivities(AgentCenter):
         self._variants = VariantWriter(provider)
 
     @activity.defn
-    async def generate_titles(self, req: TitleRequest) -> TitleResult:
+    async def generate_titles(self, req: TitleJob) -> TitleResult:
         result = await typed(self._provider.titles(req))
-        validate(check_titles(result, req.platform, req.max_length))
+        validate(
+            check_titles(result, req.platform, req.max_length) + avoid_word_problems(result, brand_of(req))
+        )
         return result
 
     @activity.defn
-    async def generate_copy(self, req: CopyRequest) -> PlatformCopy:
+    async def generate_copy(self, req: CopyJob) -> PlatformCopy:
         result = await typed(self._provider.platform_copy(req))
-        validate(check_post(result))
+        validate(check_post(result) + avoid_word_problems(result, brand_of(req)))
         return result
 
     @activity.defn
-    async def generate_image_post(self, req: ImagePostRequest) -> ImagePostDraft:
+    async def generate_image_post(self, req: ImagePostJob) -> ImagePostDraft:
         result = await typed(self._provider.image_post(req))
-        validate(check_post(result))
+        validate(check_post(result) + avoid_word_problems(result, brand_of(req)))
         return result
 
     @activity.defn
-    async def generate_video_script(self, req: VideoScriptRequest) -> VideoScript:
+    async def generate_video_script(self, req: VideoScriptJob) -> VideoScript:
         result = await typed(self._provider.video_script(req))
-        validate(check_script(result, req.duration_seconds))
+        validate(check_script(result, req.duration_seconds) + avoid_word_problems(result, brand_of(req)))
         return result
 
     @activity.defn
@@ -116,14 +120,19 @@ class AgentActivities(AgentCenter):
     def _render(self, req: ImageRequest) -> ImageData:
         if req.index == 0:
             png = self._covers.render_cover(
-                title=req.title, caption=req.spec.caption, seed=req.title, platform=req.platform
+                title=req.title,
+                caption=req.spec.caption,
+                seed=req.title,
+                platform=req.platform,
+                style=req.spec.description,
             )
         else:
             png = self._covers.render_card(
                 title=req.title,
                 caption=req.spec.caption,
-                description=req.spec.description,
+                text=req.spec.text,
                 index=req.index,
                 seed=req.title,
+                style=req.spec.description,
             )
         return inspect_image(png)

@@ -12,16 +12,16 @@ from temporalio import activity
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
-    CopyRequest,
+    CopyJob,
     GeneratedImage,
     ImagePostDraft,
-    ImagePostRequest,
+    ImagePostJob,
     ImageRequest,
     PlatformCopy,
-    TitleRequest,
+    TitleJob,
     TitleResult,
     VideoScript,
-    VideoScriptRequest,
+    VideoScriptJob,
 )
 from models.replication import VariantRequest, VariantResult
 
@@ -30,22 +30,22 @@ class AgentCenter:
     """agent-center on the `agent-center` task queue."""
 
     @activity.defn
-    async def generate_titles(self, req: TitleRequest) -> TitleResult:
+    async def generate_titles(self, req: TitleJob) -> TitleResult:
         """Title candidates within the platform's limit (seed 1)."""
         raise NotImplementedError
 
     @activity.defn
-    async def generate_copy(self, req: CopyRequest) -> PlatformCopy:
+    async def generate_copy(self, req: CopyJob) -> PlatformCopy:
         """One platform's copy, within its rules (seed 2)."""
         raise NotImplementedError
 
     @activity.defn
-    async def generate_image_post(self, req: ImagePostRequest) -> ImagePostDraft:
+    async def generate_image_post(self, req: ImagePostJob) -> ImagePostDraft:
         """An image post's text and the description of each image (seed 3)."""
         raise NotImplementedError
 
     @activity.defn
-    async def generate_video_script(self, req: VideoScriptRequest) -> VideoScript:
+    async def generate_video_script(self, req: VideoScriptJob) -> VideoScript:
         """A structured script: hook, shots with lines and timing, call to action (seed 4)."""
         raise NotImplementedError
 

@@ -67,6 +67,21 @@ PALETTES: tuple[tuple[RGB, RGB, RGB], ...] = (
 )
 
 
+# A style's colour words and the palette that draws them; the earliest word in a description wins.
+STYLE_PALETTES: dict[str, tuple[RGB, RGB, RGB]] = {
+    "暖橙": ((255, 126, 95), (254, 180, 123), (45, 52, 54)),
+    "橙": ((255, 126, 95), (254, 180, 123), (45, 52, 54)),
+    "奶油": ((214, 176, 132), (245, 225, 196), (255, 255, 255)),
+    "绿": ((17, 153, 142), (56, 239, 125), (255, 255, 255)),
+    "莫兰迪": ((150, 132, 128), (196, 183, 170), (255, 255, 255)),
+    "蓝白": ((58, 123, 213), (168, 208, 245), (255, 255, 255)),
+    "蓝": ((67, 97, 238), (114, 160, 250), (255, 214, 10)),
+    "粉": ((252, 92, 125), (255, 175, 189), (255, 255, 255)),
+    "紫": ((142, 45, 226), (74, 0, 224), (0, 245, 212)),
+    "黑": ((35, 37, 38), (65, 67, 69), (255, 196, 0)),
+}
+
+
 @dataclass(frozen=True)
 class ImageData:
     """Decoded facts about an image's bytes."""
@@ -167,9 +182,14 @@ class CoverRenderer:
     def font_path(self) -> Path | None:
         return self._font_path
 
-    def render_cover(self, *, title: str, caption: str, seed: str, platform: Platform) -> bytes:
-        """Gradient, decorative shapes, the title wrapped and centred on a card, caption pill, brand line."""
-        top, bottom, accent = _palette(seed)
+    def render_cover(
+        self, *, title: str, caption: str, seed: str, platform: Platform, style: str = ""
+    ) -> bytes:
+        """Gradient, decorative shapes, the title wrapped and centred on a card, caption pill, brand line.
+
+        The palette is the one `style` (the spec's description) names, else one chosen by the seed.
+        """
+        top, bottom, accent = palette_for(style, seed)
         image = _gradient(top, bottom)
         draw = ImageDraw.Draw(image, "RGBA")
         _decorate(draw, seed, accent)
@@ -193,9 +213,14 @@ class CoverRenderer:
         self._brand_line(draw, (255, 255, 255, 220))
         return _png(image)
 
-    def render_card(self, *, title: str, caption: str, description: str, index: int, seed: str) -> bytes:
-        """An inner page: coloured header with page number and post title, caption heading, description."""
-        top, bottom, _ = _palette(seed)
+    def render_card(
+        self, *, title: str, caption: str, text: str, index: int, seed: str, style: str = ""
+    ) -> bytes:
+        """An inner page: coloured header with page number and post title, caption heading, the slide's text.
+
+        Only the slide's own text is printed; an image prompt never reaches a card.
+        """
+        top, bottom, _ = palette_for(style, seed)
         image = Image.new("RGB", COVER_SIZE, _tint(top, 0.92))
         draw = ImageDraw.Draw(image, "RGBA")
         draw.rectangle((0, 0, COVER_SIZE[0], 260), fill=top)
@@ -205,7 +230,7 @@ class CoverRenderer:
         draw.rounded_rectangle((60, 330, 1020, 1250), radius=40, fill=(255, 255, 255, 255))
         end = self._centred_block(draw, caption, 84, (60, 1020), (380, 700), ink=(33, 33, 33), max_lines=3)
         draw.rounded_rectangle((460, end + 30, 620, end + 42), radius=6, fill=top)
-        self._left_block(draw, description, 40, (130, 950), end + 100, max_lines=8)
+        self._left_block(draw, text, 40, (130, 950), end + 100, max_lines=8)
         self._brand_line(draw, (*_tint(top, -0.3), 255))
         return _png(image)
 
@@ -315,7 +340,11 @@ def _load_font(path: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.Image
     return ImageFont.load_default(size=size)
 
 
-def _palette(seed: str) -> tuple[RGB, RGB, RGB]:
+def palette_for(style: str, seed: str) -> tuple[RGB, RGB, RGB]:
+    """The palette of the colour the style names first; a style naming none gets one from the seed."""
+    found = [(style.find(word), -len(word), word) for word in STYLE_PALETTES if word in style]
+    if found:
+        return STYLE_PALETTES[min(found)[2]]
     return PALETTES[hashlib.sha256(seed.encode()).digest()[0] % len(PALETTES)]
 
 

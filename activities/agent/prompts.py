@@ -4,22 +4,58 @@ from __future__ import annotations
 
 from activities.agent.datafiles import load
 from douflow.platforms import PlatformRules, rules_for, title_limit
-from models.generation import CopyRequest, ImagePostRequest, Platform, TitleRequest, VideoScriptRequest
+from models.brands import BrandContext
+from models.generation import (
+    Brief,
+    CopyRequest,
+    ImagePostRequest,
+    Platform,
+    TitleRequest,
+    VideoScriptRequest,
+    brand_of,
+    proven_of,
+)
+from models.proven import ProvenPatterns
+
+NONE_GIVEN = "（未提供）"
 
 
 def titles_prompt(req: TitleRequest) -> str:
     formulas = "、".join(f"{f['id']}（{f['label']}）" for f in load("titles")["formula"])
     task = _task("titles").format(limit=title_limit(req.platform, req.max_length), formulas=formulas)
-    return _compose(task, rules_for(req.platform))
+    prompt = _compose(task, rules_for(req.platform), req)
+    proven = proven_of(req)
+    return f"{prompt}\n\n{proven_prompt(proven, req.count)}" if proven and proven.patterns else prompt
+
+
+def proven_prompt(proven: ProvenPatterns, count: int) -> str:
+    """The account's proven patterns, each with the post it was learnt from, and how to cite them."""
+    prompts, hooks = load("prompts"), load("hooks")
+    lines = [
+        str(prompts["proven_line"]).format(
+            pattern=p.pattern,
+            label=hooks[p.pattern]["label"],
+            title=p.evidence.title,
+            plays=p.evidence.plays,
+            ratio=p.evidence.ratio,
+        )
+        for p in proven.patterns
+    ]
+    return str(prompts["proven"]).format(
+        patterns="\n".join(lines),
+        wanted=min(count, len(proven.patterns)),
+        example=proven.patterns[0].pattern,
+    )
 
 
 def copy_prompt(req: CopyRequest) -> str:
-    return _compose(_task("platform_copy").format(**_rule_values(req.platform)), rules_for(req.platform))
+    task = _task("platform_copy").format(**_rule_values(req.platform))
+    return _compose(task, rules_for(req.platform), req)
 
 
 def image_post_prompt(req: ImagePostRequest) -> str:
     values = _rule_values(req.platform) | {"image_count": req.image_count}
-    return _compose(_task("image_post").format(**values), rules_for(req.platform))
+    return _compose(_task("image_post").format(**values), rules_for(req.platform), req)
 
 
 def video_script_prompt(req: VideoScriptRequest) -> str:
@@ -32,7 +68,7 @@ def video_script_prompt(req: VideoScriptRequest) -> str:
         duration=req.duration_seconds,
         structure=structure,
     )
-    return _compose(task, rules_for("douyin"))
+    return _compose(task, rules_for("douyin"), req)
 
 
 def image_prompt(description: str) -> str:
@@ -56,7 +92,35 @@ def _rule_values(platform: Platform) -> dict[str, object]:
     }
 
 
-def _compose(task: str, rules: PlatformRules) -> str:
+def brand_prompt(brand: BrandContext) -> str:
+    """The brand's rules for the model; the profile itself travels in the user message."""
+    profile = brand.profile
+    product = brand.product
+    points = product.selling_points if product else []
+    proofs = [*(product.proof if product else []), *profile.proof]
+    values = {
+        "name": profile.name,
+        "industry": profile.industry or NONE_GIVEN,
+        "product_clause": f"，并写出产品「{product.name}」" if product else "",
+        "points": _listed(points),
+        "proofs": _listed(proofs),
+        "price": profile.price_range or NONE_GIVEN,
+        "audiences": _listed(profile.audiences),
+        "tone": profile.tone or NONE_GIVEN,
+        "prefer": _listed(profile.prefer_words),
+        "cta": profile.call_to_action or NONE_GIVEN,
+        "avoid": _listed(profile.avoid_words),
+    }
+    return str(load("prompts")["brand"]).format(**values)
+
+
+def _listed(values: list[str]) -> str:
+    return "、".join(values) or NONE_GIVEN
+
+
+def _compose(task: str, rules: PlatformRules, req: Brief) -> str:
     notes = "\n".join(f"- {note}" for note in rules.notes)
     platform = f"{rules.display_name}平台规则（语气：{rules.tone}）：\n{notes}"
-    return f"{load('prompts')['common']}\n\n{task}\n\n{platform}"
+    prompt = f"{load('prompts')['common']}\n\n{task}\n\n{platform}"
+    brand = brand_of(req)
+    return prompt if brand is None else f"{prompt}\n\n{brand_prompt(brand)}"

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from activities.content.accounts import AccountActivities
+from activities.content.approvals import ApprovalActivities
+from activities.content.brands import BrandActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
+from activities.content.media import MediaActivities
 from activities.content.metrics import MetricsActivities
+from activities.content.proven import ProvenActivities
 from activities.content.publishing import PublishingActivities
 from activities.content.replication import ReplicationActivities
 
 
 class ContentActivities(
     ContentsActivities,
+    ApprovalActivities,
+    BrandActivities,
+    ProvenActivities,
     AccountActivities,
     PublishingActivities,
     CalendarActivities,
     MetricsActivities,
     ReplicationActivities,
+    MediaActivities,
 ):
     """Every activity of `ContentCenter`, one group of them per area."""

@@ -1,8 +1,9 @@
 """content-center activities of the calendar: each run is recorded, and the entry says why it did not publish.
 
 A run re-reads its entry, content and account when it starts (the schedule's action is static), so an
-entry deleted, paused or whose account broke after it was planned is skipped with that reason, never
-silently, and never published on a dead token.
+entry deleted, paused or whose account broke after it was planned, or whose content still lacks the
+approval its tenant requires, is skipped with that reason, never silently, and never published on a dead
+token.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from temporalio import activity
 
 from activities.content.store import ContentStore
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from douflow.content.approvals import content_approval_problem
 from douflow.content.calendar import CalendarRepository
 from douflow.content.contents import ContentRepository
 from douflow.db.base import utcnow
@@ -82,6 +84,9 @@ class CalendarActivities(ContentStore):
         content = await ContentRepository(session, entry.tenant_id).get(entry.content_id)
         if content is None:
             return _skip(entry, "content", "the content was deleted")
+        unapproved = await content_approval_problem(session, content)
+        if unapproved:
+            return _skip(entry, "approval", unapproved)
         return RunPlan(
             go=True,
             content_id=entry.content_id,

@@ -9,6 +9,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.content.store import ContentStore
+from douflow.content import approvals
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import Content, ContentAsset, ContentVersion
 from douflow.temporal.errors import CONTENT_NOT_FOUND, VERSION_CONFLICT
@@ -45,6 +46,8 @@ class ContentsActivities(ContentStore):
                 kind=new.kind,
                 workflow_id=new.workflow_id,
                 findings=len(new.compliance.findings),
+                brand_id=new.brand_id,
+                brand_version=new.brand_version,
             )
             try:
                 await session.commit()
@@ -83,6 +86,7 @@ class ContentsActivities(ContentStore):
                 content.current_version += 1
                 content.title = title
                 repo.add(_version_row(content.tenant_id, content, body, "edited", edit.actor.user_id))
+                _void_approval(repo, content, edit)
             if edit.compliance is not None:
                 content.compliance = edit.compliance.model_dump()
             if edit.status is not None:
@@ -97,6 +101,21 @@ class ContentsActivities(ContentStore):
             )
             await session.commit()
             return SavedContent(content_id=content.id, version=content.current_version, created=True)
+
+
+def _void_approval(repo: ContentRepository, content: Content, edit: ContentEdit) -> None:
+    """An approval (or a pending review) was of the old text: the new version goes back to draft."""
+    voided = approvals.reset_after_edit(content)
+    if voided is not None:
+        repo.audit(
+            edit.actor.user_id,
+            "approval.reset",
+            "content",
+            content.id,
+            was=voided,
+            version=content.approval_version,
+            edited_to=content.current_version,
+        )
 
 
 async def _edit_already_applied(
@@ -129,6 +148,8 @@ def _content_row(new: NewContent) -> Content:
         source_content_id=new.source_content_id,
         created_by=new.actor.user_id,
         compliance=new.compliance.model_dump(),
+        brand_id=new.brand_id,
+        brand_version=new.brand_version,
     )
 
 

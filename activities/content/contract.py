@@ -1,5 +1,5 @@
 """content-center's activities as workflows call them: every write of contents, accounts, publishes,
-calendar runs, metrics and replications.
+calendar runs, metrics, replications and the removal of unattached uploads.
 
 Workflows import this module only (never SQLAlchemy) and call the methods by reference through
 `workflows.calls.content`, so mypy checks that a call and its activity agree on input and output types.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.approval import DecisionToRecord, RecordedDecision, ReviewNotice, ReviewPending
+from models.brands import BrandContext, BrandQuery
 from models.calendar import RunOutcome, RunPlan, RunStart
 from models.content import ContentEdit, NewContent, SavedContent
 from models.douyin_accounts import (
@@ -20,7 +22,9 @@ from models.douyin_accounts import (
     ProfileUpdate,
     SavedAccount,
 )
+from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
+from models.proven import ProvenPatterns, ProvenQuery
 from models.publish import (
     ClaimedItems,
     DraftQuery,
@@ -48,6 +52,32 @@ class ContentCenter:
     @activity.defn
     async def save_content_edit(self, edit: ContentEdit) -> SavedContent:
         """A new version (history is never rewritten), under an optimistic lock."""
+        raise NotImplementedError
+
+    # -- approval before publish ---------------------------------------------------------------------
+
+    @activity.defn
+    async def notify_reviewers(self, notice: ReviewNotice) -> ReviewPending:
+        """Tells the tenant's approvers a version waits for them; says whether it still does."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_approval_decision(self, decision: DecisionToRecord) -> RecordedDecision:
+        """A reviewer's approval or request for changes of one version, audited; a stale one is not applied."""
+        raise NotImplementedError
+
+    # -- brand profiles --------------------------------------------------------------------------
+
+    @activity.defn
+    async def load_brand(self, query: BrandQuery) -> BrandContext:
+        """The current version of the brand a generation names; unknown or archived is non-retryable."""
+        raise NotImplementedError
+
+    # -- proven posts (seed 1) ----------------------------------------------------------------------
+
+    @activity.defn
+    async def load_proven_patterns(self, query: ProvenQuery) -> ProvenPatterns:
+        """The hook patterns of the account's posts that outplayed its median, each with its evidence."""
         raise NotImplementedError
 
     # -- Douyin accounts (seed 7) -------------------------------------------------------------------
@@ -109,6 +139,13 @@ class ContentCenter:
     @activity.defn
     async def update_calendar_run(self, outcome: RunOutcome) -> None:
         """The run's state; a final one tells the entry what the operator must know or fix."""
+        raise NotImplementedError
+
+    # -- media housekeeping --------------------------------------------------------------------------
+
+    @activity.defn
+    async def remove_unattached_media(self, batch: UnattachedMedia) -> RemovedMedia:
+        """Uploads still attached to no content after the grace period: rows, then files."""
         raise NotImplementedError
 
     # -- metrics and viral replication (seed 8, 9) ---------------------------------------------------

@@ -253,4 +253,7 @@ def _schedule_text(req: FinishReplication, zone: ZoneInfo) -> str:
     text = (
         f"已自动排入内容日历 {len(schedule.entry_ids)} 条，最早于 {first} 发布，发布前可在日历中调整或删除。"
     )
-    return text + (f"（未排期：{schedule.reason}）" if schedule.reason else "")
+    text += f"（未排期：{schedule.reason}）" if schedule.reason else ""
+    if schedule.warnings:
+        text += f"其中 {len(schedule.warnings)} 条需先经审核批准，未批准时到点跳过发布。"
+    return text

@@ -20,6 +20,7 @@ from temporalio.client import Client, ScheduleAlreadyRunningError
 
 from activities.orchestration.contract import Orchestration
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from douflow.content.approvals import approval_problem
 from douflow.content.calendar import CalendarRepository, closest_clash
 from douflow.content.contents import ContentRepository
 from douflow.content.drafts import content_problems
@@ -96,7 +97,8 @@ class OrchestrationActivities(Orchestration):
             ids = [entry_id(req.replication_id, c) for c in req.content_ids]
             existing = await repo.get_many(ids)
             if existing:  # an earlier attempt committed the plan
-                return _result(existing, None)
+                warnings = await _approval_warnings(session, req.tenant_id, [e.content_id for e in existing])
+                return _result(existing, None, warnings)
             now = utcnow()
             problem = await self._account_problem(session, req, now)
             if problem:
@@ -114,8 +116,9 @@ class OrchestrationActivities(Orchestration):
             ]
             for entry in entries:
                 repo.add(entry)
+            warnings = await _approval_warnings(session, req.tenant_id, publishable)
             await session.commit()
-            return _result(entries, "; ".join(problems) or None)
+            return _result(entries, "; ".join(problems) or None, warnings)
 
     async def _account_problem(
         self, session: AsyncSession, req: ScheduleVariants, now: datetime
@@ -172,6 +175,21 @@ async def _publishable(
     return publishable, problems
 
 
+async def _approval_warnings(session: AsyncSession, tenant_id: str, content_ids: list[str]) -> list[str]:
+    """Variants the tenant's policy holds until approved: planned, and checked again when they fire."""
+    if not content_ids:
+        return []
+    tenant = await session.get(Tenant, tenant_id)
+    contents = ContentRepository(session, tenant_id)
+    warnings: list[str] = []
+    for content_id in content_ids:
+        content = await contents.get(content_id)
+        problem = approval_problem(tenant, content) if content is not None else None
+        if problem:
+            warnings.append(f"{problem}; its calendar run is skipped unless it is approved by then")
+    return warnings
+
+
 async def _tenant_zone(session: AsyncSession, tenant_id: str) -> str:
     tenant = await session.get(Tenant, tenant_id)
     return tenant.timezone if tenant is not None and tenant.timezone else DEFAULT_TIMEZONE
@@ -195,11 +213,14 @@ def _entry(
     )
 
 
-def _result(entries: Sequence[CalendarEntry], reason: str | None) -> VariantSchedule:
+def _result(
+    entries: Sequence[CalendarEntry], reason: str | None, warnings: list[str] | None = None
+) -> VariantSchedule:
     ordered = sorted(entries, key=lambda e: (e.run_at, e.id))
     return VariantSchedule(
         status="scheduled",
         entry_ids=[e.id for e in ordered],
         run_at=[e.run_at for e in ordered if e.run_at is not None],
         reason=reason,
+        warnings=warnings or [],
     )

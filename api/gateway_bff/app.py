@@ -11,7 +11,9 @@ from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.openapi_errors import install_error_contract
 from api.gateway_bff.routers import (
+    approvals,
     auth,
+    brands,
     calendar,
     codec,
     contents,
@@ -24,16 +26,21 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    tenant,
     uploads,
     users,
     viral,
     workflows,
 )
+from api.gateway_bff.security_headers import SecurityHeaders
 from api.gateway_bff.state import BffState
 from api.gateway_bff.storable_text import document_storable_text, refuse_nul_text
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
+from douflow.security.login_throttle import LoginThrottle
+from douflow.security.passwords import PasswordHashing
 from douflow.security.tokens import TokenService
+from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal
 from douflow.temporal.codec import EncryptionCodec
@@ -53,14 +60,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tokens=TokenService(
                 settings.jwt_secret.get_secret_value(),
                 settings.jwt_issuer,
+                settings.jwt_audience,
                 settings.access_token_minutes * 60,
             ),
             media=LocalMediaStore(settings.media_dir),
             codec=EncryptionCodec(settings.payload_keyring),
+            sessions=TtlCache(settings.session_check_cache_seconds),
+            passwords=PasswordHashing(settings.password_hash_workers, settings.password_hash_queue),
+            logins=LoginThrottle(
+                settings.login_attempts_per_account,
+                settings.login_attempts_per_address,
+                settings.login_window_seconds,
+            ),
         )
         try:
             yield
         finally:
+            app.state.bff.passwords.close()
             await engine.dispose()
 
     app = FastAPI(
@@ -71,11 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(refuse_nul_text)],
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     for router in (douyin_accounts, douyin_webhook):
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications, codec):
+    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -12,6 +13,9 @@ from temporalio.client import Client
 
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.state import BffState
+from douflow.content.approvals import APPROVER_ROLES
+from douflow.db.base import utcnow
+from douflow.login_sessions import Standing, session_standing
 from douflow.security.tokens import InvalidToken, Principal, Role
 from douflow.settings import Settings
 
@@ -44,20 +48,53 @@ TemporalDep = Annotated[Client, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_current_user(state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    unauthorized = HTTPException(
-        status_code=status.HTTP_401_UNAUTHORIZED,
-        detail="missing access token: log in at /api/v1/auth/token and send 'Authorization: Bearer <token>'",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+async def authenticate(state: BffState, token: str | None) -> Principal:
+    """The bearer, as its login session and the user's row stand now (the token's role may be stale).
+
+    Raises the 401 that tells the caller to log in again.
+    """
     if not token:
-        raise unauthorized
+        raise _unauthorized(
+            "missing access token: log in at /api/v1/auth/token and send 'Authorization: Bearer <token>'"
+        )
     try:
-        return state.tokens.verify(token)
+        claimed = state.tokens.verify(token)
     except InvalidToken as exc:
         # Which check failed stays on the server: the caller only needs to log in again.
-        unauthorized.detail = "access token rejected (invalid, expired or not issued here); log in again"
-        raise unauthorized from exc
+        raise _unauthorized(
+            "access token rejected (invalid, expired or not issued here); log in again"
+        ) from exc
+    standing = await _standing(state, claimed)
+    if standing is None:
+        raise _unauthorized(
+            "session ended (logged out, password changed, or the user was disabled or removed); log in again"
+        )
+    return replace(claimed, username=standing.username, role=standing.role)
+
+
+async def _standing(state: BffState, claimed: Principal) -> Standing | None:
+    standing = state.sessions.get(claimed.session_id)
+    if standing is None:
+        async with state.sessionmaker() as session:
+            standing = await session_standing(
+                session, claimed.session_id, claimed.user_id, claimed.tenant_id, utcnow()
+            )
+        if standing is not None:
+            state.sessions.put(claimed.session_id, standing)
+    return standing
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def get_current_user(
+    request: Request, state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    checked: Principal | None = getattr(request.state, "principal", None)
+    return checked if checked is not None else await authenticate(state, token)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]
@@ -78,3 +115,5 @@ def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
 
 Operator = Annotated[Principal, Depends(require_role("admin", "operator"))]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
+# Who may approve a content for publishing, or send it back.
+Approver = Annotated[Principal, Depends(require_role(*APPROVER_ROLES))]

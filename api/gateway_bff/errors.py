@@ -12,6 +12,8 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.gateway_bff.schemas.errors import Error, FieldError
+from api.gateway_bff.security_headers import SECURITY_HEADERS
+from douflow.security.passwords import HashingBusy
 
 log = logging.getLogger("douflow.bff")
 
@@ -23,6 +25,13 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def body(self) -> dict[str, object]:
+        """The JSON answer; a subclass adds what the caller needs to act on it."""
+        return {"detail": self.detail, "code": self.code}
+
+    def headers(self) -> dict[str, str]:
+        return {}
 
 
 class NotFound(DomainError):
@@ -44,6 +53,9 @@ class PublishTaken(Conflict):
         super().__init__(detail)
         self.publish_id = publish_id
 
+    def body(self) -> dict[str, object]:
+        return super().body() | {"publish_id": self.publish_id}
+
 
 class Unprocessable(DomainError):
     """Well-formed, but what it names does not hold (e.g. Douyin does not show the item)."""
@@ -57,6 +69,18 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class UpstreamFailed(DomainError):
     """A workflow failed after its retries; the reason is the activity's own."""
 
@@ -68,6 +92,9 @@ class UpstreamFailed(DomainError):
         self.error_type = error_type
         self.workflow_id = workflow_id
 
+    def body(self) -> dict[str, object]:
+        return super().body() | {"error_type": self.error_type, "workflow_id": self.workflow_id}
+
 
 _HTTP_CODES = {
     400: "invalid_body",
@@ -75,6 +102,7 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    413: "payload_too_large",
 }
 
 
@@ -87,18 +115,16 @@ def error_response(status_code: int, error: Error, headers: dict[str, str] | Non
     return JSONResponse(error.model_dump(exclude_unset=True), status_code=status_code, headers=headers)
 
 
-def _domain_body(exc: DomainError) -> Error:
-    if isinstance(exc, UpstreamFailed):
-        return Error(detail=exc.detail, code=exc.code, error_type=exc.error_type, workflow_id=exc.workflow_id)
-    if isinstance(exc, PublishTaken):
-        return Error(detail=exc.detail, code=exc.code, publish_id=exc.publish_id)
-    return Error(detail=exc.detail, code=exc.code)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return error_response(exc.status_code, _domain_body(exc))
+        return error_response(exc.status_code, Error.model_validate(exc.body()), exc.headers() or None)
+
+    @app.exception_handler(HashingBusy)
+    async def hashing_busy(request: Request, _: HashingBusy) -> JSONResponse:
+        # The password pool is full (a login flood); the caller is not at fault and may retry at once.
+        busy = TooManyRequests("too many password checks at once; retry shortly", retry_after=1)
+        return await domain_error(request, busy)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -137,7 +163,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, Error(detail="internal error", code="internal_error"))
+        # Starlette sends this answer outside every middleware, so it carries the header itself.
+        return error_response(
+            500, Error(detail="internal error", code="internal_error"), dict(SECURITY_HEADERS)
+        )
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -1,7 +1,8 @@
 """Receiving one uploaded media file: streamed from the request to the media store, never held whole.
 
-The multipart body is parsed as it arrives; the file's type comes from its first bytes (not from the
-name or the declared content type) and sets the size limit, which is enforced while streaming.
+The multipart body is parsed as it arrives; the file's type comes from its first bytes (`media_sniff`,
+never the name or the declared content type) and sets the size limit, which is enforced while streaming;
+an image must also stay within a pixel count.
 """
 
 from __future__ import annotations
@@ -12,26 +13,25 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 from fastapi import Request
 from PIL import Image, UnidentifiedImageError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.gateway_bff.errors import DomainError
+from api.gateway_bff.media_quota import Quota, QuotaExceeded, human_size
+from api.gateway_bff.media_sniff import SNIFF_BYTES, MediaKind, Role, sniff
 from douflow.media import LocalMediaStore
 
 FILE_FIELD = "file"
 TEXT_FIELDS = ("content_id", "caption", "description")
 TEXT_FIELD_MAX = 2000
-SNIFF_BYTES = 16
 WRITE_BATCH = 1024 * 1024
 # Multipart framing around the file; a declared length beyond limit + this is refused before reading.
 MULTIPART_OVERHEAD = 64 * 1024
 # After a refusal the rest of the body is read and dropped up to this much, so the client hears the answer.
 DRAIN_MAX = 64 * 1024 * 1024
-
-Role = Literal["image", "video"]
 
 
 class PayloadTooLarge(DomainError):
@@ -45,39 +45,21 @@ class UnsupportedMedia(DomainError):
 
 
 @dataclass(frozen=True)
-class MediaKind:
-    role: Role
-    mime_type: str
-    suffix: str
-
-
-def sniff(head: bytes) -> MediaKind | None:
-    """The media kind of a file from its magic bytes; None for anything Douyin would not take."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return MediaKind("image", "image/jpeg", ".jpg")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return MediaKind("image", "image/png", ".png")
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return MediaKind("image", "image/webp", ".webp")
-    if head[4:8] == b"ftyp":
-        if head[8:12] == b"qt  ":
-            return MediaKind("video", "video/quicktime", ".mov")
-        return MediaKind("video", "video/mp4", ".mp4")
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return MediaKind("video", "video/webm", ".webm")
-    return None
-
-
-@dataclass(frozen=True)
 class Limits:
     video_bytes: int
     image_bytes: int
+    image_pixels: int
+    quota: Quota
+    grace_hours: float
 
     def for_role(self, role: Role) -> int:
         return self.video_bytes if role == "video" else self.image_bytes
 
     def describe(self, role: Role) -> str:
-        return f"{role}s may be at most {_human(self.for_role(role))}"
+        return f"{role}s may be at most {human_size(self.for_role(role))}"
+
+    def over_quota(self) -> QuotaExceeded:
+        return QuotaExceeded(self.quota, self.grace_hours)
 
 
 @dataclass
@@ -156,6 +138,9 @@ class _Receiver:
         if self.kind is not None and self.size > self.limits.for_role(self.kind.role):
             self.error = PayloadTooLarge(f"file too large: {self.limits.describe(self.kind.role)}")
             return
+        if self.size > self.limits.quota.left:
+            self.error = self.limits.over_quota()
+            return
         self.pending.append(chunk)
         self.pending_size += len(chunk)
 
@@ -191,6 +176,10 @@ async def receive_media(
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.video_bytes + MULTIPART_OVERHEAD:
         raise PayloadTooLarge(f"upload too large: {limits.describe('video')}, {limits.describe('image')}")
+    if limits.quota.left == 0 or (
+        declared and declared.isdigit() and int(declared) > limits.quota.left + MULTIPART_OVERHEAD
+    ):
+        raise limits.over_quota()
     receiver = _Receiver(limits)
     parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     writer: _Writer | None = None
@@ -221,7 +210,7 @@ async def receive_media(
         if writer is not None:
             await writer.discard()
         raise
-    width, height = await _dimensions(store.path(writer.key), receiver.kind)
+    width, height = await _dimensions(store.path(writer.key), receiver.kind, limits.image_pixels)
     return ReceivedMedia(writer.key, receiver.kind, receiver.size, width, height, receiver.fields)
 
 
@@ -267,30 +256,31 @@ class _Writer:
         await asyncio.to_thread(drop)
 
 
-async def _dimensions(path: Path, kind: MediaKind) -> tuple[int | None, int | None]:
-    """Width and height of an image (which must decode); videos are not probed."""
+async def _dimensions(path: Path, kind: MediaKind, max_pixels: int) -> tuple[int | None, int | None]:
+    """Width and height of an image, which must decode and stay within `max_pixels`; videos are not probed.
+
+    A few KiB of PNG can declare hundreds of megapixels: whatever decodes it later would need gigabytes.
+    Pillow only warns between its two thresholds, so the size is checked here, before anything decodes.
+    """
     if kind.role != "image":
         return None, None
-
-    def probe() -> tuple[int, int] | str:
-        try:
-            with Image.open(path) as image:
-                image.verify()
-                return image.size
-        except Image.DecompressionBombError:
-            return "the image has too many pixels to be decoded safely"
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            return "the image could not be decoded"
-
-    size = await asyncio.to_thread(probe)
+    size = await asyncio.to_thread(_probe, path, max_pixels)
     if isinstance(size, str):
         await asyncio.to_thread(path.unlink, True)
         raise UnsupportedMedia(size)
     return size
 
 
-def _human(size: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= scale and size % scale == 0:
-            return f"{size // scale} {unit}"
-    return f"{size} bytes"
+def _probe(path: Path, max_pixels: int) -> tuple[int, int] | str:
+    too_many = f"the image has too many pixels to be decoded safely (at most {max_pixels:,})"
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                return f"{too_many}: {width}×{height}"
+            image.verify()
+            return width, height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return too_many
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "the image could not be decoded"

@@ -19,7 +19,8 @@ from fastapi.security.base import SecurityBase
 from api.gateway_bff.schemas.errors import Error
 
 DESCRIPTIONS: dict[int, str] = {
-    400: "Not processable as sent: malformed JSON, a value the store refuses, or a rule between fields",
+    400: "Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, "
+    "or a content Douyin would refuse as it is",
     401: "No valid access token: log in at /api/v1/auth/token",
     403: "The caller's role or tenant may not do this",
     404: "What the request names does not exist in the caller's tenant",
@@ -38,9 +39,28 @@ _DEPENDENCY_ANSWERS: dict[Any, frozenset[int]] = {}
 _Call = TypeVar("_Call", bound=Callable[..., Any])
 
 
+# Headers an error status always carries, declared with it.
+_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": {
+            "description": "seconds to wait before trying again",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
+
+
 def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for the error statuses a route answers beyond those its signature shows."""
-    return {status: {"description": DESCRIPTIONS[status]} for status in statuses}
+    return {status: _answer(status) for status in statuses}
+
+
+def _answer(status: int) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": DESCRIPTIONS[status]}
+    if status in _HEADERS:
+        answer["headers"] = _HEADERS[status]
+    return answer
 
 
 def may_answer(*statuses: int) -> Callable[[_Call], _Call]:

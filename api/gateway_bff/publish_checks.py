@@ -1,8 +1,8 @@
 """What every way of publishing checks before anything starts: `/publish` and the calendar alike.
 
-A content that Douyin would refuse as it is, or an account that cannot publish now, answers 409 with what
-to fix (attach media, reconnect the account): the request is sound, what it names is not ready. Nothing
-is written when a check fails.
+A content that Douyin would refuse as it is answers 400 (what to fix); a content the tenant's policy holds
+until a reviewer approves it answers 409 `approval_required` (have it approved); an account that cannot
+publish now answers 409 (reconnect it). Nothing is written when a check fails.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
+from douflow.content.approvals import content_approval_problem
+from douflow.content.contents import ContentRepository
 from douflow.content.drafts import content_problems
 from douflow.db.tables import DouyinAccount
 
@@ -22,7 +24,27 @@ async def check_content(session: AsyncSession, tenant_id: str, content_id: str) 
     if problems is None:
         raise NotFound(f"content {content_id} not found")
     if problems:
-        raise Conflict(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
+        raise DomainError(f"content {content_id} cannot be published on Douyin: " + "; ".join(problems))
+
+
+class ApprovalRequired(Conflict):
+    """The content could be published, but the tenant asks for a reviewer's approval of this version first."""
+
+    code = "approval_required"
+
+
+async def check_approval(session: AsyncSession, tenant_id: str, content_id: str) -> None:
+    problem = await approval_warning(session, tenant_id, content_id)
+    if problem:
+        raise ApprovalRequired(problem)
+
+
+async def approval_warning(session: AsyncSession, tenant_id: str, content_id: str) -> str | None:
+    """Why the content may not go out yet; a plan made now is checked again when it fires."""
+    content = await ContentRepository(session, tenant_id).get(content_id)
+    if content is None:
+        raise NotFound(f"content {content_id} not found")
+    return await content_approval_problem(session, content)
 
 
 async def check_account(

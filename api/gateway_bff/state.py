@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
+from douflow.login_sessions import Standing
 from douflow.media import LocalMediaStore
+from douflow.security.login_throttle import LoginThrottle
+from douflow.security.passwords import PasswordHashing
 from douflow.security.tokens import TokenService
+from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings
 from douflow.temporal.codec import EncryptionCodec
 
@@ -22,3 +26,8 @@ class BffState:
     tokens: TokenService
     media: LocalMediaStore
     codec: EncryptionCodec
+    # Session id → its user's standing, trusted for SESSION_CHECK_CACHE_SECONDS (one BFF process each).
+    sessions: TtlCache[str, Standing]
+    passwords: PasswordHashing
+    # Login attempts per account and per client address, counted in this process only.
+    logins: LoginThrottle

@@ -26,17 +26,6 @@ async def refuse_nul_text(request: Request) -> None:
         raise NulInText("text in the request must not contain NUL (\\x00) characters")
 
 
-def holds_nul(value: Any) -> bool:
-    """Whether a JSON value holds NUL in any string, key or item."""
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
-    return False
-
-
 def document_storable_text(app: FastAPI) -> None:
     """Every string schema of a request that has no pattern of its own gets the one that excludes NUL."""
     generate = app.openapi

@@ -18,12 +18,12 @@ from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError
 
 from api.gateway_bff.deps import CurrentUser
-from api.gateway_bff.errors import Conflict, NotFound, UpstreamFailed
+from api.gateway_bff.errors import Conflict, NotFound, Unprocessable, UpstreamFailed
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.workflows import Accepted
 from douflow.settings import Settings
 from douflow.temporal import starts
-from douflow.temporal.errors import CONTENT_NOT_FOUND, VERSION_CONFLICT
+from douflow.temporal.errors import BRAND_UNUSABLE, CONTENT_NOT_FOUND, VERSION_CONFLICT
 from douflow.temporal.search import TENANT_ID
 
 # It becomes part of a workflow id, which Temporal shows to anyone who can list runs: no room for data.
@@ -31,7 +31,11 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 # Where a run started for a keyed request keeps that request's fingerprint.
 FINGERPRINT_MEMO = "request_fingerprint"
 # Application error types that are the caller's doing rather than an upstream failure.
-_CALLER_ERRORS: dict[str, type[Exception]] = {CONTENT_NOT_FOUND: NotFound, VERSION_CONFLICT: Conflict}
+_CALLER_ERRORS: dict[str, type[Exception]] = {
+    CONTENT_NOT_FOUND: NotFound,
+    VERSION_CONFLICT: Conflict,
+    BRAND_UNUSABLE: Unprocessable,
+}
 
 IdempotencyKey = Annotated[
     str | None,

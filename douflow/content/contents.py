@@ -79,6 +79,15 @@ class ContentRepository:
             select(ContentAsset).where(ContentAsset.id == asset_id, ContentAsset.tenant_id == self._tenant_id)
         )
 
+    async def media_bytes(self) -> int:
+        """What the tenant's stored files take, attached or not."""
+        used = await self._session.scalar(
+            select(func.coalesce(func.sum(ContentAsset.size_bytes), 0)).where(
+                ContentAsset.tenant_id == self._tenant_id
+            )
+        )
+        return int(used or 0)
+
     def add(self, obj: Content | ContentVersion | ContentAsset | AuditEvent) -> None:
         if obj.tenant_id != self._tenant_id:
             raise ValueError("row belongs to another tenant")

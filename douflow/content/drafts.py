@@ -2,6 +2,10 @@
 
 The one answer to "can this content be published as it is?", for the calendar, replication's
 auto-scheduling and the publish workflow alike.
+
+Douyin asks creators to declare AI-generated content and its open API has no field for it
+(douyin-openapi.md 4.3, 4.4), so where the tenant declares it the declaration is a line of the post's
+text: it counts toward the length limits and reconciliation looks for the text with it.
 """
 
 from __future__ import annotations
@@ -13,30 +17,38 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.content.contents import ContentRepository
-from douflow.db.tables import Content, ContentAsset
+from douflow.db.tables import Content, ContentAsset, Tenant
 from douflow.platforms import rules_for
 from models.publish import MediaType, PublishDraft
 
 # The image-text API takes at most 30 image_ids (douyin-openapi.md 4.4), fewer than the app allows.
 DOUYIN_MAX_IMAGES = 30
 IMAGE_ROLES = ("cover", "image")
+# Douyin's own wording of the creator's declaration (自主声明).
+AI_DECLARATION = "内容由AI生成"
 
 
-def build_draft(content: Content, body: dict[str, Any], assets: Sequence[ContentAsset]) -> PublishDraft:
-    """A video post when a video is attached, an image-text post when images are; problems say what's off."""
+def build_draft(
+    content: Content, body: dict[str, Any], assets: Sequence[ContentAsset], *, declaration: str | None = None
+) -> PublishDraft:
+    """A video post when a video is attached, an image-text post when images are; problems say what's off.
+
+    `declaration` is the AI-content line to end the text with, if the content carries one.
+    """
     rules = rules_for("douyin")
     title, text_body, hashtags = _text_parts(content, body)
     videos = [a for a in assets if a.role == "video"]
     images = sorted((a for a in assets if a.role in IMAGE_ROLES), key=lambda a: (a.position, a.created_at))
     media_type: MediaType = "video" if videos else "image_text"
-    text = compose_text(title, text_body, hashtags)
+    text = compose_text(title, text_body, hashtags, declaration)
     problems: list[str] = []
     if not title.strip():
         problems.append("the post has no title")
     elif len(title) > rules.title_max:
         problems.append(f"title has {len(title)} characters, Douyin allows {rules.title_max}")
     if len(text) > rules.body_max:
-        problems.append(f"post text has {len(text)} characters, Douyin allows {rules.body_max}")
+        with_line = f" (with the {len(declaration) + 1}-character AI declaration line)" if declaration else ""
+        problems.append(f"post text has {len(text)} characters{with_line}, Douyin allows {rules.body_max}")
     if len(hashtags) > rules.hashtag_max:
         problems.append(f"{len(hashtags)} hashtags, Douyin allows {rules.hashtag_max}")
     if len(videos) > 1:
@@ -55,11 +67,18 @@ def build_draft(content: Content, body: dict[str, Any], assets: Sequence[Content
     )
 
 
-def compose_text(title: str, body: str, hashtags: Sequence[str]) -> str:
-    """Douyin has one `text` field: the title, then the body, then hashtags the body lacks."""
+def compose_text(title: str, body: str, hashtags: Sequence[str], declaration: str | None = None) -> str:
+    """Douyin has one `text` field: the title, then the body, then hashtags the body lacks, then the
+    AI declaration line when there is one."""
     missing = [tag for tag in hashtags if tag and tag not in body]
-    parts = [title.strip(), body.strip(), " ".join(missing)]
+    parts = [title.strip(), body.strip(), " ".join(missing), declaration or ""]
     return "\n".join(p for p in parts if p)
+
+
+def declaration_for(tenant: Tenant | None, content: Content) -> str | None:
+    """The AI declaration line, unless the tenant turned it off or an operator did for this content."""
+    declares = tenant.ai_declaration if tenant is not None else True
+    return AI_DECLARATION if declares and content.ai_declaration else None
 
 
 def _text_parts(content: Content, body: dict[str, Any]) -> tuple[str, str, list[str]]:
@@ -95,7 +114,8 @@ async def load_draft(
     assets = await session.scalars(
         select(ContentAsset).where(ContentAsset.tenant_id == tenant_id, ContentAsset.content_id == content.id)
     )
-    draft = build_draft(content, row.body if row else {}, assets.all())
+    declaration = declaration_for(await session.get(Tenant, tenant_id), content)
+    draft = build_draft(content, row.body if row else {}, assets.all(), declaration=declaration)
     if row is None and version is not None:
         draft.problems.append(f"version {version} of this content no longer exists")
     return draft

@@ -177,5 +177,7 @@ class Notification(TenantScoped, Base):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     object_id: Mapped[str | None] = mapped_column(String(200))
+    # Who it is for: None for everyone of the tenant, "reviewers" for admins and reviewers only.
+    audience: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()

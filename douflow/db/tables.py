@@ -1,15 +1,28 @@
-"""Tables of the platform: tenants and users, contents with versions and assets, and the audit trail."""
+"""Tables of the platform: tenants and users, brands and contents with their versions, assets, and the
+audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
 from douflow.security.tokens import Role
+from models.approval import ApprovalState
 from models.content import ContentKind, ContentStatus
 from models.publish import LIVE_STATUSES, PublishStatus
 
@@ -23,6 +36,10 @@ class Tenant(Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # Policy: whether a content needs a reviewer's approval of its version before it is published, and
+    # whether generated contents carry Douyin's AI-content declaration line in their text.
+    approval_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class User(TenantScoped, Timestamped, Base):
@@ -35,6 +52,18 @@ class User(TenantScoped, Timestamped, Base):
     role: Mapped[Role] = mapped_column(String(16))
     display_name: Mapped[str] = mapped_column(String(100), default="")
     disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class UserSession(TenantScoped, Base):
+    """One login: its access token names it, so it can end before the token expires (logout, revocation)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
 
 
 class Content(TenantScoped, Timestamped, Base):
@@ -55,6 +84,17 @@ class Content(TenantScoped, Timestamped, Base):
     created_by: Mapped[str] = mapped_column(String(36))
     compliance: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     status_detail: Mapped[str | None] = mapped_column(Text)
+    # Approval of one version (douflow/content/approvals.py): an edit after it sends the content back.
+    approval_state: Mapped[ApprovalState] = mapped_column(String(20), default="draft", server_default="draft")
+    approval_version: Mapped[int | None] = mapped_column(Integer)
+    approval_comment: Mapped[str | None] = mapped_column(Text)
+    approval_by: Mapped[str | None] = mapped_column(String(36))
+    approval_at: Mapped[datetime | None] = mapped_column()
+    # Off when an operator rewrote the text: the tenant's AI declaration line is then left out.
+    ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The brand profile version the content was generated with (none for contents without a brand).
+    brand_id: Mapped[str | None] = mapped_column(ForeignKey("brands.id", ondelete="RESTRICT"))
+    brand_version: Mapped[int | None] = mapped_column(Integer)
 
     versions: Mapped[list[ContentVersion]] = relationship(
         back_populates="content", order_by="ContentVersion.version", lazy="raise"
@@ -80,6 +120,34 @@ class ContentVersion(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     content: Mapped[Content] = relationship(back_populates="versions")
+
+
+class Brand(TenantScoped, Timestamped, Base):
+    """A brand an operator writes for; its facts live in versions, and deleting it only archives it so
+    the contents generated with it keep their reference."""
+
+    __tablename__ = "brands"
+    __table_args__ = (Index("ix_brands_tenant_archived", "tenant_id", "archived_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(40))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(36))
+    archived_at: Mapped[datetime | None] = mapped_column()
+
+
+class BrandVersion(TenantScoped, Base):
+    """An immutable snapshot of a brand's profile; an update appends one."""
+
+    __tablename__ = "brand_versions"
+    __table_args__ = (UniqueConstraint("brand_id", "version", name="brand_version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ContentAsset(TenantScoped, Base):
@@ -147,23 +215,29 @@ class DouyinAccount(TenantScoped, Timestamped, Base):
 
 
 class OAuthState(TenantScoped, Base):
-    """A pending account binding: the `state` sent to Douyin, tied to who started it, single-use."""
+    """A pending account binding: the `state` sent to Douyin, tied to who started it and to the browser
+    that opened its bind link (the SHA-256 of that browser's cookie), single-use."""
 
     __tablename__ = "oauth_states"
 
     state: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(36))
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
 
 
 class WebhookEvent(Base):
-    """Douyin webhook inbox, deduplicated by Msg-Id; the tenant is resolved from the account when known."""
+    """Douyin webhook inbox, deduplicated by Msg-Id and by the body's identity (a replay under a new
+    Msg-Id carries the same signed body); the tenant is resolved from the account when known."""
 
     __tablename__ = "webhook_events"
 
     msg_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # sha256 of the event's fields (douflow.douyin.events.identity); empty on rows older than migration 0032
+    # whose body another row already had.
+    body_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     tenant_id: Mapped[str | None] = mapped_column(String(36), index=True)
     event: Mapped[str] = mapped_column(String(60))
     from_user_id: Mapped[str | None] = mapped_column(String(100))

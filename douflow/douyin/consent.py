@@ -1,5 +1,8 @@
 """The consent page a person opens to authorise an account, and where Douyin sends their browser back.
 
+The link an operator opens is the BFF's bind link: it ties the binding to that browser and only then
+redirects to Douyin's consent page, whose `state` the callback accepts from that browser alone.
+
 Douyin bends OAuth 2.0 here: `client_key` instead of `client_id`, comma-separated scopes, and an
 `optionalScope` list of scopes the person may untick. The code exchange itself is the connector's.
 """
@@ -14,11 +17,17 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from douflow.settings import Settings
 
 AUTHORIZE_PATH = "/platform/oauth/connect/"
+BIND_LINK_PATH = "/api/v1/douyin/oauth/start"
 
 
 def redirect_uri(settings: Settings) -> str:
     """The BFF's callback, which must be registered in the Douyin console."""
     return settings.public_base_url.rstrip("/") + settings.douyin_oauth_callback_path
+
+
+def bind_link(settings: Settings, state: str) -> str:
+    """The BFF's link that opens a new binding in the browser that follows it."""
+    return settings.public_base_url.rstrip("/") + BIND_LINK_PATH + "?" + urlencode({"state": state})
 
 
 def authorize_url(

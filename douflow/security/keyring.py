@@ -38,6 +38,8 @@ def parse_keyring(text: str, current: str, setting: str) -> KeyRing:
     if not _KEY_ID.match(current):
         raise ValueError(f"{setting}_ID must be 1-32 letters, digits or . _ -")
     entries = [part.strip() for part in text.split(",") if part.strip()]
+    if not entries:
+        raise ValueError(f"{setting} is empty: give a key (Fernet.generate_key()) or leave it unset")
     if len(entries) == 1 and ":" not in entries[0]:
         return KeyRing({current: decode_key(entries[0], setting, current)}, current)
     keys: dict[str, bytes] = {}

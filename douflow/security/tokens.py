@@ -1,4 +1,8 @@
-"""Access tokens (JWT, HS256) issued by the BFF at login and checked on every request."""
+"""Access tokens (JWT, HS256) issued by the BFF at login and checked on every request.
+
+A token names its login session (`sid`): the signature proves who the bearer was, the session row says
+whether that still holds (logged out, password changed, user disabled or removed).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
 
-Role = Literal["admin", "operator", "agent", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "operator", "agent", "viewer")
+Role = Literal["admin", "operator", "reviewer", "agent", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "operator", "reviewer", "agent", "viewer")
 
 
 class InvalidToken(Exception):
@@ -25,16 +29,20 @@ class Principal:
     tenant_id: str
     username: str
     role: Role
+    session_id: str
 
 
 class TokenService:
-    def __init__(self, secret: str, issuer: str, ttl_seconds: int) -> None:
+    def __init__(self, secret: str, issuer: str, audience: str, ttl_seconds: int) -> None:
         self._key = OctKey.import_key(secret)
         self._issuer = issuer
+        self._audience = audience
         self._ttl = ttl_seconds
         self._claims = JWTClaimsRegistry(
             iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
             sub={"essential": True},
+            sid={"essential": True},
             tid={"essential": True},
             role={"essential": True},
             exp={"essential": True},
@@ -48,7 +56,9 @@ class TokenService:
         now = int(time.time())
         claims = {
             "iss": self._issuer,
+            "aud": self._audience,
             "sub": principal.user_id,
+            "sid": principal.session_id,
             "tid": principal.tenant_id,
             "usr": principal.username,
             "role": principal.role,
@@ -71,4 +81,5 @@ class TokenService:
             tenant_id=str(claims["tid"]),
             username=str(claims.get("usr", "")),
             role=claims["role"],
+            session_id=str(claims["sid"]),
         )

@@ -10,6 +10,9 @@ from __future__ import annotations
 MODEL_UNAVAILABLE = "ModelUnavailable"
 MODEL_RATE_LIMITED = "ModelRateLimited"
 MODEL_OUTPUT_INVALID = "ModelOutputInvalid"
+# Kinds of invalid output, retried like it under the MODEL policy: the model declined, or ran out of tokens.
+MODEL_REFUSED = "ModelRefused"
+MODEL_OUTPUT_TRUNCATED = "ModelOutputTruncated"
 MODEL_REQUEST_REJECTED = "ModelRequestRejected"
 IMAGE_UNAVAILABLE = "ImageUnavailable"
 IMAGE_OUTPUT_INVALID = "ImageOutputInvalid"
@@ -19,6 +22,10 @@ IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
 CONTENT_NOT_FOUND = "ContentNotFound"
 VERSION_CONFLICT = "VersionConflict"
 ACCOUNT_NOT_FOUND = "DouyinAccountNotFound"
+# The brand a generation names is unknown to its tenant, archived, or lacks the product named.
+BRAND_UNUSABLE = "BrandUnusable"
+# A content-center worker that must remove files was started without the media directory.
+MEDIA_STORE_MISSING = "MediaStoreMissing"
 
 # delivery-connector-douyin: a Douyin failure, typed by how a caller must react (activities.douyin.errors).
 DOUYIN_TRANSIENT = "DouyinTransientError"

@@ -20,6 +20,11 @@ def content_edit_workflow_id(content_id: str, named_base: int | None, request_ke
     return f"content-edit-{content_id}-{base}-{request_key}"
 
 
+def content_approval_workflow_id(content_id: str, version: int) -> str:
+    """One review per content version: an edit makes a new version, which is submitted and reviewed anew."""
+    return f"content-approval-{content_id}-v{version}"
+
+
 def occurrence_key(occurrence: datetime | None) -> str:
     """A recurring calendar entry's occurrence as it appears in publish keys ("" outside one)."""
     return "" if occurrence is None else occurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -40,9 +45,9 @@ def publish_workflow_id(
     return f"{key}-{occurrence}" if occurrence else key
 
 
-def publish_sweep_schedule_id() -> str:
-    """The one schedule that settles every tenant's stale publishes; its runs get `-<time>` appended."""
-    return "publish-sweep"
+def publish_sweep_schedule_id(queue_prefix: str) -> str:
+    """One schedule per deployment settles every tenant's stale publishes; runs get the time appended."""
+    return f"{queue_prefix}publish-sweep"
 
 
 def publish_settle_workflow_id(publish_id: str, request_key: str) -> str:
@@ -96,3 +101,8 @@ def metrics_sync_workflow_id(account_id: str) -> str:
 def replication_workflow_id(tenant_id: str, item_id: str) -> str:
     """The dedup key of a hit: one replication per item, ever."""
     return f"replicate-{tenant_id}-{item_id}"
+
+
+def media_cleanup_schedule_id(queue_prefix: str) -> str:
+    """One cleanup schedule per deployment (its task-queue prefix) in a namespace; runs get the time appended."""
+    return f"{queue_prefix}media-cleanup"

@@ -58,11 +58,19 @@ CONTENT_RETRY = doubling_retry(
     non_retryable=[errors.CONTENT_NOT_FOUND, errors.VERSION_CONFLICT],
 )
 CONTENT_WRITE = ActivityCall(timeout=timedelta(seconds=30), retry=CONTENT_RETRY)
+# Reading one brand profile version: a single-row query.
+BRAND_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
+# An account's synced posts and their latest plays: one indexed query, a few thousand rows at most.
+PROVEN_READ = ActivityCall(timeout=timedelta(seconds=20), retry=CONTENT_RETRY)
 # Writes of a publish or a calendar run take milliseconds; a dead worker should not stall them for long.
 PUBLISH_STORE = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Database writes of a metrics page: a locked SQLite file or a lost connection clears up quickly.
 METRICS_STORE_RETRY = doubling_retry(up_to=timedelta(seconds=20), attempts=10)
 METRICS_STORE = ActivityCall(timeout=timedelta(seconds=60), retry=METRICS_STORE_RETRY)
+# A batch of unattached uploads: one delete and a few hundred file removals.
+MEDIA_CLEANUP = ActivityCall(
+    timeout=timedelta(minutes=2), retry=doubling_retry(up_to=timedelta(minutes=1), attempts=5)
+)
 ACCOUNT_STORE = ActivityCall(
     timeout=timedelta(seconds=30),
     retry=doubling_retry(up_to=timedelta(seconds=30), attempts=10, non_retryable=[errors.ACCOUNT_NOT_FOUND]),
@@ -130,3 +138,7 @@ METRICS_SYNC_RUN = timedelta(minutes=30)
 PUBLISH_SWEEP_RUN = timedelta(hours=1)
 REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)
+# A review waits for a person; one left this long is submitted again.
+APPROVAL_RUN = timedelta(days=90)
+# Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.
+MEDIA_CLEANUP_RUN = timedelta(minutes=50)

@@ -1,7 +1,8 @@
 """Search attributes: how operators find a business object's runs in the Temporal UI.
 
 They are not encrypted, so they carry ids and fixed names, never a person's name or message text.
-Every run carries its tenant and its feature; the feature names are spelled one way, kebab-case.
+Every run carries its feature and, unless it works for the whole deployment, its tenant; the feature names
+are spelled one way, kebab-case.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Feature(StrEnum):
     IMAGE_POST = "image-post"
     VIDEO_SCRIPT = "video-script"
     CONTENT_EDIT = "content-edit"
+    CONTENT_APPROVAL = "content-approval"
     PUBLISH = "publish"
     CALENDAR_PUBLISH = "calendar-publish"
     ACCOUNT_BINDING = "douyin-account-binding"
@@ -38,6 +40,7 @@ class Feature(StrEnum):
     METRICS_SYNC = "metrics-sync"
     VIRAL_REPLICATION = "viral-replication"
     PUBLISH_SWEEP = "publish-sweep"
+    MEDIA_CLEANUP = "media-cleanup"
 
 
 def _pairs(
@@ -56,6 +59,11 @@ def tags(
 ) -> TypedSearchAttributes:
     """The attributes a run is started with (from a client, a schedule or a parent workflow)."""
     return TypedSearchAttributes(_pairs(tenant_id, feature, content_id, account_id))
+
+
+def system_tags(feature: Feature) -> TypedSearchAttributes:
+    """The attributes of a run that works for the whole deployment, not one tenant (the media cleanup)."""
+    return TypedSearchAttributes([SearchAttributePair(FEATURE, feature.value)])
 
 
 def tag_updates(

@@ -19,10 +19,12 @@ from douflow.settings import Settings
 from douflow.temporal import ids, policies
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
-from douflow.temporal.search import Feature, tags
+from douflow.temporal.search import Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
+from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
+from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
 from models.publish import PublishInput, SweepInput
 from models.workflows import ContentEditInput
@@ -33,6 +35,7 @@ COPYWRITING = "CopywritingWorkflow"
 IMAGE_TEXT = "ImageTextWorkflow"
 VIDEO_SCRIPT = "VideoScriptWorkflow"
 CONTENT_EDIT = "ContentEditWorkflow"
+CONTENT_APPROVAL = "ContentApprovalWorkflow"
 PUBLISH = "PublishWorkflow"
 CALENDAR_PUBLISH = "CalendarPublishWorkflow"
 ACCOUNT_BINDING = "AccountBindingWorkflow"
@@ -40,6 +43,7 @@ ACCOUNT_UNBIND = "AccountUnbindWorkflow"
 DOUYIN_EVENT = "DouyinEventWorkflow"
 METRICS_SYNC = "MetricsSyncWorkflow"
 PUBLISH_SWEEP = "PublishSweepWorkflow"
+MEDIA_CLEANUP = "MediaCleanupWorkflow"
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,18 @@ def content_edit(
     )
 
 
+def content_approval(arg: ApprovalInput, *, title: str | None) -> Start:
+    """A version's review; submitting it again while it runs joins that run."""
+    return Start(
+        workflow=CONTENT_APPROVAL,
+        arg=arg,
+        id=ids.content_approval_workflow_id(arg.content_id, arg.version),
+        tags=tags(arg.tenant_id, Feature.CONTENT_APPROVAL, content_id=arg.content_id),
+        summary=summary(f"Review v{arg.version} of {titled(title, arg.content_id)}"),
+        execution_timeout=policies.APPROVAL_RUN,
+    )
+
+
 # -- seed 5-7: publishing, the calendar, accounts ---------------------------------------------------------
 
 
@@ -142,14 +158,14 @@ def publish(arg: PublishInput, *, title: str | None) -> Start:
     )
 
 
-def publish_sweep(arg: SweepInput, *, request_key: str | None = None) -> Start:
+def publish_sweep(arg: SweepInput, *, queue_prefix: str = "", request_key: str | None = None) -> Start:
     """The schedule's sweep over every tenant (no key), or an operator's settling of named publishes now."""
     if request_key is None or arg.tenant_id is None:
         return Start(
             workflow=PUBLISH_SWEEP,
             arg=arg,
-            id=ids.publish_sweep_schedule_id(),
-            tags=tags("system", Feature.PUBLISH_SWEEP),
+            id=ids.publish_sweep_schedule_id(queue_prefix),
+            tags=system_tags(Feature.PUBLISH_SWEEP),
             summary="Settle stale publishes (under review or unconfirmed) from Douyin",
             execution_timeout=policies.PUBLISH_SWEEP_RUN,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
@@ -230,4 +246,19 @@ def metrics_sync(arg: MetricsSyncInput) -> Start:
         execution_timeout=policies.METRICS_SYNC_RUN,
         # Every sync is new work: a finished one does not block the next.
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+# -- housekeeping ----------------------------------------------------------------------------------------
+
+
+def media_cleanup(arg: MediaCleanupInput, *, queue_prefix: str) -> Start:
+    """The media cleanup schedule's run (for every tenant of the deployment)."""
+    return Start(
+        workflow=MEDIA_CLEANUP,
+        arg=arg,
+        id=ids.media_cleanup_schedule_id(queue_prefix),
+        tags=system_tags(Feature.MEDIA_CLEANUP),
+        summary=summary(f"Remove uploads attached to no content for {arg.grace_hours:g} hours"),
+        execution_timeout=policies.MEDIA_CLEANUP_RUN,
     )

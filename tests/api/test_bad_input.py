@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
+from douflow.settings import Settings
 from tests.support.auth import TestUser
 
 
@@ -134,3 +137,33 @@ async def test_a_wrong_method_lists_every_method_the_path_answers(
     response = await http.put("/api/v1/calendar/entries/some-entry", headers=operator.headers)
     assert response.status_code == 405, response.text
     assert response.headers["allow"] == "DELETE, GET, PATCH"
+
+
+async def test_an_unauthenticated_malformed_body_is_a_401(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/api/v1/titles", content=b'{"topic": "', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def _in_chunks(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    """A body without Content-Length (chunked), so only counting while reading can stop it."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+async def test_a_json_body_over_the_limit_is_a_413(
+    http: httpx.AsyncClient, operator: TestUser, settings: Settings
+) -> None:
+    too_big = b'{"topic": "' + b"x" * settings.max_json_body_bytes + b'"}'
+    headers = {**operator.headers, "Content-Type": "application/json"}
+    declared = await http.post("/api/v1/titles", content=too_big, headers=headers)
+    chunked = await http.post("/api/v1/titles", content=_in_chunks(too_big), headers=headers)
+
+    for response in (declared, chunked):
+        assert response.status_code == 413, response.text
+        assert response.json() == {
+            "detail": f"request body too large: this endpoint takes at most {settings.max_json_body_bytes} bytes",
+            "code": "payload_too_large",
+        }

@@ -351,7 +351,7 @@ async def test_checks_refuse_what_cannot_publish_with_what_to_fix(
     scope = await status_and_detail(account_id=no_scope)
     assert scope[0] == 409 and "video.create.bind" in scope[1]
     media_missing = await status_and_detail(content_id=no_media)
-    assert media_missing[0] == 409 and "no media" in media_missing[1]
+    assert media_missing[0] == 400 and "no media" in media_missing[1]
     zone = await status_and_detail(timezone="Mars/Olympus")
     assert zone[0] == 400 and "time zone" in zone[1]
     bad_cron = await status_and_detail(run_at=None, recurrence={"cron": "61 * * * *", "max_runs": 2})

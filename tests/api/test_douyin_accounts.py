@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -26,8 +27,10 @@ from models.douyin_accounts import AccountToSave, ExchangedTokens
 from tests.support import auth
 from tests.support.douyin_binding import (
     authorize_in_sandbox,
+    bff_path,
     bind_account,
-    callback_path,
+    browser,
+    open_bind_link,
     start_binding,
 )
 from tests.support.polling import eventually
@@ -98,10 +101,13 @@ async def test_forged_state_is_refused(http: httpx.AsyncClient) -> None:
 
 
 async def test_a_state_works_once(http: httpx.AsyncClient, operator: auth.TestUser) -> None:
-    location = await authorize_in_sandbox(await start_binding(http, operator.headers), TRAVEL.open_id)
-    first = await http.get(callback_path(location))
-    assert first.status_code == 200, first.text
-    again = await http.get(callback_path(location))
+    async with browser(http) as person:
+        location = await authorize_in_sandbox(
+            person, await start_binding(http, operator.headers), TRAVEL.open_id
+        )
+        first = await person.get(bff_path(location))
+        assert first.status_code == 200, first.text
+        again = await person.get(bff_path(location))
     assert again.status_code == 400
     assert "already used" in again.text
 
@@ -109,11 +115,61 @@ async def test_a_state_works_once(http: httpx.AsyncClient, operator: auth.TestUs
 async def test_an_invalid_code_fails_the_binding_clearly(
     http: httpx.AsyncClient, operator: auth.TestUser
 ) -> None:
-    location = await authorize_in_sandbox(await start_binding(http, operator.headers), TRAVEL.open_id)
-    state = dict(part.split("=", 1) for part in location.split("?", 1)[1].split("&"))["state"]
-    response = await http.get("/api/v1/douyin/oauth/callback", params={"code": "spent-code", "state": state})
+    async with browser(http) as person:
+        location = await authorize_in_sandbox(
+            person, await start_binding(http, operator.headers), TRAVEL.open_id
+        )
+        state = dict(part.split("=", 1) for part in location.split("?", 1)[1].split("&"))["state"]
+        response = await person.get(
+            "/api/v1/douyin/oauth/callback", params={"code": "spent-code", "state": state}
+        )
     assert response.status_code == 502
     assert "绑定失败" in response.text
+
+
+async def test_a_binding_finishes_only_in_the_browser_that_opened_the_bind_link(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    # The operator's browser opens the link; the consent (and its redirect) then reaches another browser.
+    async with browser(http) as operators_browser, browser(http) as someone_elses:
+        location = await authorize_in_sandbox(
+            operators_browser, await start_binding(http, operator.headers), TRAVEL.open_id
+        )
+        elsewhere = await someone_elses.get(bff_path(location))
+        assert elsewhere.status_code == 400, elsewhere.text
+        assert "opened in another browser" in elsewhere.text
+        assert (await http.get(bff_path(location))).status_code == 400, "no cookie at all"
+
+        finished = await operators_browser.get(bff_path(location))
+    assert finished.status_code == 200, finished.text
+    assert "绑定成功" in finished.text
+    cleared = finished.headers["set-cookie"]
+    assert "douflow_bind_" in cleared and "Max-Age=0" in cleared
+
+
+async def test_a_bind_link_opens_in_one_browser_only(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    link = await start_binding(http, operator.headers)
+    assert urlsplit(link).path == "/api/v1/douyin/oauth/start", "the link passes through the BFF first"
+    async with browser(http) as first, browser(http) as second:
+        opened = await first.get(bff_path(link))
+        assert opened.status_code == 303, opened.text
+        assert "/platform/oauth/connect/" in opened.headers["location"]
+        cookie = opened.headers["set-cookie"].lower()
+        for attribute in ("httponly", "samesite=lax", "max-age=600", "path=/api/v1/douyin/oauth/callback"):
+            assert attribute in cookie, attribute
+
+        refused = await open_bind_link(second, link)
+    assert refused.status_code == 400
+    assert "already opened in a browser" in refused.text
+
+
+@pytest.mark.parametrize("state", ["", "forged-state", "x" * 101])
+async def test_odd_bind_links_are_refused(http: httpx.AsyncClient, state: str) -> None:
+    response = await http.get("/api/v1/douyin/oauth/start", params={"state": state})
+    assert response.status_code in (400, 422), response.text
+    assert "set-cookie" not in response.headers
 
 
 async def test_rebind_keeps_the_account_and_never_wipes_the_refresh_token(

@@ -44,8 +44,13 @@ OPEN_ID = SANDBOX_USERS[5].open_id
 
 @pytest.fixture(scope="module")
 async def contract_bff(bff_url: str, settings: Settings) -> AsyncIterator[str]:
-    """The BFF as the session runs it (its workers serve both), with this tenant as the platform's."""
-    app = create_app(settings.model_copy(update={"platform_tenant": TENANT}))
+    """The BFF as the session runs it (its workers serve both), with this tenant as the platform's.
+
+    Every generated login fails, all from one address: with the usual limits the run would spend most of
+    /auth/token's examples on 429s. The run's admin logs in once, before them, so no limit can shut it out.
+    """
+    generous_logins = {"login_attempts_per_account": 1000, "login_attempts_per_address": 100_000}
+    app = create_app(settings.model_copy(update={"platform_tenant": TENANT, **generous_logins}))
     async with running_uvicorn(app) as base_url:
         yield base_url
 

@@ -98,16 +98,91 @@ async def test_unknown_types_oversize_images_and_missing_files_are_refused(
     assert no_file.status_code == 400 and "'file'" in no_file.json()["detail"]
 
 
-async def test_an_image_declaring_too_many_pixels_is_refused(
-    http: httpx.AsyncClient, operator: TestUser
-) -> None:
-    header = b"IHDR" + struct.pack(">IIBBBBB", 60_000, 60_000, 8, 2, 0, 0, 0)
+def png_declaring(width: int, height: int) -> bytes:
+    """A small PNG whose header claims `width` × `height` pixels (what a decompression bomb looks like)."""
+    header = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     data = bytearray(png_bytes())
     data[8:33] = struct.pack(">I", 13) + header + struct.pack(">I", zlib.crc32(header))
+    return bytes(data)
 
-    bomb = await upload(http, operator, bytes(data), "bomb.png")
 
-    assert bomb.status_code == 415 and "too many pixels" in bomb.json()["detail"]
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        (60_000, 60_000),  # beyond Pillow's error threshold
+        (12_000, 12_000),  # 144 megapixels: between Pillow's warning and error thresholds
+    ],
+)
+async def test_an_image_declaring_too_many_pixels_is_refused(
+    http: httpx.AsyncClient, operator: TestUser, settings: Settings, width: int, height: int
+) -> None:
+    bomb = await upload(http, operator, png_declaring(width, height), "bomb.png")
+
+    assert bomb.status_code == 415, bomb.text
+    assert "too many pixels" in bomb.json()["detail"]
+    assert width * height > settings.max_image_pixels
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+WEBM_HEAD = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm\x42\x87\x81\x04"
+
+
+@pytest.mark.parametrize(
+    ("data", "mime_type"),
+    [
+        (mp4_bytes(4096, brand=b"qt  "), "video/quicktime"),
+        (_box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41") + _box(b"free", b"") + _box(b"mdat", bytes(2048)), "video/mp4"),
+        (WEBM_HEAD + bytes(2048), "video/webm"),
+    ],
+    ids=["mov", "mp4-free-mdat", "webm"],
+)  # fmt: skip
+async def test_a_video_is_taken_by_its_container_structure(
+    http: httpx.AsyncClient, operator: TestUser, data: bytes, mime_type: str
+) -> None:
+    response = await upload(http, operator, data, "clip.bin")
+    assert response.status_code == 201, response.text
+    assert (response.json()["role"], response.json()["mime_type"]) == ("video", mime_type)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<htmftyp<html><script>alert(document.cookie)</script></html>" + bytes(2048),
+        _box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic") + _box(b"meta", bytes(64)),  # a HEIF image
+        b"\x00\x10\x00\x00ftypisom" + bytes(4096),  # an ftyp box of a megabyte
+        _box(b"ftyp", b"isom\x00\x00\x00\x00isom") + b"<html><body>not a box</body></html>",
+        b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska" + bytes(2048),
+    ],
+    ids=["html", "heif-image", "oversized-ftyp", "no-box-after-ftyp", "matroska-not-webm"],
+)
+async def test_bytes_that_only_look_like_a_video_are_refused(
+    http: httpx.AsyncClient, operator: TestUser, data: bytes
+) -> None:
+    response = await upload(http, operator, data, "clip.mp4")
+    assert response.status_code == 415, response.text
+    assert "unsupported file type" in response.json()["detail"]
+
+
+async def test_every_answer_forbids_sniffing_and_media_names_its_file(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    video = await upload(http, operator, mp4_bytes(10_000), "clip.mp4")
+    served = await http.get(video.json()["url"], headers=operator.headers)
+    answers = [
+        video,
+        served,
+        await http.get("/api/v1/contents", headers=operator.headers),
+        await http.get("/api/v1/contents"),
+        await http.get("/api/v1/contents/none", headers=operator.headers),
+        await http.get("/healthz"),
+    ]
+
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * len(answers)
+    assert served.headers["content-type"] == "video/mp4"
+    assert served.headers["content-disposition"] == f'inline; filename="{video.json()["id"]}.mp4"'
 
 
 async def test_publish_through_the_api_reaches_published_once(

@@ -66,8 +66,7 @@ async def test_a_content_douyin_would_refuse_is_refused_up_front_and_left_as_it_
         json={"content_id": content_id, "account_ids": [account_id]},
         headers=operator.headers,
     )
-    # The request is sound; the content it names is not ready: a conflict with its state, what to fix said.
-    assert response.status_code == 409, response.text
+    assert response.status_code == 400, response.text
     assert f"content {content_id} cannot be published on Douyin" in response.json()["detail"]
     assert "no media" in response.json()["detail"]
     draft = (await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)).json()

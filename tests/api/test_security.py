@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
+
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
+from api.gateway_bff import routers
+from api.gateway_bff.guarded_route import GuardedRoute
 from douflow.security.tokens import Principal, TokenService
 from douflow.settings import Settings
 from tests.support.auth import TestUser, login
@@ -62,12 +69,59 @@ async def test_every_route_requires_a_token(http: httpx.AsyncClient, method: str
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+# Reached without a token: logging in, the bind link a browser opens and Douyin's redirect back (the OAuth
+# state is their credential), its webhook (the signature is) and the health check.
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/douyin/oauth/start"),
+    ("GET", "/api/v1/douyin/oauth/callback"),
+    ("POST", "/api/v1/douyin/webhook"),
+    ("GET", "/healthz"),
+}
+
+
+def _routes() -> list[APIRoute]:
+    """Every route of every router module, as the routers declare them."""
+    modules = [
+        importlib.import_module(f"{routers.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(routers.__path__)
+    ]
+    return [route for module in modules for route in module.router.routes if isinstance(route, APIRoute)]
+
+
+def _requests() -> list[tuple[str, str]]:
+    """(method, path) of every route but the public ones, path parameters filled in."""
+    return sorted(
+        (method, re.sub(r"\{[^}]+\}", "x", route.path))
+        for route in _routes()
+        for method in route.methods
+        if (method, route.path) not in PUBLIC
+    )
+
+
+def test_every_route_is_guarded() -> None:
+    """Authentication and the body limit happen before FastAPI reads a body only on `GuardedRoute`s."""
+    assert [route.path for route in _routes() if not isinstance(route, GuardedRoute)] == []
+
+
+@pytest.mark.parametrize(("method", "path"), _requests())
+async def test_a_stranger_hears_401_before_anything_about_the_body(
+    http: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await http.request(
+        method, path, content=b'{"broken": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
 async def test_forged_and_expired_tokens_are_rejected(
     http: httpx.AsyncClient, settings: Settings, operator: TestUser
 ) -> None:
-    principal = Principal(operator.user_id, operator.tenant_id, operator.username, "admin")
-    forged = TokenService("x" * 48, settings.jwt_issuer, 600).issue(principal)
-    expired = TokenService(settings.jwt_secret.get_secret_value(), settings.jwt_issuer, -10).issue(principal)
+    principal = Principal(operator.user_id, operator.tenant_id, operator.username, "admin", "any-session")
+    forged = TokenService("x" * 48, settings.jwt_issuer, settings.jwt_audience, 600).issue(principal)
+    secret = settings.jwt_secret.get_secret_value()
+    expired = TokenService(secret, settings.jwt_issuer, settings.jwt_audience, -10).issue(principal)
     for token in (forged, expired, "not-a-jwt"):
         response = await http.get("/api/v1/contents", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,6 +110,12 @@ async def test_unauthorize_event(douyin_sandbox: RunningSandbox, receiver: Recei
 async def test_verify_webhook_handshake(douyin_sandbox: RunningSandbox, receiver: Receiver):
     [ok] = await douyin_sandbox.admin("POST", "webhooks/verify", {})
     assert ok["verified"] is True and ok["echoed"] == ok["challenge"]
+    [(_, body)] = receiver.received
+    assert json.loads(body) == {
+        "event": "verify_webhook",
+        "client_key": "",
+        "content": {"challenge": ok["challenge"]},
+    }
     [bad] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": f"{receiver.base_url}/silent"})
     assert bad["verified"] is False
     [down] = await douyin_sandbox.admin("POST", "webhooks/verify", {"target": "http://127.0.0.1:9/nothing"})
@@ -166,5 +171,5 @@ async def test_webhook_times_are_the_sandbox_clocks(douyin_sandbox: RunningSandb
     [event] = receiver.events("im_receive_msg")
 
     assert event["content"]["create_time"] == int(frozen_at * 1000)
-    assert event["log_id"].startswith(time.strftime("%Y%m%d%H%M%S", time.localtime(frozen_at)))
+    assert event["log_id"].startswith("20260101080000"), "log ids carry Beijing time, as the platform's"
     assert delivery["finished_at"] == frozen_at

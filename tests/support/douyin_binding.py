@@ -1,35 +1,57 @@
-"""Binding a Douyin account the way a person does: BFF → sandbox consent form → BFF callback."""
+"""Binding a Douyin account the way a person does: BFF bind link → sandbox consent form → BFF callback.
+
+A browser is an httpx client of its own (its own cookie jar) on the test BFF's address; the links the
+BFF hands out name PUBLIC_BASE_URL, so their path is replayed against the test BFF.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import unescape
 from urllib.parse import urlsplit
 
 import httpx
 
+from douflow.douyin.consent import AUTHORIZE_PATH
+
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 _CHECKED_SCOPE = re.compile(r'<input type="checkbox" name="scope" value="([^"]+)" checked>')
 
 
-async def authorize_in_sandbox(authorize_url: str, open_id: str) -> str:
-    """Opens the consent page, picks `open_id`, keeps the pre-ticked scopes, submits; returns the redirect."""
-    async with httpx.AsyncClient(timeout=30) as browser:
-        page = await browser.get(authorize_url)
-        assert page.status_code == 200, page.text
-        form: dict[str, str | list[str]] = {k: unescape(v) for k, v in _HIDDEN.findall(page.text)}
-        form["open_id"] = open_id
-        form["scope"] = [unescape(s) for s in _CHECKED_SCOPE.findall(page.text)]
-        action = f"{authorize_url.split('/platform/', 1)[0]}/platform/oauth/connect/"
-        submitted = await browser.post(action, data=form, follow_redirects=False)
+@asynccontextmanager
+async def browser(http: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=http.base_url, timeout=30) as client:
+        yield client
+
+
+def bff_path(url: str) -> str:
+    """The BFF-relative part of a link (PUBLIC_BASE_URL differs from the test BFF's port)."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+async def open_bind_link(browser: httpx.AsyncClient, bind_link: str) -> httpx.Response:
+    """What the browser shows after following the bind link: Douyin's consent page, or the BFF's refusal."""
+    opened = await browser.get(bind_link if AUTHORIZE_PATH in bind_link else bff_path(bind_link))
+    if opened.is_redirect:
+        return await browser.get(opened.headers["location"])
+    return opened
+
+
+async def authorize_in_sandbox(browser: httpx.AsyncClient, bind_link: str, open_id: str) -> str:
+    """Opens the bind link, picks `open_id`, keeps the pre-ticked scopes, submits; returns Douyin's redirect."""
+    page = await open_bind_link(browser, bind_link)
+    assert page.status_code == 200, page.text
+    form: dict[str, str | list[str]] = {k: unescape(v) for k, v in _HIDDEN.findall(page.text)}
+    form["open_id"] = open_id
+    form["scope"] = [unescape(s) for s in _CHECKED_SCOPE.findall(page.text)]
+    consent = str(page.url)
+    action = f"{consent.split('/platform/', 1)[0]}{AUTHORIZE_PATH}"
+    submitted = await browser.post(action, data=form, follow_redirects=False)
     assert submitted.status_code == 302, submitted.text
     return submitted.headers["location"]
-
-
-def callback_path(location: str) -> str:
-    """The BFF-relative part of Douyin's redirect (PUBLIC_BASE_URL differs from the test BFF's port)."""
-    parts = urlsplit(location)
-    return f"{parts.path}?{parts.query}"
 
 
 async def start_binding(http: httpx.AsyncClient, headers: dict[str, str]) -> str:
@@ -40,6 +62,7 @@ async def start_binding(http: httpx.AsyncClient, headers: dict[str, str]) -> str
 
 
 async def bind_account(http: httpx.AsyncClient, headers: dict[str, str], open_id: str) -> httpx.Response:
-    """The whole flow; returns the BFF's answer to the callback."""
-    location = await authorize_in_sandbox(await start_binding(http, headers), open_id)
-    return await http.get(callback_path(location))
+    """The whole flow in a fresh browser; returns the BFF's answer to the callback."""
+    async with browser(http) as person:
+        location = await authorize_in_sandbox(person, await start_binding(http, headers), open_id)
+        return await person.get(bff_path(location))

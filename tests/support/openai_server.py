@@ -3,8 +3,11 @@
 It stands in for a remote model service (OpenAI, DeepSeek, Qwen ...) that cannot exist offline: the
 real `openai` SDK talks to it over HTTP on a free ephemeral port. Chat completions that ask for a JSON
 schema are answered with VALID output made by the template provider from the request JSON in the user
-message, chosen by the schema's name; image generations return a real small PNG as b64_json. Switches
-add latency, fail the next N requests with an HTTP status, or return invalid output for the next N.
+message, chosen by the schema's name (from response_format, or from the schema the prompt carries when
+the request asks for `json_object` or for nothing, answered then in a Markdown code block as real models
+do); image generations return a real small PNG as b64_json. Switches add latency, fail the next N requests
+with an HTTP status, return invalid output, a refusal or a cut-off answer for the next N, or refuse
+response_format types with the 400 some vendors (DeepSeek, Qwen, Ollama versions) answer.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import base64
 import contextlib
 import io
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -26,12 +30,21 @@ from PIL import Image
 from pydantic import BaseModel
 
 from activities.agent.providers.template import TemplateProvider
+from activities.agent.providers.title_answer import TitleAnswer
 from douflow.testing.servers import running_uvicorn
-from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
-InvalidMode = Literal["bad_json", "schema", "limit"]
+InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
+FormatType = Literal["json_schema", "json_object"]
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
                 404: "not_found_error", 429: "rate_limit_exceeded"}  # fmt: skip
+# What vendors without the mode answer (DeepSeek's wording; Ollama-style for json_object), with no `param`.
+_FORMAT_REFUSALS: dict[str, str] = {
+    "json_schema": "This response_format type is unavailable now",
+    "json_object": 'invalid response_format: type "json_object" is not supported by this model',
+}
+_SCHEMA_IN_PROMPT = re.compile(r'"name": "(\w+)"')
+REFUSAL = "I'm sorry, but I can't help with that request."
 
 
 @dataclass
@@ -44,6 +57,9 @@ class Switches:
     invalid_next: int = 0
     invalid_mode: InvalidMode = "bad_json"
     api_key: str | None = None  # when set, other keys get 401 like a real endpoint
+    refuse_formats: tuple[FormatType, ...] = ()  # response_format types answered with a vendor's 400
+    refuse_next: int = 0  # answers with `message.refusal` and no content
+    truncate_next: int = 0  # answers cut mid-JSON with finish_reason "length"
 
 
 @dataclass
@@ -62,14 +78,35 @@ class OpenAIServerHandle:
                 raise AttributeError(f"unknown switch {name!r}")
             setattr(self.switches, name, value)
 
+    def formats_seen(self) -> list[str]:
+        """The response_format type of each chat request, "prompt" when it had none."""
+        return [
+            (body.get("response_format") or {}).get("type", "prompt")
+            for body in self.bodies
+            if "messages" in body
+        ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    content: str | None
+    finish_reason: str = "stop"
+    refusal: str | None = None
+
 
 _TEMPLATE = TemplateProvider()
 _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
-    "title_result": lambda raw: _TEMPLATE.titles(TitleRequest.model_validate_json(raw)),
-    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyRequest.model_validate_json(raw)),
-    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostRequest.model_validate_json(raw)),
-    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptRequest.model_validate_json(raw)),
+    "title_result": lambda raw: _titles(raw),
+    "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyJob.model_validate_json(raw)),
+    "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
+    "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
 }
+
+
+async def _titles(raw: str) -> BaseModel:
+    """What a model answers: the template's titles, each naming the pattern it follows but citing nothing."""
+    result = await _TEMPLATE.titles(TitleJob.model_validate_json(raw))
+    return TitleAnswer.model_validate(result.model_dump(exclude={"candidates": {"__all__": {"evidence"}}}))
 
 
 def create_app(handle: OpenAIServerHandle) -> FastAPI:
@@ -81,8 +118,9 @@ def create_app(handle: OpenAIServerHandle) -> FastAPI:
         body = await request.json()
         if (failure := await _preflight(handle, request, body)) is not None:
             return failure
-        content = await _answer(handle.switches, body)
-        return JSONResponse(_completion(body.get("model", "local"), content))
+        if (refused := _refused_format(handle.switches, body)) is not None:
+            return refused
+        return JSONResponse(_completion(body.get("model", "local"), await _answer(handle.switches, body)))
 
     @app.post("/v1/images/generations")
     async def images_generations(request: Request) -> JSONResponse:
@@ -121,23 +159,48 @@ async def _preflight(
     return None
 
 
-async def _answer(switches: Switches, body: dict[str, Any]) -> str:
-    """Template output for the schema named in response_format, unless invalid output is switched on."""
-    schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
+def _refused_format(switches: Switches, body: dict[str, Any]) -> JSONResponse | None:
+    kind = (body.get("response_format") or {}).get("type")
+    if kind in switches.refuse_formats:
+        return _error(400, _FORMAT_REFUSALS[kind])
+    return None
+
+
+async def _answer(switches: Switches, body: dict[str, Any]) -> Answer:
+    """Template output for the schema asked for, unless a refusal, a cut or invalid output is switched on."""
+    schema = _schema_name(body)
     user = next((m["content"] for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "{}")
     if schema not in _TASKS:
-        return json.dumps({"answer": "ok"})
-    result = await _TASKS[schema](user)
+        return Answer(json.dumps({"answer": "ok"}))
+    if switches.refuse_next > 0:
+        switches.refuse_next -= 1
+        return Answer(None, refusal=REFUSAL)
+    text = (await _TASKS[schema](user)).model_dump_json()
+    if switches.truncate_next > 0:
+        switches.truncate_next -= 1
+        return Answer(text[: len(text) // 2], finish_reason="length")
     if switches.invalid_next > 0:
         switches.invalid_next -= 1
-        return _spoil(result, switches.invalid_mode)
-    return result.model_dump_json()
+        text = _spoil(await _TASKS[schema](user), switches.invalid_mode)
+    return Answer(text if body.get("response_format") else f"```json\n{text}\n```")
+
+
+def _schema_name(body: dict[str, Any]) -> str:
+    """The json_schema's name, or without one the name of the schema carried by the system prompt."""
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        return str((response_format.get("json_schema") or {}).get("name", ""))
+    system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
+    found = _SCHEMA_IN_PROMPT.search(system)
+    return found.group(1) if found else ""
 
 
 def _spoil(result: BaseModel, mode: InvalidMode) -> str:
     """Output a real model gets wrong: cut-off JSON, a schema violation, or a platform limit broken."""
     if mode == "bad_json":
         return result.model_dump_json()[:40]
+    if mode == "prose":
+        return "好的，这是为你准备的内容：标题和正文见下。"
     data = result.model_dump()
     if mode == "schema":
         data.pop(next(iter(data)))
@@ -149,7 +212,7 @@ def _spoil(result: BaseModel, mode: InvalidMode) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _completion(model: str, content: str) -> dict[str, Any]:
+def _completion(model: str, answer: Answer) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex}",
         "object": "chat.completion",
@@ -158,8 +221,8 @@ def _completion(model: str, content: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
-                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": answer.content, "refusal": answer.refusal},
+                "finish_reason": answer.finish_reason,
                 "logprobs": None,
             }
         ],

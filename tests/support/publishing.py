@@ -30,10 +30,11 @@ def png_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (
     return buffer.getvalue()
 
 
-def mp4_bytes(size: int) -> bytes:
-    """An ISO-BMFF header (what the magic-byte check reads) padded to `size` bytes."""
-    head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    return head + bytes(size - len(head))
+def mp4_bytes(size: int, brand: bytes = b"mp42") -> bytes:
+    """An ISO base media file of `size` bytes: an `ftyp` box, then one `mdat` box holding the rest."""
+    ftyp = b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00" + brand + b"isom"
+    mdat = (size - len(ftyp)).to_bytes(4, "big") + b"mdat"
+    return ftyp + mdat + bytes(size - len(ftyp) - len(mdat))
 
 
 async def bind_account(

@@ -7,6 +7,7 @@ model cannot exist offline, so this stands in for it; the real `openai` SDK talk
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -144,3 +145,47 @@ async def test_failing_image_service_leaves_no_half_saved_post(
         assert response.status_code == 502, response.text
     assert await _count(sessionmaker, Content, user.tenant_id) == 0
     assert await _count(sessionmaker, ContentAsset, user.tenant_id) == 0
+
+
+async def test_endpoint_without_structured_output_generates_in_plain_json_and_says_so_at_start(
+    temporal_env: WorkflowEnvironment, database_url: str, tmp_path: Path, model: OpenAIServerHandle,
+    sessionmaker: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    caplog.set_level(logging.INFO, logger="douflow.worker")
+    model.set(refuse_formats=("json_schema", "json_object"))
+    async with model_backed_bff(temporal_env, database_url, tmp_path, model, images=False) as http:
+        user = await _user(http, sessionmaker, "plain")
+        titles = await http.post(
+            "/api/v1/titles", json={"topic": "露营装备", "count": 3}, headers=user.headers
+        )
+        assert titles.status_code == 200, titles.text
+        script = await http.post("/api/v1/video-scripts", json={"topic": "猫粮测评"}, headers=user.headers)
+        assert script.status_code == 200, script.text
+    assert model.formats_seen() == ["json_schema", "json_object", "prompt", "prompt"], "detected once"
+    assert f"agent provider: openai at {model.base_url}, model gpt-4o-mini" in caplog.text
+    assert "test-key" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("switches", "status", "error_type", "requests"),
+    [
+        ({"refuse_next": 1}, 200, None, 2),
+        ({"truncate_next": 1}, 200, None, 2),
+        ({"truncate_next": 1000}, 502, "ModelOutputTruncated", 3),
+        ({"refuse_next": 1000}, 502, "ModelRefused", 3),
+    ],
+)
+async def test_refusal_and_truncation_are_retried_a_bounded_number_of_times(
+    temporal_env: WorkflowEnvironment, database_url: str, tmp_path: Path, model: OpenAIServerHandle,
+    sessionmaker: async_sessionmaker[AsyncSession], switches: dict[str, object], status: int,
+    error_type: str | None, requests: int,
+) -> None:  # fmt: skip
+    model.set(**switches)
+    async with model_backed_bff(temporal_env, database_url, tmp_path, model, images=False) as http:
+        user = await _user(http, sessionmaker, "cut")
+        response = await http.post(
+            "/api/v1/titles", json={"topic": "健身餐", "count": 3}, headers=user.headers
+        )
+        assert response.status_code == status, response.text
+        assert response.json().get("error_type") == error_type
+    assert model.requests_seen == requests

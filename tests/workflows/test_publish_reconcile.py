@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from douflow.content.drafts import compose_text
+from douflow.content.drafts import AI_DECLARATION, compose_text
 from douflow.db.base import utcnow
 from douflow.db.tables import Content, ContentVersion, Publish
 from douflow.settings import Settings
@@ -75,7 +75,7 @@ async def test_a_same_text_post_made_by_hand_outside_the_attempt_is_not_taken_fo
     faults = {"drop_before_work": {"create_image_text": 1}}
     async with stage(temporal_env, settings, sessionmaker, operator, **faults) as s:
         content_id, title = await s.post("手动同文")
-        text = compose_text(title, BODY, HASHTAGS)
+        text = compose_text(title, BODY, HASHTAGS, AI_DECLARATION)
         by_hand = await s.sandbox.post_by_hand(OPEN_ID, text, created_at=await s.sandbox.now() + 300)
 
         publish_id, result = await s.publish(content_id, window=4)
@@ -121,7 +121,7 @@ async def test_a_restart_after_an_unknown_outcome_finds_the_earlier_item_and_cre
     async with stage(temporal_env, settings, sessionmaker, operator) as s:
         content_id, title = await s.post("重启先对账")
         earlier = await _earlier_unknown_run(s, content_id, minutes_ago=30)
-        made = await s.sandbox.post_by_hand(OPEN_ID, compose_text(title, BODY, HASHTAGS))
+        made = await s.sandbox.post_by_hand(OPEN_ID, compose_text(title, BODY, HASHTAGS, AI_DECLARATION))
 
         publish_id, result = await s.publish(content_id)
 

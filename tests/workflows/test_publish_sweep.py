@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from douflow.content.drafts import compose_text
+from douflow.content.drafts import AI_DECLARATION, compose_text
 from douflow.settings import Settings
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
@@ -110,7 +110,7 @@ async def test_the_sweep_leaves_an_unconfirmed_publish_whose_only_match_was_post
     faults = {"drop_before_work": {"create_image_text": 1}, "retired_endpoints": ["video_list"]}
     async with stage(temporal_env, settings, sessionmaker, operator, **faults) as s:
         publish_id, title = await unconfirmed(s, "只有手发的")
-        text = compose_text(title, BODY, HASHTAGS)
+        text = compose_text(title, BODY, HASHTAGS, AI_DECLARATION)
         await s.sandbox.post_by_hand(OPEN_ID, text, created_at=await s.sandbox.now() + 600)
 
         swept = await sweep(s, publish_id)

@@ -9,7 +9,9 @@ from douflow.temporal.errors import (
     IMAGE_REQUEST_REJECTED,
     IMAGE_UNAVAILABLE,
     MODEL_OUTPUT_INVALID,
+    MODEL_OUTPUT_TRUNCATED,
     MODEL_RATE_LIMITED,
+    MODEL_REFUSED,
     MODEL_REQUEST_REJECTED,
     MODEL_UNAVAILABLE,
 )
@@ -50,6 +52,18 @@ class ModelOutputInvalid(ProviderError):
     """The model answered, but not with valid JSON, the schema or the platform's limits."""
 
     type_name = MODEL_OUTPUT_INVALID
+
+
+class ModelRefused(ModelOutputInvalid):
+    """The model declined (a refusal, a content filter) or answered prose instead of JSON."""
+
+    type_name = MODEL_REFUSED
+
+
+class ModelOutputTruncated(ModelOutputInvalid):
+    """The JSON stops short: the token limit was hit, or the text does not parse."""
+
+    type_name = MODEL_OUTPUT_TRUNCATED
 
 
 class ModelRequestRejected(ProviderError):

@@ -1,24 +1,22 @@
-"""The `openai` provider: any OpenAI-compatible chat endpoint with JSON-schema structured output.
+"""The `openai` provider: any OpenAI-compatible chat endpoint, in the best JSON mode it accepts.
 
 The SDK's own retries are off: Temporal owns every retry, so a failure is classified here by exception
-type and surfaces at once.
+type and surfaces at once. The one exception read by its text is a 400 about response_format, which
+steps down to the next JSON mode instead (response_modes.py).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import openai
 from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
-from openai.types.shared_params.response_format_json_schema import JSONSchema
-from pydantic import BaseModel, ValidationError
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from pydantic import BaseModel
 
 from activities.agent import prompts
+from activities.agent.providers.answers import read_answer
 from activities.agent.providers.base import (
     ModelOutputInvalid,
     ModelRateLimited,
@@ -26,18 +24,29 @@ from activities.agent.providers.base import (
     ModelUnavailable,
     ProviderError,
 )
+from activities.agent.providers.response_modes import (
+    ENDPOINT_MODES,
+    Endpoint,
+    EndpointModes,
+    ResponseMode,
+    refuses_response_format,
+    response_format,
+    system_prompt,
+)
+from activities.agent.providers.title_answer import TitleAnswer, cited
 from activities.agent.rules import check_post, check_script, check_titles, format_hashtag
+from douflow.agent_provider import public_url
 from models.generation import (
     CopyRequest,
     ImagePostDraft,
     ImagePostRequest,
     Platform,
     PlatformCopy,
-    TitleCandidate,
     TitleRequest,
     TitleResult,
     VideoScript,
     VideoScriptRequest,
+    proven_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -45,13 +54,6 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 PostT = TypeVar("PostT", PlatformCopy, ImagePostDraft)
 
-# Schema names double as the task key of the local test server; keep them stable.
-SCHEMA_NAMES: dict[type[BaseModel], str] = {
-    TitleResult: "title_result",
-    PlatformCopy: "platform_copy",
-    ImagePostDraft: "image_post_draft",
-    VideoScript: "video_script",
-}
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
 
@@ -67,22 +69,21 @@ class OpenAICompatProvider:
         timeout_seconds: float,
         temperature: float = 0.8,
         client: AsyncOpenAI | None = None,
+        modes: EndpointModes = ENDPOINT_MODES,
     ) -> None:
         self._client = client or AsyncOpenAI(
             base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout_seconds
         )
         self._model = model
+        self._modes = modes
+        self._endpoint: Endpoint = (str(self._client.base_url), model)
         self._temperature = temperature
 
     async def titles(self, req: TitleRequest) -> TitleResult:
-        result = await self._generate(prompts.titles_prompt(req), req, TitleResult)
-        if len(result.candidates) < req.count:
-            raise ModelOutputInvalid(f"{len(result.candidates)} titles, {req.count} requested")
-        candidates = [
-            TitleCandidate(text=c.text.strip(), formula=c.formula, length=len(c.text.strip()))
-            for c in result.candidates[: req.count]
-        ]
-        result = TitleResult(candidates=candidates)
+        answer = await self._generate(prompts.titles_prompt(req), req, TitleAnswer)
+        if len(answer.candidates) < req.count:
+            raise ModelOutputInvalid(f"{len(answer.candidates)} titles, {req.count} requested")
+        result = cited(answer.candidates[: req.count], proven_of(req))
         _raise_on_problems(check_titles(result, req.platform, req.max_length))
         return result
 
@@ -108,67 +109,40 @@ class OpenAICompatProvider:
         await self._client.close()
 
     async def _generate(self, system: str, req: BaseModel, output: type[M]) -> M:
-        """One chat completion constrained by `output`'s JSON schema, validated with pydantic."""
+        """One chat completion in the endpoint's best accepted mode, validated with pydantic."""
+        mode = self._modes.get(self._endpoint)
+        while True:
+            try:
+                completion = await self._complete(mode, system, req, output)
+            except openai.BadRequestError as exc:
+                if not refuses_response_format(exc):
+                    raise classify_openai_error(exc) from exc
+                fallback = self._modes.step_down(self._endpoint, mode)
+                if fallback is None:
+                    raise classify_openai_error(exc) from exc
+                logger.warning(
+                    "%s (model %s) refuses %s output; using %s from now on",
+                    public_url(self._endpoint[0]), self._model, mode, fallback,
+                )  # fmt: skip
+                mode = fallback
+            except openai.OpenAIError as exc:
+                raise classify_openai_error(exc) from exc
+            else:
+                return read_answer(completion, output)
+
+    async def _complete(
+        self, mode: ResponseMode, system: str, req: BaseModel, output: type[BaseModel]
+    ) -> ChatCompletion:
         messages: list[ChatCompletionMessageParam] = [
-            {"role": "system", "content": system},
+            {"role": "system", "content": system_prompt(mode, system, output)},
             {"role": "user", "content": req.model_dump_json()},
         ]
-        response_format: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": json_schema_format(output),
-        }
-        try:
-            completion = await self._client.chat.completions.create(
-                model=self._model,
-                messages=messages,
-                response_format=response_format,
-                temperature=self._temperature,
-            )
-        except openai.OpenAIError as exc:
-            raise classify_openai_error(exc) from exc
-        if not completion.choices:
-            raise ModelOutputInvalid("the model returned no choices")
-        choice = completion.choices[0]
-        if choice.finish_reason == "length":
-            raise ModelOutputInvalid("the answer was cut off at the token limit")
-        if not choice.message.content:
-            raise ModelOutputInvalid(f"empty answer (refusal: {bool(choice.message.refusal)})")
-        try:
-            return output.model_validate_json(choice.message.content)
-        except ValidationError as exc:
-            raise ModelOutputInvalid(
-                f"answer does not match {output.__name__}: {exc.error_count()} errors"
-            ) from exc
-
-
-def json_schema_format(output: type[BaseModel]) -> JSONSchema:
-    """The `json_schema` member of response_format, in the strict form OpenAI accepts."""
-    return {"name": SCHEMA_NAMES[output], "schema": _strict(output.model_json_schema()), "strict": True}
-
-
-def _strict(schema: dict[str, Any]) -> dict[str, Any]:
-    """Strict mode wants every property required and no extra properties, at every level."""
-    schema = copy.deepcopy(schema)
-    _visit_objects(schema, _require_all)
-    return schema
-
-
-def _visit_objects(node: Any, action: Callable[[dict[str, Any]], None]) -> None:
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            action(node)
-        for value in node.values():
-            _visit_objects(value, action)
-    elif isinstance(node, list):
-        for value in node:
-            _visit_objects(value, action)
-
-
-def _require_all(node: dict[str, Any]) -> None:
-    node["required"] = list(node["properties"])
-    node["additionalProperties"] = False
-    for prop in node["properties"].values():
-        prop.pop("default", None)
+        return await self._client.chat.completions.create(
+            model=self._model,
+            messages=messages,
+            response_format=response_format(mode, output),
+            temperature=self._temperature,
+        )
 
 
 def classify_openai_error(exc: openai.OpenAIError) -> ProviderError:

@@ -18,20 +18,30 @@ def hook_seconds(duration: int) -> float:
     return 3.0 if duration >= 15 else 2.0
 
 
+def body_points(script_type: ScriptType, duration: int, available: int) -> int:
+    """How many body shots a script has: what the duration asks for, never more than distinct points."""
+    spec = load("scripts")[script_type]
+    plan = _plan(spec, duration - hook_seconds(duration), duration, available)
+    return sum(1 for segment, _ in plan if segment is spec["body"])
+
+
 def write_script(writer: Writer, title: str, script_type: ScriptType, duration: int) -> VideoScript:
     """A shot list whose durations add up to exactly `duration`; the hook is shot 1."""
     spec = load("scripts")[script_type]
-    plan = _plan(spec, duration - hook_seconds(duration), duration)
+    items = _items(writer, script_type)
+    plan = _plan(spec, duration - hook_seconds(duration), duration, len(items))
     body_count = sum(1 for segment, _ in plan if segment is spec["body"])
     hook = Hook(
         text=writer.fill(writer.pick(spec["hook_text"]), n=str(body_count)),
         visual=writer.fill(writer.pick(spec["hook_visual"]), n=str(body_count)),
         duration_seconds=hook_seconds(duration),
     )
+    spoken = writer.fill(writer.pick(spec["hook_line"]), n=str(body_count))
     seconds = _split_seconds(duration - hook.duration_seconds, [segment["weight"] for segment, _ in plan])
-    shots = [_hook_shot(hook)]
+    shots = [_hook_shot(hook, spoken)]
     for (segment, repeat), length in zip(plan, seconds, strict=True):
-        shots.append(_shot(writer, segment, repeat, len(shots) + 1, length))
+        point = items[(repeat or body_count + 1) - 1]
+        shots.append(_shot(writer, segment, repeat, len(shots) + 1, length, point))
     return VideoScript(
         title=title,
         script_type=script_type,
@@ -42,15 +52,37 @@ def write_script(writer: Writer, title: str, script_type: ScriptType, duration: 
     )
 
 
-def _plan(spec: dict[str, Any], remaining: float, duration: int) -> list[tuple[dict[str, Any], int]]:
-    """Segments in order with their repeat number; optional ones only when there is time for them."""
+def _items(writer: Writer, script_type: ScriptType) -> list[tuple[str, str, str, str]]:
+    """(label, point, mistake, tip) of each body shot in turn; the one after the last body shot frames it."""
+    mistakes, tips = writer.mistakes, writer.tips
+    if script_type == "product_seeding":
+        pairs = writer.product_points()
+    elif script_type == "tutorial":
+        pairs = [("", step) for step in writer.steps]
+    elif script_type == "story":
+        pairs = [("", tip) for tip in tips[: len(mistakes)]]
+    else:
+        pairs = [("", tip) for tip in tips]
+    return [
+        (label, line, mistakes[i % len(mistakes)], tips[i % len(tips)])
+        for i, (label, line) in enumerate(pairs)
+    ]
+
+
+def _plan(
+    spec: dict[str, Any], remaining: float, duration: int, available: int
+) -> list[tuple[dict[str, Any], int]]:
+    """Segments in order with their repeat number; optional ones only when there is time for them.
+
+    One item is kept back for the framing shots, so body shots never repeat a point.
+    """
     per_shot = min(15.0, max(5.0, duration / 8))
     budget = max(2, round(remaining / per_shot))
     framing = [*spec["intro"], *spec["outro"]]
     keep_optional = budget >= len(framing) + 2
     intro = [s for s in spec["intro"] if keep_optional or not s.get("optional")]
     outro = [s for s in spec["outro"] if keep_optional or not s.get("optional")]
-    repeats = min(MAX_BODY_SHOTS, max(1, budget - len(intro) - len(outro)))
+    repeats = min(MAX_BODY_SHOTS, available - 1, max(1, budget - len(intro) - len(outro)))
     body = [(spec["body"], i) for i in range(1, repeats + 1)]
     return [(s, 0) for s in intro] + body + [(s, 0) for s in outro]
 
@@ -72,7 +104,8 @@ def _split_seconds(total: float, weights: list[float]) -> list[float]:
     return [p / 2 for p in parts]
 
 
-def _hook_shot(hook: Hook) -> Shot:
+def _hook_shot(hook: Hook, spoken: str) -> Shot:
+    """The hook on screen; the spoken line carries it on instead of reading it out again."""
     return Shot(
         index=1,
         duration_seconds=hook.duration_seconds,
@@ -80,33 +113,38 @@ def _hook_shot(hook: Hook) -> Shot:
         camera_movement=HOOK_CAMERA,
         visual=hook.visual,
         on_screen_text=hook.text,
-        line=hook.text,
+        line=spoken,
     )
 
 
-def _shot(writer: Writer, segment: dict[str, Any], repeat: int, index: int, seconds: float) -> Shot:
-    """One shot; repeats of the body segment walk through tips, aspects and framing in turn."""
-    scripts = load("scripts")
-    # Framing segments (repeat 0) take the last tip and mistake, so they never echo a body shot.
-    n = repeat - 1 if repeat else -1
-    point = scripts["product_points"][n % len(scripts["product_points"])]
+def _shot(
+    writer: Writer,
+    segment: dict[str, Any],
+    repeat: int,
+    index: int,
+    seconds: float,
+    item: tuple[str, str, str, str],
+) -> Shot:
+    """One shot; repeats of the body segment walk through the points in turn."""
+    n = max(repeat - 1, 0)
+    label, point, mistake, tip = item
+    ordinals = load("scripts")["ordinals"]
     extra = {
         "i": str(repeat),
-        "ordinal": scripts["ordinals"][min(max(n, 0), len(scripts["ordinals"]) - 1)],
-        "tip": writer.tips[n % len(writer.tips)],
-        "mistake": writer.mistakes[n % len(writer.mistakes)],
-        "aspect": writer.aspects[max(n, 0) % len(writer.aspects)],
-        "point": point["line"],
-        "point_label": point["label"],
+        "ordinal": ordinals[min(n, len(ordinals) - 1)],
+        "tip": tip if segment["name"] == "point" and label else point,
+        "mistake": mistake,
+        "point": point,
+        "point_label": label,
     }
     return Shot(
         index=index,
         duration_seconds=seconds,
-        shot_size=_cycle(segment["shot_size"], max(n, 0)),
-        camera_movement=_cycle(segment["camera"], max(n, 0)),
-        visual=writer.fill(_cycle(segment["visual"], max(n, 0)), **extra),
-        on_screen_text=writer.fill(_cycle(segment["text"], max(n, 0)), **extra),
-        line=writer.fill(_cycle(segment["line"], max(n, 0)), **extra),
+        shot_size=_cycle(segment["shot_size"], n),
+        camera_movement=_cycle(segment["camera"], n),
+        visual=writer.fill(_cycle(segment["visual"], n), **extra),
+        on_screen_text=writer.fill(_cycle(segment["text"], n), **extra),
+        line=writer.fill(_cycle(segment["line"], n), **extra),
     )
 
 

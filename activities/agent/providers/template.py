@@ -6,10 +6,20 @@ gives the same text and tests can pin outputs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
-from activities.agent.providers.script_writer import write_script
+from activities.agent.providers.brand_lines import (
+    BRAND_FORMULA,
+    brand_block,
+    brand_title,
+    brand_values,
+    with_block,
+)
+from activities.agent.providers.proven_hooks import proven_titles
+from activities.agent.providers.script_writer import body_points, write_script
 from activities.agent.providers.writer import Writer
 from activities.agent.rules import bare_tag, format_hashtag, trim_text
 from douflow.platforms import PlatformRules, rules_for, title_limit
@@ -25,9 +35,13 @@ from models.generation import (
     TitleResult,
     VideoScript,
     VideoScriptRequest,
+    brand_of,
 )
 
 TAG_MAX_CHARS = 15
+_BLANK_RUNS = re.compile(r"\n{3,}")
+SUMMARY_LINES = 3
+SUMMARY_LINE_MAX = 18
 _NO_SWIPE_HINT: frozenset[Platform] = frozenset({"wechat_mp"})
 
 
@@ -37,26 +51,36 @@ class TemplateProvider:
     async def titles(self, req: TitleRequest) -> TitleResult:
         writer = Writer(req, f"titles:{req.platform}")
         limit = title_limit(req.platform, req.max_length)
-        return TitleResult(candidates=write_titles(writer, limit, req.count))
+        candidates = _brand_led(writer, limit, req.count)
+        candidates += proven_titles(req, writer.subject, limit, req.count - len(candidates))
+        candidates += write_titles(writer, limit, req.count - len(candidates))
+        return _without_avoid_words(TitleResult(candidates=candidates), req)
 
     async def platform_copy(self, req: CopyRequest) -> PlatformCopy:
-        writer = Writer(req, f"copy:{req.platform}")
+        writer = Writer(req, f"copy:{req.platform}", _layout(req.platform)["points"])
         title, hashtags, body = _post_parts(writer, req.platform)
-        return PlatformCopy(platform=req.platform, title=title, body=body, hashtags=hashtags)
+        copy = PlatformCopy(platform=req.platform, title=title, body=body, hashtags=hashtags)
+        return remove_avoid_words(copy, brand_of(req))
 
     async def image_post(self, req: ImagePostRequest) -> ImagePostDraft:
-        writer = Writer(req, f"image_post:{req.platform}")
+        writer = Writer(req, f"image_post:{req.platform}", _layout(req.platform)["points"])
         title, hashtags, body = _post_parts(writer, req.platform)
         if req.platform not in _NO_SWIPE_HINT and req.image_count > 1:
             hint = writer.fill(load("copy")["image_post"]["swipe_hint"], count=str(req.image_count))
             body = f"{body}\n{hint}"
-        images = _image_specs(writer, title, req.image_count)
-        return ImagePostDraft(platform=req.platform, title=title, body=body, hashtags=hashtags, images=images)
+        images = _image_specs(writer, req.image_count)
+        post = ImagePostDraft(platform=req.platform, title=title, body=body, hashtags=hashtags, images=images)
+        return remove_avoid_words(post, brand_of(req))
 
     async def video_script(self, req: VideoScriptRequest) -> VideoScript:
-        writer = Writer(req, f"script:{req.script_type}", product=req.product)
-        title = write_titles(writer, title_limit("douyin"), 1)[0].text
-        return write_script(writer, title, req.script_type, req.duration_seconds)
+        points = body_points(req.script_type, req.duration_seconds, _script_items(req))
+        writer = Writer(req, f"script:{req.script_type}", points)
+        limit = title_limit("douyin")
+        title = (_brand_led(writer, limit, 1) or write_titles(writer, limit, 1))[0].text
+        script = write_script(writer, title, req.script_type, req.duration_seconds)
+        if writer.brand is not None and writer.brand.profile.call_to_action:
+            script = script.model_copy(update={"call_to_action": writer.brand.profile.call_to_action})
+        return remove_avoid_words(script, writer.brand)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""
@@ -88,6 +112,26 @@ def write_titles(
     return [TitleCandidate(text=t, formula=f, length=len(t)) for t, f in chosen.items()]
 
 
+def _brand_led(writer: Writer, limit: int, count: int) -> list[TitleCandidate]:
+    """With a brand, the first candidate names it, its product and a selling point."""
+    if writer.brand is None or count < 1:
+        return []
+    text = brand_title(brand_values(writer.brand, writer.product_name), limit)
+    return [TitleCandidate(text=text, formula=BRAND_FORMULA, length=len(text))] if text else []
+
+
+def _without_avoid_words(result: TitleResult, req: TitleRequest) -> TitleResult:
+    """Avoid-words cut out; a candidate left empty or equal to another is dropped, lengths recounted."""
+    scrubbed = remove_avoid_words(result, brand_of(req))
+    if scrubbed is result:
+        return result
+    texts: dict[str, TitleCandidate] = {}
+    for candidate in scrubbed.candidates:
+        if candidate.text.strip():
+            texts.setdefault(candidate.text, candidate)
+    return TitleResult(candidates=[c.model_copy(update={"length": len(t)}) for t, c in texts.items()])
+
+
 def _clean_cut(text: str, trimmed: str) -> bool:
     """A trimmed title is kept only when it ends where a clause ended, not in the middle of one."""
     rest = text[len(trimmed) :].lstrip()
@@ -117,14 +161,29 @@ def _add_short_titles(writer: Writer, limit: int, count: int, chosen: dict[str, 
         chosen.setdefault(text, short["id"])
 
 
+def _layout(platform: Platform) -> dict[str, Any]:
+    layout: dict[str, Any] = load("copy")[platform]
+    return layout
+
+
+def _script_items(req: VideoScriptRequest) -> int:
+    """How many distinct points a script of this brief can walk through, before any is repeated."""
+    writer = Writer(req, f"script:{req.script_type}")
+    return len(writer.product_points()) if req.script_type == "product_seeding" else len(writer.tips)
+
+
 def _post_parts(writer: Writer, platform: Platform) -> tuple[str, list[str], str]:
     """Title, hashtags and body of one platform's post, following its layout and rules."""
     rules = rules_for(platform)
-    layout = load("copy")[platform]
+    layout = _layout(platform)
     title = write_titles(writer, rules.title_max, 1, layout["title_formulas"])[0].text
     hashtags = _hashtags(writer, rules)
-    body = _body(writer, layout["body"], toptag=hashtags[0] if hashtags else "")
-    return title, hashtags, trim_text(body, rules.body_max)
+    body = _body(writer, layout, toptag=hashtags[0] if hashtags else "")
+    if writer.brand is None:
+        return title, hashtags, trim_text(body, rules.body_max)
+    values = brand_values(writer.brand, writer.product_name)
+    title = brand_title(values, rules.title_max) or title
+    return title, hashtags, with_block(body, brand_block(values), rules.body_max)
 
 
 def _hashtags(writer: Writer, rules: PlatformRules) -> list[str]:
@@ -141,37 +200,73 @@ def _hashtags(writer: Writer, rules: PlatformRules) -> list[str]:
     return list(tags.values())
 
 
-def _body(writer: Writer, lines: list[list[str]], toptag: str) -> str:
+def _body(writer: Writer, layout: dict[str, Any], toptag: str) -> str:
+    """The layout's lines; `@points` becomes exactly `points` numbered points, and empty fills drop out."""
+    count: int = layout["points"]
+    extra = {
+        "toptag": toptag,
+        "tip_lead": writer.tips[count % len(writer.tips)],
+        **{f"mistake{i + 1}": m for i, m in enumerate(_cycled(writer.mistakes, 3))},
+    }
     out: list[str] = []
-    for alternatives in lines:
-        if not writer.keywords and any("{kws}" in alt for alt in alternatives):
-            continue
-        out.append(writer.fill(writer.pick(alternatives), toptag=toptag))
-    return "\n".join(out).strip()
+    for alternatives in layout["body"]:
+        template = writer.pick(alternatives)
+        if template == "@points":
+            out += [
+                writer.fill(layout["point"], mark=layout["marks"][i], tip=tip)
+                for i, tip in enumerate(_cycled(writer.tips, count))
+            ]
+        elif not template:
+            out.append("")
+        elif _has_values(writer, template):
+            out.append(writer.fill(template, **extra))
+    return _BLANK_RUNS.sub("\n\n", "\n".join(out)).strip()
 
 
-def _image_specs(writer: Writer, title: str, count: int) -> list[ImageSpec]:
-    """A cover and inner pages with distinct roles; the summary page closes posts of three or more."""
+def _has_values(writer: Writer, template: str) -> bool:
+    """A line about keywords or an audience the brief does not name is left out."""
+    return not (
+        ("{kws}" in template and not writer.keywords)
+        or ("{audience_note}" in template and not writer.values["audience_note"])
+    )
+
+
+def _cycled(values: list[str], count: int) -> list[str]:
+    return [values[i % len(values)] for i in range(count)]
+
+
+def _image_specs(writer: Writer, count: int) -> list[ImageSpec]:
+    """A cover and inner pages with distinct roles; the summary page closes posts of three or more.
+
+    The description is only ever a prompt; what a slide prints is its caption and text.
+    """
     layout = load("copy")["image_post"]
     style = writer.pick(layout["visual_styles"])
     cover = ImageSpec(
-        description=writer.fill(writer.pick(layout["cover_description"]), style=style) + f"，标题「{title}」",
+        description=writer.fill(writer.pick(layout["cover_description"]), style=style),
         caption=writer.fill(writer.pick(layout["cover_caption"])),
     )
     pages = layout["page"]
     roles = pages[:-1][: count - 2] + pages[-1:] if count >= 3 else pages[: count - 1]
+    tips = writer.tips[_layout_points(writer) :] or writer.tips
+    summary = "\n".join(trim_text(tip, SUMMARY_LINE_MAX) for tip in writer.tips[:SUMMARY_LINES])
     specs = [cover]
     for i, page in enumerate(roles):
         extra = {
             "style": style,
-            "tip": writer.tips[i % len(writer.tips)],
+            "tip": tips[i % len(tips)],
             "mistake": writer.mistakes[i % len(writer.mistakes)],
-            "aspect": writer.aspects[i % len(writer.aspects)],
+            "summary": summary,
         }
         specs.append(
             ImageSpec(
                 description=writer.fill(page["description"], **extra),
                 caption=writer.fill(page["caption"], **extra),
+                text=writer.fill(page["text"], **extra),
             )
         )
     return specs
+
+
+def _layout_points(writer: Writer) -> int:
+    return int(writer.values["n"])

@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from activities.agent.datafiles import load
+from activities.agent.providers.industry_bank import bank_for
 from activities.agent.rules import trim_text
-from models.generation import Brief
+from models.brands import BrandContext
+from models.generation import Brief, VideoScriptRequest, brand_of
 
 T = TypeVar("T")
 
 SUBJECT_MAX = 12
+DEFAULT_POINTS = 5
+LABEL_MAX = 8
 _CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;：:|｜、\s]+")
 
 
 def seed_of(brief: Brief, salt: str) -> int:
     """A stable seed from the whole request, so the same input always gives the same text."""
-    digest = hashlib.sha256(f"{salt}\n{brief.model_dump_json()}".encode()).digest()
+    digest = hashlib.sha256(f"{salt}\n{_seed_text(brief)}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+def _seed_text(brief: Brief) -> str:
+    """The request's JSON as it read before briefs could name a brand or product, when they name none,
+    so a request without them writes the same text as before. An account and its proven patterns write
+    candidates of their own and leave the others as they were."""
+    data = brief.model_dump(mode="json", exclude={"account_id", "proven"})
+    for name in ("brand_id", "brand"):
+        if data.get(name) is None:
+            data.pop(name, None)
+    product = data.pop("product", None)
+    if product is not None or isinstance(brief, VideoScriptRequest):
+        data["product"] = product  # video scripts named their product, last, from the start
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def core_subject(brief: Brief) -> str:
@@ -52,12 +71,29 @@ def _noun_phrase(topic: str) -> str:
 
 
 def tone_profile(tone: str | None) -> dict[str, Any]:
-    """The tone profile whose match words occur in the operator's tone (friendly by default)."""
+    """The tone profile whose match words occur in the operator's tone; `plain` when none is given."""
     profiles: dict[str, dict[str, Any]] = load("phrases")["tone"]
+    if not tone:
+        return profiles["plain"]
     for profile in profiles.values():
-        if tone and any(word in tone for word in profile["match"]):
+        if any(word in tone for word in profile["match"]):
             return profile
     return profiles["friendly"]
+
+
+def audience_note(audience: str | None) -> str:
+    """A sentence addressed to the audience, or nothing when the brief names none."""
+    if not audience:
+        return ""
+    profiles: dict[str, dict[str, Any]] = load("phrases")["audience"]
+    for profile in profiles.values():
+        if any(word in audience for word in profile["match"]):
+            return str(profile["note"]).format(audience=audience)
+    return str(profiles["other"]["note"]).format(audience=audience)
+
+
+def _first(values: Sequence[str]) -> str | None:
+    return values[0] if values else None
 
 
 class _Values(dict[str, str]):
@@ -67,26 +103,46 @@ class _Values(dict[str, str]):
         raise KeyError(f"unknown placeholder {{{key}}} in an agent data file")
 
 
-class Writer:
-    """Draws every choice from one seeded RNG and fills data-file templates."""
+def selling_lines(brand: BrandContext) -> list[str]:
+    """The brand's selling points and proof, which lead the tips a post or script walks through."""
+    product = brand.product
+    points = [*product.selling_points, *product.proof] if product else []
+    return points + brand.profile.proof
 
-    def __init__(self, brief: Brief, salt: str, product: str | None = None) -> None:
+
+class Writer:
+    """Draws every choice from one seeded RNG and fills data-file templates with the brief's own facts.
+
+    `points` is how many points the text will list, so a number in its title is the body's count.
+    """
+
+    def __init__(self, brief: Brief, salt: str, points: int = DEFAULT_POINTS) -> None:
         self.rng = random.Random(seed_of(brief, salt))
         phrases = load("phrases")
-        tone = tone_profile(brief.tone)
+        self.brand = brand_of(brief)
+        profile = self.brand.profile if self.brand else None
+        tone = tone_profile(brief.tone or (profile.tone if profile else None))
         self.subject = core_subject(brief)
+        self.product_name = self._product_name(brief)
         self.keywords = list(brief.keywords)
-        self.aspects = self.shuffled(phrases["aspects"])
-        n = self.rng.randint(3, 7)
+        self.audience = brief.audience or _first(profile.audiences if profile else [])
+        self.bank = bank_for(
+            " ".join([brief.topic, *brief.keywords]),
+            self.product_name or "",
+            profile.industry if profile else "",
+        )
+        self.aspects = list(self.bank.aspects)
         self.values = _Values(
             subject=self.subject,
             topic=brief.topic,
-            audience=brief.audience or phrases["default_audience"],
-            product=product or self.subject,
+            audience=self.audience or phrases["default_audience"],
+            audience_note=audience_note(self.audience),
+            audience_line=f"{audience_note(self.audience)}。" if self.audience else "",
+            product=self.product_name or self.subject,
             kws="、".join(self.keywords),
             kw=self.keywords[0] if self.keywords else self.subject,
-            n=str(n),
-            k=str(self.rng.randint(2, n)),
+            n=str(points),
+            k=str(self.rng.randint(2, max(points, 2))),
             benefit=self.pick(phrases["benefits"]),
             pain=self.pick(phrases["pains"]),
             aspect=self.aspects[0],
@@ -95,15 +151,13 @@ class Writer:
             interj=self.pick(tone["interj"]),
             ending=self.pick(tone["ending"]),
         )
-        self.tips = [
-            self.fill(t, aspect=self.aspects[i % len(self.aspects)]) for i, t in self._numbered("tips")
-        ]
-        self.mistakes = [self.fill(m) for _, m in self._numbered("mistakes")]
-        self.values.update({f"tip{i + 1}": tip for i, tip in enumerate(self.tips)})
-        self.values.update({f"mistake{i + 1}": m for i, m in enumerate(self.mistakes)})
-        self.values.update({f"elab{i + 1}": e for i, (_, e) in enumerate(self._numbered("elaborations"))})
+        self.steps = [self.fill(p) for p in self.bank.points]
+        self.tips = self._rotated(self.steps, self.bank.topic_points)
+        self.mistakes = [self.fill(m) for m in self.bank.mistakes]
         self.values["closing"] = self.fill(self.pick(phrases["closings"]))
         self.values["cta"] = self.fill(self.pick(phrases["ctas"]))
+        if profile and profile.call_to_action:
+            self.values["cta"] = profile.call_to_action
 
     def pick(self, options: Sequence[T]) -> T:
         return self.rng.choice(options)
@@ -117,5 +171,23 @@ class Writer:
         values.update(extra)
         return template.format_map(values)
 
-    def _numbered(self, bank: str) -> list[tuple[int, str]]:
-        return list(enumerate(self.shuffled(load("phrases")[bank])))
+    def product_points(self) -> list[tuple[str, str]]:
+        """(label, line) pairs a product script walks through: the brand's selling points, then the bank's."""
+        points: list[tuple[str, str]] = []
+        if self.brand is not None:
+            points += [(trim_text(p, LABEL_MAX), p) for p in selling_lines(self.brand)]
+        points += [(p["label"], self.fill(p["line"])) for p in self.bank.product_points]
+        return points
+
+    def _rotated(self, points: list[str], lead: int) -> list[str]:
+        """The topic's own points from a seeded place, so two texts on one topic open differently while
+        the topic's points still lead; a topic the bank does not name keeps the category's order."""
+        if lead == 0:
+            return points
+        start = self.rng.randrange(lead)
+        return points[start:lead] + points[:start] + points[lead:]
+
+    def _product_name(self, brief: Brief) -> str | None:
+        if self.brand is not None and self.brand.product is not None:
+            return self.brand.product.name
+        return brief.product

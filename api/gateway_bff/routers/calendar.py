@@ -27,8 +27,9 @@ from api.gateway_bff.calendar_checks import (
 from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedule_view
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
-from api.gateway_bff.publish_checks import check_account, check_content
+from api.gateway_bff.publish_checks import approval_warning, check_account, check_content
 from api.gateway_bff.schemas.calendar import (
     CalendarView,
     EntryCreate,
@@ -49,7 +50,7 @@ from douflow.temporal import ids, starts
 from douflow.temporal.schedules import calendar as schedules
 
 log = logging.getLogger("douflow.bff.calendar")
-router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"], route_class=GuardedRoute)
 
 MAX_RANGE = timedelta(days=92)
 
@@ -86,7 +87,11 @@ async def list_entries(
 async def create_entry(
     body: EntryCreate, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> EntryDetail:
-    """Plans a content on an account, once or on a recurrence; refused with what to fix if it cannot publish."""
+    """Plans a content on an account, once or on a recurrence; refused with what to fix if it cannot publish.
+
+    A content still waiting for the approval the tenant requires may be planned: the answer warns, and a
+    run that fires before it is approved is skipped with that reason.
+    """
     now = utcnow()
     entry_id = new_id()
     entry = CalendarEntry(
@@ -107,6 +112,7 @@ async def create_entry(
     CalendarRepository(session, user.tenant_id).add(entry)
     await session.flush()
     title = await _title(session, entry)
+    warning = await approval_warning(session, user.tenant_id, entry.content_id)
     with _spec_errors():
         await schedules.create(temporal, entry, settings, title=title, remaining=_remaining(entry, 0))
     try:
@@ -114,7 +120,7 @@ async def create_entry(
     except Exception:
         await schedules.delete(temporal, entry)
         raise
-    return await _detail(temporal, session, entry)
+    return await _detail(temporal, session, entry, warning)
 
 
 @router.get("/entries/{entry_id}")
@@ -164,10 +170,11 @@ async def reschedule(
         entry.status = "paused" if entry.status == "paused" else "scheduled"
         remaining = await _remaining_now(session, entry)
     title = await _title(session, entry)
+    warning = await approval_warning(session, user.tenant_id, entry.content_id)
     with _spec_errors():
         await schedules.update(temporal, entry, settings, title=title, remaining=remaining)
     await session.commit()
-    return await _detail(temporal, session, entry)
+    return await _detail(temporal, session, entry, warning)
 
 
 @router.post("/entries/{entry_id}/pause", responses=answers(409))
@@ -306,7 +313,9 @@ async def _remaining_now(session: AsyncSession, entry: CalendarEntry) -> int | N
     return _remaining(entry, done)
 
 
-async def _detail(temporal: TemporalDep, session: AsyncSession, entry: CalendarEntry) -> EntryDetail:
+async def _detail(
+    temporal: TemporalDep, session: AsyncSession, entry: CalendarEntry, warning: str | None = None
+) -> EntryDetail:
     description = await schedules.describe(temporal, entry)
     runs = await CalendarRepository(session, entry.tenant_id).runs_of(entry.id)
     # Read after the runs: a run and its entry are written together, so the entry is never older.
@@ -315,6 +324,7 @@ async def _detail(temporal: TemporalDep, session: AsyncSession, entry: CalendarE
         **entry_view(entry).model_dump(),
         schedule=schedule_view(entry, description),
         runs=[run_view(r) for r in runs],
+        warnings=[warning] if warning else [],
     )
 
 

@@ -16,14 +16,16 @@ import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Depends, FastAPI, Header, Response, status
+from fastapi import APIRouter, Cookie, Depends, FastAPI, Header, Request, Response, status
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload
 
-from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, get_current_user, oauth2_scheme
+from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, authenticate, oauth2_scheme
 from api.gateway_bff.errors import DomainError, Forbidden
+from api.gateway_bff.guarded_route import GuardedRoute, authenticated_by, body_limit
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.codec import CodecPayload, CodecPayloads, NotBase64
+from api.gateway_bff.state import BffState
 from douflow.db.tables import Tenant
 from douflow.security.tokens import Principal, Role
 from douflow.temporal.codec import SERVER_PATH, PayloadDecryptionError
@@ -34,7 +36,15 @@ COOKIE = "douflow_codec"
 # Who may read what workflows carry (content, messages): the people who run the platform, not viewers.
 READER_ROLES: tuple[Role, ...] = ("admin", "operator")
 
-router = APIRouter(prefix=PREFIX, tags=["codec"])
+router = APIRouter(prefix=PREFIX, tags=["codec"], route_class=GuardedRoute)
+# A decode request carries a whole event's payloads (Temporal allows 2 MB each), base64-encoded.
+CODEC_BODY_LIMIT = 8 * 1024**2
+
+
+async def codec_caller(request: Request, state: BffState) -> Principal:
+    """The bearer, or the Temporal UI's session cookie (see `/session`), checked before the body is read."""
+    token = await oauth2_scheme(request) or request.cookies.get(COOKIE) or ""
+    return await authenticate(state, token)
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Reader:
 
 @may_answer(403)
 async def codec_reader(
+    request: Request,
     state: StateDep,
     session: SessionDep,
     bearer: Annotated[str | None, Depends(oauth2_scheme)],
@@ -53,7 +64,8 @@ async def codec_reader(
 ) -> Reader:
     """The caller, if the platform tenant's admin or operator asking about this deployment's namespace."""
     token = bearer or douflow_codec or ""
-    user = get_current_user(state, token)
+    checked: Principal | None = getattr(request.state, "principal", None)
+    user = checked if checked is not None else await authenticate(state, token)
     if user.role not in READER_ROLES:
         raise Forbidden(f"role '{user.role}' may not read workflow payloads; needs one of: admin, operator")
     slug = await session.scalar(select(Tenant.slug).where(Tenant.id == user.tenant_id))
@@ -72,6 +84,8 @@ CodecReader = Annotated[Reader, Depends(codec_reader)]
 
 
 @router.post("/decode")
+@authenticated_by(codec_caller)
+@body_limit(lambda _: CODEC_BODY_LIMIT)
 async def decode(body: CodecPayloads, reader: CodecReader, state: StateDep) -> CodecPayloads:
     """Codec server protocol: payloads in clear (ours decrypted, any other passed through)."""
     try:
@@ -83,6 +97,8 @@ async def decode(body: CodecPayloads, reader: CodecReader, state: StateDep) -> C
 
 
 @router.post("/encode")
+@authenticated_by(codec_caller)
+@body_limit(lambda _: CODEC_BODY_LIMIT)
 async def encode(body: CodecPayloads, reader: CodecReader, state: StateDep) -> CodecPayloads:
     """Codec server protocol: payloads encrypted with the current key (input typed in the UI or CLI)."""
     encoded = await state.codec.encode(_protos(body))
@@ -90,6 +106,8 @@ async def encode(body: CodecPayloads, reader: CodecReader, state: StateDep) -> C
 
 
 @router.post("/session", status_code=status.HTTP_204_NO_CONTENT)
+@authenticated_by(codec_caller)
+@body_limit(lambda _: CODEC_BODY_LIMIT)
 async def open_session(reader: CodecReader, settings: SettingsDep, response: Response) -> None:
     """Puts the caller's access token in a cookie for this path only, so the Temporal UI can decode.
 

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.contents import (
     AssetView,
@@ -27,7 +29,7 @@ from douflow.temporal import starts
 from models.content import Actor, ContentEdit, ContentKind, ContentStatus
 from models.workflows import ContentEditInput, ContentEditResult
 
-router = APIRouter(prefix="/api/v1/contents", tags=["contents"])
+router = APIRouter(prefix="/api/v1/contents", tags=["contents"], route_class=GuardedRoute)
 # Deeper than any tenant's library; past it a client pages by filters, and the database never overflows.
 MAX_OFFSET = 1_000_000
 
@@ -104,10 +106,14 @@ async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -
         compliance=content.compliance,
         workflow_id=content.workflow_id,
         source_content_id=content.source_content_id,
+        brand_id=content.brand_id,
+        brand_version=content.brand_version,
         created_by=content.created_by,
         created_at=content.created_at,
         updated_at=content.updated_at,
         assets=[_asset_view(a) for a in content.assets],
+        approval_state=content.approval_state,
+        ai_declaration=content.ai_declaration,
     )
 
 
@@ -150,9 +156,17 @@ async def edit_content(
     settings: SettingsDep,
     key: runner.Key,
 ) -> ContentView | JSONResponse:
-    """Edits title, body or status; a text change is compliance-checked and becomes a new version."""
+    """Edits title, body or status; a text change is compliance-checked and becomes a new version.
+
+    `ai_declaration` switches the tenant's AI declaration line off (or on again) for this content; it is
+    audited and applies to publishes started from then on.
+    """
     repo = ContentRepository(session, user.tenant_id)
     content = await _load(repo, content_id)
+    if patch.ai_declaration is not None:
+        await _switch_declaration(session, content, patch.ai_declaration, user.user_id)
+    if not patch.edits():
+        return await get_content(content_id, user, session)
     body = None
     if patch.body is not None:
         current = await repo.version(content.id, content.current_version)
@@ -182,3 +196,13 @@ async def edit_content(
         return runner.accepted(started.workflow_id)
     await session.rollback()  # read what the workflow wrote, not this session's snapshot
     return await get_content(content_id, user, session)
+
+
+async def _switch_declaration(session: AsyncSession, content: Content, on: bool, user_id: str) -> None:
+    if content.ai_declaration == on:
+        return
+    content.ai_declaration = on
+    ContentRepository(session, content.tenant_id).audit(
+        user_id, "content.ai_declaration", "content", content.id, enabled=on
+    )
+    await session.commit()

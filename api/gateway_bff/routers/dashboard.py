@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.routers.metrics import FromDay, ToDay, day_range
 from douflow.content.dashboard_queries import DashboardQueries
 from douflow.content.metrics_queries import MetricsQueries
 from models.metrics_views import Dashboard, Period
 
-router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], route_class=GuardedRoute)
 
 Kind = Annotated[
     str | None,

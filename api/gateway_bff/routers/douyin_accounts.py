@@ -1,7 +1,8 @@
 """Seed feature 7: binding Douyin accounts through OAuth, listing them with health, unbinding.
 
-The callback is public (Douyin's redirect carries no bearer token): the single-use `state`, bound to
-the tenant and user who started the binding, is what authenticates it.
+The bind link and the callback are public (a browser carries no bearer token). The single-use `state`
+ties a binding to the tenant and user who started it; the bind link, opened once, sets a cookie that
+ties it to that browser too, and the callback completes only in the browser that holds the cookie.
 """
 
 from __future__ import annotations
@@ -13,19 +14,28 @@ from html import escape
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import update
 
 from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.binding_cookie import (
+    clear_browser_cookie,
+    cookie_name,
+    digest,
+    matches,
+    new_browser_secret,
+    set_browser_cookie,
+)
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.accounts import AccountView, BindStarted
 from douflow.content.accounts import DouyinAccountRepository, account_health
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, OAuthState
-from douflow.douyin.consent import consent_url
+from douflow.douyin.consent import bind_link, consent_url
 from douflow.security.secretbox import SecretBox
 from douflow.temporal import starts
 from douflow.temporal.ids import token_workflow_id
@@ -33,7 +43,7 @@ from douflow.temporal.schedules.metrics import delete_metrics_schedule, ensure_m
 from models.douyin_accounts import BindingInput, BindingResult, UnbindInput, UnbindResult
 
 log = logging.getLogger("douflow.bff.douyin")
-router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"])
+router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-accounts"], route_class=GuardedRoute)
 
 STATE_TTL = timedelta(minutes=10)
 
@@ -59,19 +69,40 @@ def _view(account: DouyinAccount) -> AccountView:
 
 @router.post("/accounts/bind", status_code=status.HTTP_201_CREATED)
 async def start_binding(user: Operator, session: SessionDep, settings: SettingsDep) -> BindStarted:
-    """Starts binding a Douyin account: open `authorize_url` in a browser within ten minutes."""
+    """Starts binding a Douyin account: open `authorize_url` (the BFF's bind link, which leads on to
+    Douyin's consent page) in a browser within ten minutes, and finish the binding in that browser."""
     state = secrets.token_urlsafe(32)
     expires_at = utcnow() + STATE_TTL
     session.add(
         OAuthState(state=state, tenant_id=user.tenant_id, user_id=user.user_id, expires_at=expires_at)
     )
     await session.commit()
-    return BindStarted(authorize_url=consent_url(settings, state), expires_at=expires_at)
+    return BindStarted(authorize_url=bind_link(settings, state), expires_at=expires_at)
 
 
 def _pages(*statuses: int) -> dict[int | str, dict[str, Any]]:
     page = {"text/html": {"schema": {"type": "string"}}}
     return {code: {"description": "a page for the person binding", "content": page} for code in statuses}
+
+
+@router.get(
+    "/oauth/start",
+    response_class=HTMLResponse,
+    response_model=None,
+    # An unknown, used, expired or already opened link is a page for the browser.
+    responses=_pages(400) | {303: {"description": "on to Douyin's consent page, with the browser's cookie"}},
+)
+async def open_bind_link(
+    session: SessionDep, settings: SettingsDep, state: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    """The bind link: the first browser to open it owns the binding (a cookie) and goes on to Douyin."""
+    browser_secret = new_browser_secret()
+    problem = await _claim_state(session, state, digest(browser_secret))
+    if problem is not None:
+        return _page("绑定失败 · Binding failed", problem, 400)
+    response = RedirectResponse(consent_url(settings, state), status_code=status.HTTP_303_SEE_OTHER)
+    set_browser_cookie(response, settings, state, browser_secret, STATE_TTL)
+    return response
 
 
 @router.get(
@@ -83,6 +114,7 @@ def _pages(*statuses: int) -> dict[int | str, dict[str, Any]]:
     | {303: {"description": "bound: on to DOUYIN_BIND_RETURN_URL with `account_id` and `status`"}},
 )
 async def oauth_callback(
+    request: Request,
     session: SessionDep,
     temporal: TemporalDep,
     settings: SettingsDep,
@@ -92,12 +124,18 @@ async def oauth_callback(
     """Douyin sends the browser back here with `code` and `state`; the binding runs as a workflow."""
     if not code or not state:
         return _page("绑定失败 · Binding failed", "The link is missing its code or state.", 400)
-    pending = await _consume_state(session, state)
+    pending = await _consume_state(session, state, request.cookies.get(cookie_name(state)))
     if isinstance(pending, str):
         return _page("绑定失败 · Binding failed", pending, 400)
+    response = await _bind(temporal, settings, pending, code)
+    clear_browser_cookie(response, settings, state)
+    return response
+
+
+async def _bind(temporal: TemporalDep, settings: SettingsDep, pending: OAuthState, code: str) -> Response:
     box = SecretBox(settings.token_keyring)
     binding = BindingInput(
-        tenant_id=pending.tenant_id, user_id=pending.user_id, state=state, code_enc=box.encrypt(code)
+        tenant_id=pending.tenant_id, user_id=pending.user_id, state=pending.state, code_enc=box.encrypt(code)
     )
     started = await runner.start(temporal, settings, starts.binding(binding))
     try:
@@ -116,18 +154,55 @@ async def oauth_callback(
     return _page("绑定成功 · Account bound", f"Douyin account {name} is bound. You can close this page.", 200)
 
 
-async def _consume_state(session: SessionDep, state: str) -> OAuthState | str:
-    """Marks the state used (once, atomically); a string explains why it cannot be used."""
+async def _claim_state(session: SessionDep, state: str, browser_hash: str) -> str | None:
+    """Ties a pending binding to the browser opening its link (once); a string explains a refusal."""
     now = utcnow()
+    result = await session.execute(
+        update(OAuthState)
+        .where(
+            OAuthState.state == state,
+            OAuthState.browser_hash.is_(None),
+            OAuthState.used_at.is_(None),
+            OAuthState.expires_at > now,
+        )
+        .values(browser_hash=browser_hash)
+    )
+    await session.commit()
+    if getattr(result, "rowcount", 0) == 1:
+        return None
+    pending = await session.get(OAuthState, state) if state else None
+    if pending is not None and pending.browser_hash is not None and pending.used_at is None:
+        return (
+            "This binding link was already opened in a browser; finish it there, or start the binding again."
+        )
+    return _refusal(pending)
+
+
+async def _consume_state(session: SessionDep, state: str, browser_secret: str | None) -> OAuthState | str:
+    """Marks the state used (once, atomically, from the browser that opened the bind link); a string
+    explains why it cannot be used."""
+    now = utcnow()
+    pending = await session.get(OAuthState, state)
+    if pending is None or pending.used_at is not None or pending.expires_at <= now:
+        return _refusal(pending)
+    if not matches(pending.browser_hash, browser_secret):
+        return (
+            "This binding was opened in another browser (or its link was not opened at all). "
+            "Finish it in the browser that opened the link from DouFlow, or start the binding again."
+        )
     result = await session.execute(
         update(OAuthState)
         .where(OAuthState.state == state, OAuthState.used_at.is_(None), OAuthState.expires_at > now)
         .values(used_at=now)
     )
     await session.commit()
-    pending = await session.get(OAuthState, state)
-    if getattr(result, "rowcount", 0) == 1 and pending is not None:
-        return pending
+    if getattr(result, "rowcount", 0) != 1:
+        await session.refresh(pending)
+        return _refusal(pending)
+    return pending
+
+
+def _refusal(pending: OAuthState | None) -> str:
     if pending is None:
         return "Unknown binding state: this link was not issued by DouFlow."
     if pending.used_at is not None:

@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
-from api.gateway_bff.deps import Operator, SettingsDep, TemporalDep
+from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import NotFound, Unprocessable
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.generation import (
     CopywritingResponse,
@@ -17,10 +19,13 @@ from api.gateway_bff.schemas.generation import (
     TitlesResponse,
     VideoScriptResponse,
 )
+from douflow.content.accounts import DouyinAccountRepository
+from douflow.content.brands import BrandRepository, generation_problem
 from douflow.temporal import starts
 from douflow.temporal.search import Feature
 from models.content import Actor
 from models.generation import (
+    Brief,
     ImagePostRequest,
     TitleRequest,
     VideoScriptRequest,
@@ -38,24 +43,50 @@ from models.workflows import (
 )
 
 # A generation answers 200 with its result, or 202 (`?wait=false`, or still running) with where to poll.
-router = APIRouter(prefix="/api/v1", tags=["generation"], responses=runner.ACCEPTED)
+router = APIRouter(prefix="/api/v1", tags=["generation"], responses=runner.ACCEPTED, route_class=GuardedRoute)
 
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
 
 
-@may_answer(502)
+# A brand or account the body names: not the tenant's (404) or not usable for it (422).
+@may_answer(404, 422, 502)
 class GenerationCall:
     """What every generation route needs besides its body: who asks, how to reach Temporal, how to answer."""
 
     def __init__(
-        self, user: Operator, temporal: TemporalDep, settings: SettingsDep, key: runner.Key, wait: Wait = True
+        self,
+        user: Operator,
+        temporal: TemporalDep,
+        settings: SettingsDep,
+        session: SessionDep,
+        key: runner.Key,
+        wait: Wait = True,
     ) -> None:
         self.user, self.temporal, self.settings = user, temporal, settings
-        self.key, self.wait = key, wait
+        self.session, self.key, self.wait = session, key, wait
 
     @property
     def actor(self) -> Actor:
         return Actor(tenant_id=self.user.tenant_id, user_id=self.user.user_id)
+
+    async def check_brand(self, brief: Brief) -> None:
+        """A brand the request names must be the tenant's, usable, and have the product named: said
+        here, before a run starts (the workflow checks again when it loads the profile)."""
+        if brief.brand_id is None:
+            return
+        stored = await BrandRepository(self.session, self.user.tenant_id).get(brief.brand_id)
+        problem = generation_problem(stored, brief.brand_id, brief.product)
+        if stored is None:
+            raise NotFound(f"brand {brief.brand_id} not found")
+        if problem is not None:
+            raise Unprocessable(problem)
+
+    async def check_account(self, req: TitleRequest) -> None:
+        """An account the request learns from must be the tenant's (an unbound one keeps its history)."""
+        if req.account_id is None:
+            return
+        if await DouyinAccountRepository(self.session, self.user.tenant_id).get(req.account_id) is None:
+            raise NotFound(f"Douyin account {req.account_id} not found")
 
     async def run(
         self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
@@ -76,7 +107,10 @@ Call = Annotated[GenerationCall, Depends()]
 
 @router.post("/titles", response_model=TitlesResponse)
 async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | JSONResponse:
-    """Viral title candidates for a topic, saved as a draft content."""
+    """Viral title candidates for a topic, saved as a draft content; with `account_id`, candidates follow
+    and cite the hook patterns of the account's posts that outplayed its median."""
+    await call.check_brand(body)
+    await call.check_account(body)
     arg = TitleGenerationInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
@@ -87,6 +121,7 @@ async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | JS
 @router.post("/copywriting", response_model=CopywritingResponse)
 async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | JSONResponse:
     """One copy per platform, following each platform's rules, generated in parallel."""
+    await call.check_brand(body)
     arg = CopywritingInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.COPYWRITING, arg, body.topic, CopywritingResult)
     if result is None:
@@ -97,6 +132,7 @@ async def generate_copywriting(body: CopywritingRequest, call: Call) -> Copywrit
 @router.post("/image-posts", response_model=ImagePostResponse)
 async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | JSONResponse:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
+    await call.check_brand(body)
     arg = ImageTextInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
@@ -117,6 +153,7 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
 @router.post("/video-scripts", response_model=VideoScriptResponse)
 async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | JSONResponse:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
+    await call.check_brand(body)
     arg = VideoScriptInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.VIDEO_SCRIPT, arg, body.topic, VideoScriptResult)
     if result is None:

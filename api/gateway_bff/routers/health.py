@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.gateway_bff.deps import StateDep
+from api.gateway_bff.guarded_route import GuardedRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=GuardedRoute)
 
 
 @router.get("/healthz")

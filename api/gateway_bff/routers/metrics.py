@@ -11,6 +11,7 @@ from sqlalchemy import select
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.time_bounds import BoundedAwareDateTime, BoundedDate
 from douflow.content.metrics_queries import MetricsQueries
@@ -22,7 +23,7 @@ from models.douyin_accounts import USABLE
 from models.metrics import MetricsSyncInput, MetricsSyncResult
 from models.metrics_views import AccountSeries, ItemSeries, Summary, SyncStarted
 
-router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"], route_class=GuardedRoute)
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 2

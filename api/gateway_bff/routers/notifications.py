@@ -1,19 +1,31 @@
-"""Notifications for the tenant's operators (a hit was replicated, ...), listed and marked read."""
+"""Notifications for the tenant's people (a hit was replicated, a content waits for review, ...), listed and
+marked read; those meant for approvers are shown to admins and reviewers only."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.notifications import NotificationPage, NotificationView
+from douflow.content.approvals import APPROVER_ROLES
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
+from douflow.security.tokens import Principal
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], route_class=GuardedRoute)
+
+
+def _visible(user: Principal) -> list[ColumnElement[bool]]:
+    """The tenant's notifications for everyone, and those for approvers when the caller is one."""
+    conditions = [Notification.tenant_id == user.tenant_id]
+    if user.role not in APPROVER_ROLES:
+        conditions.append(Notification.audience.is_(None))
+    return conditions
 
 
 def _view(row: Notification) -> NotificationView:
@@ -28,14 +40,12 @@ async def list_notifications(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> NotificationPage:
     """Newest first; `unread=true` leaves out those already read. `unread` counts all unread ones."""
-    query = select(Notification).where(Notification.tenant_id == user.tenant_id)
+    query = select(Notification).where(*_visible(user))
     if unread:
         query = query.where(Notification.read_at.is_(None))
     rows = await session.scalars(query.order_by(Notification.created_at.desc()).limit(limit))
     count = await session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.tenant_id == user.tenant_id, Notification.read_at.is_(None))
+        select(func.count()).select_from(Notification).where(*_visible(user), Notification.read_at.is_(None))
     )
     return NotificationPage(items=[_view(r) for r in rows], unread=int(count or 0))
 
@@ -43,8 +53,10 @@ async def list_notifications(
 @router.post("/{notification_id}/read")
 async def mark_read(notification_id: str, user: CurrentUser, session: SessionDep) -> NotificationView:
     """Marks it read (again is harmless: the first read time is kept)."""
-    row = await session.get(Notification, notification_id)
-    if row is None or row.tenant_id != user.tenant_id:
+    row = await session.scalar(
+        select(Notification).where(Notification.id == notification_id, *_visible(user))
+    )
+    if row is None:
         raise NotFound(f"notification {notification_id} not found")
     if row.read_at is None:
         row.read_at = utcnow()

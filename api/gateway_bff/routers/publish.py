@@ -13,8 +13,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
-from api.gateway_bff.publish_checks import check_account, check_content
+from api.gateway_bff.publish_checks import check_account, check_approval, check_content
 from api.gateway_bff.schemas.publish import (
     PublishRequest,
     PublishResolved,
@@ -33,7 +34,7 @@ from douflow.temporal import starts
 from models.content import Actor
 from models.publish import PublishInput, Settlement, SweepInput, SweepResult
 
-router = APIRouter(prefix="/api/v1/publish", tags=["publish"])
+router = APIRouter(prefix="/api/v1/publish", tags=["publish"], route_class=GuardedRoute)
 
 
 def _view(row: Publish) -> PublishView:
@@ -80,8 +81,9 @@ async def publish(
     """Starts one publish per account; follow each with `GET /api/v1/publish/{id}`.
 
     The content's current version is pinned: an edit made meanwhile does not change what is sent. A
-    version already live on an account (publishing, under review, published, unconfirmed) answers 409
-    naming that publish; nothing starts.
+    content Douyin would refuse answers 400; one the tenant's policy holds for approval answers 409
+    `approval_required`. A version already live on an account (publishing, under review, published,
+    unconfirmed) answers 409 naming that publish; nothing starts.
     """
     content = await ContentRepository(session, user.tenant_id).get(body.content_id)
     if content is None:
@@ -93,8 +95,9 @@ async def publish(
 
 
 async def _check(session: AsyncSession, tenant_id: str, content: Content, account_ids: list[str]) -> None:
-    """Everything that would refuse a publish, before any starts: content, accounts, live publishes."""
+    """Everything that would refuse a publish, before any starts: content, approval, accounts, live publishes."""
     await check_content(session, tenant_id, content.id)
+    await check_approval(session, tenant_id, content.id)
     now = utcnow()
     for account_id in account_ids:
         await check_account(session, tenant_id, account_id, now)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
-from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.errors import Conflict, DomainError, NotFound
+from api.gateway_bff.guarded_route import GuardedRoute, body_limit
+from api.gateway_bff.media_quota import Quota, QuotaExceeded, tenant_quota
 from api.gateway_bff.media_upload import (
     FILE_FIELD,
+    MULTIPART_OVERHEAD,
     TEXT_FIELD_MAX,
     TEXT_FIELDS,
     Limits,
@@ -20,7 +24,7 @@ from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
 
-router = APIRouter(prefix="/api/v1", tags=["media"])
+router = APIRouter(prefix="/api/v1", tags=["media"], route_class=GuardedRoute)
 
 
 def _view(asset: ContentAsset) -> UploadedAsset:
@@ -70,21 +74,28 @@ _UPLOAD_FORM = {
     responses=answers(400, 404, 413, 415),
     openapi_extra={"requestBody": _UPLOAD_FORM},
 )
+@body_limit(lambda settings: settings.max_upload_bytes + MULTIPART_OVERHEAD)
 async def upload_media(
     request: Request, user: Operator, session: SessionDep, state: StateDep, settings: SettingsDep
 ) -> UploadedAsset:
     """Multipart field `file` (JPEG/PNG/WebP ≤ 20 MB, MP4/MOV/WebM ≤ 4 GB), optional `content_id`,
-    `caption`, `description`. Streamed to storage; the type is read from the file's first bytes."""
-    limits = Limits(video_bytes=settings.max_upload_bytes, image_bytes=settings.max_image_upload_bytes)
-    received = await receive_media(request, state.media, user.tenant_id, limits)
-    content_id = received.fields.get("content_id") or None
-    if content_id and await ContentRepository(session, user.tenant_id).get(content_id) is None:
+    `caption`, `description`. Streamed to storage; the type is read from the file's first bytes. The
+    tenant's stored media must stay within MEDIA_QUOTA_BYTES (413 `quota_exceeded`, with what is used)."""
+    async with state.sessionmaker() as reading:  # not held open while the file streams
+        quota = await tenant_quota(ContentRepository(reading, user.tenant_id), settings)
+    received = await receive_media(request, state.media, user.tenant_id, _limits(settings, quota))
+    repo = ContentRepository(session, user.tenant_id)
+    try:
+        await _check_quota_again(repo, settings, received.size_bytes)
+        content_id = received.fields.get("content_id") or None
+        if content_id and await repo.get(content_id) is None:
+            raise NotFound(f"content {content_id} not found")
+    except DomainError:
         state.media.path(received.key).unlink(missing_ok=True)
-        raise NotFound(f"content {content_id} not found")
+        raise
     asset = _asset_row(received, user.tenant_id, user.user_id, content_id)
     if content_id:
         asset.position = await _next_position(session, user.tenant_id, content_id)
-    repo = ContentRepository(session, user.tenant_id)
     repo.add(asset)
     await session.flush()
     repo.audit(
@@ -92,6 +103,23 @@ async def upload_media(
     )
     await session.commit()
     return _view(asset)
+
+
+def _limits(settings: SettingsDep, quota: Quota) -> Limits:
+    return Limits(
+        video_bytes=settings.max_upload_bytes,
+        image_bytes=settings.max_image_upload_bytes,
+        image_pixels=settings.max_image_pixels,
+        quota=quota,
+        grace_hours=settings.media_unattached_grace_hours,
+    )
+
+
+async def _check_quota_again(repo: ContentRepository, settings: SettingsDep, size: int) -> None:
+    """Other uploads of the tenant may have finished while this one streamed."""
+    quota = await tenant_quota(repo, settings)
+    if size > quota.left:
+        raise QuotaExceeded(quota, settings.media_unattached_grace_hours)
 
 
 @router.post("/contents/{content_id}/assets", responses=answers(409))
@@ -117,7 +145,12 @@ async def attach_assets(
     repo.audit(
         user.user_id, "content.assets_attached", "content", content_id, asset_ids=[a.id for a in attached]
     )
-    await session.commit()
+    try:
+        await session.commit()
+    except StaleDataError as exc:
+        # The cleanup removed one of them in the meantime (it stays removed only if still unattached).
+        await session.rollback()
+        raise NotFound("a media file was removed before it could be attached: upload it again") from exc
     return [_view(a) for a in attached]
 
 

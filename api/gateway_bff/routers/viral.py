@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep
 from api.gateway_bff.errors import NotFound
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.viral import ReplicationView
 from douflow.content.metrics import load_rule, save_rule
 from douflow.db.metrics_tables import Replication
 from models.metrics import ViralRuleSpec
 
-router = APIRouter(prefix="/api/v1", tags=["viral replication"])
+router = APIRouter(prefix="/api/v1", tags=["viral replication"], route_class=GuardedRoute)
 
 
 def _view(row: Replication) -> ReplicationView:

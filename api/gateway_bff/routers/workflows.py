@@ -7,9 +7,10 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, TemporalDep
+from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.workflows import WorkflowStatus
 
-router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
+router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"], route_class=GuardedRoute)
 
 
 @router.get("/{workflow_id}")

@@ -182,6 +182,9 @@ class EntryView(BaseModel):
 class EntryDetail(EntryView):
     schedule: ScheduleView
     runs: list[RunView]
+    warnings: list[str] = Field(
+        default_factory=list, description="what will hold its runs back, e.g. a content not yet approved"
+    )
 
 
 OccurrenceState = Literal[

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from api.gateway_bff.schemas.field_rules import at_least_one
 from api.gateway_bff.schemas.request_body import RequestBody
-from api.gateway_bff.storable_text import holds_nul
+from models.approval import ApprovalState
 from models.content import ContentKind, EditableStatus
 from models.generation import ImageSpec, Platform, PlatformCopy, TitleCandidate, VideoScript
-from models.request_types import JsonInteger
+from models.request_types import JsonInteger, holds_nul
 
 
 class ContentSummary(BaseModel):
@@ -50,12 +50,20 @@ class ContentPatch(RequestBody):
     base_version: Annotated[int, Interval(ge=1, le=1_000_000), JsonInteger] | None = Field(
         default=None, description="the version you edited (409 if stale)"
     )
+    ai_declaration: bool | None = Field(
+        default=None,
+        description="false leaves the tenant's AI declaration line out of this content (you rewrote it)",
+    )
 
     @model_validator(mode="after")
     def _something_to_change(self) -> ContentPatch:
-        if self.title is None and self.body is None and self.status is None:
-            raise ValueError("nothing to change: send title, body or status")
+        if self.title is None and self.body is None and self.status is None and self.ai_declaration is None:
+            raise ValueError("nothing to change: send title, body, status or ai_declaration")
         return self
+
+    def edits(self) -> bool:
+        """Whether anything goes through the edit workflow (a declaration switch alone does not)."""
+        return self.title is not None or self.body is not None or self.status is not None
 
 
 class AuditEntry(BaseModel):
@@ -101,10 +109,14 @@ class ContentView(BaseModel):
     compliance: dict[str, Any]
     workflow_id: str | None
     source_content_id: str | None
+    brand_id: str | None = Field(default=None, description="the brand profile it was generated with")
+    brand_version: int | None = Field(default=None, description="that profile's version")
     created_by: str
     created_at: datetime
     updated_at: datetime
     assets: list[AssetView] = Field(default_factory=list)
+    approval_state: ApprovalState = "draft"
+    ai_declaration: bool = Field(default=True, description="whether this content carries the AI declaration")
 
 
 # -- what an edited body must look like for each kind (validated before any workflow starts) -----------

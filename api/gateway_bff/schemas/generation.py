@@ -13,6 +13,7 @@ from models.generation import (
     TitleCandidate,
     VideoScript,
 )
+from models.proven import ProvenPatterns
 
 
 class TitlesResponse(BaseModel):
@@ -20,6 +21,7 @@ class TitlesResponse(BaseModel):
     workflow_id: str
     candidates: list[TitleCandidate]
     compliance: ComplianceReport
+    proven: ProvenPatterns | None = None
 
 
 class CopywritingResponse(BaseModel):

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from api.gateway_bff.storable_text import holds_nul
+from models.request_types import holds_nul
 
 
 class RequestBody(BaseModel):

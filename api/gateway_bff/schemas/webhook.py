@@ -14,5 +14,8 @@ class WebhookChallenge(BaseModel):
 
 
 class WebhookReceived(BaseModel):
-    status: Literal["accepted", "duplicate"] = Field(description="duplicate: this Msg-Id came before")
+    status: Literal["accepted", "duplicate", "stale"] = Field(
+        description="duplicate: this Msg-Id (or this very event) came before; stale: sent longer ago than "
+        "the platform retries, dropped"
+    )
     msg_id: str

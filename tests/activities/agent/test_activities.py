@@ -21,24 +21,28 @@ from activities.agent.providers.template import TemplateProvider
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
+    CopyJob,
     CopyRequest,
     GeneratedImage,
     ImagePostDraft,
+    ImagePostJob,
     ImagePostRequest,
     ImageRequest,
     PlatformCopy,
+    TitleJob,
     TitleRequest,
     TitleResult,
     VideoScript,
+    VideoScriptJob,
     VideoScriptRequest,
 )
 from tests.support.openai_server import OpenAIServerHandle
 
 CONTRACT = {
-    "generate_titles": (TitleRequest, TitleResult),
-    "generate_copy": (CopyRequest, PlatformCopy),
-    "generate_image_post": (ImagePostRequest, ImagePostDraft),
-    "generate_video_script": (VideoScriptRequest, VideoScript),
+    "generate_titles": (TitleJob, TitleResult),
+    "generate_copy": (CopyJob, PlatformCopy),
+    "generate_image_post": (ImagePostJob, ImagePostDraft),
+    "generate_video_script": (VideoScriptJob, VideoScript),
     "check_compliance": (ComplianceRequest, ComplianceReport),
     "create_image": (ImageRequest, GeneratedImage),
 }
@@ -55,6 +59,24 @@ class FakeSettings:
     image_base_url: str | None = None
     image_api_key: SecretStr | None = None
     image_model: str = "gpt-image-1"
+
+
+@pytest.mark.parametrize(
+    ("job", "request_type"),
+    [
+        (TitleJob, TitleRequest),
+        (CopyJob, CopyRequest),
+        (ImagePostJob, ImagePostRequest),
+        (VideoScriptJob, VideoScriptRequest),
+    ],
+)
+def test_a_request_recorded_before_brands_is_a_job_without_one(
+    job: type[TitleJob], request_type: type[TitleRequest]
+) -> None:
+    """Activities scheduled by runs from before brand profiles still decode."""
+    platform = {"platform": "douyin"} if request_type is CopyRequest else {}
+    recorded = request_type.model_validate({"topic": "露营装备"} | platform).model_dump_json()
+    assert job.model_validate_json(recorded).brand is None
 
 
 @pytest.mark.parametrize("name", CONTRACT)

@@ -46,7 +46,7 @@ def test_cover_is_a_1080x1440_png_and_deterministic() -> None:
 
 def test_inner_card_is_a_1080x1440_png() -> None:
     png = CoverRenderer().render_card(
-        title="标题", caption="对比一目了然", description="左右对比构图", index=2, seed="s"
+        title="标题", caption="对比一目了然", text="别只看参数", index=2, seed="s"
     )
     assert _open(png).size == COVER_SIZE
 
@@ -62,7 +62,7 @@ def test_line_breaks_in_a_caption_or_title_are_drawn_on_one_line(brk: str) -> No
     card = renderer.render_card(
         title=f"标题{brk}第二行",
         caption=f"对比{brk}一目了然",
-        description=f"左右{brk}对比",
+        text=f"左右{brk}对比",
         index=0,
         seed="s",
     )
