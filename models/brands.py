@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.request_types import holds_nul
 
 BRAND_NAME_MAX = 40
 PRODUCTS_MAX = 20
@@ -34,6 +36,14 @@ Words = Annotated[list[Word], AfterValidator(_unique)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        # No database text column stores NUL (the OpenAPI document says so for every string it takes).
+        if holds_nul(data):
+            raise ValueError("text must not contain NUL (\\x00) characters")
+        return data
 
 
 class Product(_Strict):

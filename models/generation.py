@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from annotated_types import Interval
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from models.brands import BrandContext, RowId
 from models.proven import ProvenPatterns, ProvenPost
+from models.request_types import JsonInteger, trim, trimmed_text
 
 Platform = Literal["douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"]
 PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou")
@@ -15,9 +17,13 @@ PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu", "wechat_mp", "weibo"
 ScriptType = Literal["product_seeding", "talking_head", "story", "tutorial"]
 SCRIPT_TYPES: tuple[ScriptType, ...] = ("product_seeding", "talking_head", "story", "tutorial")
 
-Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Topic = Annotated[
+    str, BeforeValidator(trim), StringConstraints(min_length=2, max_length=200), trimmed_text(2, 200)
+]
+ShortText = Annotated[str, BeforeValidator(trim), StringConstraints(max_length=60), trimmed_text(0, 60)]
+Keyword = Annotated[
+    str, BeforeValidator(trim), StringConstraints(min_length=1, max_length=20), trimmed_text(1, 20)
+]
 
 
 class _Strict(BaseModel):
@@ -25,7 +31,12 @@ class _Strict(BaseModel):
 
 
 class Brief(_Strict):
-    """What every generation starts from: the operator's topic and constraints."""
+    """What every generation starts from: the operator's topic and constraints.
+
+    Strict, as JSON reads (it is the BFF's request body): a number sent as text is refused, not converted.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     topic: Topic
     audience: ShortText | None = None
@@ -44,8 +55,8 @@ class Brief(_Strict):
 
 class TitleRequest(Brief):
     platform: Platform = "douyin"
-    count: int = Field(default=5, ge=1, le=20)
-    max_length: int | None = Field(default=None, ge=6, le=100)
+    count: Annotated[int, Interval(ge=1, le=20), JsonInteger] = 5
+    max_length: Annotated[int, Interval(ge=6, le=100), JsonInteger] | None = None
     account_id: RowId | None = Field(
         default=None,
         description="learn hook patterns from this Douyin account's top posts (/api/v1/douyin/accounts)",
@@ -83,7 +94,7 @@ class PlatformCopy(_Strict):
 
 class ImagePostRequest(Brief):
     platform: Platform = "douyin"
-    image_count: int = Field(default=3, ge=1, le=9)
+    image_count: Annotated[int, Interval(ge=1, le=9), JsonInteger] = 3
 
 
 class ImageSpec(_Strict):
@@ -102,7 +113,7 @@ class ImagePostDraft(_Strict):
 
 class VideoScriptRequest(Brief):
     script_type: ScriptType = "talking_head"
-    duration_seconds: int = Field(default=60, ge=10, le=600)
+    duration_seconds: Annotated[int, Interval(ge=10, le=600), JsonInteger] = 60
 
 
 class Shot(_Strict):

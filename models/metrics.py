@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field
+
+from models.request_types import JsonInteger
 
 Metric = Literal[
     "play_count", "digg_count", "comment_count", "share_count", "download_count", "forward_count"
@@ -101,19 +104,28 @@ class MetricsSyncResult(BaseModel):
 
 
 class ViralRuleSpec(BaseModel):
-    """A hit: the metric at an age is `ratio` times the median of the account's items at a similar age."""
+    """A hit: the metric at an age is `ratio` times the median of the account's items at a similar age.
 
-    model_config = ConfigDict(extra="forbid")
+    Strict, as JSON reads (it is the BFF's request body): a number sent as text, or 0 for false, is refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     enabled: bool = True
     metric: Metric = "play_count"
     ratio: float = Field(default=3.0, ge=1.0, le=1000)
-    min_samples: int = Field(default=5, ge=1, le=1000, description="other items needed for a baseline")
-    min_value: int = Field(default=500, ge=0, description="below this a high ratio is noise")
-    min_age_minutes: int = Field(default=60, ge=0, le=60 * 24 * 30)
-    max_age_hours: int = Field(default=72, ge=1, le=24 * 90)
-    baseline_days: int = Field(default=30, ge=1, le=365, description="rolling window of the baseline")
-    variant_count: int = Field(default=3, ge=1, le=10)
+    min_samples: Annotated[int, Interval(ge=1, le=1000), JsonInteger] = Field(
+        default=5, description="other items needed for a baseline"
+    )
+    min_value: Annotated[int, Interval(ge=0, le=10**12), JsonInteger] = Field(
+        default=500, description="below this a high ratio is noise"
+    )
+    min_age_minutes: Annotated[int, Interval(ge=0, le=60 * 24 * 30), JsonInteger] = 60
+    max_age_hours: Annotated[int, Interval(ge=1, le=24 * 90), JsonInteger] = 72
+    baseline_days: Annotated[int, Interval(ge=1, le=365), JsonInteger] = Field(
+        default=30, description="rolling window of the baseline"
+    )
+    variant_count: Annotated[int, Interval(ge=1, le=10), JsonInteger] = 3
     similarity_threshold: float = Field(default=0.6, gt=0, le=1, description="n-gram Jaccard = duplicate")
     auto_schedule: bool = False
 

@@ -9,6 +9,7 @@ import io
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -315,7 +316,7 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, wid
     """Greedy wrap by measured width; Latin words stay whole and closing punctuation never starts a line."""
     lines: list[str] = []
     current = ""
-    for token in _TOKEN.findall(text.replace("\n", " ")):
+    for token in _TOKEN.findall(one_paragraph(text)):
         candidate = current + token
         if (
             current
@@ -371,7 +372,16 @@ def _tint(colour: RGB, amount: float) -> RGB:
 
 
 def _fit(text: str, limit: int) -> str:
+    """One line of at most `limit` characters: a topic or caption may carry line breaks, which a
+    single-line label (a pill, a header) cannot draw."""
+    text = " ".join(one_paragraph(text).split())
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+
+
+def one_paragraph(text: str) -> str:
+    """Paragraph separators (\n, \r, U+0085, U+2029, ...) as spaces: text shaping fails on them
+    inside a line, and the renderer does its own line breaking."""
+    return "".join(" " if unicodedata.bidirectional(char) == "B" else char for char in text)
 
 
 def _png(image: Image.Image) -> bytes:

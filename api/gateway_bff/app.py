@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
+from api.gateway_bff.openapi_errors import install_error_contract
 from api.gateway_bff.routers import (
     approvals,
     auth,
@@ -33,6 +34,7 @@ from api.gateway_bff.routers import (
 )
 from api.gateway_bff.security_headers import SecurityHeaders
 from api.gateway_bff.state import BffState
+from api.gateway_bff.storable_text import document_storable_text, refuse_nul_text
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
 from douflow.security.login_throttle import LoginThrottle
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="AI content and customer engagement for Douyin operators. Log in at /api/v1/auth/token.",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_text)],
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
@@ -91,5 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
         app.include_router(router.router)
+    install_error_contract(app)
+    codec.document_namespace(app, settings.temporal_namespace)
+    document_storable_text(app)
     app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
     return app

@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.state import BffState
 from douflow.content.approvals import APPROVER_ROLES
 from douflow.db.base import utcnow
@@ -100,6 +101,7 @@ CurrentUser = Annotated[Principal, Depends(get_current_user)]
 
 
 def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    @may_answer(403)
     async def check(user: CurrentUser) -> Principal:
         if user.role not in roles:
             raise HTTPException(

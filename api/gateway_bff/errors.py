@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.gateway_bff.schemas.errors import Error, FieldError
 from api.gateway_bff.security_headers import SECURITY_HEADERS
 from douflow.security.passwords import HashingBusy
 
@@ -95,14 +96,29 @@ class UpstreamFailed(DomainError):
         return super().body() | {"error_type": self.error_type, "workflow_id": self.workflow_id}
 
 
+_HTTP_CODES = {
+    400: "invalid_body",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "form", "header")) or "body"
+
+
+def error_response(status_code: int, error: Error, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error answer: the fields set on `error`, nothing the case does not carry."""
+    return JSONResponse(error.model_dump(exclude_unset=True), status_code=status_code, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
+        return error_response(exc.status_code, Error.model_validate(exc.body()), exc.headers() or None)
 
     @app.exception_handler(HashingBusy)
     async def hashing_busy(request: Request, _: HashingBusy) -> JSONResponse:
@@ -114,17 +130,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             # Where the parser stopped is no field of the request: say what is wrong with the body.
-            return JSONResponse(
-                {"detail": "request body is not valid JSON", "code": "invalid_json"}, status_code=400
-            )
+            return error_response(400, Error(detail="request body is not valid JSON", code="invalid_json"))
         errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+            FieldError(field=_location(tuple(e.get("loc", ()))), message=e.get("msg", "invalid"))
             for e in exc.errors()
         ]
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return JSONResponse(
-            {"detail": f"invalid request: {summary}", "code": "invalid_request", "errors": errors},
-            status_code=422,
+        summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        return error_response(
+            422, Error(detail=f"invalid request: {summary}", code="invalid_request", errors=errors)
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -133,10 +146,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the first route that matched the path; every method of the path is allowed.
             headers["Allow"] = ", ".join(allowed_methods(request))
-        code = "payload_too_large" if exc.status_code == 413 else "http_error"
-        return JSONResponse(
-            {"detail": exc.detail, "code": code}, status_code=exc.status_code, headers=headers
-        )
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, Error(detail=str(exc.detail), code=code), headers)
 
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError) -> JSONResponse:
@@ -147,33 +158,38 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = (
             "a value in the request cannot be stored: a NUL character, or text longer than the field allows"
         )
-        return JSONResponse({"detail": detail, "code": "invalid_value"}, status_code=400)
+        return error_response(400, Error(detail=detail, code="invalid_value"))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         # Starlette sends this answer outside every middleware, so it carries the header itself.
-        return JSONResponse(
-            {"detail": "internal error", "code": "internal_error"}, status_code=500, headers=SECURITY_HEADERS
+        return error_response(
+            500, Error(detail="internal error", code="internal_error"), dict(SECURITY_HEADERS)
         )
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method the API documents on this request's path (its OpenAPI document is the route table)."""
+    """Every method the API documents on this request's path (its OpenAPI document is the route table).
+
+    As OpenAPI matches paths, the templates with the fewest parameters win: `/accounts/bind` is the bind
+    resource, not an account named "bind".
+    """
     path = request.url.path
-    methods: set[str] = set()
-    for pattern, documented in _path_methods(request.app):
-        if pattern.fullmatch(path):
-            methods |= documented
-    return sorted(methods)
+    matches = [
+        (count, methods) for pattern, count, methods in _path_methods(request.app) if pattern.fullmatch(path)
+    ]
+    fewest = min((count for count, _ in matches), default=0)
+    return sorted(set().union(*(methods for count, methods in matches if count == fewest)))
 
 
-def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
-    cached: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "path_methods", None)
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern[str], int, set[str]]]:
+    cached: list[tuple[re.Pattern[str], int, set[str]]] | None = getattr(app.state, "path_methods", None)
     if cached is None:
         paths = app.openapi().get("paths", {})
         cached = [
-            (_pattern(template), {m.upper() for m in operations}) for template, operations in paths.items()
+            (_pattern(template), len(_PARAMETER.findall(template)), {m.upper() for m in operations})
+            for template, operations in paths.items()
         ]
         app.state.path_methods = cached
     return cached

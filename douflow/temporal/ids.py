@@ -13,8 +13,11 @@ def generation_workflow_id(feature: str, tenant_id: str, request_key: str) -> st
     return f"{feature}-{tenant_id}-{request_key}"
 
 
-def content_edit_workflow_id(content_id: str, base_version: int, request_key: str) -> str:
-    return f"content-edit-{content_id}-v{base_version}-{request_key}"
+def content_edit_workflow_id(content_id: str, named_base: int | None, request_key: str) -> str:
+    """The version the caller named, or `latest`: a retried edit that named none finds its first run even
+    though that run moved the content on."""
+    base = f"v{named_base}" if named_base is not None else "latest"
+    return f"content-edit-{content_id}-{base}-{request_key}"
 
 
 def content_approval_workflow_id(content_id: str, version: int) -> str:

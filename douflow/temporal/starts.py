@@ -7,6 +7,7 @@ shows, so operators can tell runs apart. Whatever starts a run, it is started th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -57,6 +58,8 @@ class Start:
     execution_timeout: timedelta
     # A finished run blocks its key unless it failed, so a retried request never does the work twice.
     id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+    # Encrypted like every payload; the BFF keeps here what tells a retried request from another one.
+    memo: Mapping[str, str] | None = None
 
 
 async def start(
@@ -74,6 +77,7 @@ async def start(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         search_attributes=run.tags,
         static_summary=run.summary,
+        memo=run.memo,
     )
     return handle
 
@@ -113,13 +117,15 @@ def generation(feature: Feature, arg: BaseModel, *, tenant_id: str, request_key:
     )
 
 
-def content_edit(arg: ContentEditInput, *, title: str | None, request_key: str) -> Start:
+def content_edit(
+    arg: ContentEditInput, *, title: str | None, request_key: str, named_base: int | None
+) -> Start:
     edit = arg.edit
     base = edit.base_version or 0
     return Start(
         workflow=CONTENT_EDIT,
         arg=arg,
-        id=ids.content_edit_workflow_id(edit.content_id, base, request_key),
+        id=ids.content_edit_workflow_id(edit.content_id, named_base, request_key),
         tags=tags(edit.actor.tenant_id, Feature.CONTENT_EDIT, content_id=edit.content_id),
         summary=summary(f"Edit v{base} of {titled(title, edit.content_id)}"),
         execution_timeout=policies.GENERATION_RUN,

@@ -82,6 +82,8 @@ async def test_limits_are_checked_at_the_edge(http: httpx.AsyncClient, operator:
         profile(products=[{"name": "杯", "selling_points": ["x" * 61]}]),
         profile(account_ids=["no-such-account"]),
         profile(unknown_field=1),
+        profile(call_to_action="戳主页\x00领券"),  # no database text column stores NUL
+        profile(products=[{"name": "杯", "proof": ["3C\x00认证"]}]),
     ]
     for body in cases:
         response = await http.post("/api/v1/brands", json=body, headers=operator.headers)

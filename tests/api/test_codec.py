@@ -150,7 +150,7 @@ async def test_the_codec_endpoint_refuses_everyone_else(
     assert refused.status_code == 403 and "namespace" in refused.json()["detail"]
 
 
-async def test_payloads_the_keys_cannot_open_are_a_clear_400(
+async def test_payloads_the_keys_cannot_open_or_that_are_not_base64_are_refused(
     http: httpx.AsyncClient, platform_admin: TestUser, history: WorkflowHistory
 ) -> None:
     payload = Payload()
@@ -162,7 +162,8 @@ async def test_payloads_the_keys_cannot_open_are_a_clear_400(
     assert unknown.status_code == 400 and "'retired'" in unknown.json()["detail"]
     garbage = {"payloads": [{"metadata": {"encoding": "%%%"}, "data": ""}]}
     bad = await http.post(f"{SERVER_PATH}/decode", json=garbage, headers=platform_admin.headers)
-    assert bad.status_code == 400 and "base64" in bad.json()["detail"]
+    assert bad.status_code == 422 and "base64" in bad.json()["detail"]
+    assert bad.json()["errors"][0]["field"] == "payloads.0.metadata.encoding"
 
 
 async def test_the_temporal_ui_decodes_with_a_session_cookie_from_its_origin(

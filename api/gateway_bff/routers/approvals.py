@@ -18,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.gateway_bff.deps import Approver, CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.approvals import ApprovalView, ReviewRequest
 from douflow.content import approvals
 from douflow.content.contents import ContentRepository
@@ -61,7 +62,7 @@ async def get_approval(content_id: str, user: CurrentUser, session: SessionDep) 
     return await _view(session, await _content(session, user.tenant_id, content_id))
 
 
-@router.post("/{content_id}/submit")
+@router.post("/{content_id}/submit", responses=answers(409))
 async def submit(
     content_id: str, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> ApprovalView:
@@ -109,7 +110,7 @@ async def _start_review(temporal: Client, settings: Settings, content: Content, 
         raise Conflict(f"the review of version {arg.version} has already ended; look at it again") from exc
 
 
-@router.post("/{content_id}/review")
+@router.post("/{content_id}/review", responses=answers(409))
 async def review(
     content_id: str, body: ReviewRequest, user: Approver, session: SessionDep, temporal: TemporalDep
 ) -> ApprovalView:

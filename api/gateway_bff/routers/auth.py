@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, Request, status
 
 from api.gateway_bff.deps import CurrentUser, SessionDep, StateDep
 from api.gateway_bff.errors import DomainError, TooManyRequests
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.auth import Me, PasswordChange, TokenResponse
 from api.gateway_bff.state import BffState
 from douflow.accounts import find_login, tenant_user
@@ -29,26 +29,25 @@ class WrongPassword(DomainError):
     code = "wrong_password"
 
 
-@router.post("/token")
+@router.post("/token", responses=answers(401, 429))
 async def login(
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Annotated[str, Form(min_length=1, max_length=200)],
+    password: Annotated[str, Form(min_length=1, max_length=128, json_schema_extra={"format": "password"})],
     session: SessionDep,
     state: StateDep,
     tenant: Annotated[str | None, Form(max_length=40)] = None,
+    grant_type: Annotated[Literal["password"] | None, Form(description="OAuth2 password flow")] = None,
 ) -> TokenResponse:
-    """Exchanges username and password for a bearer token. `tenant` defaults to the demo tenant;
-    `user@tenant` works as a username too. Too many failed attempts for the account or from the client's
-    address answer 429 with Retry-After."""
-    username, tenant_slug = form.username, tenant or state.settings.demo_tenant
+    """Exchanges username and password (an OAuth2 password form) for a bearer token. `tenant` defaults to
+    the demo tenant; `user@tenant` works as a username too. An empty field counts as a missing one. Too
+    many failed attempts for the account or from the client's address answer 429 with Retry-After."""
+    tenant_slug = tenant or state.settings.demo_tenant
     if "@" in username and tenant is None:
         username, tenant_slug = username.rsplit("@", 1)
     admission = _admit(state, request, tenant_slug, username)
     user = await find_login(session, tenant_slug, username)
-    if (
-        not await _verify(state, admission, form.password, user.password_hash if user else None)
-        or user is None
-    ):
+    if not await _verify(state, admission, password, user.password_hash if user else None) or user is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="wrong tenant, username or password",
@@ -66,7 +65,7 @@ async def login(
     return TokenResponse(access_token=state.tokens.issue(principal), expires_in=state.tokens.ttl_seconds)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401))
 async def logout(user: CurrentUser, session: SessionDep, state: StateDep) -> None:
     """Ends the session of this token; the user's other logins stay."""
     await end_session(session, user.session_id, utcnow())
@@ -74,7 +73,7 @@ async def logout(user: CurrentUser, session: SessionDep, state: StateDep) -> Non
     state.sessions.clear()
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=answers(400, 429))
 async def change_password(
     request: Request, body: PasswordChange, user: CurrentUser, session: SessionDep, state: StateDep
 ) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep
 from api.gateway_bff.errors import Conflict, NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.brands import BrandPage, BrandVersionView, BrandView
 from douflow.content.brands import BrandRepository, StoredBrand
 from douflow.db.base import utcnow
@@ -60,7 +61,7 @@ async def list_brands(
     return BrandPage(items=[_view(s) for s in items], total=total, limit=limit, offset=offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=answers(422))
 async def create_brand(body: BrandProfile, user: Operator, session: SessionDep) -> BrandView:
     """A brand at version 1."""
     repo = BrandRepository(session, user.tenant_id)
@@ -76,7 +77,7 @@ async def get_brand(brand_id: str, user: CurrentUser, session: SessionDep) -> Br
     return _view(await _load(BrandRepository(session, user.tenant_id), brand_id))
 
 
-@router.put("/{brand_id}")
+@router.put("/{brand_id}", responses=answers(409, 422))
 async def update_brand(brand_id: str, body: BrandProfile, user: Operator, session: SessionDep) -> BrandView:
     """Replaces the profile with a new version; drafts keep the version they were written with."""
     repo = BrandRepository(session, user.tenant_id)

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.calendar_checks import (
     MIN_LEAD,
     check_future,
@@ -28,6 +28,7 @@ from api.gateway_bff.calendar_view import calendar, entry_view, run_view, schedu
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.publish_checks import approval_warning, check_account, check_content
 from api.gateway_bff.schemas.calendar import (
     CalendarView,
@@ -39,7 +40,6 @@ from api.gateway_bff.schemas.calendar import (
     RunStarted,
 )
 from api.gateway_bff.time_bounds import BoundedDateTime
-from api.gateway_bff.workflow_runner import request_key
 from douflow.content.calendar import ACTIVE_STATUSES, CalendarRepository
 from douflow.content.contents import ContentRepository
 from douflow.db.base import new_id, utcnow
@@ -60,8 +60,10 @@ async def view_calendar(
     user: CurrentUser,
     session: SessionDep,
     temporal: TemporalDep,
-    start: Annotated[BoundedDateTime, Query(alias="from")],
-    end: Annotated[BoundedDateTime, Query(alias="to")],
+    start: Annotated[BoundedDateTime, Query(alias="from", description="first moment shown")],
+    end: Annotated[
+        BoundedDateTime, Query(alias="to", description=f"after `from`, at most {MAX_RANGE.days} days later")
+    ],
     account_id: str | None = None,
 ) -> CalendarView:
     """Planned, due, missed, running and finished publishes in [from, to), each with its reason."""
@@ -81,7 +83,7 @@ async def list_entries(
     return [entry_view(r) for r in rows]
 
 
-@router.post("/entries", status_code=status.HTTP_201_CREATED)
+@router.post("/entries", status_code=status.HTTP_201_CREATED, responses=answers(404, 409))
 async def create_entry(
     body: EntryCreate, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> EntryDetail:
@@ -130,7 +132,7 @@ async def get_entry(
     return await _detail(temporal, session, entry)
 
 
-@router.patch("/entries/{entry_id}")
+@router.patch("/entries/{entry_id}", responses=answers(409))
 async def reschedule(
     entry_id: str,
     body: EntryPatch,
@@ -175,7 +177,7 @@ async def reschedule(
     return await _detail(temporal, session, entry, warning)
 
 
-@router.post("/entries/{entry_id}/pause")
+@router.post("/entries/{entry_id}/pause", responses=answers(409))
 async def pause(entry_id: str, user: Operator, session: SessionDep, temporal: TemporalDep) -> EntryDetail:
     """No occurrence fires while paused; resuming does not fire the ones that passed meanwhile."""
     entry = await _entry(session, user.tenant_id, entry_id)
@@ -187,7 +189,7 @@ async def pause(entry_id: str, user: Operator, session: SessionDep, temporal: Te
     return await _detail(temporal, session, entry)
 
 
-@router.post("/entries/{entry_id}/resume")
+@router.post("/entries/{entry_id}/resume", responses=answers(409))
 async def resume(entry_id: str, user: Operator, session: SessionDep, temporal: TemporalDep) -> EntryDetail:
     entry = await _entry(session, user.tenant_id, entry_id)
     if entry.status not in ACTIVE_STATUSES:
@@ -205,14 +207,14 @@ async def resume(entry_id: str, user: Operator, session: SessionDep, temporal: T
     return await _detail(temporal, session, entry)
 
 
-@router.post("/entries/{entry_id}/trigger", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/entries/{entry_id}/trigger", status_code=status.HTTP_202_ACCEPTED, responses=answers(409))
 async def run_now(
     entry_id: str,
     user: Operator,
     session: SessionDep,
     temporal: TemporalDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    key: runner.Key,
 ) -> RunStarted:
     """Publishes now, beside the plan (a one-off's plan is used up by it); follow it in the entry's runs.
 
@@ -228,12 +230,9 @@ async def run_now(
     run = starts.calendar_run(
         schedules.run_input(entry, trigger="manual", scheduled_for=now),
         title=title,
-        run_id=ids.calendar_run_now_id(entry.id, request_key(idempotency_key)),
+        run_id=ids.calendar_run_now_id(entry.id, key.value),
     )
-    try:
-        run_id: str | None = (await starts.start(temporal, settings, run)).result_run_id
-    except WorkflowAlreadyStartedError:
-        run_id = None
+    run_id = (await runner.start(temporal, settings, run, key=key)).handle.result_run_id
     if entry.kind == "one_off":
         await schedules.update(temporal, entry, settings, title=title, remaining=0)
     return RunStarted(entry_id=entry.id, workflow_id=run.id, run_id=run_id)

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Cookie, Depends, FastAPI, Header, Request, Response, status
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload
 
 from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, authenticate, oauth2_scheme
 from api.gateway_bff.errors import DomainError, Forbidden
 from api.gateway_bff.guarded_route import GuardedRoute, authenticated_by, body_limit
+from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.codec import CodecPayload, CodecPayloads, NotBase64
 from api.gateway_bff.state import BffState
 from douflow.db.tables import Tenant
@@ -52,6 +53,7 @@ class Reader:
     token: str
 
 
+@may_answer(403)
 async def codec_reader(
     request: Request,
     state: StateDep,
@@ -121,6 +123,24 @@ async def open_session(reader: CodecReader, settings: SettingsDep, response: Res
         httponly=True,
         samesite="strict",
     )
+
+
+def document_namespace(app: FastAPI, namespace: str) -> None:
+    """X-Namespace takes one value, this deployment's namespace: its OpenAPI document names it."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        for path, operations in spec["paths"].items():
+            if not path.startswith(PREFIX):
+                continue
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "header" and parameter["name"].lower() == "x-namespace":
+                        parameter["schema"] = {"type": "string", "enum": [namespace]}
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _protos(body: CodecPayloads) -> list[Payload]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.contents import (
     AssetView,
     AuditEntry,
@@ -145,11 +146,7 @@ async def audit_trail(content_id: str, user: CurrentUser, session: SessionDep) -
     ]
 
 
-@router.patch(
-    "/{content_id}",
-    response_model=ContentView,
-    responses={202: {"description": "edit still running; poll status_url"}},
-)
+@router.patch("/{content_id}", response_model=ContentView, responses=runner.ACCEPTED | answers(409, 502))
 async def edit_content(
     content_id: str,
     patch: ContentPatch,
@@ -157,7 +154,7 @@ async def edit_content(
     session: SessionDep,
     temporal: TemporalDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    key: runner.Key,
 ) -> ContentView | JSONResponse:
     """Edits title, body or status; a text change is compliance-checked and becomes a new version.
 
@@ -177,7 +174,8 @@ async def edit_content(
         try:
             body = validate_body(content.kind, patch.body)
         except ValueError as exc:
-            raise DomainError(str(exc)) from exc
+            # Sound on its own; it is the content's kind (what the path names) that it does not fit.
+            raise Conflict(str(exc)) from exc
         if request is not None:
             body["request"] = request
     base = patch.base_version if patch.base_version is not None else content.current_version
@@ -190,16 +188,12 @@ async def edit_content(
         status=patch.status,
     )
     run = starts.content_edit(
-        ContentEditInput(edit=edit), title=content.title, request_key=runner.request_key(idempotency_key)
+        ContentEditInput(edit=edit), title=content.title, request_key=key.value, named_base=patch.base_version
     )
-    started = await runner.start(temporal, settings, run, ContentEditResult)
+    started = await runner.start(temporal, settings, run, ContentEditResult, key)
     if await runner.wait_result(started, ContentEditResult, settings.bff_sync_timeout_seconds) is None:
         # Still running: say so rather than answer with the unedited content.
-        location = f"/api/v1/workflows/{started.workflow_id}"
-        return JSONResponse(
-            {"workflow_id": started.workflow_id, "status": "running", "status_url": location},
-            status_code=status.HTTP_202_ACCEPTED,
-        )
+        return runner.accepted(started.workflow_id)
     await session.rollback()  # read what the workflow wrote, not this session's snapshot
     return await get_content(content_id, user, session)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.routers.metrics import FromDay, ToDay, day_range
 from douflow.content.dashboard_queries import DashboardQueries
 from douflow.content.metrics_queries import MetricsQueries
@@ -22,7 +23,7 @@ Kind = Annotated[
 ]
 
 
-@router.get("")
+@router.get("", responses=answers(404))
 async def dashboard(
     user: CurrentUser,
     session: SessionDep,

@@ -11,10 +11,10 @@ import logging
 import secrets
 from datetime import timedelta
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import update
 
@@ -30,6 +30,7 @@ from api.gateway_bff.binding_cookie import (
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.accounts import AccountView, BindStarted
 from douflow.content.accounts import DouyinAccountRepository, account_health
 from douflow.db.base import utcnow
@@ -79,7 +80,18 @@ async def start_binding(user: Operator, session: SessionDep, settings: SettingsD
     return BindStarted(authorize_url=bind_link(settings, state), expires_at=expires_at)
 
 
-@router.get("/oauth/start", response_class=HTMLResponse, response_model=None)
+def _pages(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    page = {"text/html": {"schema": {"type": "string"}}}
+    return {code: {"description": "a page for the person binding", "content": page} for code in statuses}
+
+
+@router.get(
+    "/oauth/start",
+    response_class=HTMLResponse,
+    response_model=None,
+    # An unknown, used, expired or already opened link is a page for the browser.
+    responses=_pages(400) | {303: {"description": "on to Douyin's consent page, with the browser's cookie"}},
+)
 async def open_bind_link(
     session: SessionDep, settings: SettingsDep, state: Annotated[str, Query(max_length=100)] = ""
 ) -> Response:
@@ -93,7 +105,14 @@ async def open_bind_link(
     return response
 
 
-@router.get("/oauth/callback", response_class=HTMLResponse, response_model=None)
+@router.get(
+    "/oauth/callback",
+    response_class=HTMLResponse,
+    response_model=None,
+    # The binding's own failures (unknown or used state, Douyin refused) are pages for the browser.
+    responses=_pages(202, 400, 404, 409, 502)
+    | {303: {"description": "bound: on to DOUYIN_BIND_RETURN_URL with `account_id` and `status`"}},
+)
 async def oauth_callback(
     request: Request,
     session: SessionDep,
@@ -219,22 +238,22 @@ async def get_account(account_id: str, user: CurrentUser, session: SessionDep) -
     return _view(account)
 
 
-@router.delete("/accounts/{account_id}")
+@router.delete("/accounts/{account_id}", responses=answers(409, 502))
 async def unbind_account(
     account_id: str,
     user: Operator,
     session: SessionDep,
     temporal: TemporalDep,
     settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    key: runner.Key,
 ) -> AccountView:
     """Unbinds: tokens wiped, token workflow stopped; the account and its history stay (rebind restores)."""
     repo = DouyinAccountRepository(session, user.tenant_id)
     if await repo.get(account_id) is None:
         raise NotFound(f"douyin account {account_id} not found")
     unbind = UnbindInput(tenant_id=user.tenant_id, account_id=account_id, user_id=user.user_id)
-    run = starts.unbind(unbind, request_key=runner.request_key(idempotency_key))
-    started = await runner.start(temporal, settings, run)
+    run = starts.unbind(unbind, request_key=key.value)
+    started = await runner.start(temporal, settings, run, key=key)
     await runner.wait_result(started, UnbindResult, settings.bff_sync_timeout_seconds)
     await delete_metrics_schedule(temporal, account_id)
     session.expire_all()

@@ -25,7 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.errors import error_response
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
+from api.gateway_bff.openapi_errors import answers
+from api.gateway_bff.schemas.errors import Error
+from api.gateway_bff.schemas.webhook import WebhookChallenge, WebhookReceived
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, WebhookEvent
 from douflow.douyin import events
@@ -53,7 +57,7 @@ def _content(value: Any) -> Any:
 
 
 def _error(status_code: int, detail: str, code: str) -> JSONResponse:
-    return JSONResponse({"detail": detail, "code": code}, status_code=status_code)
+    return error_response(status_code, Error(detail=detail, code=code))
 
 
 def _is_stale(payload: dict[str, Any], max_age_seconds: int) -> bool:
@@ -61,7 +65,7 @@ def _is_stale(payload: dict[str, Any], max_age_seconds: int) -> bool:
     return sent is not None and utcnow() - sent > timedelta(seconds=max_age_seconds)
 
 
-@router.post("/webhook", response_model=None)
+@router.post("/webhook", response_model=WebhookReceived | WebhookChallenge, responses=answers(401, 403, 413))
 @body_limit(lambda settings: settings.douyin_webhook_max_body_bytes)
 async def receive_webhook(
     request: Request,
@@ -89,7 +93,8 @@ async def receive_webhook(
     content = _content(payload.get("content"))
     client_key = str(payload.get("client_key") or "")
     if event == "verify_webhook" and client_key in HANDSHAKE_CLIENT_KEYS | {settings.douyin_client_key}:
-        return JSONResponse({"challenge": content.get("challenge") if isinstance(content, dict) else None})
+        challenge = content.get("challenge") if isinstance(content, dict) else None
+        return JSONResponse(WebhookChallenge(challenge=challenge).model_dump())
     if client_key != settings.douyin_client_key:
         return _error(403, "the event is for another app (client_key)", "client_key_mismatch")
     if not msg_id or not event:
@@ -97,16 +102,16 @@ async def receive_webhook(
     payload |= {"content": content}
     if _is_stale(payload, settings.douyin_webhook_max_age_seconds):
         log.warning("douyin event %s (%s) is older than the retry window; dropped", msg_id, event)
-        return JSONResponse({"status": "stale", "msg_id": msg_id})
+        return JSONResponse(WebhookReceived(status="stale", msg_id=msg_id).model_dump())
     from_user, to_user = str(payload.get("from_user_id") or ""), str(payload.get("to_user_id") or "")
     tenants = await _tenants_of(session, [to_user, from_user])
     stored = await _store(session, msg_id, event, (from_user, to_user), payload, tenants)
     if stored.workflow_id is not None or stored.msg_id != msg_id:
-        return JSONResponse({"status": "duplicate", "msg_id": msg_id})
+        return JSONResponse(WebhookReceived(status="duplicate", msg_id=msg_id).model_dump())
     handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]
     stored.workflow_id = handed[0] if handed else NO_TENANT
     await session.commit()
-    return JSONResponse({"status": "accepted", "msg_id": msg_id})
+    return JSONResponse(WebhookReceived(status="accepted", msg_id=msg_id).model_dump())
 
 
 async def _store(

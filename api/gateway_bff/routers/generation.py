@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.generation import (
-    Accepted,
     CopywritingResponse,
     ImagePostResponse,
     TitlesResponse,
@@ -41,15 +42,14 @@ from models.workflows import (
     VideoScriptResult,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["generation"], route_class=GuardedRoute)
+# A generation answers 200 with its result, or 202 (`?wait=false`, or still running) with where to poll.
+router = APIRouter(prefix="/api/v1", tags=["generation"], responses=runner.ACCEPTED, route_class=GuardedRoute)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(description="client request id: a retried request with the same key returns the same result"),
-]
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
 
 
+# A brand or account the body names: not the tenant's (404) or not usable for it (422).
+@may_answer(404, 422, 502)
 class GenerationCall:
     """What every generation route needs besides its body: who asks, how to reach Temporal, how to answer."""
 
@@ -59,12 +59,11 @@ class GenerationCall:
         temporal: TemporalDep,
         settings: SettingsDep,
         session: SessionDep,
-        response: Response,
-        idempotency_key: IdempotencyKey = None,
+        key: runner.Key,
         wait: Wait = True,
     ) -> None:
-        self.user, self.temporal, self.settings, self.response = user, temporal, settings, response
-        self.session, self.key, self.wait = session, idempotency_key, wait
+        self.user, self.temporal, self.settings = user, temporal, settings
+        self.session, self.key, self.wait = session, key, wait
 
     @property
     def actor(self) -> Actor:
@@ -92,28 +91,22 @@ class GenerationCall:
     async def run(
         self, feature: Feature, arg: BaseModel, topic: str, result_type: type[BaseModel]
     ) -> tuple[str, Any]:
-        """Starts (or re-attaches to) the workflow; its result, or None after answering 202."""
+        """Starts (or re-attaches to) the workflow; its result, or None if it is to be polled."""
         run = starts.generation(
-            feature, arg, tenant_id=self.user.tenant_id, request_key=runner.request_key(self.key), topic=topic
+            feature, arg, tenant_id=self.user.tenant_id, request_key=self.key.value, topic=topic
         )
-        started = await runner.start(self.temporal, self.settings, run, result_type)
+        started = await runner.start(self.temporal, self.settings, run, result_type, self.key)
         result = None
         if self.wait:
             result = await runner.wait_result(started, result_type, self.settings.bff_sync_timeout_seconds)
-        if result is None:
-            self.response.status_code = status.HTTP_202_ACCEPTED
         return started.workflow_id, result
 
 
 Call = Annotated[GenerationCall, Depends()]
 
 
-def _accepted(workflow_id: str) -> Accepted:
-    return Accepted(workflow_id=workflow_id, status_url=f"/api/v1/workflows/{workflow_id}")
-
-
-@router.post("/titles", response_model=TitlesResponse | Accepted)
-async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Accepted:
+@router.post("/titles", response_model=TitlesResponse)
+async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | JSONResponse:
     """Viral title candidates for a topic, saved as a draft content; with `account_id`, candidates follow
     and cite the hook patterns of the account's posts that outplayed its median."""
     await call.check_brand(body)
@@ -121,29 +114,29 @@ async def generate_titles(body: TitleRequest, call: Call) -> TitlesResponse | Ac
     arg = TitleGenerationInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.TITLES, arg, body.topic, TitleGenerationResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return TitlesResponse(workflow_id=workflow_id, **result.model_dump())
 
 
-@router.post("/copywriting", response_model=CopywritingResponse | Accepted)
-async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | Accepted:
+@router.post("/copywriting", response_model=CopywritingResponse)
+async def generate_copywriting(body: CopywritingRequest, call: Call) -> CopywritingResponse | JSONResponse:
     """One copy per platform, following each platform's rules, generated in parallel."""
     await call.check_brand(body)
     arg = CopywritingInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.COPYWRITING, arg, body.topic, CopywritingResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return CopywritingResponse(workflow_id=workflow_id, **result.model_dump())
 
 
-@router.post("/image-posts", response_model=ImagePostResponse | Accepted)
-async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | Accepted:
+@router.post("/image-posts", response_model=ImagePostResponse)
+async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostResponse | JSONResponse:
     """Copy, image descriptions and images (from the image service, or rendered locally)."""
     await call.check_brand(body)
     arg = ImageTextInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     images = [
         {"asset_id": asset_id, "url": f"/api/v1/media/{asset_id}", **spec.model_dump()}
         for asset_id, spec in zip(result.asset_ids, result.post.images, strict=False)
@@ -157,12 +150,12 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
     )
 
 
-@router.post("/video-scripts", response_model=VideoScriptResponse | Accepted)
-async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | Accepted:
+@router.post("/video-scripts", response_model=VideoScriptResponse)
+async def generate_video_script(body: VideoScriptRequest, call: Call) -> VideoScriptResponse | JSONResponse:
     """A structured script: a 3-second hook, shots with lines, a call to action."""
     await call.check_brand(body)
     arg = VideoScriptInput(actor=call.actor, request=body)
     workflow_id, result = await call.run(Feature.VIDEO_SCRIPT, arg, body.topic, VideoScriptResult)
     if result is None:
-        return _accepted(workflow_id)
+        return runner.accepted(workflow_id)
     return VideoScriptResponse(workflow_id=workflow_id, **result.model_dump())

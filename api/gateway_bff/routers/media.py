@@ -19,7 +19,18 @@ from douflow.content.contents import ContentRepository
 router = APIRouter(prefix="/api/v1/media", tags=["media"], route_class=GuardedRoute)
 
 
-@router.get("/{asset_id}", response_class=FileResponse)
+# Stored media are images and videos the upload sniffed, or images a generation made.
+_MEDIA = {
+    "image/*": {"schema": {"type": "string", "format": "binary"}},
+    "video/*": {"schema": {"type": "string", "format": "binary"}},
+}
+
+
+@router.get(
+    "/{asset_id}",
+    response_class=FileResponse,
+    responses={200: {"description": "the file", "content": _MEDIA}},
+)
 async def get_media(asset_id: str, user: CurrentUser, session: SessionDep, state: StateDep) -> FileResponse:
     asset = await ContentRepository(session, user.tenant_id).asset(asset_id)
     if asset is None or not state.media.exists(asset.storage_key):

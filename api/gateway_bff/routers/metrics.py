@@ -12,7 +12,8 @@ from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
-from api.gateway_bff.time_bounds import BoundedDate, BoundedDateTime
+from api.gateway_bff.openapi_errors import answers
+from api.gateway_bff.time_bounds import BoundedAwareDateTime, BoundedDate
 from douflow.content.metrics_queries import MetricsQueries
 from douflow.db.tables import DouyinAccount
 from douflow.temporal import starts
@@ -27,9 +28,19 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"], route_class=Guard
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 2
 
-FromDay = Annotated[BoundedDate | None, Query(alias="from", description="first local day (tenant time zone)")]
+FromDay = Annotated[
+    BoundedDate | None,
+    Query(
+        alias="from",
+        description=f"first local day (tenant time zone); default {DEFAULT_DAYS} days before `to`",
+    ),
+]
 ToDay = Annotated[
-    BoundedDate | None, Query(alias="to", description="last local day, inclusive; default today")
+    BoundedDate | None,
+    Query(
+        alias="to",
+        description=f"last local day, inclusive; default today. Not before `from`; the two span at most {MAX_DAYS} days",
+    ),
 ]
 
 
@@ -44,7 +55,12 @@ async def day_range(queries: MetricsQueries, from_day: date | None, to_day: date
     return from_day, to_day
 
 
-@router.post("/accounts/{account_id}/sync", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/accounts/{account_id}/sync",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=answers(409, 502)
+    | {200: {"model": SyncStarted, "description": "`wait=true` and the sync finished: `result` holds it"}},
+)
 async def sync_account(
     account_id: str,
     user: Operator,
@@ -84,13 +100,11 @@ async def item_series(
     item_id: str,
     user: CurrentUser,
     session: SessionDep,
-    start: Annotated[BoundedDateTime | None, Query(alias="from")] = None,
-    end: Annotated[BoundedDateTime | None, Query(alias="to")] = None,
+    start: Annotated[BoundedAwareDateTime | None, Query(alias="from")] = None,
+    end: Annotated[BoundedAwareDateTime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
 ) -> ItemSeries:
     """Every stored snapshot of one item in [from, to), oldest first, with the item's latest counts."""
-    if any(moment is not None and moment.tzinfo is None for moment in (start, end)):
-        raise DomainError("'from' and 'to' need a time zone, e.g. 2026-01-01T00:00:00+08:00")
     series = await MetricsQueries(session, user.tenant_id).item_series(item_id, start, end, limit)
     if series is None:
         raise NotFound(f"item {item_id} not found")
@@ -109,7 +123,7 @@ async def account_series(
     return await queries.account_series(account_id, first, last)
 
 
-@router.get("/summary")
+@router.get("/summary", responses=answers(404))
 async def summary(
     user: CurrentUser,
     session: SessionDep,

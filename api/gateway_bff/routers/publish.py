@@ -14,6 +14,7 @@ from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.publish_checks import check_account, check_approval, check_content
 from api.gateway_bff.schemas.publish import (
     PublishRequest,
@@ -73,7 +74,7 @@ async def _start(client: Client, settings: Settings, arg: PublishInput, title: s
     return run.id, run_id
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=answers(404, 409))
 async def publish(
     body: PublishRequest, user: Operator, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> PublishStarted:
@@ -81,8 +82,8 @@ async def publish(
 
     The content's current version is pinned: an edit made meanwhile does not change what is sent. A
     content Douyin would refuse answers 400; one the tenant's policy holds for approval answers 409
-    `approval_required`. A version already live on an account (publishing, under review, published, unconfirmed) answers 409
-    naming that publish; nothing starts.
+    `approval_required`. A version already live on an account (publishing, under review, published,
+    unconfirmed) answers 409 naming that publish; nothing starts.
     """
     content = await ContentRepository(session, user.tenant_id).get(body.content_id)
     if content is None:
@@ -144,7 +145,7 @@ async def _ensure_row(
     return row
 
 
-@router.post("/{publish_id}/resolve")
+@router.post("/{publish_id}/resolve", responses=answers(409, 422, 502))
 async def resolve(
     publish_id: str,
     body: ResolveRequest,

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.gateway_bff.deps import Admin, CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.tenant import TenantPatch, TenantView
 from douflow.db.tables import AuditEvent, Tenant
 
@@ -24,12 +25,12 @@ async def _tenant(session: SessionDep, tenant_id: str) -> Tenant:
     return tenant
 
 
-@router.get("")
+@router.get("", responses=answers(404))
 async def get_tenant(user: CurrentUser, session: SessionDep) -> TenantView:
     return _view(await _tenant(session, user.tenant_id))
 
 
-@router.patch("")
+@router.patch("", responses=answers(404))
 async def change_tenant(body: TenantPatch, admin: Admin, session: SessionDep) -> TenantView:
     """Turns approval before publish or the AI declaration on or off; audited.
 

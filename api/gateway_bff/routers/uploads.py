@@ -10,7 +10,16 @@ from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
 from api.gateway_bff.media_quota import Quota, QuotaExceeded, tenant_quota
-from api.gateway_bff.media_upload import MULTIPART_OVERHEAD, Limits, ReceivedMedia, receive_media
+from api.gateway_bff.media_upload import (
+    FILE_FIELD,
+    MULTIPART_OVERHEAD,
+    TEXT_FIELD_MAX,
+    TEXT_FIELDS,
+    Limits,
+    ReceivedMedia,
+    receive_media,
+)
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
@@ -41,7 +50,30 @@ async def _next_position(session: SessionDep, tenant_id: str, content_id: str) -
     return 0 if highest is None else highest + 1
 
 
-@router.post("/media", status_code=status.HTTP_201_CREATED)
+# Read by hand (streamed, sniffed), so FastAPI cannot see the form: this is what `receive_media` reads.
+_UPLOAD_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": [FILE_FIELD],
+                "properties": {
+                    FILE_FIELD: {"type": "string", "format": "binary"},
+                    **{name: {"type": "string", "maxLength": TEXT_FIELD_MAX} for name in TEXT_FIELDS},
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/media",
+    status_code=status.HTTP_201_CREATED,
+    responses=answers(400, 404, 413, 415),
+    openapi_extra={"requestBody": _UPLOAD_FORM},
+)
 @body_limit(lambda settings: settings.max_upload_bytes + MULTIPART_OVERHEAD)
 async def upload_media(
     request: Request, user: Operator, session: SessionDep, state: StateDep, settings: SettingsDep
@@ -90,7 +122,7 @@ async def _check_quota_again(repo: ContentRepository, settings: SettingsDep, siz
         raise QuotaExceeded(quota, settings.media_unattached_grace_hours)
 
 
-@router.post("/contents/{content_id}/assets")
+@router.post("/contents/{content_id}/assets", responses=answers(409))
 async def attach_assets(
     content_id: str, body: AttachAssets, user: Operator, session: SessionDep
 ) -> list[UploadedAsset]:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from api.gateway_bff.deps import Admin, SessionDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.users import NewUser, UserChange, UserView
 from douflow.accounts import lock_tenant, other_active_admins, tenant_user, would_leave_admins
 from douflow.db.base import utcnow
@@ -36,7 +37,7 @@ async def list_users(admin: Admin, session: SessionDep) -> list[UserView]:
     return [_view(u) for u in rows]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=answers(409))
 async def create_user(body: NewUser, admin: Admin, session: SessionDep, state: StateDep) -> UserView:
     user = User(
         tenant_id=admin.tenant_id,
@@ -53,7 +54,7 @@ async def create_user(body: NewUser, admin: Admin, session: SessionDep, state: S
     return _view(user)
 
 
-@router.patch("/{user_id}")
+@router.patch("/{user_id}", responses=answers(409))
 async def change_user(
     user_id: str, body: UserChange, admin: Admin, session: SessionDep, state: StateDep
 ) -> UserView:

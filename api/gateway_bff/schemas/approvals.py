@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from api.gateway_bff.schemas.request_body import RequestBody
 from models.approval import ApprovalState, Verdict
 
 
@@ -22,9 +23,7 @@ class ApprovalView(BaseModel):
     workflow_id: str | None = Field(description="the review's run in Temporal")
 
 
-class ReviewRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewRequest(RequestBody):
     verdict: Verdict
     comment: str = Field(default="", max_length=2000)
     version: int | None = Field(

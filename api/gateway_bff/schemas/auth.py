@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.gateway_bff.schemas.request_body import RequestBody
 
 # Argon2 hashes whatever it is given; the length bound keeps one request's hashing cost fixed.
 Password = Annotated[str, Field(min_length=8, max_length=128)]
@@ -24,8 +26,6 @@ class Me(BaseModel):
     role: str
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChange(RequestBody):
     current_password: GivenPassword
     new_password: Password

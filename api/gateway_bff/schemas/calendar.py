@@ -4,47 +4,64 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from api.gateway_bff.schemas.field_rules import all_of, at_least_one, exactly_one, not_both
+from api.gateway_bff.schemas.request_body import RequestBody
 from api.gateway_bff.time_bounds import BoundedDateTime
+from models.request_types import JsonInteger
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+CLOCK_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+_CLOCK = re.compile(CLOCK_PATTERN)
 _MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+# Fields are separated by spaces or tabs; the shape the validator checks, for the OpenAPI document.
+_CRON_SPACE = re.compile(r"[ \t]+")
+_FIELD = r"[^ \t]+"
+CRON_PATTERN = (
+    rf"^[ \t]*(?:@(?:{'|'.join(m[1:] for m in _MACROS)})"
+    rf"|[^ \t@][^ \t]*(?:[ \t]+{_FIELD}){{4}}"
+    rf"|[^ \t@][^ \t]*(?:[ \t]+{_FIELD}){{6}})[ \t]*$"
+)
 
 
-class WeeklySlot(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WeeklySlot(RequestBody):
     weekday: Weekday
-    time: str = Field(description="local wall-clock time, HH:MM or HH:MM:SS")
+    time: str = Field(
+        description="local wall-clock time, HH:MM or HH:MM:SS", json_schema_extra={"pattern": CLOCK_PATTERN}
+    )
 
     @field_validator("time")
     @classmethod
     def _clock(cls, value: str) -> str:
-        if not _CLOCK.match(value):
+        if not _CLOCK.fullmatch(value):
             raise ValueError("time must be HH:MM or HH:MM:SS (24-hour)")
         return value
 
 
-class Recurrence(BaseModel):
+class Recurrence(RequestBody):
     """A cron expression or weekly slots, in the entry's time zone, ending by a date or a number of runs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra=all_of(exactly_one("cron", "weekly"), at_least_one("end_at", "max_runs")),
+    )
 
     cron: str | None = Field(
         default=None,
         max_length=200,
-        description="5 fields (minute hour day month weekday) or 7 (second minute hour day month weekday year)",
+        description="5 fields (minute hour day month weekday) or 7 (second minute hour day month weekday "
+        "year), or a macro; no time zone inside (give `timezone`)",
+        json_schema_extra={"pattern": CRON_PATTERN},
     )
     weekly: list[WeeklySlot] | None = Field(default=None, min_length=1, max_length=50)
     end_at: BoundedDateTime | None = Field(
         default=None, description="aware, or local time in the entry's zone"
     )
-    max_runs: int | None = Field(
-        default=None, ge=1, le=1000, description="scheduled runs in all, also those before a reschedule"
+    max_runs: Annotated[int, Interval(ge=1, le=1000), JsonInteger] | None = Field(
+        default=None, description="scheduled runs in all, also those before a reschedule"
     )
 
     @field_validator("cron")
@@ -52,7 +69,7 @@ class Recurrence(BaseModel):
     def _cron(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = " ".join(value.split())
+        value = _CRON_SPACE.sub(" ", value.strip(" \t"))
         if value.startswith("@"):
             if value not in _MACROS:
                 raise ValueError(f"cron macros: {', '.join(_MACROS)}")
@@ -74,8 +91,8 @@ class Recurrence(BaseModel):
         return self
 
 
-class EntryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EntryCreate(RequestBody):
+    model_config = ConfigDict(json_schema_extra=exactly_one("run_at", "recurrence"))
 
     content_id: str = Field(min_length=1, max_length=36)
     account_id: str = Field(min_length=1, max_length=36)
@@ -94,10 +111,10 @@ class EntryCreate(BaseModel):
         return self
 
 
-class EntryPatch(BaseModel):
+class EntryPatch(RequestBody):
     """Reschedule: the fields given replace the entry's; its schedule is updated in place."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_extra=not_both("run_at", "recurrence"))
 
     content_id: str | None = Field(default=None, min_length=1, max_length=36)
     account_id: str | None = Field(default=None, min_length=1, max_length=36)

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 from temporalio.api.common.v1 import Payload
+
+from api.gateway_bff.schemas.request_body import RequestBody
 
 # A history page the UI or the CLI decodes at once stays far below this.
 MAX_PAYLOADS = 1000
+# Standard or URL-safe base64, padded or not (protobuf JSON writes the one and reads all).
+_B64 = "[A-Za-z0-9+/_-]"
+BASE64_PATTERN = f"^(?:{_B64}{{4}})*(?:{_B64}{{2}}(?:==)?|{_B64}{{3}}=?)?$"
+_BASE64 = re.compile(BASE64_PATTERN)
 
 
-class CodecPayload(BaseModel):
-    metadata: dict[str, str] = Field(default_factory=dict, max_length=64)
-    data: str = ""
+def _base64(value: str) -> str:
+    if not _BASE64.fullmatch(value):
+        raise ValueError("must be base64 (standard or URL-safe, padded or not)")
+    return value
+
+
+Base64 = Annotated[
+    str, AfterValidator(_base64), WithJsonSchema({"type": "string", "pattern": BASE64_PATTERN})
+]
+
+
+class CodecPayload(RequestBody):
+    metadata: dict[str, Base64] = Field(default_factory=dict, max_length=64)
+    data: Base64 = ""
 
     def to_proto(self) -> Payload:
         return Payload(metadata={k: _bytes(v) for k, v in self.metadata.items()}, data=_bytes(self.data))
@@ -24,7 +43,7 @@ class CodecPayload(BaseModel):
         return cls(metadata={k: _text(v) for k, v in payload.metadata.items()}, data=_text(payload.data))
 
 
-class CodecPayloads(BaseModel):
+class CodecPayloads(RequestBody):
     payloads: list[CodecPayload] = Field(max_length=MAX_PAYLOADS)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.request_body import RequestBody
 from models.approval import ApprovalState
 from models.content import ContentKind, EditableStatus
 from models.generation import ImageSpec, Platform, PlatformCopy, TitleCandidate, VideoScript
+from models.request_types import JsonInteger, holds_nul
 
 
 class ContentSummary(BaseModel):
@@ -32,14 +36,19 @@ class ContentPage(BaseModel):
     offset: int
 
 
-class ContentPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ContentPatch(RequestBody):
+    model_config = ConfigDict(json_schema_extra=at_least_one("title", "body", "status"))
+    free_form = frozenset({"body"})  # validate_body, against the content's kind
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | None = Field(
+        default=None,
+        description="the whole new body, shaped as the content's kind shapes it (as GET answers it, without "
+        "`request`); a body that does not fit the kind answers 409",
+    )
     status: EditableStatus | None = None
-    base_version: int | None = Field(
-        default=None, ge=1, le=1_000_000, description="the version you edited (409 if stale)"
+    base_version: Annotated[int, Interval(ge=1, le=1_000_000), JsonInteger] | None = Field(
+        default=None, description="the version you edited (409 if stale)"
     )
     ai_declaration: bool | None = Field(
         default=None,
@@ -144,6 +153,8 @@ BODY_MODELS: dict[str, type[BaseModel]] = {
 def validate_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """The body in canonical form, or ValueError naming the fields to fix."""
     model = BODY_MODELS[kind]
+    if holds_nul(body):
+        raise ValueError("body text must not contain NUL (\\x00) characters")
     try:
         return model.model_validate(body).model_dump()
     except ValidationError as exc:

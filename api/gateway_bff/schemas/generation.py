@@ -16,12 +16,6 @@ from models.generation import (
 from models.proven import ProvenPatterns
 
 
-class Accepted(BaseModel):
-    workflow_id: str
-    status: str = "running"
-    status_url: str
-
-
 class TitlesResponse(BaseModel):
     content_id: str
     workflow_id: str

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.gateway_bff.schemas.request_body import RequestBody
 
 
 class UploadedAsset(BaseModel):
@@ -17,7 +19,5 @@ class UploadedAsset(BaseModel):
     position: int
 
 
-class AttachAssets(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AttachAssets(RequestBody):
     asset_ids: list[str] = Field(min_length=1, max_length=50)

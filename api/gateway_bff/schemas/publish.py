@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.gateway_bff.schemas.request_body import RequestBody
+from models.request_types import WORD_PATTERN
 
 
-class PublishRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PublishRequest(RequestBody):
     content_id: str = Field(min_length=1, max_length=36)
     account_ids: list[str] = Field(min_length=1, max_length=20)
 
@@ -40,22 +41,21 @@ class PublishStarted(BaseModel):
     publishes: list[PublishView]
 
 
-class ResolvePublished(BaseModel):
+class ResolvePublished(RequestBody):
     """ "It is live, here is the item": taken once Douyin shows the item on the account."""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["published"]
     item_id: str = Field(
-        min_length=1, max_length=200, pattern=r"^\S+$", description="the Douyin item id (item_id) of the post"
+        min_length=1,
+        max_length=200,
+        pattern=WORD_PATTERN,
+        description="the Douyin item id (item_id) of the post",
     )
     note: str | None = Field(default=None, max_length=500)
 
 
-class ResolveNotPublished(BaseModel):
+class ResolveNotPublished(RequestBody):
     """ "It is not on Douyin": the publish ends failed, and may start again at once."""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["not_published"]
     publish_again: bool = False

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.request_body import RequestBody
+
 
 class TenantView(BaseModel):
     id: str
@@ -14,8 +17,8 @@ class TenantView(BaseModel):
     ai_declaration: bool = Field(description="generated contents end their text with Douyin's AI declaration")
 
 
-class TenantPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TenantPatch(RequestBody):
+    model_config = ConfigDict(json_schema_extra=at_least_one("approval_required", "ai_declaration"))
 
     approval_required: bool | None = None
     ai_declaration: bool | None = None

@@ -7,20 +7,22 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from api.gateway_bff.schemas.auth import Password
+from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.request_body import RequestBody
 from douflow.security.tokens import Role
 
 
-class NewUser(BaseModel):
+class NewUser(RequestBody):
     username: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.-]{2,64}$")]
     password: Password
     role: Role
     display_name: str = Field(default="", max_length=100)
 
 
-class UserChange(BaseModel):
+class UserChange(RequestBody):
     """What an admin changes on a user; a field left out (or null) stays as it is."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_extra=at_least_one("role", "disabled", "display_name"))
 
     role: Role | None = None
     disabled: bool | None = None

@@ -7,6 +7,14 @@ from typing import Any
 from pydantic import BaseModel
 
 
+class Accepted(BaseModel):
+    """Still running (or `?wait=false`): poll `status_url` for the result."""
+
+    workflow_id: str
+    status: str = "running"
+    status_url: str
+
+
 class WorkflowStatus(BaseModel):
     workflow_id: str
     workflow_type: str

@@ -51,6 +51,24 @@ def test_inner_card_is_a_1080x1440_png() -> None:
     assert _open(png).size == COVER_SIZE
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x1c", "\x85", "\u2029"])
+def test_line_breaks_in_a_caption_or_title_are_drawn_on_one_line(brk: str) -> None:
+    """Labels are single lines and text shaping fails on a paragraph separator inside one: a topic typed
+    with any kind of line break must still render."""
+    renderer = CoverRenderer()
+    cover = renderer.render_cover(
+        title=f"周末{brk}露营", caption=f"5个{brk}要点", seed="s", platform="douyin"
+    )
+    card = renderer.render_card(
+        title=f"标题{brk}第二行",
+        caption=f"对比{brk}一目了然",
+        text=f"左右{brk}对比",
+        index=0,
+        seed="s",
+    )
+    assert _open(cover).size == _open(card).size == COVER_SIZE
+
+
 def test_cjk_font_is_found_and_wraps_by_width() -> None:
     font_path = find_cjk_font()
     if font_path is None:

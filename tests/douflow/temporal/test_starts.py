@@ -34,6 +34,7 @@ RUNS = {
         ContentEditInput(edit=ContentEdit(content_id="c1", actor=ACTOR, base_version=2, title="新标题")),
         title=TITLE,
         request_key="k2",
+        named_base=2,
     ),
     "publish": starts.publish(PublishInput(actor=ACTOR, content_id="c1", account_id="a1"), title=TITLE),
     "calendar": starts.calendar_run(
