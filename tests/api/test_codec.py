@@ -24,6 +24,7 @@ from douflow.testing.temporal_server import DEV_PAYLOAD_KEYS
 from tests.support.auth import TestUser, user_with_token
 from tests.support.histories import record_histories
 from tests.support.payloads import payloads_in
+from tests.support.polling import eventually
 from workflows.registry import WORKFLOWS
 
 TOPIC = "加密验证：手冲咖啡的三个误区"
@@ -98,8 +99,11 @@ async def test_a_run_started_through_the_bff_is_stored_encrypted(
 async def test_ids_and_search_attributes_carry_ids_and_the_summary_is_encrypted(
     raw_client: Client, titles_run: dict[str, Any], operator: TestUser, history: WorkflowHistory
 ) -> None:
-    runs = [run async for run in raw_client.list_workflows(f"TenantId = '{operator.tenant_id}'")]
-    assert titles_run["workflow_id"] in {run.id for run in runs}
+    async def listed() -> list[Any]:
+        return [run async for run in raw_client.list_workflows(f"TenantId = '{operator.tenant_id}'")]
+
+    # The server's visibility list catches up with a finished run a moment later under load.
+    runs = await eventually(listed, lambda found: titles_run["workflow_id"] in {run.id for run in found})
     texts = [TOPIC, *(candidate["text"] for candidate in titles_run["candidates"])]
     for run in runs:
         readable = [run.id, *(str(pair.value) for pair in run.typed_search_attributes)]
