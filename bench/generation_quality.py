@@ -2,9 +2,12 @@
 
 Offline and deterministic with the template provider; `--provider openai` runs the same briefs and checks
 against the configured OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY) and adds
-structured-output validity and latency per call.
+structured-output validity and latency per call. `--local-endpoint MODE` runs the openai provider against the
+local OpenAI-compatible test server instead, answering like a vendor whose best structured-output mode is MODE
+(`json_schema`; `json_object` when json_schema is refused with a 400; `prompt` when both are), so the
+provider's fallback path is measured without a vendor.
 
-    .venv/bin/python bench/generation_quality.py [--provider openai] [--json]
+    .venv/bin/python bench/generation_quality.py [--provider openai | --local-endpoint MODE] [--json]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import re
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -47,6 +51,7 @@ from models.generation import (
     VideoScript,
     VideoScriptJob,
 )
+from tests.support.openai_server import FormatType, running_openai_server
 
 BRIEFS_FILE = Path(__file__).parent / "data" / "generation_briefs.toml"
 KEY_TERMS_NEEDED = 2
@@ -54,7 +59,8 @@ SENSITIVITY_PLATFORMS: tuple[Platform, ...] = ("douyin", "xiaohongshu")
 # A counted promise: "3个", "5招", "4步" ... but not "3个月", "30秒", "2分钟".
 _TITLE_NUMBER = re.compile(r"(?<!第)(\d+)\s*(?:个(?![月星小])|招|步|条|点|件|种|款|大)")
 _POINT_LINE = re.compile(r"^(?:\d+[.、]|\d️⃣|[①-⑨]|✅|[一二三四五六七八九]是)")
-_PROMPT_WORDS = ("构图", "留白", "俯拍", "实拍", "竖版", "画面", "3:4", "镜头", "配色", "色系")
+# Words only an image prompt uses. 色系 is not one: "鞋子选和下装同色系" is advice a slide may print.
+_PROMPT_WORDS = ("构图", "留白", "俯拍", "实拍", "竖版", "画面", "3:4", "镜头", "配色")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -210,7 +216,8 @@ async def sensitivity(provider: GenerationProvider, data: dict[str, Any], calls:
         base = await calls.run(provider.platform_copy(CopyJob(topic=brief["topic"], platform=platform)))
         if base is None:
             continue
-        base_text = text_of(base)
+        # The topic may name an audience itself (大学生笔记本电脑选购): only words beyond the topic count.
+        base_text = text_of(base).replace(brief["topic"], "")
         changes: list[tuple[str, CopyJob, Callable[[str], int]]] = []
         for audience in data["audience"]:
             forms = [audience["name"], *audience["address"]]
@@ -222,7 +229,7 @@ async def sensitivity(provider: GenerationProvider, data: dict[str, Any], calls:
         for name, job, count in changes:
             changed = await calls.run(provider.platform_copy(job))
             total += 1
-            if changed is not None and count(text_of(changed)) > count(base_text):
+            if changed is not None and count(text_of(changed).replace(brief["topic"], "")) > count(base_text):
                 shown += 1
             else:
                 misses.append(f"{brief['id']}/{platform}/{name}")
@@ -315,7 +322,7 @@ def print_table(report: dict[str, Any], provider: str) -> None:
         ("no image-prompt text in slides", f"{report['no_prompt_in_slides']:.1%}", "100%"),
         ("outputs with compliance findings", f"{report['compliance_findings_share']:.1%}", "0%"),
     ]
-    if provider == "openai":
+    if provider.startswith("openai"):
         rows += [
             (
                 "structured output valid",
@@ -332,6 +339,8 @@ def print_table(report: dict[str, Any], provider: str) -> None:
     sys.stdout.write(f"provider: {provider}\n")
     for label, value, target in rows:
         sys.stdout.write(f"{label:<{width}}  {value:<24} {target}\n")
+    if report.get("formats_sent"):
+        sys.stdout.write(f"response formats sent: {report['formats_sent']}\n")
     if report["key_terms_misses"]:
         sys.stdout.write(f"key-term misses: {', '.join(report['key_terms_misses'])}\n")
     if report["input_sensitivity"]["misses"]:
@@ -342,21 +351,42 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--provider", choices=("template", "openai"), default="template")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--local-endpoint", choices=tuple(REFUSED_FORMATS), help="the local test server")
     args = parser.parse_args()
-    if args.provider == "openai":
-        provider: GenerationProvider = build_provider(
-            get_settings().model_copy(update={"agent_provider": "openai"})
-        )
+    if args.local_endpoint:
+        refused = REFUSED_FORMATS[args.local_endpoint]
+        async with running_openai_server(refuse_formats=refused) as server:
+            report = await measure_openai({"openai_base_url": server.base_url})
+            report["formats_sent"] = dict(Counter(server.formats_seen()))
+        label = f"openai (local server, {args.local_endpoint})"
+    elif args.provider == "openai":
+        report, label = await measure_openai({}), "openai"
     else:
-        provider = TemplateProvider()
-    try:
-        report = await measure(provider)
-    finally:
-        await provider.aclose()
+        report, label = await measure_provider(TemplateProvider()), "template"
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_table(report, args.provider)
+        print_table(report, label)
+
+
+# What the local server refuses with a vendor's 400 so that the named mode is the best one left.
+REFUSED_FORMATS: dict[str, tuple[FormatType, ...]] = {
+    "json_schema": (),
+    "json_object": ("json_schema",),
+    "prompt": ("json_schema", "json_object"),
+}
+
+
+async def measure_openai(overrides: dict[str, Any]) -> dict[str, Any]:
+    settings = get_settings().model_copy(update={"agent_provider": "openai", **overrides})
+    return await measure_provider(build_provider(settings))
+
+
+async def measure_provider(provider: GenerationProvider) -> dict[str, Any]:
+    try:
+        return await measure(provider)
+    finally:
+        await provider.aclose()
 
 
 if __name__ == "__main__":

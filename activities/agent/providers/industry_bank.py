@@ -14,7 +14,7 @@ BRAND_HINT_WEIGHT = 3
 
 @dataclass(frozen=True)
 class Bank:
-    """What the writer says about one brief's industry, the named topic's lines first."""
+    """What the writer says about one brief's industry, the named topic's aspects and lines first."""
 
     name: str
     topic_points: int
@@ -38,7 +38,7 @@ def bank_for(topic: str, product: str = "", industry_hint: str = "") -> Bank:
     return Bank(
         name=data["name"],
         topic_points=len(_unique([p for t in topics for p in t["points"]])),
-        aspects=list(data["aspects"]),
+        aspects=_unique([a for t in topics for a in t.get("aspects", [])] + data["aspects"]),
         points=_unique([p for t in topics for p in t["points"]] + data["points"]),
         mistakes=_unique([m for t in topics for m in t.get("mistakes", [])] + data["mistakes"]),
         product_points=list(data["product_points"]),

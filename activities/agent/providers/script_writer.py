@@ -144,8 +144,15 @@ def _shot(
         camera_movement=_cycle(segment["camera"], n),
         visual=writer.fill(_cycle(segment["visual"], n), **extra),
         on_screen_text=writer.fill(_cycle(segment["text"], n), **extra),
-        line=writer.fill(_cycle(segment["line"], n), **extra),
+        line=writer.fill(_cycle(_line_of(writer, segment), n), **extra),
     )
+
+
+def _line_of(writer: Writer, segment: dict[str, Any]) -> str | list[str]:
+    """A product point's spoken line; with no product named the point is the topic's own tip, said once."""
+    key = "line_unnamed" if writer.product_name is None and "line_unnamed" in segment else "line"
+    lines: str | list[str] = segment[key]
+    return lines
 
 
 def _cycle(value: str | list[str], n: int) -> str:

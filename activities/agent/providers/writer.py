@@ -92,6 +92,11 @@ def audience_note(audience: str | None) -> str:
     return str(profiles["other"]["note"]).format(audience=audience)
 
 
+def _label(point: str) -> str:
+    """A point's first clause as a short on-screen label."""
+    return trim_text(_CLAUSE_SPLIT.split(point)[0], LABEL_MAX)
+
+
 def _first(values: Sequence[str]) -> str | None:
     return values[0] if values else None
 
@@ -172,7 +177,13 @@ class Writer:
         return template.format_map(values)
 
     def product_points(self) -> list[tuple[str, str]]:
-        """(label, line) pairs a product script walks through: the brand's selling points, then the bank's."""
+        """(label, line) pairs a product script walks through: the brand's selling points, then the bank's.
+
+        With no product named, the bank's product lines would praise a product nobody named, so the
+        script walks the topic's own points instead, each labelled by its first clause.
+        """
+        if self.product_name is None:
+            return [(_label(tip), tip) for tip in self.tips]
         points: list[tuple[str, str]] = []
         if self.brand is not None:
             points += [(trim_text(p, LABEL_MAX), p) for p in selling_lines(self.brand)]

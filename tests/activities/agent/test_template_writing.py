@@ -88,3 +88,27 @@ def test_the_cover_palette_follows_the_style() -> None:
 async def test_the_same_brief_writes_the_same_text() -> None:
     req = CopyRequest(topic="羽绒服怎么挑", platform="weibo", audience="大学生", tone="幽默")
     assert await TemplateProvider().platform_copy(req) == await TemplateProvider().platform_copy(req)
+
+
+async def test_a_long_article_leads_with_the_topics_own_aspects() -> None:
+    """Headphones are judged by noise cancelling and fit, not by the screen a phone or laptop has."""
+    copy = await TemplateProvider().platform_copy(CopyRequest(topic="降噪耳机怎么选", platform="wechat_mp"))
+    opening = copy.body.split("## 二")[0]
+    assert "降噪深度" in opening and "佩戴" in opening, opening
+    assert "屏幕" not in opening, opening
+
+
+async def test_a_product_script_without_a_product_walks_the_topics_points() -> None:
+    """No product named: no praise of an unnamed product, the topic's own advice instead, said once."""
+    script = await TemplateProvider().video_script(
+        VideoScriptRequest(topic="家用咖啡机选购", script_type="product_seeding", duration_seconds=60)
+    )
+    spoken = "".join(shot.line for shot in script.shots)
+    assert sum(term in spoken for term in ("意式", "奶泡", "萃取", "磨豆", "蒸汽棒")) >= 2, spoken
+    assert "做工细致" not in spoken and "好打理" not in spoken, spoken
+    assert all(shot.line.count("。放到") == 0 for shot in script.shots), spoken
+
+
+async def test_a_wearable_is_written_about_as_a_digital_product() -> None:
+    copy = await TemplateProvider().platform_copy(CopyRequest(topic="运动手表怎么选", platform="douyin"))
+    assert sum(term in copy.body for term in ("续航", "屏幕", "防水", "佩戴")) >= 2, copy.body
