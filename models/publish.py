@@ -155,6 +155,9 @@ class EarlierAttempts(BaseModel):
 
     since: datetime | None = None
     publish_ids: list[str] = Field(default_factory=list)
+    texts: list[str] = Field(
+        default_factory=list, description="texts their unknown creates sent, where they recorded them"
+    )
 
 
 class ReviewQuery(BaseModel):

@@ -75,6 +75,9 @@ REVIEW_STOPPERS = frozenset({DOUYIN_REAUTH, ACCOUNT_UNAVAILABLE, DOUYIN_REJECTED
 # After a create attempt, a write-back that failed through its retries is tried again after these pauses
 # (about an hour in all), then given up: the run's result carries what the row could not.
 DURABLE_WRITE_BACK = "durable-write-back-after-create"
+# An unknown create's history entry keeps the text it sent, so a later sweep looks for that text even when
+# the draft would read differently by then (the tenant turned its AI declaration line off or on).
+UNKNOWN_CREATE_KEEPS_TEXT = "unknown-create-keeps-sent-text"
 WRITE_BACK_PAUSES = tuple(timedelta(seconds=2 * 2**n) for n in range(7)) + (timedelta(minutes=10),) * 5
 
 
@@ -170,8 +173,9 @@ class PublishWorkflow:
                 raise _Stop("rejected", f"Douyin refused the post: {message}")
             if error_type in REFUSED_FINAL:
                 raise _Stop("failed", message)
+            sent = {"text": draft.text} if workflow.patched(UNKNOWN_CREATE_KEEPS_TEXT) else {}
             await self._note(
-                UNKNOWN_CREATE, reason=message, attempt=attempt, attempt_at=attempt_at.isoformat()
+                UNKNOWN_CREATE, reason=message, attempt=attempt, attempt_at=attempt_at.isoformat(), **sent
             )
             self._unknown_attempts.append(attempt_at)
             if workflow.patched(RECONCILE_WINDOW):
@@ -230,9 +234,15 @@ class PublishWorkflow:
         if earlier.since is None:
             return
         await self._note("checking_earlier_runs", publish_ids=earlier.publish_ids)
-        found = await self._find(draft, int(earlier.since.timestamp()) - RECONCILE_SKEW_SECONDS)
-        if found.matches:
-            candidates = [m.item_id for m in found.matches]
+        since = int(earlier.since.timestamp()) - RECONCILE_SKEW_SECONDS
+        texts = [draft.text]
+        if workflow.patched(UNKNOWN_CREATE_KEEPS_TEXT):
+            texts += [text for text in earlier.texts if text != draft.text]
+        candidates: list[str] = []
+        for text in texts:
+            found = await self._find(draft.model_copy(update={"text": text}), since)
+            candidates += [m.item_id for m in found.matches if m.item_id not in candidates]
+        if candidates:
             raise _Stop(
                 "unconfirmed",
                 f"Douyin shows {len(candidates)} item(s) with this text made since an earlier attempt of this "

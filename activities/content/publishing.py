@@ -15,6 +15,7 @@ from douflow.content.publishes import (
     PublishKeyTaken,
     PublishRepository,
     claimed_item_ids,
+    sent_text,
     settle,
     stale_publishes,
     unknown_attempts,
@@ -99,7 +100,10 @@ class PublishingActivities(ContentStore):
             )
         if not rows:
             return EarlierAttempts()
-        return EarlierAttempts(since=min(r.created_at for r in rows), publish_ids=[r.id for r in rows])
+        texts = list(dict.fromkeys(t for t in map(sent_text, rows) if t))
+        return EarlierAttempts(
+            since=min(r.created_at for r in rows), publish_ids=[r.id for r in rows], texts=texts
+        )
 
     @activity.defn
     async def stale_publishes(self, sweep: SweepInput) -> StalePublishes:
@@ -124,7 +128,7 @@ class PublishingActivities(ContentStore):
                         status=row.status,
                         item_id=row.item_id,
                         media_type=draft.media_type if draft else "image_text",
-                        text=draft.text if draft else "",
+                        text=sent_text(row) or (draft.text if draft else ""),
                         attempts=unknown_attempts(row),
                     )
                 )

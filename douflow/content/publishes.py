@@ -243,6 +243,14 @@ def unknown_attempts(row: Publish) -> list[datetime]:
     return sent
 
 
+def sent_text(row: Publish) -> str | None:
+    """The text the latest create of unknown outcome sent, where its run recorded it."""
+    for entry in reversed(row.history):
+        if entry.get("event") == UNKNOWN_CREATE and isinstance(entry.get("text"), str):
+            return str(entry["text"])
+    return None
+
+
 async def settle(session: AsyncSession, settlement: Settlement) -> bool:
     """Writes what Douyin's list or an operator says of a publish its run left open; False: unchanged.
 

@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from api.gateway_bff.app import create_app
+from douflow.db.tables import Tenant
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
 from douflow.testing.servers import running_uvicorn
@@ -40,6 +42,22 @@ class Stage:
     user: TestUser
     account_id: str
     bff_url: str = ""
+
+    @contextlib.asynccontextmanager
+    async def declaration_off(self) -> AsyncIterator[None]:
+        """The tenant's AI declaration line turned off for a while, then back on for the tests after."""
+        await self._declare(False)
+        try:
+            yield
+        finally:
+            await self._declare(True)
+
+    async def _declare(self, on: bool) -> None:
+        async with self.sessionmaker() as session:
+            await session.execute(
+                update(Tenant).where(Tenant.id == self.user.tenant_id).values(ai_declaration=on)
+            )
+            await session.commit()
 
     async def post(self, prefix: str) -> tuple[str, str]:
         """A new image post: (content id, its title)."""

@@ -89,9 +89,13 @@ async def test_a_same_text_post_made_by_hand_outside_the_attempt_is_not_taken_fo
         assert events.count(UNKNOWN_CREATE) == 1 and "same_text_not_ours" in events
 
 
-async def _earlier_unknown_run(s: Stage, content_id: str, minutes_ago: int) -> str:
-    """The row a finished earlier run of this key left: its create's outcome stayed unknown, no item."""
+async def _earlier_unknown_run(s: Stage, content_id: str, minutes_ago: int, sent: str | None = None) -> str:
+    """The row a finished earlier run of this key left: its create's outcome stayed unknown, no item.
+
+    `sent` is the text its create sent, as runs record it now; older runs recorded none.
+    """
     publish_id = str(uuid.uuid4())
+    unknown = {"seq": 1, "status": "publishing", "event": UNKNOWN_CREATE} | ({"text": sent} if sent else {})
     async with s.sessionmaker() as session:
         session.add(
             Publish(
@@ -103,7 +107,7 @@ async def _earlier_unknown_run(s: Stage, content_id: str, minutes_ago: int) -> s
                 workflow_id=f"publish-{content_id}-{s.account_id}",
                 status="failed",
                 status_reason="Douyin refused the post",
-                history=[{"seq": 1, "status": "publishing", "event": UNKNOWN_CREATE}],
+                history=[unknown],
                 created_by=s.user.user_id,
                 created_at=utcnow() - timedelta(minutes=minutes_ago),
             )
@@ -132,6 +136,25 @@ async def test_a_restart_after_an_unknown_outcome_finds_the_earlier_item_and_cre
         assert row is not None
         checked = next(e for e in row.history if e["event"] == "checking_earlier_runs")
         assert checked["publish_ids"] == [earlier]
+
+
+async def test_a_restart_finds_the_earlier_item_by_the_text_it_sent_after_the_declaration_was_turned_off(
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    operator: TestUser,
+) -> None:
+    async with stage(temporal_env, settings, sessionmaker, operator) as s:
+        content_id, title = await s.post("声明关掉后重启")
+        declared = compose_text(title, BODY, HASHTAGS, AI_DECLARATION)
+        await _earlier_unknown_run(s, content_id, minutes_ago=30, sent=declared)
+        made = await s.sandbox.post_by_hand(OPEN_ID, declared)
+        async with s.declaration_off():
+            _, result = await s.publish(content_id)
+
+        assert isinstance(result, PublishResult) and result.status == "unconfirmed", result
+        assert result.reason and made["item_id"] in result.reason
+        assert [i["item_id"] for i in await s.items(title)] == [made["item_id"]], "nothing new on Douyin"
 
 
 async def test_a_restart_whose_earlier_run_made_nothing_publishes(

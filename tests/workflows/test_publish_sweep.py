@@ -101,6 +101,24 @@ async def test_an_unconfirmed_publish_is_settled_once_the_list_shows_its_item(
         assert row is not None and row.status == "published" and row.item_id == item["item_id"]
 
 
+async def test_the_sweep_looks_for_the_text_that_was_sent_even_after_the_declaration_was_turned_off(
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    operator: TestUser,
+) -> None:
+    async with stage(temporal_env, settings, sessionmaker, operator, **UNCONFIRMABLE) as s:
+        publish_id, title = await unconfirmed(s, "发送后关声明")
+        async with s.declaration_off():
+            [item] = await reviewed(s, title)
+
+            swept = await sweep(s, publish_id)
+
+        assert swept.settled == {"published": 1}, swept
+        row = await publish_row(s.sessionmaker, publish_id)
+        assert row is not None and row.status == "published" and row.item_id == item["item_id"]
+
+
 async def test_the_sweep_leaves_an_unconfirmed_publish_whose_only_match_was_posted_by_hand(
     temporal_env: WorkflowEnvironment,
     settings: Settings,
