@@ -310,3 +310,22 @@ async def test_the_declaration_line_counts_toward_the_length_limit(
         f"/api/v1/contents/{content_id}", json={"ai_declaration": False}, headers=operator.headers
     )
     assert (await publish(http, operator, content_id, account)).status_code == 202
+
+
+async def test_turning_the_declaration_off_after_approval_sends_the_content_back_to_review(
+    http: httpx.AsyncClient, people: dict[str, TestUser], account: str, new_post: Any
+) -> None:
+    """The reviewer approved the text with the declaration line; without it, another text would go out."""
+    operator, reviewer = people["operator"], people["reviewer"]
+    content_id = await new_post(operator, unique("批准后关声明"))
+    await http.post(f"/api/v1/contents/{content_id}/submit", headers=operator.headers)
+    assert (await review(http, reviewer, content_id, verdict="approve")).status_code == 200
+
+    switched = await http.patch(
+        f"/api/v1/contents/{content_id}", json={"ai_declaration": False}, headers=operator.headers
+    )
+    held = await publish(http, operator, content_id, account)
+
+    assert switched.status_code == 200 and switched.json()["approval_state"] == "draft", switched.text
+    assert held.status_code == 409 and held.json()["code"] == "approval_required", held.text
+    assert ("approval.reset", operator.user_id) in await actions(http, operator, content_id)

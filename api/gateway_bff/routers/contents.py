@@ -23,6 +23,7 @@ from api.gateway_bff.schemas.contents import (
     VersionView,
     validate_body,
 )
+from douflow.content import approvals
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import Content, ContentAsset
 from douflow.temporal import starts
@@ -199,10 +200,22 @@ async def edit_content(
 
 
 async def _switch_declaration(session: AsyncSession, content: Content, on: bool, user_id: str) -> None:
+    """The switch changes the text that would be published, so, like an edit, it voids an approval or a
+    pending review of the text with (or without) the line."""
     if content.ai_declaration == on:
         return
     content.ai_declaration = on
-    ContentRepository(session, content.tenant_id).audit(
-        user_id, "content.ai_declaration", "content", content.id, enabled=on
-    )
+    repo = ContentRepository(session, content.tenant_id)
+    repo.audit(user_id, "content.ai_declaration", "content", content.id, enabled=on)
+    voided = approvals.reset_after_edit(content)
+    if voided is not None:
+        repo.audit(
+            user_id,
+            "approval.reset",
+            "content",
+            content.id,
+            was=voided,
+            version=content.approval_version,
+            because="ai_declaration",
+        )
     await session.commit()
