@@ -154,6 +154,12 @@ class Settings(BaseSettings):
     publish_sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
     publish_sweep_stale_minutes: int = Field(default=30, ge=1, le=30 * 24 * 60)
     publish_sweep_paused: bool = False
+    # Customer conversations: messages arriving within the debounce of each other get one bot answer; a
+    # conversation quiet for the idle time closes (the next message reopens it); a send whose outcome is
+    # unknown waits this long for Douyin's im_send_msg echo before it is shown as unconfirmed.
+    conversation_debounce_seconds: float = Field(default=2.0, ge=0, le=60)
+    conversation_idle_close_hours: float = Field(default=24, gt=0, le=30 * 24)
+    conversation_echo_wait_seconds: float = Field(default=60, gt=0, le=3600)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

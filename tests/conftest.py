@@ -49,6 +49,10 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         "media_cleanup_schedule_paused": True,
         # Logout, disabling and demotion are asserted on the very next request, not within seconds.
         "session_check_cache_seconds": 0,
+        # Each customer message is answered at once (the burst test runs its own stack with a debounce), and a
+        # send of unknown outcome gives up waiting for its echo quickly.
+        "conversation_debounce_seconds": 0.0,
+        "conversation_echo_wait_seconds": 5.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

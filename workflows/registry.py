@@ -8,6 +8,7 @@ from workflows.account_unbind_workflow import AccountUnbindWorkflow
 from workflows.calendar_publish_workflow import CalendarPublishWorkflow
 from workflows.content_approval_workflow import ContentApprovalWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
+from workflows.conversation_workflow import ConversationWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
@@ -36,4 +37,5 @@ WORKFLOWS: list[type] = [
     MetricsSyncWorkflow,
     ReplicationWorkflow,
     MediaCleanupWorkflow,
+    ConversationWorkflow,
 ]

@@ -12,11 +12,13 @@ from activities.agent.compliance import check_fields
 from activities.agent.contract import AgentCenter
 from activities.agent.failures import typed, validate
 from activities.agent.images import CoverRenderer, ImageData, OpenAIImageGenerator, inspect_image
+from activities.agent.outgoing import check_outgoing
 from activities.agent.prompts import image_prompt
 from activities.agent.providers.base import GenerationProvider
 from activities.agent.replication import VariantWriter
 from activities.agent.rules import check_post, check_script, check_titles
 from douflow.media import LocalMediaStore
+from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -110,6 +112,17 @@ class AgentActivities(AgentCenter):
     @activity.defn
     async def generate_variants(self, req: VariantRequest) -> VariantResult:
         return await self._variants.variants(req)
+
+    @activity.defn
+    async def decide_reply(self, job: ReplyJob) -> ReplyDecision:
+        decision = await typed(self._provider.reply(job))
+        if decision.action in ("answer", "ask_lead") and not decision.reply.strip():
+            validate([f"action {decision.action} with an empty reply"])
+        return decision
+
+    @activity.defn
+    async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
+        return check_outgoing(message)
 
     async def aclose(self) -> None:
         """Close HTTP clients; the worker calls this on shutdown."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -62,4 +63,16 @@ class AgentCenter:
     @activity.defn
     async def generate_variants(self, req: VariantRequest) -> VariantResult:
         """Variants of a hit that keep its hook and differ from the account's recent texts (seed 9)."""
+        raise NotImplementedError
+
+    # -- customer conversations (seed 10) -----------------------------------------------------------
+
+    @activity.defn
+    async def decide_reply(self, job: ReplyJob) -> ReplyDecision:
+        """The bot's structured decision on a customer's new messages, grounded in the knowledge hits."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
+        """A message for a customer, rewritten or blocked by the compliance rules, with what was found."""
         raise NotImplementedError

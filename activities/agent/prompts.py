@@ -5,6 +5,7 @@ from __future__ import annotations
 from activities.agent.datafiles import load
 from douflow.platforms import PlatformRules, rules_for, title_limit
 from models.brands import BrandContext
+from models.conversations import ReplyJob
 from models.generation import (
     Brief,
     CopyRequest,
@@ -18,6 +19,11 @@ from models.generation import (
 from models.proven import ProvenPatterns
 
 NONE_GIVEN = "（未提供）"
+
+
+def reply_prompt(job: ReplyJob) -> str:
+    """The customer-service bot's task; the request JSON carries the messages, the hits and the brand."""
+    return _task("reply")
 
 
 def titles_prompt(req: TitleRequest) -> str:

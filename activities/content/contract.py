@@ -22,6 +22,7 @@ from models.douyin_accounts import (
     ProfileUpdate,
     SavedAccount,
 )
+from models.knowledge import KnowledgeHits, KnowledgeQuery
 from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
 from models.proven import ProvenPatterns, ProvenQuery
@@ -168,4 +169,9 @@ class ContentCenter:
     @activity.defn
     async def finish_replication(self, req: FinishReplication) -> ReplicationResult:
         """The variants recorded and the operators notified, once."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def search_knowledge(self, query: KnowledgeQuery) -> KnowledgeHits:
+        """TEMPORARY STUB"""
         raise NotImplementedError

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.conversations import (
+    HandoffNotice,
+    MessageRecord,
+    OpenConversation,
+    OpenedConversation,
+    StateChange,
+)
 from models.replication import ScheduleVariants, VariantSchedule
 
 
@@ -17,4 +24,26 @@ class Orchestration:
     @activity.defn
     async def schedule_replication_variants(self, req: ScheduleVariants) -> VariantSchedule:
         """Each publishable variant once as a one-off calendar entry at the account's next free slots."""
+        raise NotImplementedError
+
+    # -- customer conversations (seed 10-14): orchestration's own store ------------------------------
+
+    @activity.defn
+    async def open_conversation(self, req: OpenConversation) -> OpenedConversation:
+        """The customer and conversation rows, the tenant's pause setting and the brand the account speaks for."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_conversation_message(self, record: MessageRecord) -> None:
+        """One message of the transcript, written once under its id."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def change_conversation_state(self, change: StateChange) -> None:
+        """The workflow's state mirrored on the row, for lists and the BFF."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def notify_handoff(self, notice: HandoffNotice) -> None:
+        """The tenant's agents are told a conversation waits for a person, and why."""
         raise NotImplementedError

@@ -17,6 +17,7 @@ from api.gateway_bff.routers import (
     calendar,
     codec,
     contents,
+    conversations,
     dashboard,
     douyin_accounts,
     douyin_webhook,
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
         app.include_router(router.router)
+    app.include_router(conversations.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

@@ -40,6 +40,8 @@ class Tenant(Timestamped, Base):
     # whether generated contents carry Douyin's AI-content declaration line in their text.
     approval_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A human reply (from DouFlow or the Douyin app) pauses the customer-service bot for that customer this long.
+    human_pause_minutes: Mapped[int] = mapped_column(default=30, server_default=text("30"))
 
 
 class User(TenantScoped, Timestamped, Base):

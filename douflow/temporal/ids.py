@@ -106,3 +106,8 @@ def replication_workflow_id(tenant_id: str, item_id: str) -> str:
 def media_cleanup_schedule_id(queue_prefix: str) -> str:
     """One cleanup schedule per deployment (its task-queue prefix) in a namespace; runs get the time appended."""
     return f"{queue_prefix}media-cleanup"
+
+
+def conversation_workflow_id(account_id: str, customer_open_id: str) -> str:
+    """One conversation per (bound account, customer); both are ids, never a name or a message."""
+    return f"conversation-{account_id}-{customer_open_id}"

@@ -90,6 +90,10 @@ DOUYIN_CREATE = ActivityCall(
     timeout=timedelta(seconds=60), retry=RetryPolicy(maximum_attempts=1), heartbeat=DOUYIN_HEARTBEAT
 )
 
+DOUYIN_SEND_MESSAGE = ActivityCall(
+    timeout=timedelta(seconds=30), retry=RetryPolicy(maximum_attempts=1)
+)  # TEMPORARY
+
 # -- delivery-connector-douyin: metrics ------------------------------------------------------------
 # A page is one list call and one data call; a slow platform should fail the attempt, not the sync.
 METRICS_FETCH = ActivityCall(
@@ -128,6 +132,14 @@ SCHEDULE_VARIANTS = ActivityCall(
     timeout=timedelta(seconds=60), retry=doubling_retry(up_to=timedelta(seconds=20), attempts=6)
 )
 
+# A conversation's rows: single-row writes under derived ids, so every failure may be retried, for long
+# (a transcript must not lose a message because the database blinked).
+CONVERSATION_STORE = ActivityCall(
+    timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
+)
+# The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
+KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
+
 # -- whole runs ---------------------------------------------------------------------------------------
 GENERATION_RUN = timedelta(minutes=15)
 ACCOUNT_RUN = timedelta(minutes=15)
@@ -138,6 +150,8 @@ METRICS_SYNC_RUN = timedelta(minutes=30)
 PUBLISH_SWEEP_RUN = timedelta(hours=1)
 REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)
+# No end of its own: a conversation closes when idle, and continues as new while it talks.
+CONVERSATION_RUN: timedelta | None = None
 # A review waits for a person; one left this long is submitted again.
 APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.

@@ -20,7 +20,10 @@ TENANT_ID = SearchAttributeKey.for_keyword("TenantId")
 CONTENT_ID = SearchAttributeKey.for_keyword("ContentId")
 DOUYIN_ACCOUNT_ID = SearchAttributeKey.for_keyword("DouyinAccountId")
 FEATURE = SearchAttributeKey.for_keyword("Feature")
-SEARCH_ATTRIBUTES = (TENANT_ID, CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE)
+# A conversation's customer (the row id, never the open_id or a name) and who answers it now.
+CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
+CONVERSATION_STATE = SearchAttributeKey.for_keyword("ConversationState")
+SEARCH_ATTRIBUTES = (TENANT_ID, CONTENT_ID, DOUYIN_ACCOUNT_ID, FEATURE, CUSTOMER_ID, CONVERSATION_STATE)
 
 
 class Feature(StrEnum):
@@ -41,6 +44,7 @@ class Feature(StrEnum):
     VIRAL_REPLICATION = "viral-replication"
     PUBLISH_SWEEP = "publish-sweep"
     MEDIA_CLEANUP = "media-cleanup"
+    CONVERSATION = "conversation"
 
 
 def _pairs(

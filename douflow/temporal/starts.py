@@ -23,6 +23,7 @@ from douflow.temporal.search import Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
+from models.conversations import ConversationInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
@@ -44,6 +45,7 @@ DOUYIN_EVENT = "DouyinEventWorkflow"
 METRICS_SYNC = "MetricsSyncWorkflow"
 PUBLISH_SWEEP = "PublishSweepWorkflow"
 MEDIA_CLEANUP = "MediaCleanupWorkflow"
+CONVERSATION = "ConversationWorkflow"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Start:
     id: str
     tags: TypedSearchAttributes
     summary: str
-    execution_timeout: timedelta
+    execution_timeout: timedelta | None
     # A finished run blocks its key unless it failed, so a retried request never does the work twice.
     id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
     # Encrypted like every payload; the BFF keeps here what tells a retried request from another one.
@@ -262,3 +264,36 @@ def media_cleanup(arg: MediaCleanupInput, *, queue_prefix: str) -> Start:
         summary=summary(f"Remove uploads attached to no content for {arg.grace_hours:g} hours"),
         execution_timeout=policies.MEDIA_CLEANUP_RUN,
     )
+
+
+def conversation(arg: ConversationInput) -> Start:
+    """The conversation of an account with a customer: long-lived (continue-as-new), closed when idle and
+    started again by the next message under the same id."""
+    return Start(
+        workflow=CONVERSATION,
+        arg=arg,
+        id=ids.conversation_workflow_id(arg.account_id, arg.customer_open_id),
+        tags=tags(arg.tenant_id, Feature.CONVERSATION, account_id=arg.account_id),
+        summary="customer conversation",
+        execution_timeout=policies.CONVERSATION_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+async def signal_with_start(
+    client: Client, settings: Settings, run: Start, signal: str, arg: BaseModel
+) -> WorkflowHandle[object, object]:
+    """Delivers `signal` to the run holding the id, starting one first when none is running."""
+    handle: WorkflowHandle[object, object] = await client.start_workflow(
+        run.workflow,
+        run.arg,
+        id=run.id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=run.execution_timeout,
+        id_reuse_policy=run.id_reuse_policy,
+        search_attributes=run.tags,
+        static_summary=run.summary,
+        start_signal=signal,
+        start_signal_args=[arg],
+    )
+    return handle

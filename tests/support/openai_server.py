@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from activities.agent.providers.template import TemplateProvider
 from activities.agent.providers.title_answer import TitleAnswer
 from douflow.testing.servers import running_uvicorn
+from models.conversations import ReplyJob
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
 InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
@@ -100,6 +101,7 @@ _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
     "platform_copy": lambda raw: _TEMPLATE.platform_copy(CopyJob.model_validate_json(raw)),
     "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
     "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
+    "reply_decision": lambda raw: _TEMPLATE.reply(ReplyJob.model_validate_json(raw)),
 }
 
 

@@ -15,6 +15,7 @@ from douflow.temporal.errors import (
     MODEL_REQUEST_REJECTED,
     MODEL_UNAVAILABLE,
 )
+from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
     ImagePostDraft,
@@ -88,7 +89,8 @@ class ImageRequestRejected(ProviderError):
 
 @runtime_checkable
 class GenerationProvider(Protocol):
-    """What agent-center needs from an intelligence backend; one method per generation feature."""
+    """What agent-center needs from an intelligence backend; one method per generation feature, and the
+    customer-service bot's decision."""
 
     async def titles(self, req: TitleRequest) -> TitleResult: ...
 
@@ -97,5 +99,7 @@ class GenerationProvider(Protocol):
     async def image_post(self, req: ImagePostRequest) -> ImagePostDraft: ...
 
     async def video_script(self, req: VideoScriptRequest) -> VideoScript: ...
+
+    async def reply(self, job: ReplyJob) -> ReplyDecision: ...
 
     async def aclose(self) -> None: ...

@@ -36,6 +36,7 @@ from activities.agent.providers.response_modes import (
 from activities.agent.providers.title_answer import TitleAnswer, cited
 from activities.agent.rules import check_post, check_script, check_titles, format_hashtag
 from douflow.agent_provider import public_url
+from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
     ImagePostDraft,
@@ -104,6 +105,12 @@ class OpenAICompatProvider:
         result = _fit_duration(result, req.duration_seconds)
         _raise_on_problems(check_script(result, req.duration_seconds))
         return result
+
+    async def reply(self, job: ReplyJob) -> ReplyDecision:
+        """Citations are kept only where they name a hit the bot was given; a model cannot cite the unseen."""
+        decision = await self._generate(prompts.reply_prompt(job), job, ReplyDecision)
+        given = {hit.entry_id for hit in job.knowledge.hits}
+        return decision.model_copy(update={"cited": [c for c in decision.cited if c in given]})
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -22,6 +22,7 @@ from openai.types.shared_params.response_format_json_schema import JSONSchema
 from pydantic import BaseModel
 
 from activities.agent.providers.title_answer import TitleAnswer
+from models.conversations import ReplyDecision
 from models.generation import ImagePostDraft, PlatformCopy, VideoScript
 
 # Schema names double as the task key of the local test server; keep them stable.
@@ -30,6 +31,7 @@ SCHEMA_NAMES: dict[type[BaseModel], str] = {
     PlatformCopy: "platform_copy",
     ImagePostDraft: "image_post_draft",
     VideoScript: "video_script",
+    ReplyDecision: "reply_decision",
 }
 # What vendors name in a 400 about the response format (OpenAI fills `param`; others only say it).
 _FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured output")

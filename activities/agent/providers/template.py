@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from activities.agent import replies
 from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
 from activities.agent.providers.brand_lines import (
@@ -23,6 +24,7 @@ from activities.agent.providers.script_writer import body_points, write_script
 from activities.agent.providers.writer import Writer
 from activities.agent.rules import bare_tag, format_hashtag, trim_text
 from douflow.platforms import PlatformRules, rules_for, title_limit
+from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
     ImagePostDraft,
@@ -81,6 +83,9 @@ class TemplateProvider:
         if writer.brand is not None and writer.brand.profile.call_to_action:
             script = script.model_copy(update={"call_to_action": writer.brand.profile.call_to_action})
         return remove_avoid_words(script, writer.brand)
+
+    async def reply(self, job: ReplyJob) -> ReplyDecision:
+        return replies.decide(job)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""

@@ -24,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.gateway_bff.conversation_events import IM_EVENTS, to_conversation
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import error_response
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
@@ -108,6 +109,13 @@ async def receive_webhook(
     stored = await _store(session, msg_id, event, (from_user, to_user), payload, tenants)
     if stored.workflow_id is not None or stored.msg_id != msg_id:
         return JSONResponse(WebhookReceived(status="duplicate", msg_id=msg_id).model_dump())
+    if event in IM_EVENTS:
+        conversation = await to_conversation(
+            session, temporal, settings, event, (from_user, to_user), content
+        )
+        stored.workflow_id = conversation or NO_TENANT
+        await session.commit()
+        return JSONResponse(WebhookReceived(status="accepted", msg_id=msg_id).model_dump())
     handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]
     stored.workflow_id = handed[0] if handed else NO_TENANT
     await session.commit()

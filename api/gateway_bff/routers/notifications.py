@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from api.gateway_bff.deps import CurrentUser, SessionDep
 from api.gateway_bff.errors import NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.schemas.notifications import NotificationPage, NotificationView
-from douflow.content.approvals import APPROVER_ROLES
+from douflow.content.approvals import APPROVER_ROLES, REVIEWERS
+from douflow.customers.conversations import AGENT_ROLES, AGENTS
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 from douflow.security.tokens import Principal
@@ -21,11 +22,14 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], route
 
 
 def _visible(user: Principal) -> list[ColumnElement[bool]]:
-    """The tenant's notifications for everyone, and those for approvers when the caller is one."""
-    conditions = [Notification.tenant_id == user.tenant_id]
-    if user.role not in APPROVER_ROLES:
-        conditions.append(Notification.audience.is_(None))
-    return conditions
+    """The tenant's notifications for everyone, those for approvers when the caller is one, and those for
+    the people who work conversations when the caller does."""
+    audiences: list[ColumnElement[bool]] = [Notification.audience.is_(None)]
+    if user.role in APPROVER_ROLES:
+        audiences.append(Notification.audience == REVIEWERS)
+    if user.role in AGENT_ROLES:
+        audiences.append(Notification.audience == AGENTS)
+    return [Notification.tenant_id == user.tenant_id, or_(*audiences)]
 
 
 def _view(row: Notification) -> NotificationView:

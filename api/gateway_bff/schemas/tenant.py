@@ -15,16 +15,23 @@ class TenantView(BaseModel):
     timezone: str
     approval_required: bool = Field(description="contents are published only once a reviewer approved them")
     ai_declaration: bool = Field(description="generated contents end their text with Douyin's AI declaration")
+    human_pause_minutes: int = Field(
+        description="a person's reply pauses the customer-service bot for that customer this long"
+    )
+
+
+POLICIES = ("approval_required", "ai_declaration", "human_pause_minutes")
 
 
 class TenantPatch(RequestBody):
-    model_config = ConfigDict(json_schema_extra=at_least_one("approval_required", "ai_declaration"))
+    model_config = ConfigDict(json_schema_extra=at_least_one(*POLICIES))
 
     approval_required: bool | None = None
     ai_declaration: bool | None = None
+    human_pause_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
 
     @model_validator(mode="after")
     def _something_to_change(self) -> TenantPatch:
-        if self.approval_required is None and self.ai_declaration is None:
-            raise ValueError("nothing to change: send approval_required or ai_declaration")
+        if all(getattr(self, name) is None for name in POLICIES):
+            raise ValueError("nothing to change: send " + ", ".join(POLICIES[:-1]) + " or " + POLICIES[-1])
         return self

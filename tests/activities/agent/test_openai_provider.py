@@ -19,7 +19,9 @@ from activities.agent.providers.base import (
 from activities.agent.providers.openai_compat import OpenAICompatProvider
 from activities.agent.rules import check_post, check_script, check_titles
 from douflow.media import LocalMediaStore
+from models.conversations import ReplyJob
 from models.generation import CopyRequest, ImagePostRequest, TitleRequest, VideoScriptRequest
+from models.knowledge import KnowledgeHit, KnowledgeHits
 from tests.support.openai_server import OpenAIServerHandle
 
 TITLES = TitleRequest(topic="夏季露营装备怎么选", keywords=["帐篷"], platform="xiaohongshu", count=4)
@@ -140,3 +142,15 @@ async def test_activity_raises_typed_application_errors(
         activities.generate_copy, CopyRequest(topic="露营", platform="douyin")
     )
     assert copy.platform == "douyin"
+
+
+async def test_the_bots_decision_comes_back_structured_and_cites_only_what_it_was_given(
+    openai_provider: OpenAICompatProvider, openai_server: OpenAIServerHandle
+) -> None:
+    hit = KnowledgeHit(entry_id="kb-1", question="几点营业？", answer="每天10点到22点营业。", score=0.9)
+    job = ReplyJob(tenant_id="t", messages=["几点开门"], knowledge=KnowledgeHits(hits=[hit], answerable=True))
+    decision = await openai_provider.reply(job)
+    assert decision.action == "answer" and decision.cited == ["kb-1"] and "10点到22点" in decision.reply
+    body = openai_server.bodies[-1]
+    assert body["response_format"]["json_schema"]["name"] == "reply_decision"
+    assert "action=handoff" in body["messages"][0]["content"]

@@ -1,0 +1,104 @@
+"""orchestration-service's conversation store (seed 10-14): the conversation workflow's writes.
+
+Every write is idempotent under retries: a conversation is found by (account, customer), a message by the id
+the workflow derived, a notification by the handoff it announces.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.orchestration.contract import Orchestration
+from douflow.content.brands import BrandRepository
+from douflow.customers.conversations import AGENTS, ConversationRepository
+from douflow.db.base import utcnow
+from douflow.db.metrics_tables import Notification
+from douflow.db.tables import Tenant
+from douflow.temporal import ids
+from models.brands import BrandContext
+from models.conversations import (
+    HandoffNotice,
+    MessageRecord,
+    OpenConversation,
+    OpenedConversation,
+    StateChange,
+)
+
+_NOTICE_NAMESPACE = uuid.UUID("0c8e7a4e-51a4-4f7e-9b1e-2f6d3c5a8b90")
+DEFAULT_PAUSE_MINUTES = 30
+
+
+class ConversationActivities(Orchestration):
+    _sessionmaker: async_sessionmaker[AsyncSession]
+
+    @activity.defn
+    async def open_conversation(self, req: OpenConversation) -> OpenedConversation:
+        """The customer and the conversation rows; a closed conversation reopens with the bot in charge."""
+        workflow_id = ids.conversation_workflow_id(req.account_id, req.customer_open_id)
+        async with self._sessionmaker() as session:
+            repo = ConversationRepository(session, req.tenant_id)
+            customer = await repo.customer(req.customer_open_id, req.nickname, utcnow())
+            await session.flush()
+            conversation, reopened = await repo.open(
+                req.account_id, customer, workflow_id, req.douyin_conversation_id
+            )
+            await session.flush()
+            summary = await repo.summary(conversation.id) if reopened else ""
+            tenant = await session.get(Tenant, req.tenant_id)
+            brand = await _brand_of(session, req.tenant_id, req.account_id)
+            opened = OpenedConversation(
+                conversation_id=conversation.id,
+                customer_id=customer.id,
+                reopened=reopened,
+                summary=summary,
+                pause_minutes=tenant.human_pause_minutes if tenant else DEFAULT_PAUSE_MINUTES,
+                brand=brand,
+            )
+            await session.commit()
+            return opened
+
+    @activity.defn
+    async def record_conversation_message(self, record: MessageRecord) -> None:
+        async with self._sessionmaker() as session:
+            await ConversationRepository(session, record.tenant_id).record(record)
+            await session.commit()
+
+    @activity.defn
+    async def change_conversation_state(self, change: StateChange) -> None:
+        async with self._sessionmaker() as session:
+            await ConversationRepository(session, change.tenant_id).change(change)
+            await session.commit()
+
+    @activity.defn
+    async def notify_handoff(self, notice: HandoffNotice) -> None:
+        """One notification per handoff for the tenant's agents, with the reason; a retry finds it."""
+        key = f"{notice.conversation_id}:{notice.at.isoformat()}"
+        notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, key))
+        async with self._sessionmaker() as session:
+            if await session.get(Notification, notice_id) is not None:
+                return
+            session.add(
+                Notification(
+                    id=notice_id,
+                    tenant_id=notice.tenant_id,
+                    kind="conversation_handoff",
+                    title="客户等待人工回复",
+                    body=notice.reason[:1000],
+                    link=f"/api/v1/conversations/{notice.conversation_id}",
+                    object_id=notice.conversation_id,
+                    audience=AGENTS,
+                )
+            )
+            await session.commit()
+
+
+async def _brand_of(session: AsyncSession, tenant_id: str, account_id: str) -> BrandContext | None:
+    """The brand whose profile names the account, if one does: what the bot speaks for."""
+    brands, _ = await BrandRepository(session, tenant_id).page(include_archived=False, limit=100, offset=0)
+    for stored in brands:
+        if account_id in stored.profile.account_ids:
+            return stored.context(None)
+    return None

@@ -1,0 +1,115 @@
+"""Private-message webhooks (`im_receive_msg`, `im_enter_direct_msg`, `im_send_msg`) into conversations.
+
+Each event is a signal to the conversation of (account, customer), started by the signal when none runs, so
+the first message of a customer and the next one of a closed conversation both open it. The account is the
+bound one holding the receiving open_id (the sending one for `im_send_msg`); an event for no bound account is
+kept in the inbox only. `content` shapes follow douyin-openapi.md §6.2; fields are read tolerantly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from douflow.db.base import utcnow
+from douflow.db.tables import DouyinAccount
+from douflow.settings import Settings
+from douflow.temporal import starts
+from models.conversations import (
+    ConversationInput,
+    ConversationTiming,
+    EnteredChat,
+    InboundMessage,
+    SentEcho,
+)
+
+RECEIVED, ENTERED, SENT = "im_receive_msg", "im_enter_direct_msg", "im_send_msg"
+IM_EVENTS = frozenset({RECEIVED, ENTERED, SENT})
+TEXT_MAX = 4000
+
+
+async def to_conversation(
+    session: AsyncSession,
+    temporal: Client,
+    settings: Settings,
+    event: str,
+    users: tuple[str, str],
+    content: Any,
+) -> str | None:
+    """Signals the event to its conversation; the conversation's workflow id, or None (no bound account)."""
+    from_user, to_user = users
+    account_open_id, customer = (from_user, to_user) if event == SENT else (to_user, from_user)
+    body = content if isinstance(content, dict) else {}
+    account = await _bound_account(session, account_open_id)
+    if account is None or not customer:
+        return None
+    signal, arg = _signal(event, body, settings.douyin_client_key)
+    run = starts.conversation(
+        ConversationInput(
+            tenant_id=account.tenant_id,
+            account_id=account.id,
+            customer_open_id=customer,
+            timing=ConversationTiming(
+                debounce_seconds=settings.conversation_debounce_seconds,
+                idle_close_seconds=settings.conversation_idle_close_hours * 3600,
+                echo_wait_seconds=settings.conversation_echo_wait_seconds,
+            ),
+        )
+    )
+    await starts.signal_with_start(temporal, settings, run, signal, arg)
+    return run.id
+
+
+async def _bound_account(session: AsyncSession, open_id: str) -> DouyinAccount | None:
+    if not open_id:
+        return None
+    found: DouyinAccount | None = await session.scalar(
+        select(DouyinAccount)
+        .where(DouyinAccount.open_id == open_id, DouyinAccount.unbound_at.is_(None))
+        .order_by(DouyinAccount.bound_at.desc())
+        .limit(1)
+    )
+    return found
+
+
+def _signal(event: str, body: dict[str, Any], client_key: str) -> tuple[str, BaseModel]:
+    msg_id = str(body.get("server_message_id") or body.get("msg_id") or "")
+    conversation = str(body.get("conversation_short_id") or body.get("conversation_id") or "")
+    at = _time(body.get("create_time"))
+    if event == ENTERED:
+        return "entered", EnteredChat(msg_id=msg_id, conversation_id=conversation, at=at)
+    text = str(body.get("text") or "")[:TEXT_MAX]
+    if event == SENT:
+        ours = bool(client_key) and str(body.get("source") or "") == client_key
+        return "sent_echo", SentEcho(msg_id=msg_id, conversation_id=conversation, text=text, ours=ours, at=at)
+    return "customer_message", InboundMessage(
+        msg_id=msg_id,
+        conversation_id=conversation,
+        msg_type=str(body.get("message_type") or "text")[:16],
+        text=text,
+        sent_at=at,
+        nickname=_nickname(body),
+    )
+
+
+def _time(value: Any) -> datetime:
+    """`create_time` is in milliseconds (seconds tolerated); a missing one is now."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return utcnow()
+    seconds = number / 1000 if number > 10**11 else number
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _nickname(body: dict[str, Any]) -> str | None:
+    infos = body.get("user_infos")
+    if isinstance(infos, list) and infos and isinstance(infos[0], dict):
+        name = infos[0].get("nick_name")
+        return str(name)[:100] if name else None
+    return None

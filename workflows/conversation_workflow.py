@@ -1,0 +1,518 @@
+"""A customer's private-message conversation with a bound account (seed 10, 14): one run per (account, customer).
+
+Ownership lives here, not in a prompt. The bot answers only while it owns the conversation and no human reply
+paused it, and it checks that again after deciding and right before sending; a takeover is acknowledged only
+when no bot send is in flight, so nothing the bot sends follows an acknowledged takeover. A burst of
+messages gets one answer (the debounce). A send whose outcome is unknown is never repeated: the `im_send_msg`
+echo of our own client key confirms it, or it stays `unconfirmed` for an agent. Quiet for the idle time, the
+conversation closes; the next message starts a new run that reopens it with the bot and a short summary.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.agent.contract import AgentCenter
+    from activities.content.contract import ContentCenter
+    from activities.douyin.contract import DouyinConnector
+    from activities.orchestration.contract import Orchestration
+    from douflow.temporal import errors, policies
+    from douflow.temporal.search import CONVERSATION_STATE, CUSTOMER_ID, Feature, tag_updates
+    from models.conversations import (
+        AgentReply,
+        AgentReplyResult,
+        CarriedState,
+        ConversationInput,
+        ConversationState,
+        ConversationStatus,
+        EnteredChat,
+        HandoffNotice,
+        InboundMessage,
+        MessageAuthor,
+        MessageRecord,
+        MessageStatus,
+        OpenConversation,
+        OpenedConversation,
+        OutgoingCheck,
+        Release,
+        ReplyDecision,
+        ReplyJob,
+        SentEcho,
+        StateChange,
+        Takeover,
+        Turn,
+    )
+    from models.douyin_accounts import AccountRef
+    from models.im import ImScene, ImSend
+    from models.knowledge import KnowledgeHits, KnowledgeQuery
+    from workflows import calls
+
+BOT = "bot"
+# Douyin accepts a reply while the customer's message is younger than this.
+REPLY_WINDOW = timedelta(hours=24)
+HISTORY_TURNS = 10
+SEEN_IDS_KEPT = 200
+ECHOES_KEPT = 50
+# A send Douyin refused before doing anything (busy, rate limited) is tried again after growing pauses.
+SEND_ATTEMPTS = 3
+SEND_PAUSE = timedelta(seconds=2)
+REFUSED_BEFORE_WORK = frozenset({errors.DOUYIN_TRANSIENT, errors.DOUYIN_RATE_LIMITED})
+# A long conversation starts a fresh history well before Temporal would ask for it.
+CONTINUE_AFTER_MESSAGES = 500
+
+
+@workflow.defn
+class ConversationWorkflow:
+    def __init__(self) -> None:
+        self._state: ConversationState = "bot"
+        self._owner_id: str | None = None
+        self._paused_until: datetime | None = None
+        self._handoff_reason: str | None = None
+        self._greeted = False
+        self._last_customer: InboundMessage | None = None
+        self._douyin_conversation_id: str | None = None
+        self._pending: list[InboundMessage] = []
+        self._arrivals: list[InboundMessage] = []
+        self._human_echoes: list[SentEcho] = []
+        self._own_echoes: list[tuple[int, SentEcho]] = []
+        self._echo_seq = 0
+        self._enter: EnteredChat | None = None
+        self._seen: list[str] = []
+        self._history: list[Turn] = []
+        self._sending = False
+        self._handled = 0
+        self._opened: OpenedConversation | None = None
+        self._in: ConversationInput | None = None
+
+    # -- run ----------------------------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, input: ConversationInput) -> ConversationStatus:
+        self._in = input
+        if input.carried is not None:
+            self._restore(input.carried)
+        workflow.upsert_search_attributes(
+            tag_updates(input.tenant_id, Feature.CONVERSATION, account_id=input.account_id)
+        )
+        await workflow.wait_condition(
+            lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending)
+        )
+        self._opened = await calls.orchestration(
+            Orchestration.open_conversation,
+            OpenConversation(
+                tenant_id=input.tenant_id,
+                account_id=input.account_id,
+                customer_open_id=input.customer_open_id,
+                douyin_conversation_id=self._conversation_ref(),
+                nickname=self._nickname(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+        workflow.upsert_search_attributes([CUSTOMER_ID.value_set(self._opened.customer_id)])
+        # The row follows this run (a takeover may have come before the row was open).
+        await self._set_state(self._state, self._owner_id, self._paused_until, self._handoff_reason, BOT)
+        idle = timedelta(seconds=input.timing.idle_close_seconds)
+        while True:
+            if not await self._wait_for_work(idle):
+                await self._set_state("closed", None, None, None, BOT)
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return self.status()
+            await self._take_arrivals()
+            if self._enter is not None:
+                await self._greet(self._enter)
+                self._enter = None
+            if self._pending and self._bot_may_answer():
+                await self._debounce(timedelta(seconds=input.timing.debounce_seconds))
+                await self._take_arrivals()
+                if self._bot_may_answer():
+                    batch, self._pending = self._pending, []
+                    await self._answer(batch)
+            elif self._pending:
+                self._pending = []  # people answer; nothing waits for the bot
+            if self._handled >= CONTINUE_AFTER_MESSAGES or workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._sending)
+                workflow.continue_as_new(input.model_copy(update={"carried": self._carried()}))
+
+    # -- what arrives -------------------------------------------------------------------------------------
+
+    @workflow.signal
+    def customer_message(self, message: InboundMessage) -> None:
+        """A customer's message (`im_receive_msg`); a delivery seen before is ignored."""
+        if message.msg_id in self._seen:
+            return
+        self._seen = [*self._seen[-SEEN_IDS_KEPT:], message.msg_id]
+        self._arrivals.append(message)
+
+    @workflow.signal
+    def entered(self, event: EnteredChat) -> None:
+        """The customer opened the chat: the account's greeting, once."""
+        if not self._greeted and self._enter is None:
+            self._enter = event
+
+    @workflow.signal
+    def sent_echo(self, echo: SentEcho) -> None:
+        """`im_send_msg`: our own send confirms an unknown outcome; anyone else's is a person in the app."""
+        if echo.msg_id in self._seen:
+            return
+        self._seen = [*self._seen[-SEEN_IDS_KEPT:], echo.msg_id]
+        if echo.ours:
+            self._echo_seq += 1
+            self._own_echoes = [*self._own_echoes[-ECHOES_KEPT:], (self._echo_seq, echo)]
+        else:
+            self._human_echoes.append(echo)
+
+    @workflow.update
+    async def takeover(self, request: Takeover) -> ConversationStatus:
+        """An agent owns the conversation from now on; answered once no bot send is in flight."""
+        self._pending = []
+        await self._set_state("human", request.user_id, None, None, request.user_id)
+        await workflow.wait_condition(lambda: not self._sending)
+        return self.status()
+
+    @workflow.update
+    async def release(self, request: Release) -> ConversationStatus:
+        """The bot answers again at once; any pause ends."""
+        await self._set_state("bot", None, None, None, request.user_id)
+        return self.status()
+
+    @workflow.update
+    async def agent_reply(self, reply: AgentReply) -> AgentReplyResult:
+        """An agent's message: checked like the bot's, sent as a reply, and the bot paused for the window."""
+        await workflow.wait_condition(lambda: self._opened is not None and not self._sending)
+        self._pause_bot()
+        checked = await calls.agent(
+            AgentCenter.check_outgoing_message, OutgoingCheck(text=reply.text), policies.COMPLIANCE
+        )
+        message_id = str(workflow.uuid4())
+        if checked.blocked:
+            reason = "compliance blocked the message: " + "、".join(checked.findings)
+            await self._record(message_id, "agent", "blocked", reply.text, findings=checked.findings,
+                               reason=reason, user_id=reply.user_id, suggestion_id=reply.suggestion_id)  # fmt: skip
+            return AgentReplyResult(message_id=message_id, status="blocked", reason=reason)
+        status, douyin_id, why = await self._send(checked.text)
+        await self._record(message_id, "agent", status, checked.text, douyin_msg_id=douyin_id,
+                           findings=checked.findings, reason=why, user_id=reply.user_id,
+                           suggestion_id=reply.suggestion_id)  # fmt: skip
+        return AgentReplyResult(message_id=message_id, status=status, reason=why)
+
+    @agent_reply.validator
+    def _check_agent_reply(self, reply: AgentReply) -> None:
+        if not reply.text.strip():
+            raise ValueError("the message is empty")
+        if self._last_customer is None:
+            raise ValueError("the customer has not written yet: a reply needs a message to answer")
+
+    @workflow.query
+    def status(self) -> ConversationStatus:
+        return ConversationStatus(
+            state=self._state,
+            owner_id=self._owner_id,
+            paused_until=self._paused_until,
+            handoff_reason=self._handoff_reason,
+            conversation_id=self._opened.conversation_id if self._opened else None,
+        )
+
+    # -- the loop's steps ---------------------------------------------------------------------------------
+
+    async def _wait_for_work(self, idle: timedelta) -> bool:
+        """False when the conversation stayed quiet for the idle time."""
+        try:
+            await workflow.wait_condition(
+                lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending),
+                timeout=idle,
+            )
+        except TimeoutError:
+            return False
+        return True
+
+    async def _take_arrivals(self) -> None:
+        """Records what came in (customer messages, people's replies in the Douyin app) in arrival order."""
+        while self._arrivals or self._human_echoes:
+            if self._human_echoes:
+                echo = self._human_echoes.pop(0)
+                self._pause_bot()
+                self._pending = []
+                await self._record(str(workflow.uuid4()), "douyin_app", "sent", echo.text,
+                                   douyin_msg_id=echo.msg_id, at=echo.at)  # fmt: skip
+                continue
+            message = self._arrivals.pop(0)
+            self._last_customer = message
+            self._douyin_conversation_id = message.conversation_id
+            await self._record(str(workflow.uuid4()), "customer", "received", message.text,
+                               douyin_msg_id=message.msg_id, msg_type=message.msg_type, at=message.sent_at)  # fmt: skip
+            self._pending.append(message)
+
+    async def _debounce(self, quiet: timedelta) -> None:
+        """Waits until no new message arrived for `quiet`, so a burst gets one answer."""
+        if quiet <= timedelta(0):
+            return
+        while await self._arrived_within(quiet, len(self._arrivals)):
+            pass
+
+    async def _arrived_within(self, quiet: timedelta, seen: int) -> bool:
+        try:
+            await workflow.wait_condition(lambda: len(self._arrivals) > seen, timeout=quiet)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _greet(self, event: EnteredChat) -> None:
+        if self._greeted or not self._bot_may_answer():
+            return
+        self._greeted = True
+        self._douyin_conversation_id = event.conversation_id
+        decision = await self._decide(ReplyJob(tenant_id=self._input().tenant_id, messages=[], greeting=True))
+        if decision.reply:
+            await self._deliver(decision, event.msg_id, "im_enter_direct_msg")
+
+    async def _answer(self, batch: list[InboundMessage]) -> None:
+        texts = [m.text for m in batch if m.text]
+        if not texts:
+            return
+        self._handled += len(batch)
+        knowledge = await calls.content(
+            ContentCenter.search_knowledge,
+            KnowledgeQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
+            policies.KNOWLEDGE_READ,
+        )
+        decision = await self._decide(self._job(texts, knowledge))
+        if decision.reply and decision.action != "none":
+            await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
+        if decision.action == "handoff" and self._state == "bot":
+            await self._handoff(decision.reason)
+
+    async def _decide(self, job: ReplyJob) -> ReplyDecision:
+        return await calls.agent(AgentCenter.decide_reply, job, policies.MODEL)
+
+    async def _deliver(self, decision: ReplyDecision, reply_to: str, scene: ImScene) -> None:
+        """The bot's reply: checked, and sent only if the bot still owns the conversation right now."""
+        checked = await calls.agent(
+            AgentCenter.check_outgoing_message, OutgoingCheck(text=decision.reply), policies.COMPLIANCE
+        )
+        message_id = str(workflow.uuid4())
+        if checked.blocked:
+            reason = "compliance blocked the reply: " + "、".join(checked.findings)
+            await self._record(message_id, "bot", "blocked", decision.reply, decision=decision,
+                               findings=checked.findings, reason=reason)  # fmt: skip
+            if self._state == "bot":
+                await self._handoff(reason)
+            return
+        if not self._bot_may_answer():
+            await self._record(message_id, "bot", "discarded", checked.text, decision=decision,
+                               reason=f"not sent: the conversation is {self._state} now")  # fmt: skip
+            return
+        status, douyin_id, why = await self._send(checked.text, reply_to, scene, bot=True)
+        await self._record(message_id, "bot", status, checked.text, douyin_msg_id=douyin_id, decision=decision,
+                           findings=checked.findings, reason=why)  # fmt: skip
+        if status == "failed" and self._state == "bot":
+            await self._handoff(f"the bot's reply could not be sent: {why}")
+
+    async def _send(
+        self, text: str, reply_to: str | None = None, scene: ImScene = "im_replay_msg", *, bot: bool = False
+    ) -> tuple[MessageStatus, str | None, str | None]:
+        """(status, Douyin's message id, why not sent). Never sent twice: an unknown outcome waits for its echo;
+        a refusal before Douyin did anything is tried again after a pause (the bot only while it may answer)."""
+        customer = self._last_customer
+        reply_to = reply_to or (customer.msg_id if customer else None)
+        if scene == "im_replay_msg" and (
+            customer is None or workflow.now() - customer.sent_at > REPLY_WINDOW
+        ):
+            return "failed", None, "Douyin's 24-hour reply window for the customer's last message has closed"
+        request = ImSend(
+            account=AccountRef(tenant_id=self._input().tenant_id, account_id=self._input().account_id),
+            to_open_id=self._input().customer_open_id,
+            conversation_id=self._douyin_conversation_id or "",
+            reply_to_msg_id=reply_to,
+            scene=scene,
+            text=text,
+        )
+        self._sending = True
+        try:
+            for attempt in range(1, SEND_ATTEMPTS + 1):
+                echoes_before = self._echo_seq
+                try:
+                    sent = await calls.douyin(
+                        DouyinConnector.send_douyin_message, request, policies.DOUYIN_SEND_MESSAGE
+                    )
+                    return "sent", sent.msg_id, None
+                except ActivityError as err:
+                    cause = err.cause
+                    if not isinstance(cause, ApplicationError) or cause.type == errors.DOUYIN_UNKNOWN_OUTCOME:
+                        return await self._confirm_by_echo(text, echoes_before)
+                    if cause.type not in REFUSED_BEFORE_WORK or attempt == SEND_ATTEMPTS:
+                        return "failed", None, cause.message
+                await workflow.sleep(SEND_PAUSE * attempt)
+                if bot and not self._bot_may_answer():
+                    return "discarded", None, f"not sent: the conversation is {self._state} now"
+            return "failed", None, "Douyin refused the message"
+        finally:
+            self._sending = False
+
+    async def _confirm_by_echo(self, text: str, after: int) -> tuple[MessageStatus, str | None, str | None]:
+        """Douyin has no list of sent messages: only our own `im_send_msg` echo, arriving after the send
+        began and carrying its text, tells that it went out."""
+
+        def echoed() -> SentEcho | None:
+            return next((e for seq, e in self._own_echoes if seq > after and e.text == text), None)
+
+        wait = timedelta(seconds=self._input().timing.echo_wait_seconds)
+        try:
+            await workflow.wait_condition(lambda: echoed() is not None, timeout=wait)
+        except TimeoutError:
+            return "unconfirmed", None, "the send's outcome is unknown and Douyin sent no echo; check the app"
+        found = echoed()
+        return "sent", found.msg_id if found else None, None
+
+    async def _handoff(self, reason: str) -> None:
+        await self._set_state("waiting_human", None, None, reason, BOT)
+        await calls.orchestration(
+            Orchestration.notify_handoff,
+            HandoffNotice(
+                tenant_id=self._input().tenant_id,
+                conversation_id=self._row_id(),
+                reason=reason,
+                at=workflow.now(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+
+    # -- state --------------------------------------------------------------------------------------------
+
+    def _bot_may_answer(self) -> bool:
+        paused = self._paused_until is not None and workflow.now() < self._paused_until
+        return self._state == "bot" and not paused
+
+    def _pause_bot(self) -> None:
+        """A person answered: the bot waits for the tenant's pause window, renewed by each human message."""
+        minutes = self._opened.pause_minutes if self._opened else 30
+        self._paused_until = workflow.now() + timedelta(minutes=minutes)
+
+    async def _set_state(
+        self,
+        state: ConversationState,
+        owner_id: str | None,
+        paused_until: datetime | None,
+        reason: str | None,
+        actor_id: str,
+    ) -> None:
+        self._state, self._owner_id, self._paused_until, self._handoff_reason = (
+            state,
+            owner_id,
+            paused_until,
+            reason,
+        )
+        workflow.upsert_search_attributes([CONVERSATION_STATE.value_set(state)])
+        if self._opened is None:
+            return
+        await calls.orchestration(
+            Orchestration.change_conversation_state,
+            StateChange(
+                tenant_id=self._input().tenant_id,
+                conversation_id=self._row_id(),
+                state=state,
+                owner_id=owner_id,
+                paused_until=paused_until,
+                handoff_reason=reason,
+                actor_id=actor_id,
+                at=workflow.now(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+
+    async def _record(
+        self,
+        message_id: str,
+        author: MessageAuthor,
+        status: MessageStatus,
+        text: str,
+        *,
+        douyin_msg_id: str | None = None,
+        msg_type: str = "text",
+        decision: ReplyDecision | None = None,
+        findings: list[str] | None = None,
+        reason: str | None = None,
+        user_id: str | None = None,
+        suggestion_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        if status in ("received", "sent"):
+            self._history = [*self._history[-(HISTORY_TURNS - 1) :], Turn(author=author, text=text)]
+        await calls.orchestration(
+            Orchestration.record_conversation_message,
+            MessageRecord(
+                tenant_id=self._input().tenant_id,
+                conversation_id=self._row_id(),
+                message_id=message_id,
+                author=author,
+                status=status,
+                text=text,
+                msg_type=msg_type,
+                douyin_msg_id=douyin_msg_id,
+                author_user_id=user_id,
+                suggestion_id=suggestion_id,
+                decision=decision,
+                findings=findings or [],
+                reason=reason,
+                at=at or workflow.now(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+
+    def _job(self, texts: list[str], knowledge: KnowledgeHits) -> ReplyJob:
+        opened = self._opened
+        return ReplyJob(
+            tenant_id=self._input().tenant_id,
+            messages=texts,
+            history=self._history[: -len(texts)] if len(self._history) > len(texts) else [],
+            summary=opened.summary if opened else "",
+            knowledge=knowledge,
+            brand=opened.brand if opened else None,
+        )
+
+    def _carried(self) -> CarriedState:
+        return CarriedState(
+            state=self._state,
+            owner_id=self._owner_id,
+            paused_until=self._paused_until,
+            handoff_reason=self._handoff_reason,
+            greeted=self._greeted,
+            last_customer=self._last_customer,
+            douyin_conversation_id=self._douyin_conversation_id,
+            pending=self._pending,
+            arrivals=self._arrivals,
+            seen=self._seen,
+        )
+
+    def _restore(self, carried: CarriedState) -> None:
+        self._state, self._owner_id = carried.state, carried.owner_id
+        self._paused_until, self._handoff_reason = carried.paused_until, carried.handoff_reason
+        self._greeted, self._last_customer = carried.greeted, carried.last_customer
+        self._douyin_conversation_id = carried.douyin_conversation_id
+        self._pending, self._arrivals, self._seen = (
+            list(carried.pending),
+            list(carried.arrivals),
+            list(carried.seen),
+        )
+
+    def _conversation_ref(self) -> str | None:
+        first = self._arrivals[0] if self._arrivals else None
+        if first is not None:
+            return first.conversation_id
+        return self._enter.conversation_id if self._enter else self._douyin_conversation_id
+
+    def _nickname(self) -> str | None:
+        return next((m.nickname for m in self._arrivals if m.nickname), None)
+
+    def _row_id(self) -> str:
+        if self._opened is None:
+            raise ApplicationError("the conversation is not open yet")
+        return self._opened.conversation_id
+
+    def _input(self) -> ConversationInput:
+        if self._in is None:
+            raise ApplicationError("the run has no input yet")
+        return self._in
