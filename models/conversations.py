@@ -125,6 +125,9 @@ class ConversationStatus(BaseModel):
     paused_until: datetime | None = None
     handoff_reason: str | None = None
     conversation_id: str | None = Field(default=None, description="the conversation's row id")
+    unanswered: int = Field(
+        default=0, description="customer messages not yet taken up (recorded and decided)"
+    )
 
 
 # -- the store (orchestration's own activities) --------------------------------------------------------

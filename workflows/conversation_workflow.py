@@ -214,6 +214,7 @@ class ConversationWorkflow:
             paused_until=self._paused_until,
             handoff_reason=self._handoff_reason,
             conversation_id=self._opened.conversation_id if self._opened else None,
+            unanswered=len(self._arrivals) + len(self._pending) + len(self._human_echoes),
         )
 
     # -- the loop's steps ---------------------------------------------------------------------------------
@@ -230,20 +231,25 @@ class ConversationWorkflow:
         return True
 
     async def _take_arrivals(self) -> None:
-        """Records what came in (customer messages, people's replies in the Douyin app) in arrival order."""
+        """Records what came in (customer messages, people's replies in the Douyin app) in arrival order.
+
+        Each stays counted as unanswered until it is recorded and taken up, so the `status` query never
+        shows a message in between."""
         while self._arrivals or self._human_echoes:
             if self._human_echoes:
-                echo = self._human_echoes.pop(0)
+                echo = self._human_echoes[0]
                 self._pause_bot()
-                self._pending = []
                 await self._record(str(workflow.uuid4()), "douyin_app", "sent", echo.text,
                                    douyin_msg_id=echo.msg_id, at=echo.at)  # fmt: skip
+                self._human_echoes.pop(0)
+                self._pending = []
                 continue
-            message = self._arrivals.pop(0)
+            message = self._arrivals[0]
             self._last_customer = message
             self._douyin_conversation_id = message.conversation_id
             await self._record(str(workflow.uuid4()), "customer", "received", message.text,
                                douyin_msg_id=message.msg_id, msg_type=message.msg_type, at=message.sent_at)  # fmt: skip
+            self._arrivals.pop(0)
             self._pending.append(message)
 
     async def _debounce(self, quiet: timedelta) -> None:

@@ -114,7 +114,20 @@ class ConversationRepository:
         return list(reversed(rows.all()))
 
     async def record(self, record: MessageRecord) -> ConversationMessage:
-        """Writes a message once under its id (a retry updates the row it made) and touches the conversation."""
+        """Writes a message once under its id (a retry updates the row it made) and touches the conversation.
+
+        A Douyin message already recorded under another id (a delivery seen by an earlier run) is kept as it is.
+        """
+        if record.douyin_msg_id is not None:
+            same = await self._session.scalar(
+                select(ConversationMessage).where(
+                    ConversationMessage.tenant_id == self._tenant_id,
+                    ConversationMessage.douyin_msg_id == record.douyin_msg_id,
+                    ConversationMessage.id != record.message_id,
+                )
+            )
+            if same is not None:
+                return same
         row = await self._session.get(ConversationMessage, record.message_id)
         if row is None:
             row = ConversationMessage(
