@@ -10,6 +10,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.douyin_accounts import AccountRef, BindingInput, DouyinProfile, ExchangedTokens, TokenStatus
+from models.im import ImSend, ImSent
 from models.metrics import FetchPage, MetricsPage
 from models.publish import (
     CreatedItem,
@@ -84,4 +85,11 @@ class DouyinConnector:
     @activity.defn
     async def fetch_metrics_page(self, request: FetchPage) -> MetricsPage:
         """One list page (newest first) with each item's statistics."""
+        raise NotImplementedError
+
+    # -- private messages (seed 10-14) --------------------------------------------------------------
+
+    @activity.defn
+    async def send_douyin_message(self, message: ImSend) -> ImSent:
+        """The irreversible step: one attempt; the workflow decides what follows a failure."""
         raise NotImplementedError
