@@ -91,7 +91,8 @@ def _user_info(open_id: str) -> dict[str, str]:
 
 
 def webhook_content(message: ImMessage) -> dict[str, Any]:
-    """The `content` of `im_receive_msg` / `im_send_msg`; `user_infos` names the customer [inf]."""
+    """The `content` of `im_receive_msg` / `im_send_msg`. [inf] `user_infos` names the customer; a card is
+    `message_type` "other" with `card_id, card_status, card_data` (the documented types have no "card")."""
     customer = message.from_open_id if message.direction == "received" else message.to_open_id
     content: dict[str, Any] = {
         "conversation_short_id": message.conversation_id,

@@ -16,6 +16,9 @@ Checks of `/im/send/msg/` in the order the sandbox makes them; codes the docs do
 6. at most `im_conversation_max_sends` API sends per conversation within `im_conversation_window`
    seconds (28003018 [inf]; the real per-conversation limit is unknown).
 
+Faults apply as to publishing: latency, busy and rate-limit refusals before any work, `drop_before_work`
+under the name "send_msg", and a reply lost after the message was stored and echoed (`fail_after_commit_*`).
+
 The reply carries the id in `data.msg_id`, at the top level, or both (config `im_msg_id_placement`: the doc
 sample and its SDK model disagree). Each sent message is stored and echoed as `im_send_msg`.
 """
