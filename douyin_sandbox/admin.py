@@ -5,6 +5,8 @@ Time and growth, for tests that must not depend on how long they take (see clock
 
 - `GET clock`, `POST clock/freeze {"at": unix seconds | null}`, `POST clock/advance {"seconds": n}`,
   `POST clock/real`: read, stop, move ahead, and return the sandbox clock to real time;
+- private messages: see im_admin.py (`im/receive`, `im/enter`, `im/app_reply`, `im/authorize`,
+  `im/messages`);
 - `POST item/profile {"item_id", "reach", "takes_off", "boost", "tau"}`: pin how an item grows (fields
   left out follow the item's seed); `GET item` and `GET items` show each item's resulting `growth`.
 """
@@ -19,7 +21,7 @@ import anyio
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from douyin_sandbox import envelopes, ids
+from douyin_sandbox import envelopes, ids, im
 from douyin_sandbox.auth import presented_token
 from douyin_sandbox.clock import ClockState
 from douyin_sandbox.config import IMMUTABLE_FIELDS, SandboxConfig
@@ -29,7 +31,7 @@ from douyin_sandbox.faults import FaultSettings, FaultUpdate
 from douyin_sandbox.items import growth_of, render, seed_for
 from douyin_sandbox.oauth_routes import check_client_token, grant_and_issue_code, issue_user_tokens
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
-from douyin_sandbox.store import Item, ItemProfile
+from douyin_sandbox.store import ImConversation, Item, ItemProfile
 from douyin_sandbox.users import DEFAULT_CUSTOMER, SANDBOX_USERS, USERS_BY_OPEN_ID
 
 logger = logging.getLogger(__name__)
@@ -51,13 +53,6 @@ class RemoveScopeBody(OpenIdBody):
 
 class IssueTokensBody(OpenIdBody):
     scopes: list[str] | None = None
-
-
-class ImReceiveBody(BaseModel):
-    to_open_id: str
-    text: str
-    from_open_id: str = DEFAULT_CUSTOMER.open_id
-    conversation_short_id: str | None = None
 
 
 class VerifyBody(BaseModel):
@@ -331,33 +326,6 @@ async def unauthorize(body: OpenIdBody, runtime: RuntimeDep) -> dict[str, Any]:
     return {"msg_id": msg_id, "scopes": grant.scopes}
 
 
-def im_content(sender: str, text: str, conversation: str | None, now: float) -> dict[str, Any]:
-    user = USERS_BY_OPEN_ID.get(sender)
-    nickname, avatar = (user.nickname, user.avatar) if user else ("抖音用户", "")
-    return {
-        "conversation_short_id": conversation or ids.opaque_at_id(32),
-        "server_message_id": ids.opaque_at_id(32),
-        "conversation_type": 1,
-        "create_time": int(now * 1000),
-        "message_type": "text",
-        "source": "",
-        "scene_type": 100,
-        "text": text,
-        "user_infos": [{"open_id": sender, "nick_name": nickname, "avatar": avatar}],
-    }
-
-
-@router.post("/im/receive")
-async def im_receive(body: ImReceiveBody, runtime: RuntimeDep) -> dict[str, Any]:
-    """A customer sends the authorised account a private message (`im_receive_msg` webhook)."""
-    _user(body.to_open_id)
-    content = im_content(body.from_open_id, body.text, body.conversation_short_id, runtime.now())
-    msg_id = runtime.webhooks.emit(
-        "im_receive_msg", content, from_user_id=body.from_open_id, to_user_id=body.to_open_id
-    )
-    return {"msg_id": msg_id, "content": content}
-
-
 @router.post("/webhooks/verify")
 async def verify_webhooks(body: VerifyBody, runtime: RuntimeDep) -> list[dict[str, Any]]:
     """The console's "save" button: a verify_webhook challenge per target, reporting the echo."""
@@ -385,10 +353,21 @@ async def reset(body: ResetBody, runtime: RuntimeDep) -> dict[str, str]:
     return {"status": "reset"}
 
 
+def _sample_message(runtime: SandboxRuntime, account: str, customer: str) -> dict[str, Any]:
+    """A customer message for the mock trigger: shaped like the real ones, stored nowhere."""
+    conversation = ImConversation(
+        conversation_id=ids.opaque_at_id(32), account_open_id=account, customer_open_id=customer
+    )
+    message = im.new_message(
+        runtime, conversation, sent=False, message_type="text", text="你好，请问今天营业吗？"
+    )
+    return im.webhook_content(message)
+
+
 def _sample_content(event: str, runtime: SandboxRuntime) -> tuple[Any, str, str]:
     user, customer = SANDBOX_USERS[0].open_id, DEFAULT_CUSTOMER.open_id
     if event == "im_receive_msg":
-        return im_content(customer, "你好，请问今天营业吗？", None, runtime.now()), customer, user
+        return _sample_message(runtime, user, customer), customer, user
     if event in ("authorize", "unauthorize"):
         return {"scopes": ["user_info"]}, user, ""
     if event == "create_video":

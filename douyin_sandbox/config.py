@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -55,6 +56,14 @@ class SandboxConfig(BaseModel):
     max_image_bytes: int = 20 * MB
     max_images_per_post: int = 30
     video_list_max_count: int = 20
+
+    # Private messages: how long a customer's message can be answered, the proactive scene's daily
+    # allowance per customer, a per-conversation send limit (28003018) and where the send reply puts msg_id.
+    im_reply_window: float = 86_400
+    im_proactive_daily_limit: int = 3
+    im_conversation_max_sends: int = 100
+    im_conversation_window: float = 60
+    im_msg_id_placement: Literal["data", "top", "both"] = "data"
 
     webhook_targets: list[str] = Field(default_factory=list)
     webhook_timeout: float = 5.0

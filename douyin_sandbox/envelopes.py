@@ -32,6 +32,7 @@ DESCRIPTIONS: dict[int, str] = {
     28001008: "access_token过期,请刷新或重新授权",
     28001012: "用户未授权该api",
     28001015: "access_token和open_id不匹配",
+    28003017: "配额已用完",
     28003018: "请求频率过高",
     2100005: "参数不合法",
     2111001: "内容包含敏感词",
@@ -43,10 +44,18 @@ DESCRIPTIONS: dict[int, str] = {
 class SandboxApiError(Exception):
     """Raised by handlers; turned into the envelope `style` the path uses."""
 
-    def __init__(self, code: int, description: str | None = None, style: EnvelopeStyle = "classic") -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str | None = None,
+        style: EnvelopeStyle = "classic",
+        *,
+        sub_code: int = 0,
+    ) -> None:
         self.code = code
         self.description = description or DESCRIPTIONS.get(code, "error")
         self.style = style
+        self.sub_code = sub_code  # `extra.sub_error_code` of a classic envelope
         super().__init__(f"{code}: {self.description}")
 
 
@@ -69,15 +78,15 @@ def classic_ok(payload: dict[str, Any], *, now: float, numbers_as_strings: bool 
     }
 
 
-def classic_error(code: int, description: str, *, now: float) -> dict[str, Any]:
+def classic_error(code: int, description: str, *, now: float, sub_code: int = 0) -> dict[str, Any]:
     # Error samples use `log_id` where success samples use `logid`; mirror that.
     return {
         "data": {"error_code": code, "description": description},
         "extra": {
             "error_code": code,
             "description": description,
-            "sub_error_code": 0,
-            "sub_description": "",
+            "sub_error_code": sub_code,
+            "sub_description": description if sub_code else "",
             "log_id": ids.log_id(now),
             "now": _now_ms(now, False),
         },
@@ -108,7 +117,7 @@ def error_body(error: SandboxApiError, *, now: float) -> dict[str, Any]:
         return oauth_error(error.code, error.description, now=now)
     if error.style == "errno":
         return errno_error(error.code, error.description, now=now)
-    return classic_error(error.code, error.description, now=now)
+    return classic_error(error.code, error.description, now=now, sub_code=error.sub_code)
 
 
 def request_now(request: Request) -> float:

@@ -1,4 +1,5 @@
-"""Sandbox state: grants, tokens, uploads and published items, optionally persisted to one JSON file.
+"""Sandbox state: grants, tokens, uploads, published items and private messages, optionally persisted to one
+JSON file.
 
 Tokens are keyed by their sha256 so the state file never holds a usable credential.
 """
@@ -101,6 +102,49 @@ class Item(BaseModel):
     profile: ItemProfile = Field(default_factory=ItemProfile)
 
 
+# A card travels as "other" with a card_id.
+ImMessageType = Literal["text", "image", "other"]
+
+
+class ImConversation(BaseModel):
+    """A one-to-one chat between an authorised (enterprise) account and a customer."""
+
+    conversation_id: str
+    account_open_id: str
+    customer_open_id: str
+
+
+class ImMessage(BaseModel):
+    """A private message in either direction; `scene` and `source` are set only for API sends."""
+
+    server_message_id: str
+    conversation_id: str
+    from_open_id: str
+    to_open_id: str
+    direction: Literal["received", "sent"]
+    message_type: ImMessageType
+    created_at: float
+    seq: int
+    text: str = ""
+    card_id: str | None = None
+    media_id: str | None = None
+    scene: str | None = None
+    source: str = ""
+    reply_to: str | None = None
+    resource_path: str | None = None
+    resource_width: int = 0
+    resource_height: int = 0
+    recalled: bool = False
+
+
+class ImEnter(BaseModel):
+    """A customer opened the chat page (`im_enter_direct_msg`); its id anchors a greeting."""
+
+    server_message_id: str
+    conversation_id: str
+    created_at: float
+
+
 class SandboxState(BaseModel):
     codes: dict[str, AuthCode] = Field(default_factory=dict)
     grants: dict[str, Grant] = Field(default_factory=dict)
@@ -110,6 +154,11 @@ class SandboxState(BaseModel):
     uploads: dict[str, Upload] = Field(default_factory=dict)
     media: dict[str, Media] = Field(default_factory=dict)
     items: dict[str, Item] = Field(default_factory=dict)
+    im_conversations: dict[str, ImConversation] = Field(default_factory=dict)
+    im_messages: dict[str, ImMessage] = Field(default_factory=dict)
+    im_enters: dict[str, ImEnter] = Field(default_factory=dict)
+    # account open_id -> customers who authorised proactive messages (`im_authorize_message`).
+    im_authorized: dict[str, list[str]] = Field(default_factory=dict)
     next_seq: int = 1
 
 

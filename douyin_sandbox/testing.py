@@ -21,6 +21,7 @@ an item's age on its own clock from the `create_time` the sandbox reports (see c
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import threading
 from collections.abc import AsyncIterator
@@ -173,6 +174,69 @@ class RunningSandbox:
 
     async def item(self, item_id: str) -> dict[str, Any]:
         return await self._object("GET", "item", item_id=item_id)
+
+    # -- private messages (im_admin.py) ---------------------------------------------------------
+
+    async def im_receive(
+        self,
+        account_open_id: str,
+        text: str = "",
+        *,
+        from_open_id: str = CUSTOMER_OPEN_ID,
+        conversation_id: str | None = None,
+        image: bytes | None = None,
+    ) -> dict[str, Any]:
+        """A customer writes to the account; returns `{msg_id, content}` as the webhook carries it."""
+        body = {
+            "to_open_id": account_open_id,
+            "text": text,
+            "from_open_id": from_open_id,
+            "conversation_short_id": conversation_id,
+            "image_base64": base64.b64encode(image).decode() if image is not None else None,
+        }
+        return await self._object("POST", "im/receive", body)
+
+    async def im_enter(
+        self,
+        account_open_id: str,
+        *,
+        from_open_id: str = CUSTOMER_OPEN_ID,
+        conversation_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A customer opens the chat page; returns `{msg_id, conversation_short_id, server_message_id}`."""
+        body = {
+            "open_id": account_open_id,
+            "from_open_id": from_open_id,
+            "conversation_short_id": conversation_id,
+        }
+        return await self._object("POST", "im/enter", body)
+
+    async def im_app_reply(
+        self,
+        account_open_id: str,
+        text: str,
+        *,
+        conversation_id: str | None = None,
+        to_open_id: str = CUSTOMER_OPEN_ID,
+    ) -> dict[str, Any]:
+        """A person of the account answers in the Douyin app (echo with an empty `source`)."""
+        body = {
+            "open_id": account_open_id,
+            "text": text,
+            "conversation_short_id": conversation_id,
+            "to_open_id": to_open_id,
+        }
+        return await self._object("POST", "im/app_reply", body)
+
+    async def im_authorize(self, account_open_id: str, customer_open_id: str = CUSTOMER_OPEN_ID) -> None:
+        """The customer allows the account's proactive messages."""
+        await self.admin(
+            "POST", "im/authorize", {"open_id": account_open_id, "customer_open_id": customer_open_id}
+        )
+
+    async def im_messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every message of the conversation, both directions, oldest first."""
+        return await self._list("GET", "im/messages", conversation_id=conversation_id)
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ class SandboxUser(BaseModel):
     union_id: str
     nickname: str
     avatar: str
+    # Set for enterprise accounts ("EAccountS" etc.); only they may use private messages (im_routes.py).
     e_account_role: str = ""
     gender: int = 0
     city: str = ""

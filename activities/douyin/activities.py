@@ -11,6 +11,7 @@ from activities.douyin.account_limiter import AccountLimiter
 from activities.douyin.accounts import AccountCalls
 from activities.douyin.calls import TokenSource
 from activities.douyin.client import DouyinClient
+from activities.douyin.messages import MessageCalls
 from activities.douyin.metrics import MetricsCalls
 from activities.douyin.oauth import DouyinOAuth
 from activities.douyin.publishing import PublishingCalls
@@ -24,7 +25,7 @@ from douflow.settings import Settings
 HTTP_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
-class DouyinActivities(AccountCalls, PublishingCalls, MetricsCalls):
+class DouyinActivities(AccountCalls, PublishingCalls, MetricsCalls, MessageCalls):
     """Every activity of `DouyinConnector`, one group per area, sharing one client and token store."""
 
     def __init__(

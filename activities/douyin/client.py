@@ -149,6 +149,10 @@ class VideoPage(DouyinModel):
     items: list[VideoItem] = Field(default_factory=list, validation_alias=AliasChoices("list", "items"))
 
 
+class SentMessage(DouyinModel):
+    msg_id: str
+
+
 class _FileSlice(io.RawIOBase):
     """A read-only window on a file, so a part upload streams from disk instead of memory."""
 
@@ -254,7 +258,13 @@ class DouyinClient:
             raise DouyinUnknownOutcome(f"{path}: unrecognised reply (HTTP {response.status_code})")
         if envelope.code != 0:
             logger.info("douyin %s failed: code=%s log_id=%s", path, envelope.code, envelope.log_id)
-            raise error_for_code(envelope.code, envelope.message, envelope.log_id, operation=operation)
+            raise error_for_code(
+                envelope.code,
+                envelope.message,
+                envelope.log_id,
+                operation=operation,
+                sub_code=envelope.sub_code,
+            )
         if response.status_code >= 400:
             raise DouyinRejected(f"{path}: HTTP {response.status_code}", log_id=envelope.log_id)
         return envelope
@@ -490,6 +500,39 @@ class DouyinClient:
             cursor = page.cursor
         return None
 
+    # -- private messages ---------------------------------------------------------------------
+
+    async def send_im_message(
+        self,
+        token: str,
+        open_id: str,
+        *,
+        to_user_id: str,
+        conversation_id: str,
+        scene: str,
+        content: dict[str, Any],
+        msg_id: str | None = None,
+    ) -> SentMessage:
+        """Send one private message. Irreversible: a lost reply raises DouyinUnknownOutcome.
+
+        The id is read from `data.msg_id` or the top-level `msg_id` (the docs show both).
+        """
+        body = _drop_none(
+            {
+                "msg_id": msg_id,
+                "conversation_id": conversation_id,
+                "to_user_id": to_user_id,
+                "scene": scene,
+                "content": content,
+            }
+        )
+        path = "/im/send/msg/"
+        env = await self._call("POST", path, json=body, idempotent=False, **self._user(token, open_id))
+        sent = env.data.get("msg_id") or env.body.get("msg_id")
+        if not sent:
+            raise DouyinUnknownOutcome(f"{path}: accepted without a msg_id", log_id=env.log_id)
+        return SentMessage(msg_id=str(sent))
+
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
@@ -509,6 +552,7 @@ __all__ = [
     "OAuthToken",
     "PublishedItem",
     "RenewedRefreshToken",
+    "SentMessage",
     "UploadedImage",
     "UploadedVideo",
     "UserInfo",

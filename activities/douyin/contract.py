@@ -91,5 +91,5 @@ class DouyinConnector:
 
     @activity.defn
     async def send_douyin_message(self, message: ImSend) -> ImSent:
-        """TEMPORARY STUB"""
+        """The irreversible step: one attempt; the workflow decides what follows a failure."""
         raise NotImplementedError

@@ -36,6 +36,10 @@ class Envelope:
     message: str
     log_id: str | None
     data: dict[str, Any] = field(default_factory=dict)
+    # `extra.sub_error_code` next to a main code: it refines what the main code means.
+    sub_code: int = 0
+    # The whole body, for the rare reply whose payload sits outside `data` (an IM send's `msg_id`).
+    body: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -88,4 +92,7 @@ def parse_envelope(payload: Any) -> Envelope:
         # OAuth envelope without error_code but with message "error", or not an envelope at all.
         code = 0 if body.get("message") == "success" or ("data" in body and data) else -1
         message = message or "unrecognised response envelope"
-    return Envelope(code=code, message=message, log_id=log_id or None, data=data)
+    sub_code = as_int(extra.get("sub_error_code")) or 0
+    return Envelope(
+        code=code, message=message, log_id=log_id or None, data=data, sub_code=sub_code, body=body
+    )

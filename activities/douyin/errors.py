@@ -8,6 +8,7 @@
 | DouyinReauthRequired    | stop; the user must authorise again (`reason` says why)        |
 | DouyinQuotaExhausted    | stop until the quota resets                                    |
 | DouyinRejected          | stop; the request or content is wrong and retrying won't help  |
+| DouyinReplyWindowClosed | stop; the customer message is too old to answer (a rejection)  |
 | DouyinUnknownOutcome    | do not retry blindly; reconcile (e.g. look for the item)       |
 | DouyinError (base)      | an unclassified code: treat as non-retryable                   |
 """
@@ -67,6 +68,10 @@ class DouyinRejected(DouyinError):
     """Bad parameters, sensitive words, a used video_id, an app or user not allowed to do this."""
 
 
+class DouyinReplyWindowClosed(DouyinRejected):
+    """A private-message reply names a customer message past its 24 h window: only a new message reopens it."""
+
+
 class DouyinUnknownOutcome(DouyinError):
     """A non-idempotent call was sent but its reply was lost; it may or may not have taken effect."""
 
@@ -97,13 +102,23 @@ REJECTED_CODES = frozenset(
     }
 )  # fmt: skip
 RENEW_LIMIT = 10020
+# (code, sub code) of a reply whose msg_id is past the 24 h window. [inf] The platform's own code is not
+# documented; the sandbox answers 28001007 with this sub code (douyin_sandbox/im_routes.py).
+REPLY_WINDOW_CLOSED = frozenset({(28001007, 28001107)})
 
 
 def error_for_code(
-    code: int, message: str, log_id: str | None = None, *, operation: Operation = "api"
+    code: int,
+    message: str,
+    log_id: str | None = None,
+    *,
+    operation: Operation = "api",
+    sub_code: int = 0,
 ) -> DouyinError:
     """The exception a non-zero platform code stands for; some codes mean different things per endpoint."""
     text = message or f"douyin error {code}"
+    if (code, sub_code) in REPLY_WINDOW_CLOSED:
+        return DouyinReplyWindowClosed(text, code=code, log_id=log_id)
     if code == RENEW_LIMIT:
         if operation == "client_token":  # on client_token 10020 means "too frequent"
             return DouyinRateLimited(text, retry_after=60.0, code=code, log_id=log_id)

@@ -12,6 +12,7 @@ from activities.douyin.errors import (
     DouyinRateLimited,
     DouyinReauthRequired,
     DouyinRejected,
+    DouyinReplyWindowClosed,
     DouyinTokenExpired,
     DouyinTransientError,
     DouyinUnknownOutcome,
@@ -23,6 +24,7 @@ from douflow.temporal import errors
 _FINAL: tuple[tuple[type[DouyinError], str], ...] = (
     (DouyinReauthRequired, errors.DOUYIN_REAUTH),
     (DouyinQuotaExhausted, errors.DOUYIN_QUOTA),
+    (DouyinReplyWindowClosed, errors.DOUYIN_REPLY_WINDOW_CLOSED),
     (DouyinRejected, errors.DOUYIN_REJECTED),
     (DouyinUnknownOutcome, errors.DOUYIN_UNKNOWN_OUTCOME),
 )

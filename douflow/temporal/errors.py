@@ -35,6 +35,8 @@ DOUYIN_REAUTH = "DouyinReauthRequired"
 DOUYIN_QUOTA = "DouyinQuotaExhausted"
 DOUYIN_UNKNOWN_OUTCOME = "DouyinUnknownOutcome"
 DOUYIN_ERROR = "DouyinError"
+# A private-message reply to a customer message past its 24 h window: wait for the customer to write again.
+DOUYIN_REPLY_WINDOW_CLOSED = "DouyinReplyWindowClosed"
 # The account cannot be used until a person reconnects or rebinds it.
 ACCOUNT_UNAVAILABLE = "AccountUnavailable"
 MEDIA_MISSING = "MediaMissing"
@@ -50,6 +52,7 @@ PUBLISH_DUPLICATE = "PublishDuplicate"
 # Douyin failures no amount of waiting fixes.
 DOUYIN_FINAL = (
     DOUYIN_REJECTED,
+    DOUYIN_REPLY_WINDOW_CLOSED,
     DOUYIN_REAUTH,
     DOUYIN_QUOTA,
     DOUYIN_UNKNOWN_OUTCOME,

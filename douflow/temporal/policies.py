@@ -89,10 +89,9 @@ DOUYIN_UPLOAD = ActivityCall(timeout=timedelta(hours=2), retry=DOUYIN_RETRY, hea
 DOUYIN_CREATE = ActivityCall(
     timeout=timedelta(seconds=60), retry=RetryPolicy(maximum_attempts=1), heartbeat=DOUYIN_HEARTBEAT
 )
-
-DOUYIN_SEND_MESSAGE = ActivityCall(
-    timeout=timedelta(seconds=30), retry=RetryPolicy(maximum_attempts=1)
-)  # TEMPORARY
+# A private message is irreversible too: one attempt, the workflow decides what follows a failure. It
+# does not wait behind the account's uploads, so a plain call timeout bounds it.
+DOUYIN_SEND_MESSAGE = ActivityCall(timeout=timedelta(seconds=30), retry=RetryPolicy(maximum_attempts=1))
 
 # -- delivery-connector-douyin: metrics ------------------------------------------------------------
 # A page is one list call and one data call; a slow platform should fail the attempt, not the sync.

@@ -4,7 +4,8 @@ Fixtures:
 - `douyin_sandbox_server` (session): the running server (`RunningSandbox`: base_url, config, admin helpers);
 - `douyin_sandbox` (function): the same server after a reset to `SANDBOX_TEST_CONFIG`, faults cleared;
 - `douyin_http`, `douyin_client`, `enterprise_tokens`: an httpx client, a `DouyinClient` with small
-  upload thresholds, and tokens for the enterprise sandbox user.
+  upload thresholds, and tokens for the enterprise sandbox user;
+- `receiver`: a tiny webhook receiver the sandbox delivers to (`Receiver.events(name)`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import pytest
 
 from activities.douyin.client import DouyinClient
 from douyin_sandbox.config import SandboxConfig
-from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, RunningSandbox, running_sandbox
+from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, RunningSandbox, running_sandbox, serve_app
+from tests.douyin_sandbox.helpers import Receiver, receiver_app
 
 # Small sizes and delays so the suite exercises every path in seconds.
 SANDBOX_TEST_CONFIG = SandboxConfig(
@@ -65,3 +67,12 @@ def douyin_client(douyin_sandbox: RunningSandbox, douyin_http: httpx.AsyncClient
 @pytest.fixture
 async def enterprise_tokens(douyin_sandbox: RunningSandbox) -> dict[str, Any]:
     return await douyin_sandbox.issue_tokens(ENTERPRISE_OPEN_ID)
+
+
+@pytest.fixture
+async def receiver(douyin_sandbox: RunningSandbox) -> AsyncIterator[Receiver]:
+    state = Receiver()
+    async with serve_app(receiver_app(state)) as base_url:
+        state.base_url = base_url
+        await douyin_sandbox.update_config(webhook_targets=[f"{base_url}/hook"])
+        yield state

@@ -1,13 +1,18 @@
-"""Shared test helpers: the browser consent form and small media files (polling: tests.support.polling)."""
+"""Shared test helpers: the browser consent form, small media files and a webhook receiver
+(polling: tests.support.polling)."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from fastapi import FastAPI, Request, Response
 from PIL import Image
 
 REDIRECT_URI = "http://127.0.0.1:9/api/v1/douyin/oauth/callback"
@@ -59,3 +64,37 @@ def video_file(directory: Path, size: int, name: str = "clip.mp4") -> Path:
     path = directory / name
     path.write_bytes(bytes((i * 7 + i // 251) % 256 for i in range(size)))
     return path
+
+
+@dataclass
+class Receiver:
+    base_url: str = ""
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    failures_left: int = 0
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.received if json.loads(body)["event"] == name]
+
+
+def receiver_app(receiver: Receiver) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/hook")
+    async def hook(request: Request) -> Response:
+        body = await request.body()
+        receiver.received.append((dict(request.headers), body))
+        if receiver.failures_left:
+            receiver.failures_left -= 1
+            return Response(status_code=503)
+        payload = json.loads(body)
+        if payload["event"] == "verify_webhook":
+            return Response(
+                json.dumps({"challenge": payload["content"]["challenge"]}), media_type="application/json"
+            )
+        return Response(status_code=200)
+
+    @app.post("/silent")
+    async def silent() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    return app

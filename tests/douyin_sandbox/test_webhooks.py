@@ -3,64 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import pytest
-from fastapi import FastAPI, Request, Response
 
 from activities.douyin.client import DouyinClient
 from douflow.douyin.signature import sign, verify
-from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox, serve_app
-from tests.douyin_sandbox.helpers import consent
+from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox
+from tests.douyin_sandbox.helpers import Receiver, consent
 from tests.support.polling import eventually
 
 SECRET = "douflow-dev-secret"
-
-
-@dataclass
-class Receiver:
-    base_url: str = ""
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    failures_left: int = 0
-
-    def events(self, name: str) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.received if json.loads(body)["event"] == name]
-
-
-def receiver_app(receiver: Receiver) -> FastAPI:
-    app = FastAPI()
-
-    @app.post("/hook")
-    async def hook(request: Request) -> Response:
-        body = await request.body()
-        receiver.received.append((dict(request.headers), body))
-        if receiver.failures_left:
-            receiver.failures_left -= 1
-            return Response(status_code=503)
-        payload = json.loads(body)
-        if payload["event"] == "verify_webhook":
-            return Response(
-                json.dumps({"challenge": payload["content"]["challenge"]}), media_type="application/json"
-            )
-        return Response(status_code=200)
-
-    @app.post("/silent")
-    async def silent() -> dict[str, str]:
-        return {"ok": "yes"}
-
-    return app
-
-
-@pytest.fixture
-async def receiver(douyin_sandbox: RunningSandbox) -> AsyncIterator[Receiver]:
-    state = Receiver()
-    async with serve_app(receiver_app(state)) as base_url:
-        state.base_url = base_url
-        await douyin_sandbox.update_config(webhook_targets=[f"{base_url}/hook"])
-        yield state
 
 
 async def test_authorize_event_is_signed(

@@ -34,6 +34,21 @@ def test_extra_sub_error_code_alone_is_an_error():
     assert env.code == 28003018
 
 
+def test_a_sub_code_next_to_a_main_code_is_kept_and_the_main_code_wins():
+    env = parse_envelope(
+        {
+            "data": {"error_code": 28001007, "description": "msg_id已过期"},
+            "extra": {"error_code": 28001007, "sub_error_code": "28001107", "log_id": "L2"},
+        }
+    )
+    assert (env.code, env.sub_code) == (28001007, 28001107)
+
+
+def test_a_payload_outside_data_is_reachable():
+    env = parse_envelope({"data": {"error_code": 0}, "extra": {"error_code": 0}, "msg_id": "@m"})
+    assert env.ok and env.body["msg_id"] == "@m" and "@m" not in repr(env)
+
+
 def test_oauth_envelopes():
     ok = parse_envelope(
         {"data": {"access_token": "act.x", "expires_in": "86400", "error_code": 0}, "message": "success"}

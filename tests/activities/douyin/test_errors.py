@@ -10,6 +10,7 @@ from activities.douyin.errors import (
     DouyinRateLimited,
     DouyinReauthRequired,
     DouyinRejected,
+    DouyinReplyWindowClosed,
     DouyinTokenExpired,
     DouyinTransientError,
     error_for_code,
@@ -73,3 +74,9 @@ def test_reauth_reasons():
 def test_unknown_codes_are_plain_douyin_errors():
     error = error_for_code(99999999, "")
     assert type(error) is DouyinError and "99999999" in str(error)
+
+
+def test_a_sub_code_refines_invalid_params_into_a_closed_reply_window() -> None:
+    closed = error_for_code(28001007, "msg_id已过期", sub_code=28001107)
+    assert type(closed) is DouyinReplyWindowClosed and isinstance(closed, DouyinRejected)
+    assert type(error_for_code(28001007, "参数不合法", sub_code=0)) is DouyinRejected

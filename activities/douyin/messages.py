@@ -1,0 +1,64 @@
+"""The connector's private-message activity (seed 10-14): one message to a customer, sent once.
+
+Sending is irreversible and Douyin has no way to look a sent message up, so a failure after the request
+left is a DouyinUnknownOutcome (its echo, `im_send_msg`, tells the workflow whether it went out). Message
+text never reaches the logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import activity
+
+from activities.douyin.calls import ConnectorCalls
+from activities.douyin.client import SentMessage
+from activities.douyin.errors import DouyinRejected
+from activities.douyin.failures import douyin_failure
+from activities.douyin.token_store import Credentials
+from models.im import ImSend, ImSent
+
+TEXT, RETAIN_CONSULT_CARD = 1, 8
+# Scenes that answer a customer message or enter event named by `msg_id`.
+ANCHORED_SCENES = frozenset({"im_replay_msg", "im_enter_direct_msg"})
+
+
+def message_content(message: ImSend) -> dict[str, Any]:
+    """The `content` of `/im/send/msg/`: exactly one of text (msg_type 1) or a card (msg_type 8)."""
+    if (message.text is None) == (message.card_id is None):
+        raise DouyinRejected("a private message is either a text or a card")
+    if message.text is not None:
+        if not message.text.strip():
+            raise DouyinRejected("a private message's text is empty")
+        return {"msg_type": TEXT, "text": {"text": message.text}}
+    return {"msg_type": RETAIN_CONSULT_CARD, "card": {"card_id": message.card_id}}
+
+
+class MessageCalls(ConnectorCalls):
+    """Private messages from a bound enterprise account to its customers."""
+
+    @activity.defn
+    async def send_douyin_message(self, message: ImSend) -> ImSent:
+        """One attempt (policies.DOUYIN_SEND_MESSAGE); the workflow decides what follows a failure."""
+
+        try:
+            content = message_content(message)
+            if message.scene in ANCHORED_SCENES and not message.reply_to_msg_id:
+                raise DouyinRejected(f"scene {message.scene} needs the customer message it answers")
+        except DouyinRejected as exc:
+            raise douyin_failure(exc) from exc
+
+        async def send(c: Credentials) -> SentMessage:
+            return await self._client.send_im_message(
+                c.access_token,
+                c.open_id,
+                to_user_id=message.to_open_id,
+                conversation_id=message.conversation_id,
+                scene=message.scene,
+                content=content,
+                msg_id=message.reply_to_msg_id,
+            )
+
+        # Not bounded: a message must not queue behind the account's video uploads.
+        sent = await self._call(message.account, send, bounded=False)
+        return ImSent(msg_id=sent.msg_id)
