@@ -1,0 +1,297 @@
+"""Customer conversations end to end (seed 10, 14): a customer writes in the Douyin sandbox, its signed webhook
+reaches the BFF, the conversation workflow decides on the real dev server and the reply goes out through the
+connector to the sandbox over HTTP, where the customer sees it (the sandbox's admin view of the chat).
+
+Nothing is mocked; where a test needs a slow model it runs the openai provider against the local
+OpenAI-compatible server with a delay (no remote model exists here).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from douflow.db.conversation_tables import Conversation
+from douflow.settings import Settings
+from douflow.temporal import ids
+from douyin_sandbox.testing import RunningSandbox
+from douyin_sandbox.users import SANDBOX_USERS
+from models.conversations import ConversationStatus
+from tests.support.auth import TestUser, user_with_token
+from tests.support.polling import eventually
+from tests.support.publishing import bind_account
+
+pytestmark = pytest.mark.timeout(120)
+# 小鹿咖啡馆, the sandbox's enterprise account: only enterprise accounts receive private messages.
+ACCOUNT_OPEN_ID = SANDBOX_USERS[0].open_id
+HOURS_ANSWER = "门店每天10:00-22:00营业，节假日照常营业。"
+
+
+class Chat:
+    """One customer writing to the tenant's account, seen from the sandbox (the customer) and the BFF."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        sandbox: RunningSandbox,
+        client: Client,
+        user: TestUser,
+        account_id: str,
+    ) -> None:
+        self.http, self.sandbox, self.client, self.user = http, sandbox, client, user
+        self.account_id = account_id
+        self.customer = f"customer-{uuid.uuid4().hex[:12]}"
+        self.douyin_conversation: str | None = None
+
+    async def write(self, text: str) -> dict[str, Any]:
+        sent = await self.sandbox.im_receive(
+            ACCOUNT_OPEN_ID, text, from_open_id=self.customer, conversation_id=self.douyin_conversation
+        )
+        self.douyin_conversation = sent["content"]["conversation_short_id"]
+        return sent
+
+    async def seen(self) -> list[dict[str, Any]]:
+        """What the customer sees in the chat, oldest first."""
+        assert self.douyin_conversation is not None
+        return await self.sandbox.im_messages(self.douyin_conversation)
+
+    async def replies(self, count: int) -> list[dict[str, Any]]:
+        """The account's messages once there are `count` of them."""
+
+        async def probe() -> list[dict[str, Any]] | None:
+            sent = [m for m in await self.seen() if m["direction"] == "sent"]
+            return sent if len(sent) >= count else None
+
+        found: list[dict[str, Any]] = await eventually(probe, within=60)
+        return found
+
+    async def conversation_id(self) -> str:
+        async def probe() -> str | None:
+            page = (await self.http.get("/api/v1/conversations", headers=self.user.headers)).json()
+            mine = [c for c in page["items"] if c["customer"]["open_id"] == self.customer]
+            return mine[0]["id"] if mine else None
+
+        found: str = await eventually(probe, within=60)
+        return found
+
+    async def detail(self) -> dict[str, Any]:
+        answer = await self.http.get(
+            f"/api/v1/conversations/{await self.conversation_id()}", headers=self.user.headers
+        )
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def messages_until(self, check: Any) -> list[dict[str, Any]]:
+        async def probe() -> list[dict[str, Any]] | None:
+            messages: list[dict[str, Any]] = (await self.detail())["messages"]
+            return messages if check(messages) else None
+
+        found: list[dict[str, Any]] = await eventually(probe, within=60)
+        return found
+
+    async def status(self) -> ConversationStatus:
+        handle = self.client.get_workflow_handle(ids.conversation_workflow_id(self.account_id, self.customer))
+        result: ConversationStatus = await handle.query("status", result_type=ConversationStatus)
+        return result
+
+    async def settled(self) -> ConversationStatus:
+        """The workflow's state once every message that came in is recorded and taken up."""
+        found: ConversationStatus = await eventually(self.status, lambda s: s.unanswered == 0, within=60)
+        return found
+
+    async def post(self, path: str, **body: Any) -> httpx.Response:
+        url = f"/api/v1/conversations/{await self.conversation_id()}/{path}"
+        return await self.http.post(url, json=body or None, headers=self.user.headers)
+
+
+@pytest.fixture
+async def chat(
+    http: httpx.AsyncClient,
+    sandbox: RunningSandbox,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> Chat:
+    """A customer-service agent of a tenant of its own, whose bound account is the enterprise one."""
+    tenant = f"cs-{uuid.uuid4().hex[:8]}"
+    agent = await user_with_token(http, sessionmaker, tenant, "agnes", "agent")
+    account_id = await bind_account(sessionmaker, settings, sandbox, agent.tenant_id, ACCOUNT_OPEN_ID)
+    return Chat(http, sandbox, temporal_env.client, agent, account_id)
+
+
+async def knowledge(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], chat: Chat, **entry: Any
+) -> str:
+    """An entry written by an operator of the chat's tenant (agents read the knowledge base)."""
+    operator = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "otto", "operator")
+    created = await http.post("/api/v1/knowledge", json=entry, headers=operator.headers)
+    assert created.status_code == 201, created.text
+    entry_id: str = created.json()["id"]
+    return entry_id
+
+
+async def test_a_question_the_knowledge_base_answers_gets_that_answer_with_its_citation(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    entry = await knowledge(
+        http,
+        sessionmaker,
+        chat,
+        question="你们营业时间是几点到几点？",
+        variants=["几点开门", "几点关门"],
+        answer=HOURS_ANSWER,
+    )
+    await chat.write("请问你们几点开门呀")
+
+    [reply] = await chat.replies(1)
+
+    assert reply["text"] == HOURS_ANSWER and reply["source"] == chat.sandbox.config.client_key
+    messages = await chat.messages_until(lambda ms: len(ms) == 2 and ms[1]["status"] == "sent")
+    asked, answered = messages
+    assert asked["author"] == "customer" and asked["text"] == "请问你们几点开门呀"
+    assert answered["author"] == "bot" and answered["decision"]["action"] == "answer"
+    assert answered["decision"]["cited"] == [entry]
+    detail = await chat.detail()
+    assert detail["state"] == "bot" and detail["account_id"] == chat.account_id
+
+
+async def test_a_question_nobody_answers_is_handed_off_and_the_agents_are_told_why(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.write("你们能开增值税专用发票吗")
+
+    [reply] = await chat.replies(1)
+    status = await eventually(chat.status, lambda s: s.state == "waiting_human", within=60)
+
+    assert "同事" in reply["text"] or "人工" in reply["text"]
+    assert status.handoff_reason and "增值税专用发票" in status.handoff_reason
+    detail = await chat.detail()
+    assert detail["state"] == "waiting_human" and detail["handoff_reason"] == status.handoff_reason
+    notices = (await http.get("/api/v1/notifications", headers=chat.user.headers)).json()
+    [notice] = [n for n in notices["items"] if n["object_id"] == detail["id"]]
+    assert notice["kind"] == "conversation_handoff" and "增值税专用发票" in notice["body"]
+    viewer = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "vic", "viewer")
+    seen_by_viewer = (await http.get("/api/v1/notifications", headers=viewer.headers)).json()
+    assert not [n for n in seen_by_viewer["items"] if n["object_id"] == detail["id"]]
+
+
+async def test_after_a_takeover_the_bot_stays_silent_until_released(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
+    await chat.write("你好")
+    await chat.replies(1)
+    taken = await chat.post("takeover")
+    assert taken.status_code == 200 and taken.json()["state"] == "human", taken.text
+    assert taken.json()["owner_id"] == chat.user.user_id
+
+    await chat.write("几点开门？")
+    await chat.settled()
+
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1, "the bot said nothing"
+    released = await chat.post("release")
+    assert released.status_code == 200 and released.json()["state"] == "bot"
+    await chat.write("几点开门？")
+    replies = await chat.replies(2)
+    assert replies[-1]["text"] == HOURS_ANSWER
+
+
+async def test_a_reply_in_the_douyin_app_pauses_the_bot_and_our_own_sends_never_do(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
+    await chat.write("几点开门")
+    await chat.replies(1)  # the bot's own send echoes back with our client key: no pause
+    assert (await chat.settled()).paused_until is None
+
+    await chat.sandbox.im_app_reply(
+        ACCOUNT_OPEN_ID,
+        "我是店长，今天有活动哦",
+        conversation_id=chat.douyin_conversation,
+        to_open_id=chat.customer,
+    )
+    paused = await eventually(chat.status, lambda s: s.paused_until is not None, within=60)
+    await chat.write("几点开门")
+    await chat.settled()
+
+    assert paused.state == "bot"
+    sent = [m for m in await chat.seen() if m["direction"] == "sent"]
+    assert [m["source"] for m in sent] == [chat.sandbox.config.client_key, ""], "no bot reply while paused"
+    messages = await chat.messages_until(lambda ms: len(ms) == 4)
+    assert [m["author"] for m in messages] == ["customer", "bot", "douyin_app", "customer"]
+
+
+async def test_an_agents_reply_goes_out_checked_and_pauses_the_bot(chat: Chat) -> None:
+    await chat.write("在吗")
+    await chat.replies(1)
+
+    sent = await chat.post("messages", text="在的！这是我们店里最好的豆子，欢迎来尝。")
+    empty = await chat.post("messages", text="")
+
+    assert sent.status_code == 201 and sent.json()["status"] == "sent", sent.text
+    assert empty.status_code == 422
+    replies = await chat.replies(2)
+    assert replies[-1]["text"] == "在的！这是我们店里很好的豆子，欢迎来尝。"
+    status = await chat.settled()
+    assert status.paused_until is not None and status.state == "bot"
+    [agent_message] = [m for m in (await chat.detail())["messages"] if m["author"] == "agent"]
+    assert agent_message["findings"] == ["absolute_claim:最好"]
+    assert agent_message["author_user_id"] == chat.user.user_id
+
+
+async def test_a_lost_reply_is_confirmed_by_its_echo_and_never_sent_twice(chat: Chat) -> None:
+    await chat.sandbox.set_faults(fail_after_commit_ratio=1.0)
+    try:
+        await chat.write("在吗")
+        [reply] = await chat.replies(1)
+        messages = await chat.messages_until(lambda ms: len(ms) == 2 and ms[1]["status"] != "received")
+    finally:
+        await chat.sandbox.set_faults(fail_after_commit_ratio=0.0)
+
+    assert messages[1]["status"] == "sent" and messages[1]["text"] == reply["text"]
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1
+
+
+async def test_another_tenant_sees_none_of_the_conversation(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.write("在吗")
+    conversation_id = await chat.conversation_id()
+    stranger = await user_with_token(http, sessionmaker, f"other-{uuid.uuid4().hex[:6]}", "olga", "admin")
+
+    one = await http.get(f"/api/v1/conversations/{conversation_id}", headers=stranger.headers)
+    taken = await http.post(f"/api/v1/conversations/{conversation_id}/takeover", headers=stranger.headers)
+    listed = (await http.get("/api/v1/conversations", headers=stranger.headers)).json()
+
+    assert one.status_code == 404 and taken.status_code == 404
+    assert listed["items"] == []
+
+
+async def test_the_conversation_is_found_in_temporal_by_tenant_account_customer_and_state(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.write("在吗")
+    await chat.replies(1)
+    async with sessionmaker() as session:
+        row = await session.scalar(
+            select(Conversation).where(Conversation.id == await chat.conversation_id())
+        )
+    assert row is not None
+    query = (
+        f"TenantId = '{chat.user.tenant_id}' AND DouyinAccountId = '{chat.account_id}' "
+        f"AND CustomerId = '{row.customer_id}' AND ConversationState = 'bot' AND Feature = 'conversation'"
+    )
+
+    async def listed() -> list[str]:
+        return [w.id async for w in chat.client.list_workflows(query)]
+
+    found = await eventually(listed, lambda ws: len(ws) == 1, within=30)
+    assert found == [row.workflow_id] and chat.customer in row.workflow_id
