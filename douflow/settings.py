@@ -114,8 +114,10 @@ class Settings(BaseSettings):
     # is a replay and is acknowledged without being acted on.
     douyin_webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024**2)
     douyin_webhook_max_age_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
-    # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
-    # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
+    # Account binding: scopes asked for (losing one later needs a reconnect), optional ones Douyin's
+    # consent page lets the person untick (scope → pre-ticked; customer conversations need them, and a
+    # personal account binds without `im.direct_message`), the callback path under PUBLIC_BASE_URL, and
+    # where a browser lands after.
     douyin_scopes: list[str] = Field(
         default_factory=lambda: [
             "user_info",
@@ -125,7 +127,9 @@ class Settings(BaseSettings):
             "renew_refresh_token",
         ]
     )
-    douyin_optional_scopes: dict[str, bool] = Field(default_factory=dict)
+    douyin_optional_scopes: dict[str, bool] = Field(
+        default_factory=lambda: {"im.direct_message": True, "item.comment": True, "user.intention": True}
+    )
     douyin_oauth_callback_path: str = "/api/v1/douyin/oauth/callback"
     douyin_bind_return_url: str | None = None
     # Publishing: concurrent Douyin calls per account per connector process; upload split (the
