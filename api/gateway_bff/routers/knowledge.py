@@ -44,10 +44,10 @@ def _view(entry: KnowledgeEntry, score: float | None = None) -> KnowledgeEntryVi
     )
 
 
-async def _load(repo: KnowledgeRepository, entry_id: str) -> KnowledgeEntry:
-    entry = await repo.get(entry_id)
+async def _load(repo: KnowledgeRepository, knowledge_id: str) -> KnowledgeEntry:
+    entry = await repo.get(knowledge_id)
     if entry is None:
-        raise NotFound(f"knowledge entry {entry_id} not found")
+        raise NotFound(f"knowledge entry {knowledge_id} not found")
     return entry
 
 
@@ -98,23 +98,25 @@ async def create_knowledge(body: KnowledgeEntryIn, user: Operator, session: Sess
     return _view(entry)
 
 
-@router.get("/{entry_id}")
-async def get_knowledge(entry_id: str, user: CurrentUser, session: SessionDep) -> KnowledgeEntryView:
+@router.get("/{knowledge_id}")
+async def get_knowledge(knowledge_id: str, user: CurrentUser, session: SessionDep) -> KnowledgeEntryView:
     """One entry."""
-    return _view(await _load(KnowledgeRepository(session, user.tenant_id), entry_id))
+    return _view(await _load(KnowledgeRepository(session, user.tenant_id), knowledge_id))
 
 
-@router.patch("/{entry_id}", responses=answers(409, 422))
+@router.patch("/{knowledge_id}", responses=answers(409, 422))
 async def update_knowledge(
-    entry_id: str, patch: KnowledgePatch, user: Operator, session: SessionDep
+    knowledge_id: str, patch: KnowledgePatch, user: Operator, session: SessionDep
 ) -> KnowledgeEntryView:
     """Changes the fields sent (`enabled: false` takes the entry out of the bot's lookups); one version
     later. With `base_version`, a 409 if someone changed the entry since that version."""
     repo = KnowledgeRepository(session, user.tenant_id)
-    entry = await _load(repo, entry_id)
+    entry = await _load(repo, knowledge_id)
     base = patch.base_version if patch.base_version is not None else entry.version
     if base != entry.version:
-        raise Conflict(f"knowledge entry {entry_id} is at version {entry.version}, not {base}; read it again")
+        raise Conflict(
+            f"knowledge entry {knowledge_id} is at version {entry.version}, not {base}; read it again"
+        )
     sent = patch.model_fields_set
     brand_id = patch.brand_id if "brand_id" in sent else entry.brand_id
     if "brand_id" in sent:
@@ -128,14 +130,14 @@ async def update_knowledge(
         brand_id=brand_id,
     )
     if not await repo.update(entry, fields, base):
-        raise Conflict(f"knowledge entry {entry_id} was changed at the same time; read it and try again")
+        raise Conflict(f"knowledge entry {knowledge_id} was changed at the same time; read it and try again")
     await session.commit()
     return _view(entry)
 
 
-@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_knowledge(entry_id: str, user: Operator, session: SessionDep) -> None:
+@router.delete("/{knowledge_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_knowledge(knowledge_id: str, user: Operator, session: SessionDep) -> None:
     """Removes the entry (to keep it but stop the bot using it, PATCH `enabled: false`)."""
     repo = KnowledgeRepository(session, user.tenant_id)
-    await repo.delete(await _load(repo, entry_id))
+    await repo.delete(await _load(repo, knowledge_id))
     await session.commit()
