@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from douflow.content.knowledge_search import DEFAULT_MIN_SCORE
 from douflow.security.keyring import DEFAULT_KEY_ID, KeyRing, decode_key, parse_keyring
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
@@ -158,6 +159,9 @@ class Settings(BaseSettings):
     publish_sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
     publish_sweep_stale_minutes: int = Field(default=30, ge=1, le=30 * 24 * 60)
     publish_sweep_paused: bool = False
+    # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
+    # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
+    knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

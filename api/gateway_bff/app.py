@@ -22,6 +22,7 @@ from api.gateway_bff.routers import (
     douyin_webhook,
     generation,
     health,
+    knowledge,
     media,
     metrics,
     notifications,
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
+    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

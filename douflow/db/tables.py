@@ -298,3 +298,21 @@ class Publish(TenantScoped, Timestamped, Base):
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     created_by: Mapped[str] = mapped_column(String(36))
     published_at: Mapped[datetime | None] = mapped_column()
+
+
+class KnowledgeEntry(TenantScoped, Timestamped, Base):
+    """A question customers ask and the tenant's answer to it, found by its question and its variants
+    (douflow/content/knowledge_search.py); `version` grows with every change, for optimistic edits."""
+
+    __tablename__ = "knowledge_entries"
+    __table_args__ = (Index("ix_knowledge_entries_tenant_enabled", "tenant_id", "enabled"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str | None] = mapped_column(ForeignKey("brands.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(String(200))
+    variants: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(36))
