@@ -5,7 +5,7 @@ already hold one open_id cannot take the index: the upgrade stops and names the 
 decides which tenant keeps each (unbinding it in the others) rather than the migration choosing.
 
 Revision ID: 0044
-Revises: 0042
+Revises: 0043
 Create Date: 2026-12-02 04:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0044"
-down_revision = "0042"
+down_revision = "0043"
 branch_labels = None
 depends_on = None
 
