@@ -89,7 +89,9 @@ def agent_center(client: Client, settings: Settings, sessions: async_sessionmake
 
 
 def content_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
-    activities = ContentActivities(sessions, LocalMediaStore(settings.media_dir))
+    activities = ContentActivities(
+        sessions, LocalMediaStore(settings.media_dir), knowledge_min_score=settings.knowledge_min_score
+    )
     return Service(activities=activities_of(activities, ContentCenter))
 
 

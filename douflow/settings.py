@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from douflow.content.knowledge_search import DEFAULT_MIN_SCORE
 from douflow.security.keyring import DEFAULT_KEY_ID, KeyRing, decode_key, parse_keyring
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef"
@@ -114,8 +115,10 @@ class Settings(BaseSettings):
     # is a replay and is acknowledged without being acted on.
     douyin_webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024**2)
     douyin_webhook_max_age_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
-    # Account binding: scopes asked for (losing one later needs a reconnect), optional ones
-    # (scope → pre-ticked), the callback path under PUBLIC_BASE_URL, and where a browser lands after.
+    # Account binding: scopes asked for (losing one later needs a reconnect), optional ones Douyin's
+    # consent page lets the person untick (scope → pre-ticked; customer conversations need them, and a
+    # personal account binds without `im.direct_message`), the callback path under PUBLIC_BASE_URL, and
+    # where a browser lands after.
     douyin_scopes: list[str] = Field(
         default_factory=lambda: [
             "user_info",
@@ -125,7 +128,9 @@ class Settings(BaseSettings):
             "renew_refresh_token",
         ]
     )
-    douyin_optional_scopes: dict[str, bool] = Field(default_factory=dict)
+    douyin_optional_scopes: dict[str, bool] = Field(
+        default_factory=lambda: {"im.direct_message": True, "item.comment": True, "user.intention": True}
+    )
     douyin_oauth_callback_path: str = "/api/v1/douyin/oauth/callback"
     douyin_bind_return_url: str | None = None
     # Publishing: concurrent Douyin calls per account per connector process; upload split (the
@@ -160,6 +165,9 @@ class Settings(BaseSettings):
     conversation_debounce_seconds: float = Field(default=2.0, ge=0, le=60)
     conversation_idle_close_hours: float = Field(default=24, gt=0, le=30 * 24)
     conversation_echo_wait_seconds: float = Field(default=60, gt=0, le=3600)
+    # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
+    # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
+    knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

@@ -30,6 +30,7 @@ class SandboxConfig(BaseModel):
             "video.data.bind",
             "item.comment",
             "im.direct_message",
+            "user.intention",
             "renew_refresh_token",
             "trial.whitelist",
         ]

@@ -30,6 +30,7 @@ REFRESH_TOKEN_EXPIRED = 10010
 CLIENT_SECRET_ERROR = 10013
 RENEW_LIMIT = 10020
 UNSUPPORTED_SCOPE = 28004020
+IM_SCOPE_PREFIX = "im."
 
 
 async def read_params(request: Request) -> dict[str, str]:
@@ -136,14 +137,25 @@ async def authorize_submit(request: Request, runtime: RuntimeDep) -> RedirectRes
 
     code = grant_and_issue_code(runtime, user.open_id, scopes, redirect_uri)
     await runtime.store.save()
-    runtime.webhooks.emit("authorize", {"scopes": scopes}, from_user_id=user.open_id)
+    granted = runtime.store.state.grants[user.open_id].scopes
+    runtime.webhooks.emit("authorize", {"scopes": granted}, from_user_id=user.open_id)
     query = {"code": code} | ({"state": state} if state else {})
     return RedirectResponse(f"{redirect_uri.split('#', 1)[0]}?{urlencode(query)}", status_code=302)
+
+
+def grantable(open_id: str, scopes: list[str]) -> list[str]:
+    """What the user can grant of `scopes`: private messages are for enterprise accounts only, so a
+    personal account's grant silently lacks them (as Douyin's page does not offer them)."""
+    user = USERS_BY_OPEN_ID.get(open_id)
+    if user is not None and user.enterprise:
+        return scopes
+    return [scope for scope in scopes if not scope.startswith(IM_SCOPE_PREFIX)]
 
 
 def grant_and_issue_code(runtime: SandboxRuntime, open_id: str, scopes: list[str], redirect_uri: str) -> str:
     state = runtime.store.state
     now = runtime.now()
+    scopes = grantable(open_id, scopes)
     state.grants[open_id] = Grant(open_id=open_id, scopes=scopes, granted_at=now)
     # Re-authorising invalidates the user's earlier, unused codes.
     for stale in [k for k, v in state.codes.items() if v.open_id == open_id or v.expires_at < now]:

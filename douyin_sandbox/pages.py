@@ -14,7 +14,8 @@ SCOPE_LABELS: dict[str, str] = {
     "video.list.bind": "查询你发布的视频列表",
     "video.data.bind": "查询你的视频数据",
     "item.comment": "管理你视频下的评论",
-    "im.direct_message": "接收与回复私信",
+    "im.direct_message": "接收与回复私信（仅企业号）",
+    "user.intention": "获取点赞、关注等互动事件",
     "renew_refresh_token": "保持长期授权",
     "trial.whitelist": "测试应用白名单",
 }
@@ -59,7 +60,7 @@ def authorize_page(
     user_rows = []
     for index, user in enumerate(users):
         checked = " checked" if index == 0 else ""
-        role = "（企业号）" if user.e_account_role else ""
+        role = "（企业号）" if user.enterprise else ""
         radio = f'<input type="radio" name="open_id" value="{escape(user.open_id)}"{checked}>'
         user_rows.append(
             f'<label class="user">{radio} '

@@ -1,4 +1,7 @@
-"""The fixed cast of sandbox Douyin accounts; open_ids never change so tests and demos can name them."""
+"""The fixed cast of sandbox Douyin accounts; open_ids never change so tests and demos can name them.
+
+Most authorizable accounts are enterprise accounts; 阿杰的厨房 is the personal one (no private messages).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ class SandboxUser(BaseModel):
     e_account_role: str = ""
     gender: int = 0
     city: str = ""
+    # An enterprise account (企业号) may grant private messages (`im.direct_message`); a personal one may not.
+    enterprise: bool = False
     # Customers only send private messages; they are not offered on the authorization page.
     authorizable: bool = True
 
@@ -30,6 +35,7 @@ SANDBOX_USERS: tuple[SandboxUser, ...] = (
         avatar=_avatar("cafe"),
         e_account_role="EAccountS",
         city="杭州",
+        enterprise=True,
     ),
     SandboxUser(
         open_id="2f9d3c1e-7a4b-4e1a-9c55-0d7f3b8a6e21",
@@ -44,16 +50,20 @@ SANDBOX_USERS: tuple[SandboxUser, ...] = (
         union_id="0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e",
         nickname="旅行的小周",
         avatar=_avatar("travel"),
+        e_account_role="EAccountM",
         gender=2,
         city="厦门",
+        enterprise=True,
     ),
     SandboxUser(
         open_id="c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
         union_id="9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b",
         nickname="程序员老王",
         avatar=_avatar("coder"),
+        e_account_role="EAccountK",
         gender=1,
         city="北京",
+        enterprise=True,
     ),
     SandboxUser(
         open_id="5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d",

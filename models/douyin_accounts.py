@@ -10,6 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field
 AccountHealth = Literal["ok", "expiring", "needs_reconnect", "revoked", "unbound"]
 # The statuses (and healths) in which an account's tokens may be used: every "can this account act?" asks this.
 USABLE: frozenset[str] = frozenset({"ok", "expiring"})
+# The statuses in which an account is held by its tenant: one tenant at a time holds an open_id so.
+RELEASED: frozenset[str] = frozenset({"revoked", "unbound"})
+
+
+class CustomerServiceReadiness(BaseModel):
+    """Whether customer conversations can run on an account: private messages need `im.direct_message`;
+    comments (`item.comment`) and like/follow events (`user.intention`) missing leave it partial."""
+
+    ready: bool
+    missing_scopes: list[str] = Field(default_factory=list)
+    reason: str | None = None
 
 
 class AccountRef(BaseModel):

@@ -11,7 +11,7 @@ from activities.content.store import ContentStore
 from douflow.content.accounts import DouyinAccountRepository
 from douflow.db.base import utcnow
 from douflow.db.tables import AuditEvent, DouyinAccount
-from douflow.temporal.errors import ACCOUNT_NOT_FOUND
+from douflow.temporal.errors import ACCOUNT_BOUND_ELSEWHERE, ACCOUNT_NOT_FOUND
 from models.douyin_accounts import (
     AccountToSave,
     DeactivatedAccounts,
@@ -24,6 +24,15 @@ from models.douyin_accounts import (
 MAX_RENEWALS = 5
 
 
+async def _refuse_if_held_elsewhere(repo: DouyinAccountRepository, open_id: str) -> None:
+    if await repo.held_elsewhere(open_id) is not None:
+        raise ApplicationError(
+            "this Douyin account is bound in another DouFlow workspace; unbind it there first",
+            type=ACCOUNT_BOUND_ELSEWHERE,
+            non_retryable=True,
+        )
+
+
 class AccountActivities(ContentStore):
     """Bound Douyin accounts (seed 7): bind, profile, unbind and revoke."""
 
@@ -31,11 +40,14 @@ class AccountActivities(ContentStore):
     async def save_douyin_account(self, new: AccountToSave) -> SavedAccount:
         """Creates the account, or rebinds the tenant's existing one for this open_id (same id, history kept).
 
-        A rebind never replaces a stored refresh token with an empty one (Postiz PR #1884).
+        A rebind never replaces a stored refresh token with an empty one (Postiz PR #1884). An open_id
+        another tenant holds is refused before anything is written (its tokens are dropped), so a webhook
+        of the account concerns one tenant; the unique index on held open_ids settles two bindings at once.
         """
         tokens = new.tokens
         async with self._sessionmaker() as session:
             repo = DouyinAccountRepository(session, new.tenant_id)
+            await _refuse_if_held_elsewhere(repo, tokens.open_id)
             account = await repo.by_open_id(tokens.open_id)
             created = account is None
             if account is None:
@@ -53,22 +65,28 @@ class AccountActivities(ContentStore):
                 account.renewals_left = MAX_RENEWALS
             account.status, account.status_reason, account.unbound_at = "ok", None, None
             account.bound_by, account.bound_at = new.user_id, now
-            await session.flush()
-            session.add(
-                AuditEvent(
-                    tenant_id=new.tenant_id,
-                    actor_id=new.user_id,
-                    action="douyin_account.bound" if created else "douyin_account.rebound",
-                    object_type="douyin_account",
-                    object_id=account.id,
-                    detail={"workflow_id": new.workflow_id, "scopes": tokens.scopes, "previous": previous},
-                )
-            )
             try:
+                await session.flush()
+                session.add(
+                    AuditEvent(
+                        tenant_id=new.tenant_id,
+                        actor_id=new.user_id,
+                        action="douyin_account.bound" if created else "douyin_account.rebound",
+                        object_type="douyin_account",
+                        object_id=account.id,
+                        detail={
+                            "workflow_id": new.workflow_id,
+                            "scopes": tokens.scopes,
+                            "previous": previous,
+                        },
+                    )
+                )
                 await session.commit()
             except IntegrityError:
-                # A concurrent binding of the same open_id won the insert; the retry updates its row.
+                # A concurrent binding of the same open_id won: another tenant's is final, this tenant's
+                # own is updated by the retry.
                 await session.rollback()
+                await _refuse_if_held_elsewhere(repo, tokens.open_id)
                 raise
             return SavedAccount(
                 account_id=account.id, open_id=account.open_id, created=created, rebound=not created

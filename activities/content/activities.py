@@ -7,6 +7,7 @@ from activities.content.approvals import ApprovalActivities
 from activities.content.brands import BrandActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
+from activities.content.knowledge import KnowledgeActivities
 from activities.content.media import MediaActivities
 from activities.content.metrics import MetricsActivities
 from activities.content.proven import ProvenActivities
@@ -18,6 +19,7 @@ class ContentActivities(
     ContentsActivities,
     ApprovalActivities,
     BrandActivities,
+    KnowledgeActivities,
     ProvenActivities,
     AccountActivities,
     PublishingActivities,

@@ -1,5 +1,5 @@
 """content-center's activities as workflows call them: every write of contents, accounts, publishes,
-calendar runs, metrics, replications and the removal of unattached uploads.
+calendar runs, metrics, replications, knowledge lookups and the removal of unattached uploads.
 
 Workflows import this module only (never SQLAlchemy) and call the methods by reference through
 `workflows.calls.content`, so mypy checks that a call and its activity agree on input and output types.
@@ -72,6 +72,14 @@ class ContentCenter:
     @activity.defn
     async def load_brand(self, query: BrandQuery) -> BrandContext:
         """The current version of the brand a generation names; unknown or archived is non-retryable."""
+        raise NotImplementedError
+
+    # -- knowledge (seed 10, 11) ----------------------------------------------------------------------
+
+    @activity.defn
+    async def search_knowledge(self, query: KnowledgeQuery) -> KnowledgeHits:
+        """The tenant's enabled entries that best answer what the customer wrote, and whether the first
+        answers it well enough for the bot (else it hands off to a person)."""
         raise NotImplementedError
 
     # -- proven posts (seed 1) ----------------------------------------------------------------------
@@ -169,9 +177,4 @@ class ContentCenter:
     @activity.defn
     async def finish_replication(self, req: FinishReplication) -> ReplicationResult:
         """The variants recorded and the operators notified, once."""
-        raise NotImplementedError
-
-    @activity.defn
-    async def search_knowledge(self, query: KnowledgeQuery) -> KnowledgeHits:
-        """TEMPORARY STUB"""
         raise NotImplementedError

@@ -23,6 +23,7 @@ from api.gateway_bff.routers import (
     douyin_webhook,
     generation,
     health,
+    knowledge,
     media,
     metrics,
     notifications,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (health, auth, users, generation, contents, workflows, media, uploads, publish, calendar):
         app.include_router(router.router)
-    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands):
+    for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     app.include_router(conversations.router)
     install_error_contract(app)

@@ -2,8 +2,8 @@
 
 Each event is a signal to the conversation of (account, customer), started by the signal when none runs, so
 the first message of a customer and the next one of a closed conversation both open it. The account is the
-bound one holding the receiving open_id (the sending one for `im_send_msg`); an event for no bound account is
-kept in the inbox only. `content` shapes follow douyin-openapi.md §6.2; fields are read tolerantly.
+one tenant's account holding the receiving open_id (the sending one for `im_send_msg`); an event for an account
+nobody holds is kept in the inbox only. `content` shapes follow douyin-openapi.md §6.2; fields are read tolerantly.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from models.conversations import (
     InboundMessage,
     SentEcho,
 )
+from models.douyin_accounts import RELEASED
 
 RECEIVED, ENTERED, SENT = "im_receive_msg", "im_enter_direct_msg", "im_send_msg"
 IM_EVENTS = frozenset({RECEIVED, ENTERED, SENT})
@@ -70,7 +71,7 @@ async def _bound_account(session: AsyncSession, open_id: str) -> DouyinAccount |
         return None
     found: DouyinAccount | None = await session.scalar(
         select(DouyinAccount)
-        .where(DouyinAccount.open_id == open_id, DouyinAccount.unbound_at.is_(None))
+        .where(DouyinAccount.open_id == open_id, DouyinAccount.status.not_in(list(RELEASED)))
         .order_by(DouyinAccount.bound_at.desc())
         .limit(1)
     )

@@ -44,6 +44,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AccountBoundElsewhere(Conflict):
+    """The Douyin account is held by another tenant; it must be unbound there before it binds here."""
+
+    code = "account_bound_elsewhere"
+
+
 class PublishTaken(Conflict):
     """A live publish already holds the content version and account asked for; names it."""
 

@@ -18,12 +18,17 @@ from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError
 
 from api.gateway_bff.deps import CurrentUser
-from api.gateway_bff.errors import Conflict, NotFound, Unprocessable, UpstreamFailed
+from api.gateway_bff.errors import AccountBoundElsewhere, Conflict, NotFound, Unprocessable, UpstreamFailed
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.workflows import Accepted
 from douflow.settings import Settings
 from douflow.temporal import starts
-from douflow.temporal.errors import BRAND_UNUSABLE, CONTENT_NOT_FOUND, VERSION_CONFLICT
+from douflow.temporal.errors import (
+    ACCOUNT_BOUND_ELSEWHERE,
+    BRAND_UNUSABLE,
+    CONTENT_NOT_FOUND,
+    VERSION_CONFLICT,
+)
 from douflow.temporal.search import TENANT_ID
 
 # It becomes part of a workflow id, which Temporal shows to anyone who can list runs: no room for data.
@@ -35,6 +40,7 @@ _CALLER_ERRORS: dict[str, type[Exception]] = {
     CONTENT_NOT_FOUND: NotFound,
     VERSION_CONFLICT: Conflict,
     BRAND_UNUSABLE: Unprocessable,
+    ACCOUNT_BOUND_ELSEWHERE: AccountBoundElsewhere,
 }
 
 IdempotencyKey = Annotated[

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.tables import DouyinAccount
-from models.douyin_accounts import USABLE
+from models.douyin_accounts import RELEASED, USABLE, CustomerServiceReadiness
 
 # An access token this close to expiry, with no way to refresh it, is worth a warning.
 ACCESS_WARNING = timedelta(hours=1)
@@ -18,6 +18,9 @@ REFRESH_WARNING = timedelta(days=7)
 STORED_HEALTH = frozenset({"needs_reconnect", "revoked", "unbound"})
 # Publishing on the account's behalf needs this scope granted (douyin-openapi.md, video.create.bind).
 PUBLISH_SCOPE = "video.create.bind"
+# Customer conversations: private messages are the core; comments and like/follow events complete them.
+MESSAGE_SCOPE = "im.direct_message"
+CUSTOMER_SCOPES = (MESSAGE_SCOPE, "item.comment", "user.intention")
 
 
 def account_health(account: DouyinAccount, now: datetime) -> str:
@@ -50,6 +53,26 @@ def publish_problem(account: DouyinAccount | None, account_id: str, now: datetim
     return None
 
 
+def customer_service_readiness(account: DouyinAccount, now: datetime) -> CustomerServiceReadiness:
+    """Ready when the account is usable and granted private messages; the other scopes missing are named
+    (a partial service), and the reason says what an operator does about it."""
+    granted = set(account.scopes or [])
+    missing = [scope for scope in CUSTOMER_SCOPES if scope not in granted]
+    health = account_health(account, now)
+    if health not in USABLE:
+        return CustomerServiceReadiness(
+            ready=False, missing_scopes=missing, reason=f"account is {health}: reconnect it"
+        )
+    if MESSAGE_SCOPE in missing:
+        who = "" if account.account_role else " (private messages need an enterprise account, 企业号)"
+        reason = f"{MESSAGE_SCOPE} not granted{who}: re-authorise the account allowing private messages"
+        return CustomerServiceReadiness(ready=False, missing_scopes=missing, reason=reason)
+    if missing:
+        reason = f"partial: {', '.join(missing)} not granted; re-authorise the account to add them"
+        return CustomerServiceReadiness(ready=True, missing_scopes=missing, reason=reason)
+    return CustomerServiceReadiness(ready=True)
+
+
 class DouyinAccountRepository:
     def __init__(self, session: AsyncSession, tenant_id: str) -> None:
         self._session = session
@@ -75,6 +98,16 @@ class DouyinAccountRepository:
             stmt = stmt.where(DouyinAccount.status != "unbound")
         rows = await self._session.scalars(stmt.order_by(DouyinAccount.bound_at.desc(), DouyinAccount.id))
         return rows.all()
+
+    async def held_elsewhere(self, open_id: str) -> DouyinAccount | None:
+        """Another tenant's account of `open_id` that still holds it (not revoked or unbound)."""
+        return await self._session.scalar(
+            select(DouyinAccount).where(
+                DouyinAccount.open_id == open_id,
+                DouyinAccount.tenant_id != self._tenant_id,
+                DouyinAccount.status.not_in(RELEASED),
+            )
+        )
 
     def add(self, account: DouyinAccount) -> None:
         if account.tenant_id != self._tenant_id:

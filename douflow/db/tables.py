@@ -24,9 +24,11 @@ from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, u
 from douflow.security.tokens import Role
 from models.approval import ApprovalState
 from models.content import ContentKind, ContentStatus
+from models.douyin_accounts import RELEASED
 from models.publish import LIVE_STATUSES, PublishStatus
 
 LIVE_PUBLISH_WHERE = "status IN (" + ", ".join(f"'{s}'" for s in sorted(LIVE_STATUSES)) + ")"
+HELD_ACCOUNT_WHERE = "status NOT IN (" + ", ".join(f"'{s}'" for s in sorted(RELEASED)) + ")"
 
 
 class Tenant(Timestamped, Base):
@@ -194,7 +196,18 @@ class DouyinAccount(TenantScoped, Timestamped, Base):
     """A Douyin account bound by OAuth; tokens are encrypted at rest and never leave content-center."""
 
     __tablename__ = "douyin_accounts"
-    __table_args__ = (UniqueConstraint("tenant_id", "open_id", name="tenant_open_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "open_id", name="tenant_open_id"),
+        # One tenant at a time holds a Douyin account (a revoked or unbound row holds nothing), so a
+        # webhook of the account concerns one tenant, even when two tenants bind it at once.
+        Index(
+            "uq_douyin_accounts_held_open_id",
+            "open_id",
+            unique=True,
+            sqlite_where=text(HELD_ACCOUNT_WHERE),
+            postgresql_where=text(HELD_ACCOUNT_WHERE),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     open_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -287,3 +300,21 @@ class Publish(TenantScoped, Timestamped, Base):
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     created_by: Mapped[str] = mapped_column(String(36))
     published_at: Mapped[datetime | None] = mapped_column()
+
+
+class KnowledgeEntry(TenantScoped, Timestamped, Base):
+    """A question customers ask and the tenant's answer to it, found by its question and its variants
+    (douflow/content/knowledge_search.py); `version` grows with every change, for optimistic edits."""
+
+    __tablename__ = "knowledge_entries"
+    __table_args__ = (Index("ix_knowledge_entries_tenant_enabled", "tenant_id", "enabled"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str | None] = mapped_column(ForeignKey("brands.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(String(200))
+    variants: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(36))

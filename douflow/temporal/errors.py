@@ -22,6 +22,8 @@ IMAGE_REQUEST_REJECTED = "ImageRequestRejected"
 CONTENT_NOT_FOUND = "ContentNotFound"
 VERSION_CONFLICT = "VersionConflict"
 ACCOUNT_NOT_FOUND = "DouyinAccountNotFound"
+# A binding names a Douyin account another tenant holds: one tenant at a time holds an open_id.
+ACCOUNT_BOUND_ELSEWHERE = "AccountBoundElsewhere"
 # The brand a generation names is unknown to its tenant, archived, or lacks the product named.
 BRAND_UNUSABLE = "BrandUnusable"
 # A content-center worker that must remove files was started without the media directory.

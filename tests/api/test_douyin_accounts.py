@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -34,9 +34,20 @@ from tests.support.douyin_binding import (
     start_binding,
 )
 from tests.support.polling import eventually
+from tests.support.publishing import release_elsewhere
 
 # Users other suites do not publish with, so their grants can change freely here.
 TRAVEL = SANDBOX_USERS[2]
+# The personal (non-enterprise) account: it cannot grant private messages.
+KITCHEN = SANDBOX_USERS[1]
+CUSTOMER_SCOPES = ["im.direct_message", "item.comment", "user.intention"]
+
+
+@pytest.fixture(autouse=True)
+async def _held_by_operator(operator: auth.TestUser, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Other suites bind these users in their own tenants; one tenant at a time holds an account."""
+    for user in (TRAVEL, KITCHEN):
+        await release_elsewhere(sessionmaker, operator.tenant_id, user.open_id)
 
 
 async def _accounts(http: httpx.AsyncClient, user: auth.TestUser, **params: Any) -> list[dict[str, Any]]:
@@ -92,6 +103,85 @@ async def test_binding_flow_end_to_end(
     described = await handle.describe()
     assert described.status == WorkflowExecutionStatus.RUNNING
     assert described.typed_search_attributes.get(DOUYIN_ACCOUNT_ID) == account["id"]
+
+
+async def test_optional_scopes_are_asked_for_and_an_enterprise_account_is_ready_for_customers(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    async with browser(http) as person:
+        page = await open_bind_link(person, await start_binding(http, operator.headers))
+    optional = parse_qs(urlsplit(str(page.url)).query)["optionalScope"]
+    assert optional == ["im.direct_message,1,item.comment,1,user.intention,1"]
+
+    account = await _bound(http, operator, TRAVEL.open_id)
+    assert set(CUSTOMER_SCOPES) <= set(account["scopes"])
+    assert account["customer_service"] == {"ready": True, "missing_scopes": [], "reason": None}
+
+
+async def test_a_personal_account_binds_without_private_messages(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    account = await _bound(http, operator, KITCHEN.open_id)
+
+    assert "im.direct_message" not in account["scopes"]
+    assert {"item.comment", "user.intention", "video.create.bind"} <= set(account["scopes"])
+    service = account["customer_service"]
+    assert service["ready"] is False and service["missing_scopes"] == ["im.direct_message"]
+    assert "enterprise" in service["reason"]
+
+
+async def test_declined_scopes_are_missing_until_a_rebind_grants_them_on_the_same_account(
+    http: httpx.AsyncClient, operator: auth.TestUser
+) -> None:
+    declined = await bind_account(http, operator.headers, TRAVEL.open_id, untick=CUSTOMER_SCOPES)
+    assert declined.status_code == 200, declined.text
+    first = next(a for a in await _accounts(http, operator) if a["open_id"] == TRAVEL.open_id)
+    assert first["customer_service"]["ready"] is False
+    assert first["customer_service"]["missing_scopes"] == CUSTOMER_SCOPES
+
+    again = await _bound(http, operator, TRAVEL.open_id)
+    assert again["id"] == first["id"]
+    assert set(CUSTOMER_SCOPES) <= set(again["scopes"])
+    one = await http.get(f"/api/v1/douyin/accounts/{again['id']}", headers=operator.headers)
+    assert one.json()["customer_service"]["ready"] is True
+
+
+async def test_an_account_held_by_another_tenant_is_refused_and_left_as_it_was(
+    http: httpx.AsyncClient,
+    operator: auth.TestUser,
+    other_tenant_operator: auth.TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    account = await _bound(http, operator, TRAVEL.open_id)
+    before = await _row(sessionmaker, account["id"])
+
+    refused = await bind_account(http, other_tenant_operator.headers, TRAVEL.open_id)
+
+    assert refused.status_code == 409, refused.text
+    assert 'data-code="account_bound_elsewhere"' in refused.text
+    after = await _row(sessionmaker, account["id"])
+    for field in ("status", "scopes", "access_token_enc", "refresh_token_enc", "bound_at", "bound_by"):
+        assert getattr(after, field) == getattr(before, field), field
+    async with sessionmaker() as session:
+        theirs = await session.scalar(
+            select(DouyinAccount).where(
+                DouyinAccount.tenant_id == other_tenant_operator.tenant_id,
+                DouyinAccount.open_id == TRAVEL.open_id,
+                DouyinAccount.access_token_enc.is_not(None),
+            )
+        )
+    assert theirs is None, "the refused binding's tokens are not stored"
+
+
+async def test_an_account_unbound_in_one_tenant_can_be_bound_by_another(
+    http: httpx.AsyncClient, operator: auth.TestUser, other_tenant_operator: auth.TestUser
+) -> None:
+    account = await _bound(http, operator, TRAVEL.open_id)
+    unbound = await http.delete(f"/api/v1/douyin/accounts/{account['id']}", headers=operator.headers)
+    assert unbound.status_code == 200, unbound.text
+
+    theirs = await _bound(http, other_tenant_operator, TRAVEL.open_id)
+    assert theirs["health"] == "ok" and theirs["id"] != account["id"]
 
 
 async def test_forged_state_is_refused(http: httpx.AsyncClient) -> None:

@@ -30,6 +30,7 @@ from models.douyin_accounts import DouyinEventResult
 from tests.support import auth
 from tests.support.douyin_binding import bind_account
 from tests.support.polling import eventually
+from tests.support.publishing import release_elsewhere
 
 PATH = "/api/v1/douyin/webhook"
 # The session's BFF is configured with the sandbox's app (tests/conftest.py).
@@ -80,24 +81,27 @@ async def _inbox(sessionmaker: async_sessionmaker[AsyncSession], msg_id: str) ->
         return list((await session.scalars(select(WebhookEvent).where(WebhookEvent.msg_id == msg_id))).all())
 
 
-async def _held_by(sessionmaker: async_sessionmaker[AsyncSession], open_id: str, *slugs: str) -> list[str]:
+async def _held_by(
+    sessionmaker: async_sessionmaker[AsyncSession], open_id: str, *slugs: str, status: str = "ok"
+) -> list[str]:
     """Accounts of `open_id` in each tenant (rows only: the webhook routes by the accounts table)."""
     async with sessionmaker() as session:
         tenants = [await ensure_tenant(session, slug) for slug in slugs]
         for tenant in tenants:
-            session.add(DouyinAccount(tenant_id=tenant.id, open_id=open_id, bound_by="test"))
+            session.add(DouyinAccount(tenant_id=tenant.id, open_id=open_id, bound_by="test", status=status))
         await session.commit()
         return sorted(tenant.id for tenant in tenants)
 
 
-async def test_signed_event_is_stored_once_and_handed_to_each_tenant_that_holds_the_account(
+async def test_signed_event_is_stored_once_and_handed_to_each_tenant_that_held_the_account(
     http: httpx.AsyncClient,
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     temporal_env: WorkflowEnvironment,
 ) -> None:
+    # No tenant holds the account any more (one tenant at a time can): each that held it hears of it.
     open_id = str(uuid.uuid4())
-    tenants = await _held_by(sessionmaker, open_id, "webhook-one", "webhook-two")
+    tenants = await _held_by(sessionmaker, open_id, "webhook-one", "webhook-two", status="revoked")
     msg_id = uuid.uuid4().hex
     body = _body("new_video_digg", json.dumps({"action_type": 1, "item_id": "@abc"}), open_id)
     first = await _post(http, settings, body, msg_id)
@@ -123,6 +127,26 @@ async def test_signed_event_is_stored_once_and_handed_to_each_tenant_that_holds_
     # The server's visibility list catches up with finished runs a moment later under load.
     runs = await eventually(listed, lambda found: len(found) >= len(tenants))
     assert len(runs) == len(tenants), "one run per tenant; a replayed Msg-Id starts nothing new"
+
+
+async def test_an_event_goes_only_to_the_tenant_that_holds_the_account(
+    http: httpx.AsyncClient,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    open_id = str(uuid.uuid4())
+    [earlier] = await _held_by(sessionmaker, open_id, "webhook-earlier", status="unbound")
+    [holder] = await _held_by(sessionmaker, open_id, "webhook-holder")
+    msg_id = uuid.uuid4().hex
+    body = _body("new_video_digg", json.dumps({"action_type": 1, "item_id": "@abc"}), open_id)
+    assert (await _post(http, settings, body, msg_id)).json()["status"] == "accepted"
+
+    handle = temporal_env.client.get_workflow_handle(douyin_event_workflow_id(holder, msg_id))
+    await handle.result()
+    [row] = await _inbox(sessionmaker, msg_id)
+    assert row.tenant_id == holder
+    assert await _no_run(temporal_env, douyin_event_workflow_id(earlier, msg_id))
 
 
 async def test_an_event_for_an_account_no_tenant_holds_is_kept_and_starts_nothing(
@@ -179,6 +203,7 @@ async def test_unauthorize_from_douyin_revokes_the_account(
     sessionmaker: async_sessionmaker[AsyncSession],
     temporal_env: WorkflowEnvironment,
 ) -> None:
+    await release_elsewhere(sessionmaker, operator.tenant_id, CODER.open_id)
     bound = await bind_account(http, operator.headers, CODER.open_id)
     assert bound.status_code == 200, bound.text
     listing = (await http.get("/api/v1/douyin/accounts", headers=operator.headers)).json()

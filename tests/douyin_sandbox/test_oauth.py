@@ -41,7 +41,8 @@ async def test_consent_page_offers_users_and_scopes(
     assert len(authorizable) >= 4
     for user in authorizable:
         assert user.open_id in page.text and user.nickname in page.text
-    assert page.text.count("企业号") == 1
+    assert page.text.count("企业号") == sum(user.enterprise for user in authorizable)
+    assert not all(user.enterprise for user in authorizable), "a personal account to bind without IM"
     for scope in [*SCOPES, "renew_refresh_token"]:
         assert f'name="scope" value="{scope}" checked' in page.text
     assert 'name="scope" value="item.comment">' in page.text  # optional, not pre-ticked

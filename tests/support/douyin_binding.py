@@ -7,7 +7,7 @@ BFF hands out name PUBLIC_BASE_URL, so their path is replayed against the test B
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from html import unescape
 from urllib.parse import urlsplit
@@ -40,13 +40,16 @@ async def open_bind_link(browser: httpx.AsyncClient, bind_link: str) -> httpx.Re
     return opened
 
 
-async def authorize_in_sandbox(browser: httpx.AsyncClient, bind_link: str, open_id: str) -> str:
-    """Opens the bind link, picks `open_id`, keeps the pre-ticked scopes, submits; returns Douyin's redirect."""
+async def authorize_in_sandbox(
+    browser: httpx.AsyncClient, bind_link: str, open_id: str, untick: Collection[str] = ()
+) -> str:
+    """Opens the bind link, picks `open_id`, keeps the pre-ticked scopes but `untick`, submits; returns
+    Douyin's redirect."""
     page = await open_bind_link(browser, bind_link)
     assert page.status_code == 200, page.text
     form: dict[str, str | list[str]] = {k: unescape(v) for k, v in _HIDDEN.findall(page.text)}
     form["open_id"] = open_id
-    form["scope"] = [unescape(s) for s in _CHECKED_SCOPE.findall(page.text)]
+    form["scope"] = [unescape(s) for s in _CHECKED_SCOPE.findall(page.text) if unescape(s) not in untick]
     consent = str(page.url)
     action = f"{consent.split('/platform/', 1)[0]}{AUTHORIZE_PATH}"
     submitted = await browser.post(action, data=form, follow_redirects=False)
@@ -61,8 +64,11 @@ async def start_binding(http: httpx.AsyncClient, headers: dict[str, str]) -> str
     return url
 
 
-async def bind_account(http: httpx.AsyncClient, headers: dict[str, str], open_id: str) -> httpx.Response:
+async def bind_account(
+    http: httpx.AsyncClient, headers: dict[str, str], open_id: str, untick: Collection[str] = ()
+) -> httpx.Response:
     """The whole flow in a fresh browser; returns the BFF's answer to the callback."""
     async with browser(http) as person:
-        location = await authorize_in_sandbox(person, await start_binding(http, headers), open_id)
+        link = await start_binding(http, headers)
+        location = await authorize_in_sandbox(person, link, open_id, untick)
         return await person.get(bff_path(location))

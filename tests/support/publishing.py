@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 
@@ -37,6 +37,24 @@ def mp4_bytes(size: int, brand: bytes = b"mp42") -> bytes:
     return ftyp + mdat + bytes(size - len(ftyp) - len(mdat))
 
 
+async def release_elsewhere(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str, open_id: str
+) -> None:
+    """Unbinds `open_id` in every tenant but `tenant_id`: the session's tests share one database and the
+    sandbox's few users, and a Douyin account is held by one tenant at a time."""
+    async with sessionmaker() as session:
+        await session.execute(
+            update(DouyinAccount)
+            .where(
+                DouyinAccount.open_id == open_id,
+                DouyinAccount.tenant_id != tenant_id,
+                DouyinAccount.status.not_in(["revoked", "unbound"]),
+            )
+            .values(status="unbound", access_token_enc=None, refresh_token_enc=None)
+        )
+        await session.commit()
+
+
 async def bind_account(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
@@ -44,7 +62,9 @@ async def bind_account(
     tenant_id: str,
     open_id: str,
 ) -> str:
-    """A bound account of the tenant with fresh sandbox tokens (what the OAuth callback stores)."""
+    """A bound account of the tenant with fresh sandbox tokens (what the OAuth callback stores); the
+    open_id is released from any other tenant first, as one tenant at a time holds a Douyin account."""
+    await release_elsewhere(sessionmaker, tenant_id, open_id)
     tokens = await sandbox.issue_tokens(open_id)
     box = SecretBox(settings.encryption_key.get_secret_value())
     now = utcnow()

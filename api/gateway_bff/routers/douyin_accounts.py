@@ -28,11 +28,11 @@ from api.gateway_bff.binding_cookie import (
     set_browser_cookie,
 )
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
-from api.gateway_bff.errors import DomainError, NotFound
+from api.gateway_bff.errors import AccountBoundElsewhere, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.accounts import AccountView, BindStarted
-from douflow.content.accounts import DouyinAccountRepository, account_health
+from douflow.content.accounts import DouyinAccountRepository, account_health, customer_service_readiness
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount, OAuthState
 from douflow.douyin.consent import bind_link, consent_url
@@ -49,6 +49,7 @@ STATE_TTL = timedelta(minutes=10)
 
 
 def _view(account: DouyinAccount) -> AccountView:
+    now = utcnow()
     return AccountView(
         id=account.id,
         open_id=account.open_id,
@@ -56,7 +57,7 @@ def _view(account: DouyinAccount) -> AccountView:
         avatar=account.avatar,
         account_role=account.account_role,
         scopes=list(account.scopes or []),
-        health=account_health(account, utcnow()),
+        health=account_health(account, now),
         status_reason=account.status_reason,
         access_expires_at=account.access_expires_at,
         refresh_expires_at=account.refresh_expires_at,
@@ -64,6 +65,7 @@ def _view(account: DouyinAccount) -> AccountView:
         bound_at=account.bound_at,
         unbound_at=account.unbound_at,
         token_workflow_id=token_workflow_id(account.id),
+        customer_service=customer_service_readiness(account, now),
     )
 
 
@@ -140,9 +142,13 @@ async def _bind(temporal: TemporalDep, settings: SettingsDep, pending: OAuthStat
     started = await runner.start(temporal, settings, starts.binding(binding))
     try:
         result = await runner.wait_result(started, BindingResult, settings.bff_sync_timeout_seconds)
+    except AccountBoundElsewhere as exc:
+        log.warning("douyin binding %s refused: %s", started.workflow_id, exc.detail)
+        return _page("绑定失败 · Binding refused", f"{exc.detail}.", exc.status_code, code=exc.code)
     except DomainError as exc:
         log.warning("douyin binding %s failed: %s", started.workflow_id, exc.detail)
-        return _page("绑定失败 · Binding failed", f"{exc.detail}. Start the binding again.", exc.status_code)
+        message = f"{exc.detail}. Start the binding again."
+        return _page("绑定失败 · Binding failed", message, exc.status_code, code=exc.code)
     if not isinstance(result, BindingResult):
         return _page("绑定中 · Binding", "Douyin is slow to answer; the account will appear shortly.", 202)
     # Metrics history starts with the binding (seed 8); the schedule is idempotent, so a rebind is harmless.
@@ -210,11 +216,13 @@ def _refusal(pending: OAuthState | None) -> str:
     return "This binding link expired. Start the binding again."
 
 
-def _page(title: str, message: str, status_code: int) -> HTMLResponse:
+def _page(title: str, message: str, status_code: int, code: str | None = None) -> HTMLResponse:
+    """A page for the person binding; a failure's `code` (the API's error code) is on its message."""
+    marker = f' data-code="{escape(code)}"' if code else ""
     html = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-        f"<p>{escape(message)}</p></body></html>"
+        f"<p{marker}>{escape(message)}</p></body></html>"
     )
     return HTMLResponse(html, status_code=status_code)
 

@@ -36,7 +36,7 @@ from douflow.db.tables import DouyinAccount, WebhookEvent
 from douflow.douyin import events
 from douflow.douyin.signature import verify
 from douflow.temporal import starts
-from models.douyin_accounts import DouyinEventInput
+from models.douyin_accounts import RELEASED, DouyinEventInput
 
 log = logging.getLogger("douflow.bff.webhook")
 router = APIRouter(prefix="/api/v1/douyin", tags=["douyin-webhook"], route_class=GuardedRoute)
@@ -160,14 +160,17 @@ async def _store(
 
 
 async def _tenants_of(session: SessionDep, open_ids: list[str]) -> list[str]:
-    """Every tenant that holds (or held) an account of the event's users."""
+    """The tenants that hold an account of the event's users (one per account: a held open_id is unique);
+    when none holds one any more, every tenant that held one, so a revocation still reaches them."""
     wanted = [open_id for open_id in open_ids if open_id]
     if not wanted:
         return []
-    rows = await session.scalars(
-        select(DouyinAccount.tenant_id).where(DouyinAccount.open_id.in_(wanted)).distinct()
+    rows = await session.execute(
+        select(DouyinAccount.tenant_id, DouyinAccount.status).where(DouyinAccount.open_id.in_(wanted))
     )
-    return sorted(rows.all())
+    accounts = rows.all()
+    holding = {tenant_id for tenant_id, status in accounts if status not in RELEASED}
+    return sorted(holding or {tenant_id for tenant_id, _ in accounts})
 
 
 async def _hand_over(

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from models.douyin_accounts import CustomerServiceReadiness
+
 
 class BindStarted(BaseModel):
     authorize_url: str
@@ -29,3 +31,5 @@ class AccountView(BaseModel):
     bound_at: datetime
     unbound_at: datetime | None
     token_workflow_id: str
+    # Whether customer conversations (private messages, comments) can run on it, and what is missing.
+    customer_service: CustomerServiceReadiness

@@ -6,8 +6,11 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.content.activities import ContentActivities
@@ -15,7 +18,7 @@ from douflow.accounts import ensure_tenant
 from douflow.content.publishes import PublishRepository
 from douflow.db.tables import AuditEvent, Content, ContentVersion, DouyinAccount, Publish
 from models.content import Actor, ContentEdit, NewContent
-from models.douyin_accounts import Deactivation
+from models.douyin_accounts import AccountToSave, Deactivation, ExchangedTokens, SavedAccount
 from models.generation import ComplianceReport
 from models.publish import PublishEvent
 
@@ -152,24 +155,74 @@ async def test_concurrent_write_backs_and_the_bff_never_collide_on_a_new_publish
     assert sorted(entry["seq"] for entry in publish.history) == list(range(1, 9)), "every write kept, once"
 
 
-async def test_revoking_an_open_id_in_one_tenant_leaves_the_other_tenants_accounts(
+async def test_deactivating_an_open_id_in_one_tenant_leaves_the_other_tenants_accounts(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    # One tenant at a time holds an open_id; the other tenant's account of it was revoked before.
     open_id = str(uuid.uuid4())
     mine, theirs = await _tenant(sessionmaker), await _tenant(sessionmaker)
     async with sessionmaker() as session:
-        accounts = [DouyinAccount(tenant_id=t, open_id=open_id, bound_by="u1") for t in (mine, theirs)]
+        accounts = [
+            DouyinAccount(tenant_id=mine, open_id=open_id, bound_by="u1"),
+            DouyinAccount(tenant_id=theirs, open_id=open_id, bound_by="u1", status="revoked"),
+        ]
         session.add_all(accounts)
         await session.commit()
         ids = {account.tenant_id: account.id for account in accounts}
-    change = Deactivation(
-        status="revoked", reason="withdrawn", actor_id="webhook", tenant_id=mine, open_id=open_id
-    )
-    revoked = await ContentActivities(sessionmaker).deactivate_douyin_accounts(change)
+    change = Deactivation(status="unbound", reason="operator", actor_id="u1", tenant_id=mine, open_id=open_id)
+    unbound = await ContentActivities(sessionmaker).deactivate_douyin_accounts(change)
     again = await ContentActivities(sessionmaker).deactivate_douyin_accounts(change)
 
-    assert revoked.account_ids == [ids[mine]] and again.account_ids == []
+    assert unbound.account_ids == [ids[mine]] and again.account_ids == []
     async with sessionmaker() as session:
         rows = await session.scalars(select(DouyinAccount).where(DouyinAccount.open_id == open_id))
         statuses = {row.tenant_id: row.status for row in rows}
-    assert statuses == {mine: "revoked", theirs: "ok"}
+    assert statuses == {mine: "unbound", theirs: "revoked"}
+
+
+def _binding(tenant_id: str, open_id: str) -> AccountToSave:
+    tokens = ExchangedTokens(
+        open_id=open_id,
+        scopes=["user_info", "im.direct_message"],
+        access_token_enc="ciphertext-access",
+        refresh_token_enc="ciphertext-refresh",
+        access_expires_at=datetime(2027, 1, 1, tzinfo=UTC),
+    )
+    return AccountToSave(tenant_id=tenant_id, user_id="u1", tokens=tokens, workflow_id="binding-test")
+
+
+async def test_two_tenants_binding_one_open_id_at_once_leave_one_holder(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    open_id = str(uuid.uuid4())
+    first, second = await _tenant(sessionmaker), await _tenant(sessionmaker)
+    activities = ContentActivities(sessionmaker)
+
+    outcomes = await asyncio.gather(
+        activities.save_douyin_account(_binding(first, open_id)),
+        activities.save_douyin_account(_binding(second, open_id)),
+        return_exceptions=True,
+    )
+
+    saved = [o for o in outcomes if isinstance(o, SavedAccount)]
+    refused = [o for o in outcomes if isinstance(o, ApplicationError)]
+    assert len(saved) == 1 and len(refused) == 1, outcomes
+    assert refused[0].type == "AccountBoundElsewhere" and refused[0].non_retryable
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(DouyinAccount).where(DouyinAccount.open_id == open_id))).all()
+    assert [row.id for row in rows] == [saved[0].account_id], "the refused binding stored nothing"
+
+
+async def test_the_database_refuses_a_second_tenant_holding_an_open_id(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    open_id = str(uuid.uuid4())
+    first, second, third = [await _tenant(sessionmaker) for _ in range(3)]
+    async with sessionmaker() as session:
+        session.add(DouyinAccount(tenant_id=first, open_id=open_id, bound_by="u1"))
+        session.add(DouyinAccount(tenant_id=second, open_id=open_id, bound_by="u1", status="unbound"))
+        await session.commit()
+    async with sessionmaker() as session:
+        session.add(DouyinAccount(tenant_id=third, open_id=open_id, bound_by="u1", status="needs_reconnect"))
+        with pytest.raises(IntegrityError):
+            await session.commit()

@@ -28,6 +28,7 @@ from douflow.settings import DEV_ENCRYPTION_KEY
 from douyin_sandbox.testing import CUSTOMER_OPEN_ID, ENTERPRISE_OPEN_ID, RunningSandbox
 from models.douyin_accounts import AccountRef
 from models.im import ImSend
+from tests.support.publishing import release_elsewhere
 
 BOX = SecretBox(DEV_ENCRYPTION_KEY)
 DAY = 86_400
@@ -59,8 +60,10 @@ async def _account(
     sandbox: RunningSandbox, sessionmaker: async_sessionmaker[AsyncSession], scopes: list[str] | None = None
 ) -> AccountRef:
     tokens = await sandbox.issue_tokens(ENTERPRISE_OPEN_ID, scopes)
+    tenant_id = str(uuid.uuid4())
+    await release_elsewhere(sessionmaker, tenant_id, ENTERPRISE_OPEN_ID)
     account = DouyinAccount(
-        tenant_id=str(uuid.uuid4()),
+        tenant_id=tenant_id,
         open_id=ENTERPRISE_OPEN_ID,
         scopes=tokens["scope"].split(","),
         access_token_enc=BOX.encrypt(tokens["access_token"]),

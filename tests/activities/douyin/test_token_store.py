@@ -20,6 +20,7 @@ from douflow.security.secretbox import SecretBox
 from douflow.settings import DEV_ENCRYPTION_KEY
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.testing import ENTERPRISE_OPEN_ID, PERSONAL_OPEN_ID, RunningSandbox, running_sandbox
+from tests.support.publishing import release_elsewhere
 
 BOX = SecretBox(DEV_ENCRYPTION_KEY)
 
@@ -44,9 +45,11 @@ async def store(
 async def _account(
     sandbox: RunningSandbox, sessionmaker: async_sessionmaker[AsyncSession], open_id: str = ENTERPRISE_OPEN_ID
 ) -> DouyinAccount:
+    tenant_id = str(uuid.uuid4())
+    await release_elsewhere(sessionmaker, tenant_id, open_id)
     tokens = await sandbox.issue_tokens(open_id)
     account = DouyinAccount(
-        tenant_id=str(uuid.uuid4()),
+        tenant_id=tenant_id,
         open_id=open_id,
         scopes=tokens["scope"].split(","),
         access_token_enc=BOX.encrypt(tokens["access_token"]),

@@ -2,7 +2,7 @@
 and the tenant's pause of the bot after a human reply
 
 Revision ID: 0045
-Revises: 0042
+Revises: 0044
 Create Date: 2026-12-04 09:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import douflow.db.base
 
 revision = "0045"
-down_revision = "0042"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 
