@@ -98,7 +98,7 @@ class ConversationRepository:
             query = query.where(Conversation.state == state)
         if account_id is not None:
             query = query.where(Conversation.account_id == account_id)
-        return [(c, u) for c, u in (await self._session.execute(query)).tuples().all()]
+        return [(c, u) for c, u in (await self._session.execute(query)).all()]
 
     async def messages(self, conversation_id: str, limit: int = 200) -> Sequence[ConversationMessage]:
         """The transcript's last `limit` messages, oldest first."""

@@ -53,6 +53,8 @@ class Switches:
     """Fault and latency switches; change them at any time through the handle."""
 
     delay_seconds: float = 0.0
+    # When set, every request waits until the test opens it: a model exactly as slow as the test needs.
+    gate: asyncio.Event | None = None
     fail_next: int = 0
     fail_status: int = 500
     invalid_next: int = 0
@@ -153,6 +155,8 @@ async def _preflight(
     switches = handle.switches
     if switches.delay_seconds:
         await asyncio.sleep(switches.delay_seconds)
+    if switches.gate is not None:
+        await switches.gate.wait()
     if switches.api_key and request.headers.get("authorization") != f"Bearer {switches.api_key}":
         return _error(401, "Incorrect API key provided")
     if switches.fail_next > 0:

@@ -8,11 +8,15 @@ OpenAI-compatible server with a delay (no remote model exists here).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -25,8 +29,10 @@ from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from models.conversations import ConversationStatus
 from tests.support.auth import TestUser, user_with_token
+from tests.support.openai_server import OpenAIServerHandle, running_openai_server
 from tests.support.polling import eventually
 from tests.support.publishing import bind_account
+from tests.support.stack import running_stack
 
 pytestmark = pytest.mark.timeout(120)
 # 小鹿咖啡馆, the sandbox's enterprise account: only enterprise accounts receive private messages.
@@ -295,3 +301,105 @@ async def test_the_conversation_is_found_in_temporal_by_tenant_account_customer_
 
     found = await eventually(listed, lambda ws: len(ws) == 1, within=30)
     assert found == [row.workflow_id] and chat.customer in row.workflow_id
+
+
+@contextlib.asynccontextmanager
+async def own_stack(
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+    **changes: Any,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Workers and a BFF of their own with other settings; the sandbox's webhooks go to it meanwhile."""
+    mine = settings.model_copy(update={"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-", **changes})
+    async with running_stack(temporal_env.client, mine) as url:
+        await sandbox.update_config(webhook_targets=[f"{url}/api/v1/douyin/webhook"])
+        try:
+            async with httpx.AsyncClient(base_url=url, timeout=90) as http:
+                yield http
+        finally:
+            await sandbox.update_config(webhook_targets=[f"{bff_url}/api/v1/douyin/webhook"])
+
+
+async def test_a_takeover_while_the_model_is_still_thinking_discards_the_bots_answer(
+    chat: Chat,
+    http: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+) -> None:
+    await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
+    gate = asyncio.Event()
+    async with running_openai_server(gate=gate) as model:
+        changes = {
+            "agent_provider": "openai",
+            "openai_base_url": model.base_url,
+            "openai_api_key": SecretStr("local"),
+        }
+        async with own_stack(temporal_env, settings, sandbox, bff_url, **changes) as own:
+            chat.http = own
+            await chat.write("几点开门")
+            await eventually(lambda: _requests(model), lambda n: n >= 1, within=60)
+
+            taken = await chat.post("takeover")
+            assert taken.status_code == 200 and taken.json()["state"] == "human", taken.text
+            gate.set()
+            messages = await chat.messages_until(lambda ms: any(m["author"] == "bot" for m in ms))
+
+    [bot] = [m for m in messages if m["author"] == "bot"]
+    assert bot["status"] == "discarded" and bot["text"] == HOURS_ANSWER
+    assert "human" in bot["reason"]
+    assert [m for m in await chat.seen() if m["direction"] == "sent"] == [], "the customer saw nothing"
+
+
+async def _requests(model: OpenAIServerHandle) -> int:
+    return model.requests_seen
+
+
+async def test_a_burst_of_messages_gets_one_answer(
+    chat: Chat,
+    http: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+) -> None:
+    await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
+    async with own_stack(temporal_env, settings, sandbox, bff_url, conversation_debounce_seconds=4.0) as own:
+        chat.http = own
+        for text in ("你好", "想问一下", "你们几点开门"):
+            await chat.write(text)
+        messages = await chat.messages_until(lambda ms: any(m["author"] == "bot" for m in ms))
+        await chat.settled()
+
+    assert [m["author"] for m in messages] == ["customer", "customer", "customer", "bot"]
+    assert messages[-1]["text"] == "您好，" + HOURS_ANSWER
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1
+
+
+async def test_a_quiet_conversation_closes_and_the_next_message_reopens_it_with_the_bot(
+    chat: Chat,
+    http: httpx.AsyncClient,
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+) -> None:
+    async with own_stack(
+        temporal_env, settings, sandbox, bff_url, conversation_idle_close_hours=2 / 3600
+    ) as own:
+        chat.http = own
+        await chat.write("有人吗")  # handed off: nobody answers that from the knowledge base
+        await eventually(chat.detail, lambda d: d["state"] == "closed", within=60)
+
+        await chat.write("在吗")
+        replies = await chat.replies(2)
+        reopened = await chat.detail()
+
+    assert reopened["state"] == "bot" and reopened["owner_id"] is None
+    assert [m["author"] for m in reopened["messages"]] == ["customer", "bot", "customer", "bot"]
+    assert len(replies) == 2
