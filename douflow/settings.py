@@ -165,6 +165,13 @@ class Settings(BaseSettings):
     conversation_debounce_seconds: float = Field(default=2.0, ge=0, le=60)
     conversation_idle_close_hours: float = Field(default=24, gt=0, le=30 * 24)
     conversation_echo_wait_seconds: float = Field(default=60, gt=0, le=3600)
+    # A handed-off conversation goes round-robin to an available agent holding fewer than the cap; if no person
+    # takes it over within the queue timeout, the customer is told (once) that a person will answer.
+    conversation_agent_cap: int = Field(default=20, ge=1, le=1000)
+    conversation_queue_timeout_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    conversation_queue_message: str = Field(
+        default="当前咨询的客户较多，客服看到后会尽快回复您，请稍候～", min_length=1, max_length=200
+    )
     # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
     # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
     knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)

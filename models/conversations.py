@@ -44,6 +44,10 @@ class ConversationTiming(BaseModel):
     echo_wait_seconds: float = Field(
         default=60, gt=0, description="how long a send of unknown outcome waits for its im_send_msg echo"
     )
+    queue_timeout_seconds: float = Field(
+        default=300, gt=0, description="handed off and nobody took it over this long: the customer is told"
+    )
+    queue_message: str = "当前咨询的客户较多，客服看到后会尽快回复您，请稍候～"
 
 
 class ConversationInput(ConversationKey):
@@ -66,6 +70,7 @@ class CarriedState(BaseModel):
     pending: list[InboundMessage] = Field(default_factory=list, description="recorded, not yet answered")
     arrivals: list[InboundMessage] = Field(default_factory=list, description="not yet recorded")
     seen: list[str] = Field(default_factory=list, description="recent Douyin message ids, against redelivery")
+    queue_deadline: datetime | None = Field(default=None, description="when a waiting customer is told")
 
 
 class InboundMessage(BaseModel):
@@ -181,12 +186,26 @@ class StateChange(BaseModel):
 
 
 class HandoffNotice(BaseModel):
-    """The tenant's agents are told a conversation waits for a person, and why."""
+    """The tenant's agents are told a conversation waits for a person, why, and whom it was given to."""
 
     tenant_id: str
     conversation_id: str
     reason: str
     at: datetime
+    assigned_to: str | None = None
+
+
+class AssignRequest(BaseModel):
+    tenant_id: str
+    conversation_id: str
+    reason: str
+    at: datetime
+
+
+class Assignment(BaseModel):
+    """The agent a handed-off conversation was given to (None: nobody available under the cap)."""
+
+    user_id: str | None = None
 
 
 # -- agent-center ----------------------------------------------------------------------------------------

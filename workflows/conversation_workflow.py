@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from models.conversations import (
         AgentReply,
         AgentReplyResult,
+        AssignRequest,
         CarriedState,
         ConversationInput,
         ConversationState,
@@ -61,6 +62,8 @@ ECHOES_KEPT = 50
 SEND_ATTEMPTS = 3
 SEND_PAUSE = timedelta(seconds=2)
 REFUSED_BEFORE_WORK = frozenset({errors.DOUYIN_TRANSIENT, errors.DOUYIN_RATE_LIMITED})
+# A handoff is assigned round-robin and, if nobody takes it over in time, the customer is told.
+HANDOFF_ASSIGNS = "handoff-assigns-agent"
 # A long conversation starts a fresh history well before Temporal would ask for it.
 CONTINUE_AFTER_MESSAGES = 500
 
@@ -80,6 +83,7 @@ class ConversationWorkflow:
         self._human_echoes: list[SentEcho] = []
         self._own_echoes: list[tuple[int, SentEcho]] = []
         self._echo_seq = 0
+        self._queue_deadline: datetime | None = None
         self._enter: EnteredChat | None = None
         self._seen: list[str] = []
         self._history: list[Turn] = []
@@ -220,15 +224,22 @@ class ConversationWorkflow:
     # -- the loop's steps ---------------------------------------------------------------------------------
 
     async def _wait_for_work(self, idle: timedelta) -> bool:
-        """False when the conversation stayed quiet for the idle time."""
-        try:
-            await workflow.wait_condition(
-                lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending),
-                timeout=idle,
-            )
-        except TimeoutError:
-            return False
-        return True
+        """False when the conversation stayed quiet for the idle time. A waiting customer whose queue deadline
+        passes meanwhile is told a person will answer, and the wait goes on."""
+        while True:
+            deadline = self._queue_deadline if self._state == "waiting_human" else None
+            timeout = idle if deadline is None else min(idle, max(deadline - workflow.now(), timedelta(0)))
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending),
+                    timeout=timeout,
+                )
+            except TimeoutError:
+                if deadline is None or workflow.now() < deadline:
+                    return False
+                await self._tell_waiting_customer()
+                continue
+            return True
 
     async def _take_arrivals(self) -> None:
         """Records what came in (customer messages, people's replies in the Douyin app) in arrival order.
@@ -374,7 +385,25 @@ class ConversationWorkflow:
         return "sent", found.msg_id if found else None, None
 
     async def _handoff(self, reason: str) -> None:
+        """Waits for a person: given round-robin to an available agent, the agents told, and a deadline after
+        which the customer hears that a person will answer."""
         await self._set_state("waiting_human", None, None, reason, BOT)
+        assigned: str | None = None
+        if workflow.patched(HANDOFF_ASSIGNS):
+            assignment = await calls.orchestration(
+                Orchestration.assign_conversation,
+                AssignRequest(
+                    tenant_id=self._input().tenant_id,
+                    conversation_id=self._row_id(),
+                    reason=reason,
+                    at=workflow.now(),
+                ),
+                policies.CONVERSATION_STORE,
+            )
+            assigned = self._owner_id = assignment.user_id
+            self._queue_deadline = workflow.now() + timedelta(
+                seconds=self._input().timing.queue_timeout_seconds
+            )
         await calls.orchestration(
             Orchestration.notify_handoff,
             HandoffNotice(
@@ -382,9 +411,27 @@ class ConversationWorkflow:
                 conversation_id=self._row_id(),
                 reason=reason,
                 at=workflow.now(),
+                assigned_to=assigned,
             ),
             policies.CONVERSATION_STORE,
         )
+
+    async def _tell_waiting_customer(self) -> None:
+        """Nobody took the handed-off conversation over in time: the customer hears a person will answer."""
+        self._queue_deadline = None
+        text = self._input().timing.queue_message
+        checked = await calls.agent(
+            AgentCenter.check_outgoing_message, OutgoingCheck(text=text), policies.COMPLIANCE
+        )
+        message_id = str(workflow.uuid4())
+        if checked.blocked:
+            await self._record(message_id, "bot", "blocked", text, findings=checked.findings,
+                               reason="the queue message was blocked by compliance")  # fmt: skip
+            return
+        status, douyin_id, why = await self._send(checked.text)
+        reason = why or "nobody took the conversation over within the queue timeout"
+        await self._record(message_id, "bot", status, checked.text, douyin_msg_id=douyin_id,
+                           findings=checked.findings, reason=reason)  # fmt: skip
 
     # -- state --------------------------------------------------------------------------------------------
 
@@ -491,6 +538,7 @@ class ConversationWorkflow:
             pending=self._pending,
             arrivals=self._arrivals,
             seen=self._seen,
+            queue_deadline=self._queue_deadline,
         )
 
     def _restore(self, carried: CarriedState) -> None:
@@ -498,6 +546,7 @@ class ConversationWorkflow:
         self._paused_until, self._handoff_reason = carried.paused_until, carried.handoff_reason
         self._greeted, self._last_customer = carried.greeted, carried.last_customer
         self._douyin_conversation_id = carried.douyin_conversation_id
+        self._queue_deadline = carried.queue_deadline
         self._pending, self._arrivals, self._seen = (
             list(carried.pending),
             list(carried.arrivals),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.conversations import (
+    Assignment,
+    AssignRequest,
     HandoffNotice,
     MessageRecord,
     OpenConversation,
@@ -41,6 +43,11 @@ class Orchestration:
     @activity.defn
     async def change_conversation_state(self, change: StateChange) -> None:
         """The workflow's state mirrored on the row, for lists and the BFF."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def assign_conversation(self, req: AssignRequest) -> Assignment:
+        """The waiting conversation given to the next available agent under the cap, if there is one."""
         raise NotImplementedError
 
     @activity.defn

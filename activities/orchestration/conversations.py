@@ -13,13 +13,17 @@ from temporalio import activity
 
 from activities.orchestration.contract import Orchestration
 from douflow.content.brands import BrandRepository
+from douflow.customers.assignment import AgentDesk
 from douflow.customers.conversations import AGENTS, ConversationRepository
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
+from douflow.settings import Settings
 from douflow.temporal import ids
 from models.brands import BrandContext
 from models.conversations import (
+    Assignment,
+    AssignRequest,
     HandoffNotice,
     MessageRecord,
     OpenConversation,
@@ -33,6 +37,7 @@ DEFAULT_PAUSE_MINUTES = 30
 
 class ConversationActivities(Orchestration):
     _sessionmaker: async_sessionmaker[AsyncSession]
+    _settings: Settings
 
     @activity.defn
     async def open_conversation(self, req: OpenConversation) -> OpenedConversation:
@@ -73,6 +78,18 @@ class ConversationActivities(Orchestration):
             await session.commit()
 
     @activity.defn
+    async def assign_conversation(self, req: AssignRequest) -> Assignment:
+        """Round-robin among available agents under the cap; the agent is recorded on the conversation."""
+        async with self._sessionmaker() as session:
+            conversation = await ConversationRepository(session, req.tenant_id).get(req.conversation_id)
+            if conversation is None or conversation.state != "waiting_human":
+                return Assignment()
+            desk = AgentDesk(session, req.tenant_id)
+            user_id = await desk.assign(conversation, self._settings.conversation_agent_cap, req.at)
+            await session.commit()
+            return Assignment(user_id=user_id)
+
+    @activity.defn
     async def notify_handoff(self, notice: HandoffNotice) -> None:
         """One notification per handoff for the tenant's agents, with the reason; a retry finds it."""
         key = f"{notice.conversation_id}:{notice.at.isoformat()}"
@@ -85,7 +102,8 @@ class ConversationActivities(Orchestration):
                     id=notice_id,
                     tenant_id=notice.tenant_id,
                     kind="conversation_handoff",
-                    title="客户等待人工回复",
+                    title="客户等待人工回复"
+                    + ("（已分配）" if notice.assigned_to else "（暂无可分配的客服）"),
                     body=notice.reason[:1000],
                     link=f"/api/v1/conversations/{notice.conversation_id}",
                     object_id=notice.conversation_id,

@@ -11,6 +11,7 @@ from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.openapi_errors import install_error_contract
 from api.gateway_bff.routers import (
+    agents,
     approvals,
     auth,
     brands,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     app.include_router(conversations.router)
+    app.include_router(agents.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

@@ -59,6 +59,8 @@ async def to_conversation(
                 debounce_seconds=settings.conversation_debounce_seconds,
                 idle_close_seconds=settings.conversation_idle_close_hours * 3600,
                 echo_wait_seconds=settings.conversation_echo_wait_seconds,
+                queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
+                queue_message=settings.conversation_queue_message,
             ),
         )
     )

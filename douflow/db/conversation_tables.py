@@ -74,3 +74,15 @@ class ConversationMessage(TenantScoped, Base):
     findings: Mapped[list[str]] = mapped_column(JSONType, default=list)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AgentPresence(TenantScoped, Base):
+    """Whether a person who works conversations takes handed-off ones now, and when one was last given to them
+    (round-robin goes to whoever waited longest)."""
+
+    __tablename__ = "agent_presence"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    available: Mapped[bool] = mapped_column(default=False)
+    last_assigned_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -403,3 +403,50 @@ async def test_a_quiet_conversation_closes_and_the_next_message_reopens_it_with_
     assert reopened["state"] == "bot" and reopened["owner_id"] is None
     assert [m["author"] for m in reopened["messages"]] == ["customer", "bot", "customer", "bot"]
     assert len(replies) == 2
+
+
+async def test_handoffs_go_round_robin_to_available_agents_under_the_cap(
+    chat: Chat,
+    http: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+) -> None:
+    tenant = chat.user.tenant_slug
+    ann = await user_with_token(http, sessionmaker, tenant, "ann", "agent")
+    ben = await user_with_token(http, sessionmaker, tenant, "ben", "agent")
+    away = await user_with_token(http, sessionmaker, tenant, "carl", "agent")
+    for person, available in ((ann, True), (ben, True), (away, False)):
+        desk = await http.put("/api/v1/agents/me", json={"available": available}, headers=person.headers)
+        assert desk.status_code == 200 and desk.json()["available"] is available, desk.text
+    owners: list[str | None] = []
+    async with own_stack(temporal_env, settings, sandbox, bff_url, conversation_agent_cap=2) as own:
+        for _ in range(5):
+            customer = Chat(own, sandbox, chat.client, chat.user, chat.account_id)
+            await customer.write("你们能开增值税专用发票吗")
+            waiting = await eventually(customer.detail, lambda d: d["state"] == "waiting_human", within=60)
+            owners.append(waiting["owner_id"])
+
+    first, second = owners[:2]
+    assert {first, second} == {ann.user_id, ben.user_id}
+    assert owners == [first, second, first, second, None], "in turn, and nobody over the cap"
+    desk = (await http.get("/api/v1/agents/me", headers=ann.headers)).json()
+    assert desk == {"available": True, "open_conversations": 2, "cap": settings.conversation_agent_cap}
+
+
+async def test_a_customer_nobody_takes_over_in_time_is_told_a_person_will_answer(
+    chat: Chat, temporal_env: WorkflowEnvironment, settings: Settings, sandbox: RunningSandbox, bff_url: str
+) -> None:
+    timeout = {"conversation_queue_timeout_minutes": 2 / 60}
+    async with own_stack(temporal_env, settings, sandbox, bff_url, **timeout) as own:
+        chat.http = own
+        await chat.write("你们能开增值税专用发票吗")
+        replies = await chat.replies(2)
+        messages = await chat.messages_until(lambda ms: len(ms) == 3 and ms[-1]["status"] == "sent")
+        state = (await chat.detail())["state"]
+
+    assert replies[-1]["text"] == settings.conversation_queue_message
+    assert messages[-1]["reason"] == "nobody took the conversation over within the queue timeout"
+    assert state == "waiting_human"

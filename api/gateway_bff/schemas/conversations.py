@@ -75,3 +75,13 @@ class SentMessageView(BaseModel):
     message_id: str
     status: MessageStatus
     reason: str | None
+
+
+class AgentDeskView(BaseModel):
+    available: bool = Field(description="handed-off conversations are assigned to this person (round-robin)")
+    open_conversations: int = Field(description="conversations waiting for or held by this person")
+    cap: int = Field(description="no more are assigned while this many are open")
+
+
+class AgentDeskChange(RequestBody):
+    available: bool

@@ -1,0 +1,82 @@
+"""Who takes a handed-off conversation (seed 14): round-robin among the tenant's available agents, each holding
+fewer open conversations than the cap. Flushes; the caller commits.
+
+"Round-robin" is: the available agent who was given a conversation longest ago (never first), ties by id, so a
+burst of handoffs spreads over everyone before anyone gets a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from douflow.customers.conversations import AGENT_ROLES
+from douflow.db.conversation_tables import AgentPresence, Conversation
+from douflow.db.tables import User
+
+# A conversation counts against its agent while it waits for them or they hold it.
+OPEN_STATES = ("waiting_human", "human")
+
+
+class AgentDesk:
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self._session = session
+        self._tenant_id = tenant_id
+
+    async def set_available(self, user_id: str, available: bool) -> AgentPresence:
+        row = await self._session.get(AgentPresence, user_id)
+        if row is None:
+            row = AgentPresence(tenant_id=self._tenant_id, user_id=user_id, available=available)
+            self._session.add(row)
+        row.available = available
+        return row
+
+    async def presence(self, user_id: str) -> AgentPresence | None:
+        row = await self._session.get(AgentPresence, user_id)
+        return row if row is not None and row.tenant_id == self._tenant_id else None
+
+    async def open_count(self, user_id: str) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .where(
+                Conversation.tenant_id == self._tenant_id,
+                Conversation.owner_id == user_id,
+                Conversation.state.in_(OPEN_STATES),
+            )
+        )
+        return int(count or 0)
+
+    async def assign(self, conversation: Conversation, cap: int, now: datetime) -> str | None:
+        """Gives the waiting conversation to the next agent; a conversation already given keeps its agent."""
+        if conversation.owner_id is not None:
+            return conversation.owner_id
+        for presence in await self._available():
+            if await self.open_count(presence.user_id) < cap:
+                presence.last_assigned_at = now
+                conversation.owner_id = presence.user_id
+                return presence.user_id
+        return None
+
+    async def _available(self) -> Sequence[AgentPresence]:
+        rows = await self._session.scalars(
+            select(AgentPresence)
+            .join(User, User.id == AgentPresence.user_id)
+            .where(
+                AgentPresence.tenant_id == self._tenant_id,
+                AgentPresence.available.is_(True),
+                User.tenant_id == self._tenant_id,
+                User.disabled.is_(False),
+                User.role.in_(AGENT_ROLES),
+            )
+            .order_by(
+                AgentPresence.last_assigned_at.is_not(None),
+                AgentPresence.last_assigned_at,
+                AgentPresence.user_id,
+            )
+            .with_for_update(of=AgentPresence)
+        )
+        return rows.all()
