@@ -168,6 +168,7 @@ class MessageRecord(BaseModel):
     reply_to_msg_id: str | None = None
     author_user_id: str | None = None
     suggestion_id: str | None = None
+    media_key: str | None = Field(default=None, description="an image the customer sent, in the media store")
     decision: ReplyDecision | None = None
     findings: list[str] = Field(default_factory=list)
     reason: str | None = None
@@ -227,6 +228,7 @@ class ReplyJob(BaseModel):
     knowledge: KnowledgeHits = Field(default_factory=KnowledgeHits)
     brand: BrandContext | None = None
     greeting: bool = Field(default=False, description="the customer just opened the chat: greet once")
+    images: int = Field(default=0, description="images among the new messages (the bot cannot read them)")
 
 
 class ReplyDecision(BaseModel):

@@ -35,3 +35,19 @@ class ImSent(BaseModel):
     """Douyin's id of the message sent (its echo, `im_send_msg`, carries the same id)."""
 
     msg_id: str
+
+
+class ImResource(BaseModel):
+    """An image a customer sent: its webhook names the message, not a URL."""
+
+    account: AccountRef
+    conversation_id: str
+    message_id: str
+
+
+class StoredImResource(BaseModel):
+    """The image, kept in the tenant's media store."""
+
+    storage_key: str
+    mime_type: str
+    size_bytes: int

@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
         Turn,
     )
     from models.douyin_accounts import AccountRef
-    from models.im import ImScene, ImSend
+    from models.im import ImResource, ImScene, ImSend
     from models.knowledge import KnowledgeHits, KnowledgeQuery
     from workflows import calls
 
@@ -64,6 +64,8 @@ SEND_PAUSE = timedelta(seconds=2)
 REFUSED_BEFORE_WORK = frozenset({errors.DOUYIN_TRANSIENT, errors.DOUYIN_RATE_LIMITED})
 # A handoff is assigned round-robin and, if nobody takes it over in time, the customer is told.
 HANDOFF_ASSIGNS = "handoff-assigns-agent"
+# An image a customer sent is fetched into the media store, and the bot is told there was one.
+IMAGES_FETCHED = "customer-images-fetched"
 # A long conversation starts a fresh history well before Temporal would ask for it.
 CONTINUE_AFTER_MESSAGES = 500
 
@@ -258,10 +260,31 @@ class ConversationWorkflow:
             message = self._arrivals[0]
             self._last_customer = message
             self._douyin_conversation_id = message.conversation_id
+            media_key, note = await self._image_of(message)
             await self._record(str(workflow.uuid4()), "customer", "received", message.text,
-                               douyin_msg_id=message.msg_id, msg_type=message.msg_type, at=message.sent_at)  # fmt: skip
+                               douyin_msg_id=message.msg_id, msg_type=message.msg_type, at=message.sent_at,
+                               media_key=media_key, reason=note)  # fmt: skip
             self._arrivals.pop(0)
             self._pending.append(message)
+
+    async def _image_of(self, message: InboundMessage) -> tuple[str | None, str | None]:
+        """An image arrives without a URL: it is fetched through the resources API before anyone looks at it.
+        (media key, why it could not be fetched)."""
+        if message.msg_type != "image" or not workflow.patched(IMAGES_FETCHED):
+            return None, None
+        resource = ImResource(
+            account=AccountRef(tenant_id=self._input().tenant_id, account_id=self._input().account_id),
+            conversation_id=message.conversation_id,
+            message_id=message.msg_id,
+        )
+        try:
+            stored = await calls.douyin(
+                DouyinConnector.fetch_douyin_message_image, resource, policies.DOUYIN_FETCH_IMAGE
+            )
+        except ActivityError as err:
+            cause = err.cause
+            return None, f"the image could not be fetched: {getattr(cause, 'message', None) or err}"
+        return stored.storage_key, None
 
     async def _debounce(self, quiet: timedelta) -> None:
         """Waits until no new message arrived for `quiet`, so a burst gets one answer."""
@@ -288,7 +311,8 @@ class ConversationWorkflow:
 
     async def _answer(self, batch: list[InboundMessage]) -> None:
         texts = [m.text for m in batch if m.text]
-        if not texts:
+        images = sum(1 for m in batch if m.msg_type == "image")
+        if not texts and not (images and workflow.patched(IMAGES_FETCHED)):
             return
         self._handled += len(batch)
         knowledge = await calls.content(
@@ -296,7 +320,7 @@ class ConversationWorkflow:
             KnowledgeQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
             policies.KNOWLEDGE_READ,
         )
-        decision = await self._decide(self._job(texts, knowledge))
+        decision = await self._decide(self._job(texts, knowledge).model_copy(update={"images": images}))
         if decision.reply and decision.action != "none":
             await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
         if decision.action == "handoff" and self._state == "bot":
@@ -491,6 +515,7 @@ class ConversationWorkflow:
         user_id: str | None = None,
         suggestion_id: str | None = None,
         at: datetime | None = None,
+        media_key: str | None = None,
     ) -> None:
         if status in ("received", "sent"):
             self._history = [*self._history[-(HISTORY_TURNS - 1) :], Turn(author=author, text=text)]
@@ -507,6 +532,7 @@ class ConversationWorkflow:
                 douyin_msg_id=douyin_msg_id,
                 author_user_id=user_id,
                 suggestion_id=suggestion_id,
+                media_key=media_key,
                 decision=decision,
                 findings=findings or [],
                 reason=reason,

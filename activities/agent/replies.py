@@ -27,6 +27,13 @@ def decide(job: ReplyJob) -> ReplyDecision:
             confidence=0.95,
         )
     hits = job.knowledge.hits
+    if job.images and not (text and job.knowledge.answerable and hits):
+        return ReplyDecision(
+            reply=_pick(data["handoff"], text or str(job.images)),
+            action="handoff",
+            reason=f"the customer sent {job.images} image(s) the bot cannot read; a person should look",
+            confidence=0.9,
+        )
     if job.knowledge.answerable and hits:
         top = hits[0]
         lead = data["answer_lead"] if _greets(text, data, anywhere=True) else ""

@@ -533,6 +533,28 @@ class DouyinClient:
             raise DouyinUnknownOutcome(f"{path}: accepted without a msg_id", log_id=env.log_id)
         return SentMessage(msg_id=str(sent))
 
+    async def message_resource(
+        self, token: str, open_id: str, *, conversation_id: str, message_id: str
+    ) -> tuple[bytes, str]:
+        """The bytes and media type of an image a customer sent (the webhook carries no URL) [inf: the body is
+        the image itself; an error comes as the usual envelope]."""
+        path = "/api/im/message/resources/"
+        params = {"open_id": open_id, "conversation_id": conversation_id, "message_id": message_id}
+        try:
+            response = await self._http.get(
+                self._base_url + path,
+                params=params,
+                headers={"access-token": token},
+                timeout=self._api_timeout,
+            )
+        except httpx.TransportError as exc:
+            raise DouyinTransientError(f"{path}: {type(exc).__name__}") from exc
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if response.status_code == 200 and kind.startswith("image/"):
+            return response.content, kind
+        self._unwrap(path, response, idempotent=True, operation="api")
+        raise DouyinRejected(f"{path}: no image in the answer ({kind or 'no content type'})")
+
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.douyin_accounts import AccountRef, BindingInput, DouyinProfile, ExchangedTokens, TokenStatus
-from models.im import ImSend, ImSent
+from models.im import ImResource, ImSend, ImSent, StoredImResource
 from models.metrics import FetchPage, MetricsPage
 from models.publish import (
     CreatedItem,
@@ -92,4 +92,9 @@ class DouyinConnector:
     @activity.defn
     async def send_douyin_message(self, message: ImSend) -> ImSent:
         """The irreversible step: one attempt; the workflow decides what follows a failure."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def fetch_douyin_message_image(self, resource: ImResource) -> StoredImResource:
+        """An image a customer sent, fetched through the resources API into the media store."""
         raise NotImplementedError

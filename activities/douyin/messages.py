@@ -16,9 +16,10 @@ from activities.douyin.client import SentMessage
 from activities.douyin.errors import DouyinRejected
 from activities.douyin.failures import douyin_failure
 from activities.douyin.token_store import Credentials
-from models.im import ImSend, ImSent
+from models.im import ImResource, ImSend, ImSent, StoredImResource
 
 TEXT, RETAIN_CONSULT_CARD = 1, 8
+IMAGE_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/bmp": ".bmp"}
 # Scenes that answer a customer message or enter event named by `msg_id`.
 ANCHORED_SCENES = frozenset({"im_replay_msg", "im_enter_direct_msg"})
 
@@ -62,3 +63,24 @@ class MessageCalls(ConnectorCalls):
         # Not bounded: a message must not queue behind the account's video uploads.
         sent = await self._call(message.account, send, bounded=False)
         return ImSent(msg_id=sent.msg_id)
+
+    @activity.defn
+    async def fetch_douyin_message_image(self, resource: ImResource) -> StoredImResource:
+        """Downloads an image a customer sent into the tenant's media store; a read, so retried freely."""
+
+        async def fetch(c: Credentials) -> tuple[bytes, str]:
+            return await self._client.message_resource(
+                c.access_token,
+                c.open_id,
+                conversation_id=resource.conversation_id,
+                message_id=resource.message_id,
+            )
+
+        data, mime_type = await self._call(resource.account, fetch, bounded=False)
+        suffix = IMAGE_SUFFIXES.get(mime_type, ".img")
+        stored = await self._media.put(
+            data, tenant_id=resource.account.tenant_id, suffix=suffix, mime_type=mime_type
+        )
+        return StoredImResource(
+            storage_key=stored.key, mime_type=stored.mime_type, size_bytes=stored.size_bytes
+        )

@@ -147,6 +147,7 @@ class ConversationRepository:
         row.douyin_msg_id = record.douyin_msg_id
         row.reply_to_msg_id = record.reply_to_msg_id
         row.suggestion_id = record.suggestion_id
+        row.media_key = record.media_key
         row.decision = record.decision.model_dump(mode="json") if record.decision else None
         row.findings = list(record.findings)
         row.reason = record.reason

@@ -70,6 +70,7 @@ class ConversationMessage(TenantScoped, Base):
     douyin_msg_id: Mapped[str | None] = mapped_column(String(200))
     reply_to_msg_id: Mapped[str | None] = mapped_column(String(200))
     suggestion_id: Mapped[str | None] = mapped_column(String(36))
+    media_key: Mapped[str | None] = mapped_column(String(300))
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     findings: Mapped[list[str]] = mapped_column(JSONType, default=list)
     reason: Mapped[str | None] = mapped_column(Text)

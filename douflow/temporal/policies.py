@@ -93,6 +93,9 @@ DOUYIN_CREATE = ActivityCall(
 # does not wait behind the account's uploads, so a plain call timeout bounds it.
 DOUYIN_SEND_MESSAGE = ActivityCall(timeout=timedelta(seconds=30), retry=RetryPolicy(maximum_attempts=1))
 
+# An image a customer sent: one download, retried like any read; it does not heartbeat (no upload slot).
+DOUYIN_FETCH_IMAGE = ActivityCall(timeout=timedelta(seconds=60), retry=DOUYIN_RETRY)
+
 # -- delivery-connector-douyin: metrics ------------------------------------------------------------
 # A page is one list call and one data call; a slow platform should fail the attempt, not the sync.
 METRICS_FETCH = ActivityCall(

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from douflow.db.conversation_tables import Conversation
+from douflow.db.conversation_tables import Conversation, ConversationMessage
+from douflow.media import LocalMediaStore
 from douflow.settings import Settings
 from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
@@ -104,6 +107,7 @@ class Chat:
         return found
 
     async def status(self) -> ConversationStatus:
+        await self.conversation_id()  # the run exists once it recorded the conversation
         handle = self.client.get_workflow_handle(ids.conversation_workflow_id(self.account_id, self.customer))
         result: ConversationStatus = await handle.query("status", result_type=ConversationStatus)
         return result
@@ -450,3 +454,50 @@ async def test_a_customer_nobody_takes_over_in_time_is_told_a_person_will_answer
     assert replies[-1]["text"] == settings.conversation_queue_message
     assert messages[-1]["reason"] == "nobody took the conversation over within the queue timeout"
     assert state == "waiting_human"
+
+
+async def test_an_image_is_fetched_through_the_resources_api_and_a_person_looks_at_it(
+    chat: Chat, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    png = _png()
+    sent = await chat.sandbox.im_receive(ACCOUNT_OPEN_ID, "", from_open_id=chat.customer, image=png)
+    chat.douyin_conversation = sent["content"]["conversation_short_id"]
+    assert "resource_url" not in sent["content"], "Douyin's webhook carries no URL for an image"
+
+    status = await eventually(chat.status, lambda s: s.state == "waiting_human", within=60)
+    [image] = [m for m in (await chat.detail())["messages"] if m["msg_type"] == "image"]
+
+    assert status.handoff_reason and "image" in status.handoff_reason
+    async with sessionmaker() as session:
+        stored = await session.get(ConversationMessage, image["id"])
+    assert stored is not None and stored.media_key
+    assert LocalMediaStore(settings.media_dir).path(stored.media_key).read_bytes() == png
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_a_worker_stopped_while_sending_leaves_exactly_one_reply(
+    chat: Chat, temporal_env: WorkflowEnvironment, settings: Settings, sandbox: RunningSandbox, bff_url: str
+) -> None:
+    """The send reaches Douyin, which stores and echoes it, but the worker is gone before the answer comes back;
+    the next worker finds the echo and records the reply as sent, and nothing is sent again."""
+    prefix = {"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-"}
+    await sandbox.set_faults(fail_after_commit_ratio=1.0, fail_after_commit_mode="hang", hang_seconds=120)
+    try:
+        async with own_stack(temporal_env, settings, sandbox, bff_url, **prefix) as own:
+            chat.http = own
+            await chat.write("在吗")
+            await chat.replies(1)  # stored and echoed by Douyin; its answer to the worker hangs
+        await sandbox.set_faults(fail_after_commit_ratio=0.0)
+        async with own_stack(temporal_env, settings, sandbox, bff_url, **prefix) as own:
+            chat.http = own
+            messages = await chat.messages_until(lambda ms: len(ms) == 2 and ms[1]["status"] != "received")
+    finally:
+        await sandbox.set_faults(fail_after_commit_ratio=0.0, fail_after_commit_mode="drop", hang_seconds=30)
+
+    assert messages[1]["author"] == "bot" and messages[1]["status"] == "sent"
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1

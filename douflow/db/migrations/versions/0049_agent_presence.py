@@ -1,4 +1,5 @@
-"""whether each person who works conversations takes handed-off ones, for round-robin assignment
+"""whether each person who works conversations takes handed-off ones, for round-robin assignment, and the
+image a customer sent with a message
 
 Revision ID: 0049
 Revises: 0045
@@ -35,7 +36,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("agent_presence", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_agent_presence_tenant_id"), ["tenant_id"], unique=False)
+    with op.batch_alter_table("conversation_messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("media_key", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversation_messages", schema=None) as batch_op:
+        batch_op.drop_column("media_key")
     op.drop_table("agent_presence")
