@@ -329,3 +329,15 @@ async def test_turning_the_declaration_off_after_approval_sends_the_content_back
     assert switched.status_code == 200 and switched.json()["approval_state"] == "draft", switched.text
     assert held.status_code == 409 and held.json()["code"] == "approval_required", held.text
     assert ("approval.reset", operator.user_id) in await actions(http, operator, content_id)
+
+
+async def test_the_bots_pause_after_a_human_reply_is_a_tenant_setting(
+    http: httpx.AsyncClient, people: dict[str, TestUser]
+) -> None:
+    admin, operator = people["admin"], people["operator"]
+    changed = await http.patch("/api/v1/tenant", json={"human_pause_minutes": 45.0}, headers=admin.headers)
+    refused = await http.patch("/api/v1/tenant", json={"human_pause_minutes": 0}, headers=admin.headers)
+    not_admin = await http.patch("/api/v1/tenant", json={"human_pause_minutes": 10}, headers=operator.headers)
+
+    assert changed.status_code == 200 and changed.json()["human_pause_minutes"] == 45, changed.text
+    assert refused.status_code == 422 and not_admin.status_code == 403

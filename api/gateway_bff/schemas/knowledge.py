@@ -84,7 +84,9 @@ class KnowledgePatch(RequestBody):
 
     @model_validator(mode="after")
     def _something_to_change(self) -> KnowledgePatch:
-        if not self.model_fields_set - {"base_version"}:
+        """As the schema says: at least one field given with a value (a null `brand_id` beside one detaches the
+        brand)."""
+        if not {name for name in self.model_fields_set - {"base_version"} if getattr(self, name) is not None}:
             raise ValueError("nothing to change: send question, variants, answer, tags, enabled or brand_id")
         return self
 
