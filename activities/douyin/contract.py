@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.comments import CommentReplied, CommentReply
 from models.douyin_accounts import AccountRef, BindingInput, DouyinProfile, ExchangedTokens, TokenStatus
 from models.im import ImSend, ImSent
 from models.metrics import FetchPage, MetricsPage
@@ -92,4 +93,11 @@ class DouyinConnector:
     @activity.defn
     async def send_douyin_message(self, message: ImSend) -> ImSent:
         """The irreversible step: one attempt; the workflow decides what follows a failure."""
+        raise NotImplementedError
+
+    # -- comments (seed 10) -------------------------------------------------------------------------
+
+    @activity.defn
+    async def reply_douyin_comment(self, reply: CommentReply) -> CommentReplied:
+        """A public reply under a comment: one attempt; a lost answer is looked for in the comment's replies."""
         raise NotImplementedError
