@@ -99,7 +99,7 @@ class CommentReply(BaseModel):
     account: AccountRef
     item_id: str
     comment_id: str
-    text: str = Field(min_length=1, max_length=COMMENT_REPLY_MAX)
+    text: str = Field(min_length=1, description="checked by the public compliance rule")
 
 
 class CommentReplied(BaseModel):
