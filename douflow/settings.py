@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
     # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
     knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)
+    # Comments on the accounts' items: triaged and answered in public (or invited to private messages)
+    # automatically; when off, each comment is only stored and the tenant's agents are told.
+    comment_auto_reply: bool = True
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

@@ -11,7 +11,16 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from douyin_sandbox import admin, data_routes, im_admin, im_routes, oauth_routes, video_routes
+from douyin_sandbox import (
+    admin,
+    comment_admin,
+    comment_routes,
+    data_routes,
+    im_admin,
+    im_routes,
+    oauth_routes,
+    video_routes,
+)
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.envelopes import (
     SandboxApiError,
@@ -55,9 +64,10 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.add_exception_handler(SandboxApiError, sandbox_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
-    for module in (oauth_routes, video_routes, data_routes, im_routes):
+    for module in (oauth_routes, video_routes, data_routes, im_routes, comment_routes):
         app.include_router(module.router)
     app.include_router(admin.router)
     app.include_router(im_admin.router)
+    app.include_router(comment_admin.router)
     app.include_router(admin.platform_router)
     return app

@@ -11,6 +11,8 @@ MB = 1024 * 1024
 
 DEFAULT_BANNED_WORDS = ["违禁", "加微信", "加V", "私聊领取", "赌博"]
 
+DEFAULT_COMMENT_SENSITIVE_WORDS = ["微信", "vx", "VX", "加我", "二维码", "QQ", "违禁", "赌博"]
+
 # Fields that describe the process, not the platform; they cannot change while it runs.
 IMMUTABLE_FIELDS = frozenset({"state_file", "data_dir", "client_key", "client_secret"})
 
@@ -65,6 +67,11 @@ class SandboxConfig(BaseModel):
     im_conversation_max_sends: int = 100
     im_conversation_window: float = 60
     im_msg_id_placement: Literal["data", "top", "both"] = "data"
+
+    # Comments: words `/item/comment/reply/` refuses with 2111001 (sensitive words), among them the ways off
+    # the platform a public reply must not name.
+    comment_sensitive_words: list[str] = Field(default_factory=lambda: list(DEFAULT_COMMENT_SENSITIVE_WORDS))
+    comment_max_chars: int = 1000
 
     webhook_targets: list[str] = Field(default_factory=list)
     webhook_timeout: float = 5.0

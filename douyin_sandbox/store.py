@@ -1,5 +1,5 @@
-"""Sandbox state: grants, tokens, uploads, published items and private messages, optionally persisted to one
-JSON file.
+"""Sandbox state: grants, tokens, uploads, published items, their comments and private messages, optionally
+persisted to one JSON file.
 
 Tokens are keyed by their sha256 so the state file never holds a usable credential.
 """
@@ -145,6 +145,22 @@ class ImEnter(BaseModel):
     created_at: float
 
 
+class ItemComment(BaseModel):
+    """A comment on an item, or a reply under one (`reply_to_comment_id`), by a customer or the item's owner."""
+
+    comment_id: str
+    item_id: str
+    user_open_id: str
+    content: str
+    created_at: float
+    seq: int
+    reply_to_comment_id: str | None = None
+    digg_count: int = 0
+    top: bool = False
+    # Set for replies made through `/item/comment/reply/` (the app's client_key), empty for ones made in-app.
+    source: str = ""
+
+
 class SandboxState(BaseModel):
     codes: dict[str, AuthCode] = Field(default_factory=dict)
     grants: dict[str, Grant] = Field(default_factory=dict)
@@ -159,6 +175,7 @@ class SandboxState(BaseModel):
     im_enters: dict[str, ImEnter] = Field(default_factory=dict)
     # account open_id -> customers who authorised proactive messages (`im_authorize_message`).
     im_authorized: dict[str, list[str]] = Field(default_factory=dict)
+    comments: dict[str, ItemComment] = Field(default_factory=dict)
     next_seq: int = 1
 
 

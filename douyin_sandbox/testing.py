@@ -238,6 +238,29 @@ class RunningSandbox:
         """Every message of the conversation, both directions, oldest first."""
         return await self._list("GET", "im/messages", conversation_id=conversation_id)
 
+    # -- comments (comment_admin.py) ------------------------------------------------------------
+
+    async def comment(
+        self,
+        item_id: str,
+        text: str,
+        *,
+        from_open_id: str = CUSTOMER_OPEN_ID,
+        reply_to_comment_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A customer comments on an item; returns `{msg_id, comment_id, content}` as the webhook carries it."""
+        body = {
+            "item_id": item_id,
+            "text": text,
+            "from_open_id": from_open_id,
+            "reply_to_comment_id": reply_to_comment_id,
+        }
+        return await self._object("POST", "comments", body)
+
+    async def comments(self, item_id: str) -> list[dict[str, Any]]:
+        """Every comment and reply of the item, oldest first (`reply_to_comment_id`, `by_owner`, `source`)."""
+        return await self._list("GET", "comments", item_id=item_id)
+
 
 @asynccontextmanager
 async def running_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[RunningSandbox]:

@@ -6,6 +6,7 @@ from workflows.account_binding_workflow import AccountBindingWorkflow
 from workflows.account_token_workflow import AccountTokenWorkflow
 from workflows.account_unbind_workflow import AccountUnbindWorkflow
 from workflows.calendar_publish_workflow import CalendarPublishWorkflow
+from workflows.comment_triage_workflow import CommentTriageWorkflow
 from workflows.content_approval_workflow import ContentApprovalWorkflow
 from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.conversation_workflow import ConversationWorkflow
@@ -38,4 +39,5 @@ WORKFLOWS: list[type] = [
     ReplicationWorkflow,
     MediaCleanupWorkflow,
     ConversationWorkflow,
+    CommentTriageWorkflow,
 ]

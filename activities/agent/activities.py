@@ -18,6 +18,7 @@ from activities.agent.providers.base import GenerationProvider
 from activities.agent.replication import VariantWriter
 from activities.agent.rules import check_post, check_script, check_titles
 from douflow.media import LocalMediaStore
+from models.comments import CommentDecision, CommentJob
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
 from models.generation import (
     ComplianceReport,
@@ -117,6 +118,13 @@ class AgentActivities(AgentCenter):
     async def decide_reply(self, job: ReplyJob) -> ReplyDecision:
         decision = await typed(self._provider.reply(job))
         if decision.action in ("answer", "ask_lead") and not decision.reply.strip():
+            validate([f"action {decision.action} with an empty reply"])
+        return decision
+
+    @activity.defn
+    async def triage_comment(self, job: CommentJob) -> CommentDecision:
+        decision = await typed(self._provider.comment(job))
+        if decision.action in ("public_reply", "invite_private") and not decision.reply.strip():
             validate([f"action {decision.action} with an empty reply"])
         return decision
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.comments import CommentDecision, CommentJob
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
 from models.generation import (
     ComplianceReport,
@@ -70,6 +71,12 @@ class AgentCenter:
     @activity.defn
     async def decide_reply(self, job: ReplyJob) -> ReplyDecision:
         """The bot's structured decision on a customer's new messages, grounded in the knowledge hits."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def triage_comment(self, job: CommentJob) -> CommentDecision:
+        """What the account says in public under a customer's comment: an answer, an invitation to private
+        messages, nothing, or a person."""
         raise NotImplementedError
 
     @activity.defn

@@ -5,6 +5,7 @@ from __future__ import annotations
 from activities.agent.datafiles import load
 from douflow.platforms import PlatformRules, rules_for, title_limit
 from models.brands import BrandContext
+from models.comments import CommentJob
 from models.conversations import ReplyJob
 from models.generation import (
     Brief,
@@ -24,6 +25,11 @@ NONE_GIVEN = "（未提供）"
 def reply_prompt(job: ReplyJob) -> str:
     """The customer-service bot's task; the request JSON carries the messages, the hits and the brand."""
     return _task("reply")
+
+
+def comment_prompt(job: CommentJob) -> str:
+    """The comment triage's task; the request JSON carries the comment, the hits and the brand."""
+    return _task("comment")
 
 
 def titles_prompt(req: TitleRequest) -> str:

@@ -11,6 +11,7 @@ from activities.douyin.account_limiter import AccountLimiter
 from activities.douyin.accounts import AccountCalls
 from activities.douyin.calls import TokenSource
 from activities.douyin.client import DouyinClient
+from activities.douyin.comments import CommentCalls
 from activities.douyin.messages import MessageCalls
 from activities.douyin.metrics import MetricsCalls
 from activities.douyin.oauth import DouyinOAuth
@@ -25,7 +26,7 @@ from douflow.settings import Settings
 HTTP_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
-class DouyinActivities(AccountCalls, PublishingCalls, MetricsCalls, MessageCalls):
+class DouyinActivities(AccountCalls, PublishingCalls, MetricsCalls, MessageCalls, CommentCalls):
     """Every activity of `DouyinConnector`, one group per area, sharing one client and token store."""
 
     def __init__(

@@ -153,6 +153,19 @@ class SentMessage(DouyinModel):
     msg_id: str
 
 
+class ItemCommentRow(DouyinModel):
+    comment_id: LooseStr
+    comment_user_id: str = ""
+    content: str = ""
+    create_time: int = 0
+
+
+class CommentPage(DouyinModel):
+    items: list[ItemCommentRow] = Field(default_factory=list, validation_alias=AliasChoices("list", "items"))
+    cursor: int = 0
+    has_more: bool = False
+
+
 class _FileSlice(io.RawIOBase):
     """A read-only window on a file, so a part upload streams from disk instead of memory."""
 
@@ -554,6 +567,35 @@ class DouyinClient:
             return response.content, kind
         self._unwrap(path, response, idempotent=True, operation="api")
         raise DouyinRejected(f"{path}: no image in the answer ({kind or 'no content type'})")
+    # -- comments ------------------------------------------------------------------------------
+
+    async def reply_comment(
+        self, token: str, open_id: str, *, item_id: str, comment_id: str | None, content: str
+    ) -> str:
+        """Reply under a comment on the account's item; Douyin's id of the reply. Irreversible: a lost reply
+        raises DouyinUnknownOutcome (the comment's replies can tell whether it went out)."""
+        path = "/item/comment/reply/"
+        body = _drop_none({"item_id": item_id, "comment_id": comment_id, "content": content})
+        env = await self._call("POST", path, json=body, idempotent=False, **self._user(token, open_id))
+        made = env.data.get("comment_id")
+        if not made:
+            raise DouyinUnknownOutcome(f"{path}: accepted without a comment_id", log_id=env.log_id)
+        return str(made)
+
+    async def comment_replies(
+        self, token: str, open_id: str, *, item_id: str, comment_id: str, cursor: int = 0, count: int = 20
+    ) -> CommentPage:
+        """One page of the replies under a comment (count at most 20)."""
+        user = self._user(token, open_id)
+        params = {"item_id": item_id, "comment_id": comment_id, "cursor": cursor, "count": count}
+        env = await self._call(
+            "GET",
+            "/item/comment/reply/list/",
+            headers=user["headers"],
+            params=user["params"] | params,
+            idempotent=True,
+        )
+        return CommentPage.model_validate(env.data)
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -569,8 +611,10 @@ def _retry_after(response: httpx.Response) -> float:
 
 __all__ = [
     "ClientToken",
+    "CommentPage",
     "DouyinClient",
     "DouyinError",
+    "ItemCommentRow",
     "OAuthToken",
     "PublishedItem",
     "RenewedRefreshToken",

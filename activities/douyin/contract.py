@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.comments import CommentReplied, CommentReply
 from models.douyin_accounts import AccountRef, BindingInput, DouyinProfile, ExchangedTokens, TokenStatus
 from models.im import ImResource, ImSend, ImSent, StoredImResource
 from models.metrics import FetchPage, MetricsPage
@@ -97,4 +98,11 @@ class DouyinConnector:
     @activity.defn
     async def fetch_douyin_message_image(self, resource: ImResource) -> StoredImResource:
         """An image a customer sent, fetched through the resources API into the media store."""
+        raise NotImplementedError
+
+    # -- comments (seed 10) -------------------------------------------------------------------------
+
+    @activity.defn
+    async def reply_douyin_comment(self, reply: CommentReply) -> CommentReplied:
+        """A public reply under a comment: one attempt; a lost answer is looked for in the comment's replies."""
         raise NotImplementedError

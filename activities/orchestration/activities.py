@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client, ScheduleAlreadyRunningError
 
+from activities.orchestration.comments import CommentActivities
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.conversations import ConversationActivities
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
@@ -70,7 +71,7 @@ def _whole_second(at: datetime) -> datetime:
     return at if not at.microsecond else at.replace(microsecond=0) + timedelta(seconds=1)
 
 
-class OrchestrationActivities(ConversationActivities, Orchestration):
+class OrchestrationActivities(ConversationActivities, CommentActivities, Orchestration):
     """Built once per worker from the Temporal client, the settings and a sessionmaker."""
 
     def __init__(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 from models.conversations import (
     Assignment,
     AssignRequest,
@@ -53,4 +54,16 @@ class Orchestration:
     @activity.defn
     async def notify_handoff(self, notice: HandoffNotice) -> None:
         """The tenant's agents are told a conversation waits for a person, and why."""
+        raise NotImplementedError
+
+    # -- comments on the accounts' items (seed 10) ----------------------------------------------------
+
+    @activity.defn
+    async def record_comment(self, comment: CommentTriageInput) -> CommentStored:
+        """The comment's row (made once) and the brand its account speaks for."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_comment_outcome(self, outcome: CommentOutcome) -> None:
+        """What triage did with the comment; the tenant's agents are told when a person should look."""
         raise NotImplementedError

@@ -17,6 +17,7 @@ from api.gateway_bff.routers import (
     brands,
     calendar,
     codec,
+    comments,
     contents,
     conversations,
     dashboard,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     app.include_router(conversations.router)
     app.include_router(agents.router)
+    app.include_router(comments.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

@@ -111,3 +111,8 @@ def media_cleanup_schedule_id(queue_prefix: str) -> str:
 def conversation_workflow_id(account_id: str, customer_open_id: str) -> str:
     """One conversation per (bound account, customer); both are ids, never a name or a message."""
     return f"conversation-{account_id}-{customer_open_id}"
+
+
+def comment_triage_workflow_id(account_id: str, comment_id: str) -> str:
+    """One triage per comment on a bound account's item: a redelivered webhook finds it and starts nothing."""
+    return f"comment-{account_id}-{comment_id}"

@@ -92,6 +92,9 @@ DOUYIN_CREATE = ActivityCall(
 # A private message is irreversible too: one attempt, the workflow decides what follows a failure. It
 # does not wait behind the account's uploads, so a plain call timeout bounds it.
 DOUYIN_SEND_MESSAGE = ActivityCall(timeout=timedelta(seconds=30), retry=RetryPolicy(maximum_attempts=1))
+# A public comment reply: irreversible, one attempt; the connector reconciles a lost answer from the comment's
+# replies, and the workflow retries only a refusal made before Douyin did anything.
+DOUYIN_REPLY_COMMENT = ActivityCall(timeout=timedelta(seconds=60), retry=RetryPolicy(maximum_attempts=1))
 
 # An image a customer sent: one download, retried like any read; it does not heartbeat (no upload slot).
 DOUYIN_FETCH_IMAGE = ActivityCall(timeout=timedelta(seconds=60), retry=DOUYIN_RETRY)
@@ -139,6 +142,10 @@ SCHEDULE_VARIANTS = ActivityCall(
 CONVERSATION_STORE = ActivityCall(
     timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
 )
+# A comment's row: written under (tenant, account, comment id), so a retried write finds it.
+COMMENT_STORE = ActivityCall(
+    timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
+)
 # The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
 KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 
@@ -154,6 +161,8 @@ REPLICATION_RUN = timedelta(minutes=30)
 DOUYIN_EVENT_RUN = timedelta(hours=1)
 # No end of its own: a conversation closes when idle, and continues as new while it talks.
 CONVERSATION_RUN: timedelta | None = None
+# Store, look up, decide, check, reply (each bounded by its own policy): done or given up within this.
+COMMENT_TRIAGE_RUN = timedelta(hours=1)
 # A review waits for a person; one left this long is submitted again.
 APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.

@@ -45,6 +45,7 @@ class Feature(StrEnum):
     PUBLISH_SWEEP = "publish-sweep"
     MEDIA_CLEANUP = "media-cleanup"
     CONVERSATION = "conversation"
+    COMMENT_TRIAGE = "comment-triage"
 
 
 def _pairs(

@@ -23,6 +23,7 @@ from douflow.temporal.search import Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
+from models.comments import CommentTriageInput
 from models.conversations import ConversationInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.media import MediaCleanupInput
@@ -46,6 +47,7 @@ METRICS_SYNC = "MetricsSyncWorkflow"
 PUBLISH_SWEEP = "PublishSweepWorkflow"
 MEDIA_CLEANUP = "MediaCleanupWorkflow"
 CONVERSATION = "ConversationWorkflow"
+COMMENT_TRIAGE = "CommentTriageWorkflow"
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,19 @@ def conversation(arg: ConversationInput) -> Start:
         summary="customer conversation",
         execution_timeout=policies.CONVERSATION_RUN,
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+def comment_triage(arg: CommentTriageInput) -> Start:
+    """The triage of one customer comment; never started twice for a comment, whatever became of the first."""
+    return Start(
+        workflow=COMMENT_TRIAGE,
+        arg=arg,
+        id=ids.comment_triage_workflow_id(arg.account_id, arg.comment_id),
+        tags=tags(arg.tenant_id, Feature.COMMENT_TRIAGE, account_id=arg.account_id),
+        summary="comment triage",
+        execution_timeout=policies.COMMENT_TRIAGE_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
 
 

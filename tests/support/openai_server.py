@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from activities.agent.providers.template import TemplateProvider
 from activities.agent.providers.title_answer import TitleAnswer
 from douflow.testing.servers import running_uvicorn
+from models.comments import CommentJob
 from models.conversations import ReplyJob
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 
@@ -104,6 +105,7 @@ _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
     "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
     "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
     "reply_decision": lambda raw: _TEMPLATE.reply(ReplyJob.model_validate_json(raw)),
+    "comment_decision": lambda raw: _TEMPLATE.comment(CommentJob.model_validate_json(raw)),
 }
 
 

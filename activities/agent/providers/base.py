@@ -15,6 +15,7 @@ from douflow.temporal.errors import (
     MODEL_REQUEST_REJECTED,
     MODEL_UNAVAILABLE,
 )
+from models.comments import CommentDecision, CommentJob
 from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
@@ -101,5 +102,7 @@ class GenerationProvider(Protocol):
     async def video_script(self, req: VideoScriptRequest) -> VideoScript: ...
 
     async def reply(self, job: ReplyJob) -> ReplyDecision: ...
+
+    async def comment(self, job: CommentJob) -> CommentDecision: ...
 
     async def aclose(self) -> None: ...

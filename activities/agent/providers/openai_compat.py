@@ -36,6 +36,7 @@ from activities.agent.providers.response_modes import (
 from activities.agent.providers.title_answer import TitleAnswer, cited
 from activities.agent.rules import check_post, check_script, check_titles, format_hashtag
 from douflow.agent_provider import public_url
+from models.comments import CommentDecision, CommentJob
 from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
@@ -109,6 +110,12 @@ class OpenAICompatProvider:
     async def reply(self, job: ReplyJob) -> ReplyDecision:
         """Citations are kept only where they name a hit the bot was given; a model cannot cite the unseen."""
         decision = await self._generate(prompts.reply_prompt(job), job, ReplyDecision)
+        given = {hit.entry_id for hit in job.knowledge.hits}
+        return decision.model_copy(update={"cited": [c for c in decision.cited if c in given]})
+
+    async def comment(self, job: CommentJob) -> CommentDecision:
+        """As `reply`: a model cannot cite an entry it was not given."""
+        decision = await self._generate(prompts.comment_prompt(job), job, CommentDecision)
         given = {hit.entry_id for hit in job.knowledge.hits}
         return decision.model_copy(update={"cited": [c for c in decision.cited if c in given]})
 

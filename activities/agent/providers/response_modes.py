@@ -22,6 +22,7 @@ from openai.types.shared_params.response_format_json_schema import JSONSchema
 from pydantic import BaseModel
 
 from activities.agent.providers.title_answer import TitleAnswer
+from models.comments import CommentDecision
 from models.conversations import ReplyDecision
 from models.generation import ImagePostDraft, PlatformCopy, VideoScript
 
@@ -32,6 +33,7 @@ SCHEMA_NAMES: dict[type[BaseModel], str] = {
     ImagePostDraft: "image_post_draft",
     VideoScript: "video_script",
     ReplyDecision: "reply_decision",
+    CommentDecision: "comment_decision",
 }
 # What vendors name in a 400 about the response format (OpenAI fills `param`; others only say it).
 _FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured output")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from activities.agent import replies
+from activities.agent import comment_triage, replies
 from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
 from activities.agent.providers.brand_lines import (
@@ -24,6 +24,7 @@ from activities.agent.providers.script_writer import body_points, write_script
 from activities.agent.providers.writer import Writer
 from activities.agent.rules import bare_tag, format_hashtag, trim_text
 from douflow.platforms import PlatformRules, rules_for, title_limit
+from models.comments import CommentDecision, CommentJob
 from models.conversations import ReplyDecision, ReplyJob
 from models.generation import (
     CopyRequest,
@@ -86,6 +87,9 @@ class TemplateProvider:
 
     async def reply(self, job: ReplyJob) -> ReplyDecision:
         return replies.decide(job)
+
+    async def comment(self, job: CommentJob) -> CommentDecision:
+        return comment_triage.triage(job)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""

@@ -24,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.gateway_bff.comment_events import COMMENT_EVENT, to_comment_triage
 from api.gateway_bff.conversation_events import IM_EVENTS, to_conversation
 from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import error_response
@@ -114,6 +115,12 @@ async def receive_webhook(
             session, temporal, settings, event, (from_user, to_user), content
         )
         stored.workflow_id = conversation or NO_TENANT
+        await session.commit()
+        return JSONResponse(WebhookReceived(status="accepted", msg_id=msg_id).model_dump())
+    if event == COMMENT_EVENT:
+        # A customer's comment on an account's item: one triage per comment (comment_events.py).
+        triage = await to_comment_triage(session, temporal, settings, (from_user, to_user), content)
+        stored.workflow_id = (triage or NO_TENANT)[:200]
         await session.commit()
         return JSONResponse(WebhookReceived(status="accepted", msg_id=msg_id).model_dump())
     handed = [await _hand_over(temporal, settings, stored, content, tenant_id) for tenant_id in tenants]

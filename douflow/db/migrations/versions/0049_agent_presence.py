@@ -2,7 +2,7 @@
 image a customer sent with a message
 
 Revision ID: 0049
-Revises: 0045
+Revises: 0048
 Create Date: 2026-12-04 12:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import douflow.db.base
 
 revision = "0049"
-down_revision = "0045"
+down_revision = "0048"
 branch_labels = None
 depends_on = None
 

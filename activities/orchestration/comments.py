@@ -1,0 +1,66 @@
+"""orchestration-service's comment store (seed 10): the comment triage workflow's writes.
+
+Every write is idempotent under retries: a comment is found by (account, Douyin comment id), its outcome is
+written over the row, a notification is keyed by the comment it announces.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.orchestration.contract import Orchestration
+from douflow.content.brands import BrandRepository
+from douflow.customers.comments import CommentRepository
+from douflow.customers.conversations import AGENTS
+from douflow.db.metrics_tables import Notification
+from douflow.temporal import ids
+from models.brands import BrandContext
+from models.comments import CommentOutcome, CommentStored, CommentTriageInput
+
+_NOTICE_NAMESPACE = uuid.UUID("5b0f3d2e-8c4a-4e6b-9f1d-7a2c3e4b5d60")
+
+
+class CommentActivities(Orchestration):
+    _sessionmaker: async_sessionmaker[AsyncSession]
+
+    @activity.defn
+    async def record_comment(self, comment: CommentTriageInput) -> CommentStored:
+        workflow_id = ids.comment_triage_workflow_id(comment.account_id, comment.comment_id)
+        async with self._sessionmaker() as session:
+            row = await CommentRepository(session, comment.tenant_id).store(comment, workflow_id)
+            await session.flush()
+            stored = CommentStored(
+                row_id=row.id, brand=await _brand_of(session, comment.tenant_id, comment.account_id)
+            )
+            await session.commit()
+            return stored
+
+    @activity.defn
+    async def record_comment_outcome(self, outcome: CommentOutcome) -> None:
+        """The outcome on the row, and one notification for the tenant's agents when a person should look."""
+        async with self._sessionmaker() as session:
+            row = await CommentRepository(session, outcome.tenant_id).settle(outcome)
+            notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, outcome.row_id))
+            if row is not None and outcome.notify and await session.get(Notification, notice_id) is None:
+                session.add(
+                    Notification(
+                        id=notice_id,
+                        tenant_id=outcome.tenant_id,
+                        kind="comment_attention",
+                        title="评论需要人工处理",
+                        body=(outcome.reason or "")[:1000],
+                        link=f"/api/v1/comments/{outcome.row_id}",
+                        object_id=outcome.row_id,
+                        audience=AGENTS,
+                    )
+                )
+            await session.commit()
+
+
+async def _brand_of(session: AsyncSession, tenant_id: str, account_id: str) -> BrandContext | None:
+    """The brand whose profile names the account, if one does: what the account's replies speak for."""
+    brands, _ = await BrandRepository(session, tenant_id).page(include_archived=False, limit=100, offset=0)
+    return next((b.context(None) for b in brands if account_id in b.profile.account_ids), None)
