@@ -567,6 +567,7 @@ class DouyinClient:
             return response.content, kind
         self._unwrap(path, response, idempotent=True, operation="api")
         raise DouyinRejected(f"{path}: no image in the answer ({kind or 'no content type'})")
+
     # -- comments ------------------------------------------------------------------------------
 
     async def reply_comment(
