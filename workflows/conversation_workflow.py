@@ -411,9 +411,14 @@ class ConversationWorkflow:
     async def _handoff(self, reason: str) -> None:
         """Waits for a person: given round-robin to an available agent, the agents told, and a deadline after
         which the customer hears that a person will answer."""
-        await self._set_state("waiting_human", None, None, reason, BOT)
         assigned: str | None = None
-        if workflow.patched(HANDOFF_ASSIGNS):
+        if not workflow.patched(HANDOFF_ASSIGNS):
+            await self._set_state("waiting_human", None, None, reason, BOT)
+        else:
+            # The row becomes waiting_human and its agent in one write, so no list shows it unassigned between.
+            self._state, self._owner_id, self._handoff_reason = "waiting_human", None, reason
+            self._paused_until = None
+            workflow.upsert_search_attributes([CONVERSATION_STATE.value_set("waiting_human")])
             assignment = await calls.orchestration(
                 Orchestration.assign_conversation,
                 AssignRequest(
@@ -424,10 +429,14 @@ class ConversationWorkflow:
                 ),
                 policies.CONVERSATION_STORE,
             )
-            assigned = self._owner_id = assignment.user_id
-            self._queue_deadline = workflow.now() + timedelta(
-                seconds=self._input().timing.queue_timeout_seconds
-            )
+            if self._state == "waiting_human":
+                assigned = self._owner_id = assignment.user_id
+                wait = timedelta(seconds=self._input().timing.queue_timeout_seconds)
+                self._queue_deadline = workflow.now() + wait
+            else:  # taken over or released while it was being assigned: the row follows this run
+                await self._set_state(
+                    self._state, self._owner_id, self._paused_until, self._handoff_reason, BOT
+                )
         await calls.orchestration(
             Orchestration.notify_handoff,
             HandoffNotice(

@@ -79,11 +79,17 @@ class ConversationActivities(Orchestration):
 
     @activity.defn
     async def assign_conversation(self, req: AssignRequest) -> Assignment:
-        """Round-robin among available agents under the cap; the agent is recorded on the conversation."""
+        """The conversation waits for a person, given round-robin to an available agent under the cap, in one
+        write; one a person took over meanwhile is left as it is (the workflow re-syncs a release)."""
         async with self._sessionmaker() as session:
             conversation = await ConversationRepository(session, req.tenant_id).get(req.conversation_id)
-            if conversation is None or conversation.state != "waiting_human":
+            if conversation is None:
                 return Assignment()
+            if conversation.state in ("human", "closed"):
+                return Assignment(user_id=conversation.owner_id)  # a person took it over meanwhile
+            if conversation.state == "bot":
+                conversation.state, conversation.owner_id = "waiting_human", None
+                conversation.paused_until, conversation.handoff_reason = None, req.reason
             desk = AgentDesk(session, req.tenant_id)
             user_id = await desk.assign(conversation, self._settings.conversation_agent_cap, req.at)
             await session.commit()

@@ -185,8 +185,12 @@ async def test_a_question_nobody_answers_is_handed_off_and_the_agents_are_told_w
     assert status.handoff_reason and "增值税专用发票" in status.handoff_reason
     detail = await chat.detail()
     assert detail["state"] == "waiting_human" and detail["handoff_reason"] == status.handoff_reason
-    notices = (await http.get("/api/v1/notifications", headers=chat.user.headers)).json()
-    [notice] = [n for n in notices["items"] if n["object_id"] == detail["id"]]
+
+    async def notices() -> list[dict[str, Any]]:
+        listed = (await http.get("/api/v1/notifications", headers=chat.user.headers)).json()
+        return [n for n in listed["items"] if n["object_id"] == detail["id"]]
+
+    [notice] = await eventually(notices, within=60)  # the agents are told right after the state changes
     assert notice["kind"] == "conversation_handoff" and "增值税专用发票" in notice["body"]
     viewer = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "vic", "viewer")
     seen_by_viewer = (await http.get("/api/v1/notifications", headers=viewer.headers)).json()
