@@ -17,6 +17,7 @@ from models.generation import (
     proven_of,
 )
 from models.proven import ProvenPatterns
+from models.suggestions import STYLE_LABELS, SuggestionJob
 
 NONE_GIVEN = "（未提供）"
 
@@ -24,6 +25,12 @@ NONE_GIVEN = "（未提供）"
 def reply_prompt(job: ReplyJob) -> str:
     """The customer-service bot's task; the request JSON carries the messages, the hits and the brand."""
     return _task("reply")
+
+
+def suggestions_prompt(job: SuggestionJob) -> str:
+    """Drafts for an agent, one per style; the request JSON carries the messages, the hits and the brand."""
+    styles = "；".join(f"{style}（{label}）" for style, label in STYLE_LABELS.items())
+    return _task("suggestions").format(styles=styles)
 
 
 def titles_prompt(req: TitleRequest) -> str:

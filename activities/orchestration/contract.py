@@ -16,6 +16,7 @@ from models.conversations import (
     StateChange,
 )
 from models.replication import ScheduleVariants, VariantSchedule
+from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
 
 
 class Orchestration:
@@ -46,4 +47,17 @@ class Orchestration:
     @activity.defn
     async def notify_handoff(self, notice: HandoffNotice) -> None:
         """The tenant's agents are told a conversation waits for a person, and why."""
+        raise NotImplementedError
+
+    # -- reply suggestions (seed 11) ------------------------------------------------------------------
+
+    @activity.defn
+    async def load_suggestion_context(self, req: SuggestionInput) -> SuggestionContext:
+        """The customer's unanswered messages, the transcript before them, the latest customer message's id
+        (what the set answers) and the brand the account speaks for."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_suggestions(self, batch: SuggestionBatch) -> SuggestionResult:
+        """The set, written once; stale when the customer wrote again since `based_on`."""
         raise NotImplementedError

@@ -28,6 +28,7 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    suggestions,
     tenant,
     uploads,
     users,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     app.include_router(conversations.router)
+    app.include_router(suggestions.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

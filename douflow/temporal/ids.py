@@ -111,3 +111,8 @@ def media_cleanup_schedule_id(queue_prefix: str) -> str:
 def conversation_workflow_id(account_id: str, customer_open_id: str) -> str:
     """One conversation per (bound account, customer); both are ids, never a name or a message."""
     return f"conversation-{account_id}-{customer_open_id}"
+
+
+def suggestion_workflow_id(conversation_id: str, request_key: str) -> str:
+    """One suggestion set per client request id, so a retried request never drafts twice."""
+    return f"suggestions-{conversation_id}-{request_key}"

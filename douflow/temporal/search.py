@@ -45,6 +45,7 @@ class Feature(StrEnum):
     PUBLISH_SWEEP = "publish-sweep"
     MEDIA_CLEANUP = "media-cleanup"
     CONVERSATION = "conversation"
+    REPLY_SUGGESTIONS = "reply-suggestions"
 
 
 def _pairs(

@@ -34,6 +34,7 @@ from activities.agent.providers.title_answer import TitleAnswer
 from douflow.testing.servers import running_uvicorn
 from models.conversations import ReplyJob
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
+from models.suggestions import SuggestionJob
 
 InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
 FormatType = Literal["json_schema", "json_object"]
@@ -104,6 +105,7 @@ _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
     "image_post_draft": lambda raw: _TEMPLATE.image_post(ImagePostJob.model_validate_json(raw)),
     "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
     "reply_decision": lambda raw: _TEMPLATE.reply(ReplyJob.model_validate_json(raw)),
+    "reply_suggestions": lambda raw: _TEMPLATE.suggest_replies(SuggestionJob.model_validate_json(raw)),
 }
 
 

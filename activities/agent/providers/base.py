@@ -26,6 +26,7 @@ from models.generation import (
     VideoScript,
     VideoScriptRequest,
 )
+from models.suggestions import SuggestionJob, SuggestionSet
 
 
 class ProviderError(Exception):
@@ -90,7 +91,7 @@ class ImageRequestRejected(ProviderError):
 @runtime_checkable
 class GenerationProvider(Protocol):
     """What agent-center needs from an intelligence backend; one method per generation feature, and the
-    customer-service bot's decision."""
+    customer-service bot's decision and an agent's reply suggestions."""
 
     async def titles(self, req: TitleRequest) -> TitleResult: ...
 
@@ -101,5 +102,7 @@ class GenerationProvider(Protocol):
     async def video_script(self, req: VideoScriptRequest) -> VideoScript: ...
 
     async def reply(self, job: ReplyJob) -> ReplyDecision: ...
+
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet: ...
 
     async def aclose(self) -> None: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from activities.agent import replies
+from activities.agent import replies, suggestions
 from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
 from activities.agent.providers.brand_lines import (
@@ -39,6 +39,7 @@ from models.generation import (
     VideoScriptRequest,
     brand_of,
 )
+from models.suggestions import SuggestionJob, SuggestionSet
 
 TAG_MAX_CHARS = 15
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -86,6 +87,9 @@ class TemplateProvider:
 
     async def reply(self, job: ReplyJob) -> ReplyDecision:
         return replies.decide(job)
+
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
+        return suggestions.suggest(job)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""
