@@ -209,6 +209,8 @@ async def test_sending_a_suggestion_records_it_as_is_or_edited_and_the_stats_cou
     assert none_later["sets"] == 0 and none_later["acceptance_rate"] == 0.0
     by_agent = await http.get("/api/v1/suggestions/stats", headers=chat.user.headers)
     assert by_agent.status_code == 403
+    not_a_day = await http.get("/api/v1/suggestions/stats?until=0", headers=operator.headers)
+    assert not_a_day.status_code == 422, "a number is not a day"
 
 
 async def test_another_tenant_cannot_ask_read_or_count_the_suggestions(

@@ -8,11 +8,13 @@ wrote again, both when it is made and whenever it is read.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 
 from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, TemporalDep
@@ -29,7 +31,17 @@ from models.suggestions import SuggestionInput, SuggestionResult, SuggestionStat
 router = APIRouter(prefix="/api/v1", tags=["suggestions"], route_class=GuardedRoute)
 
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
-Day = Annotated[date | None, Query(description="a UTC day, included")]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    """Only `YYYY-MM-DD`, as `format: date` says: pydantic would also read "0" as a Unix time."""
+    if isinstance(value, str) and not _ISO_DAY.match(value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_iso_day), Query(description="a UTC day (YYYY-MM-DD), included")]
 
 
 @router.post(
