@@ -163,13 +163,12 @@ def history_of(messages: Sequence[ConversationMessage]) -> tuple[list[str], list
     """What to answer: the customer's messages since the account last said something (else the customer's
     last message), and the transcript before them."""
     said = [m for m in messages if m.status in ("received", "sent") and m.text]
+    if said and said[-1].author != "customer":
+        asked = [i for i, m in enumerate(said) if m.author == "customer"]
+        said = said[: asked[-1] + 1] if asked else []
     unanswered = 0
     while unanswered < len(said) and said[-1 - unanswered].author == "customer":
         unanswered += 1
-    if not unanswered:
-        asked = [i for i, m in enumerate(said) if m.author == "customer"]
-        unanswered = len(said) - asked[-1] if asked else 0
-        said = said[: asked[-1] + 1] if asked else said
     earlier, answered = said[: len(said) - unanswered], said[len(said) - unanswered :]
     return [m.text for m in answered], [Turn(author=m.author, text=m.text) for m in earlier]
 
