@@ -18,6 +18,7 @@ from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.publish_sweep_workflow import PublishSweepWorkflow
 from workflows.publish_workflow import PublishWorkflow
 from workflows.replication_workflow import ReplicationWorkflow
+from workflows.reply_suggestion_workflow import ReplySuggestionWorkflow
 from workflows.title_generation_workflow import TitleGenerationWorkflow
 from workflows.video_script_workflow import VideoScriptWorkflow
 
@@ -40,4 +41,5 @@ WORKFLOWS: list[type] = [
     MediaCleanupWorkflow,
     ConversationWorkflow,
     CommentTriageWorkflow,
+    ReplySuggestionWorkflow,
 ]

@@ -17,6 +17,7 @@ from activities.agent.prompts import image_prompt
 from activities.agent.providers.base import GenerationProvider
 from activities.agent.replication import VariantWriter
 from activities.agent.rules import check_post, check_script, check_titles
+from activities.agent.suggestions import check_suggestions
 from douflow.media import LocalMediaStore
 from models.comments import CommentDecision, CommentJob
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
@@ -36,6 +37,7 @@ from models.generation import (
     brand_of,
 )
 from models.replication import VariantRequest, VariantResult
+from models.suggestions import SuggestionJob, SuggestionSet
 
 
 class AgentActivities(AgentCenter):
@@ -131,6 +133,12 @@ class AgentActivities(AgentCenter):
     @activity.defn
     async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
         return check_outgoing(message)
+
+    @activity.defn
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
+        result = await typed(self._provider.suggest_replies(job))
+        validate(check_suggestions(result, job) + avoid_word_problems(result, job.brand))
+        return result
 
     async def aclose(self) -> None:
         """Close HTTP clients; the worker calls this on shutdown."""

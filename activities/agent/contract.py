@@ -26,6 +26,7 @@ from models.generation import (
     VideoScriptJob,
 )
 from models.replication import VariantRequest, VariantResult
+from models.suggestions import SuggestionJob, SuggestionSet
 
 
 class AgentCenter:
@@ -82,4 +83,12 @@ class AgentCenter:
     @activity.defn
     async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
         """A message for a customer, rewritten or blocked by the compliance rules, with what was found."""
+        raise NotImplementedError
+
+    # -- reply suggestions (seed 11) ----------------------------------------------------------------
+
+    @activity.defn
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
+        """Three drafts for an agent, one per style, grounded in the knowledge hits and the brand, with
+        citations; holding replies that cite nothing when no entry answers the customer."""
         raise NotImplementedError

@@ -18,6 +18,7 @@ from models.generation import (
     proven_of,
 )
 from models.proven import ProvenPatterns
+from models.suggestions import STYLE_LABELS, SuggestionJob
 
 NONE_GIVEN = "（未提供）"
 
@@ -30,6 +31,12 @@ def reply_prompt(job: ReplyJob) -> str:
 def comment_prompt(job: CommentJob) -> str:
     """The comment triage's task; the request JSON carries the comment, the hits and the brand."""
     return _task("comment")
+
+
+def suggestions_prompt(job: SuggestionJob) -> str:
+    """Drafts for an agent, one per style; the request JSON carries the messages, the hits and the brand."""
+    styles = "；".join(f"{style}（{label}）" for style, label in STYLE_LABELS.items())
+    return _task("suggestions").format(styles=styles)
 
 
 def titles_prompt(req: TitleRequest) -> str:

@@ -19,6 +19,7 @@ from models.conversations import (
     StateChange,
 )
 from models.replication import ScheduleVariants, VariantSchedule
+from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
 
 
 class Orchestration:
@@ -66,4 +67,17 @@ class Orchestration:
     @activity.defn
     async def record_comment_outcome(self, outcome: CommentOutcome) -> None:
         """What triage did with the comment; the tenant's agents are told when a person should look."""
+        raise NotImplementedError
+
+    # -- reply suggestions (seed 11) ------------------------------------------------------------------
+
+    @activity.defn
+    async def load_suggestion_context(self, req: SuggestionInput) -> SuggestionContext:
+        """The customer's unanswered messages, the transcript before them, the latest customer message's id
+        (what the set answers) and the brand the account speaks for."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_suggestions(self, batch: SuggestionBatch) -> SuggestionResult:
+        """The set, written once; stale when the customer wrote again since `based_on`."""
         raise NotImplementedError

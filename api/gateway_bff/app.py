@@ -30,6 +30,7 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    suggestions,
     tenant,
     uploads,
     users,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(agents.router)
     app.include_router(comments.router)
+    app.include_router(suggestions.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.customers.suggestions import SENT_STATUSES, SuggestionRepository
 from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
 from douflow.security.tokens import Role
 from models.conversations import ConversationState, MessageRecord, StateChange
@@ -154,6 +155,10 @@ class ConversationRepository:
         conversation = await self.get(record.conversation_id)
         if conversation is not None and conversation.last_message_at < record.at:
             conversation.last_message_at = record.at
+        if record.suggestion_id and record.author == "agent" and record.status in SENT_STATUSES:
+            await SuggestionRepository(self._session, self._tenant_id).mark_used(
+                record.suggestion_id, record.conversation_id, record.author_user_id, record.text, record.at
+            )
         return row
 
     async def change(self, change: StateChange) -> Conversation | None:

@@ -116,3 +116,8 @@ def conversation_workflow_id(account_id: str, customer_open_id: str) -> str:
 def comment_triage_workflow_id(account_id: str, comment_id: str) -> str:
     """One triage per comment on a bound account's item: a redelivered webhook finds it and starts nothing."""
     return f"comment-{account_id}-{comment_id}"
+
+
+def suggestion_workflow_id(conversation_id: str, request_key: str) -> str:
+    """One suggestion set per client request id, so a retried request never drafts twice."""
+    return f"suggestions-{conversation_id}-{request_key}"

@@ -46,6 +46,7 @@ class Feature(StrEnum):
     MEDIA_CLEANUP = "media-cleanup"
     CONVERSATION = "conversation"
     COMMENT_TRIAGE = "comment-triage"
+    REPLY_SUGGESTIONS = "reply-suggestions"
 
 
 def _pairs(

@@ -29,6 +29,7 @@ from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
 from models.publish import PublishInput, SweepInput
+from models.suggestions import SuggestionInput
 from models.workflows import ContentEditInput
 
 # Workflow type names, as the orchestration worker registers them (a test holds them to the registry).
@@ -48,6 +49,7 @@ PUBLISH_SWEEP = "PublishSweepWorkflow"
 MEDIA_CLEANUP = "MediaCleanupWorkflow"
 CONVERSATION = "ConversationWorkflow"
 COMMENT_TRIAGE = "CommentTriageWorkflow"
+REPLY_SUGGESTIONS = "ReplySuggestionWorkflow"
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,18 @@ def comment_triage(arg: CommentTriageInput) -> Start:
         summary="comment triage",
         execution_timeout=policies.COMMENT_TRIAGE_RUN,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
+def reply_suggestions(arg: SuggestionInput, *, request_key: str) -> Start:
+    """An agent's request for reply suggestions in one conversation (a retried request joins its run)."""
+    return Start(
+        workflow=REPLY_SUGGESTIONS,
+        arg=arg,
+        id=ids.suggestion_workflow_id(arg.conversation_id, request_key),
+        tags=tags(arg.tenant_id, Feature.REPLY_SUGGESTIONS),
+        summary=f"Reply suggestions for conversation {arg.conversation_id}",
+        execution_timeout=policies.GENERATION_RUN,
     )
 
 

@@ -35,6 +35,7 @@ from douflow.testing.servers import running_uvicorn
 from models.comments import CommentJob
 from models.conversations import ReplyJob
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
+from models.suggestions import SuggestionJob
 
 InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
 FormatType = Literal["json_schema", "json_object"]
@@ -106,6 +107,7 @@ _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
     "video_script": lambda raw: _TEMPLATE.video_script(VideoScriptJob.model_validate_json(raw)),
     "reply_decision": lambda raw: _TEMPLATE.reply(ReplyJob.model_validate_json(raw)),
     "comment_decision": lambda raw: _TEMPLATE.comment(CommentJob.model_validate_json(raw)),
+    "reply_suggestions": lambda raw: _TEMPLATE.suggest_replies(SuggestionJob.model_validate_json(raw)),
 }
 
 

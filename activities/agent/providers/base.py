@@ -27,6 +27,7 @@ from models.generation import (
     VideoScript,
     VideoScriptRequest,
 )
+from models.suggestions import SuggestionJob, SuggestionSet
 
 
 class ProviderError(Exception):
@@ -91,7 +92,7 @@ class ImageRequestRejected(ProviderError):
 @runtime_checkable
 class GenerationProvider(Protocol):
     """What agent-center needs from an intelligence backend; one method per generation feature, and the
-    customer-service bot's decision."""
+    customer-service bot's decision and an agent's reply suggestions."""
 
     async def titles(self, req: TitleRequest) -> TitleResult: ...
 
@@ -104,5 +105,6 @@ class GenerationProvider(Protocol):
     async def reply(self, job: ReplyJob) -> ReplyDecision: ...
 
     async def comment(self, job: CommentJob) -> CommentDecision: ...
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet: ...
 
     async def aclose(self) -> None: ...

@@ -50,6 +50,7 @@ from models.generation import (
     VideoScriptRequest,
     proven_of,
 )
+from models.suggestions import SuggestionJob, SuggestionSet
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,16 @@ class OpenAICompatProvider:
         decision = await self._generate(prompts.comment_prompt(job), job, CommentDecision)
         given = {hit.entry_id for hit in job.knowledge.hits}
         return decision.model_copy(update={"cited": [c for c in decision.cited if c in given]})
+
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
+        """As for the bot's reply, a draft cites only hits it was given; one citing none of them holds."""
+        result = await self._generate(prompts.suggestions_prompt(job), job, SuggestionSet)
+        given = {hit.entry_id for hit in job.knowledge.hits}
+        drafts = []
+        for draft in result.suggestions:
+            cited = [c for c in draft.cited if c in given]
+            drafts.append(draft.model_copy(update={"cited": cited, "holding": draft.holding or not cited}))
+        return SuggestionSet(suggestions=drafts)
 
     async def aclose(self) -> None:
         await self._client.close()

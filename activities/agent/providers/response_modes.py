@@ -25,6 +25,7 @@ from activities.agent.providers.title_answer import TitleAnswer
 from models.comments import CommentDecision
 from models.conversations import ReplyDecision
 from models.generation import ImagePostDraft, PlatformCopy, VideoScript
+from models.suggestions import SuggestionSet
 
 # Schema names double as the task key of the local test server; keep them stable.
 SCHEMA_NAMES: dict[type[BaseModel], str] = {
@@ -34,6 +35,7 @@ SCHEMA_NAMES: dict[type[BaseModel], str] = {
     VideoScript: "video_script",
     ReplyDecision: "reply_decision",
     CommentDecision: "comment_decision",
+    SuggestionSet: "reply_suggestions",
 }
 # What vendors name in a 400 about the response format (OpenAI fills `param`; others only say it).
 _FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured output")

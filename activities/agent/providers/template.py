@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from activities.agent import comment_triage, replies
+from activities.agent import comment_triage, replies, suggestions
 from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
 from activities.agent.providers.brand_lines import (
@@ -40,6 +40,7 @@ from models.generation import (
     VideoScriptRequest,
     brand_of,
 )
+from models.suggestions import SuggestionJob, SuggestionSet
 
 TAG_MAX_CHARS = 15
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -90,6 +91,9 @@ class TemplateProvider:
 
     async def comment(self, job: CommentJob) -> CommentDecision:
         return comment_triage.triage(job)
+
+    async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
+        return suggestions.suggest(job)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""

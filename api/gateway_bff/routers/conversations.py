@@ -15,7 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.gateway_bff.deps import SessionDep, TemporalDep, require_role
-from api.gateway_bff.errors import Conflict, NotFound
+from api.gateway_bff.errors import Conflict, NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.conversations import (
@@ -29,6 +29,7 @@ from api.gateway_bff.schemas.conversations import (
     SentMessageView,
 )
 from douflow.customers.conversations import AGENT_ROLES, ConversationRepository
+from douflow.customers.suggestions import SuggestionRepository
 from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
 from douflow.security.tokens import Principal
 from models.conversations import (
@@ -137,13 +138,18 @@ async def release(
     return _view(row, customer)
 
 
-@router.post("/{conversation_id}/messages", status_code=status.HTTP_201_CREATED, responses=answers(409))
+@router.post("/{conversation_id}/messages", status_code=status.HTTP_201_CREATED, responses=answers(409, 422))
 async def send_message(
     conversation_id: str, body: AgentMessage, user: Agent, session: SessionDep, temporal: TemporalDep
 ) -> SentMessageView:
     """An agent's reply to the customer: compliance-checked, sent within Douyin's 24-hour reply window, and
-    the bot paused for the tenant's pause window (renewed by each reply)."""
+    the bot paused for the tenant's pause window (renewed by each reply). A `suggestion_id` must name a
+    suggestion made for this conversation (422 otherwise); the reply marks it used, and edited or not."""
     row, _ = await _load(session, user, conversation_id)
+    if body.suggestion_id is not None:
+        suggestion = await SuggestionRepository(session, user.tenant_id).get(body.suggestion_id)
+        if suggestion is None or suggestion.conversation_id != row.id:
+            raise Unprocessable(f"suggestion {body.suggestion_id} was not made for this conversation")
     reply = AgentReply(user_id=user.user_id, text=body.text, suggestion_id=body.suggestion_id)
     result = await _update(temporal, row, "agent_reply", reply, AgentReplyResult)
     return SentMessageView(message_id=result.message_id, status=result.status, reason=result.reason)

@@ -9,6 +9,7 @@ import douflow.db.calendar_tables
 import douflow.db.comment_tables
 import douflow.db.conversation_tables
 import douflow.db.metrics_tables
+import douflow.db.suggestion_tables
 import douflow.db.tables  # noqa: F401  (registers every table on the metadata)
 from douflow.db.base import Base
 
