@@ -10,6 +10,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
+from models.customers import DetectedIntents, IntentJob, LeadAskJob, LeadAskText
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -75,4 +76,16 @@ class AgentCenter:
     @activity.defn
     async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
         """A message for a customer, rewritten or blocked by the compliance rules, with what was found."""
+        raise NotImplementedError
+
+    # -- intent scoring and lead capture (seed 12, 13) ------------------------------------------------
+
+    @activity.defn
+    async def detect_customer_intents(self, job: IntentJob) -> DetectedIntents:
+        """The question kinds (price, purchase, booking, address) and refusals in each customer message."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def compose_lead_ask(self, job: LeadAskJob) -> LeadAskText:
+        """The bot's line asking for contact details, sent after its answer (alone, or before a card)."""
         raise NotImplementedError

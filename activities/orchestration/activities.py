@@ -20,6 +20,7 @@ from temporalio.client import Client, ScheduleAlreadyRunningError
 
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.conversations import ConversationActivities
+from activities.orchestration.customers import CustomerActivities
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.approvals import approval_problem
 from douflow.content.calendar import CalendarRepository, closest_clash
@@ -70,7 +71,7 @@ def _whole_second(at: datetime) -> datetime:
     return at if not at.microsecond else at.replace(microsecond=0) + timedelta(seconds=1)
 
 
-class OrchestrationActivities(ConversationActivities, Orchestration):
+class OrchestrationActivities(ConversationActivities, CustomerActivities, Orchestration):
     """Built once per worker from the Temporal client, the settings and a sessionmaker."""
 
     def __init__(

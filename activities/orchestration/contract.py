@@ -15,6 +15,7 @@ from models.conversations import (
     OpenedConversation,
     StateChange,
 )
+from models.customers import BehaviourBatch, CustomerSnapshot, FanAction, FanActionRecorded
 from models.replication import ScheduleVariants, VariantSchedule
 
 
@@ -46,4 +47,18 @@ class Orchestration:
     @activity.defn
     async def notify_handoff(self, notice: HandoffNotice) -> None:
         """The tenant's agents are told a conversation waits for a person, and why."""
+        raise NotImplementedError
+
+    # -- customers' behaviour, scores and leads (seed 12, 13) ---------------------------------------------
+
+    @activity.defn
+    async def record_customer_behaviour(self, batch: BehaviourBatch) -> CustomerSnapshot:
+        """Records a customer's events and the leads their messages carry, scores them and fires threshold
+        actions once per crossing; what a conversation needs to decide on asking for contact details."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_fan_action(self, action: FanAction) -> FanActionRecorded:
+        """A like or a follow of one of the tenant's accounts, as the fan's behaviour event (nothing when
+        neither user is a fan of an account the tenant holds)."""
         raise NotImplementedError

@@ -18,6 +18,7 @@ from api.gateway_bff.routers import (
     codec,
     contents,
     conversations,
+    customers,
     dashboard,
     douyin_accounts,
     douyin_webhook,
@@ -28,6 +29,7 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    scoring_rules,
     tenant,
     uploads,
     users,
@@ -96,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
-    app.include_router(conversations.router)
+    for router in (conversations, customers, scoring_rules):
+        app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)
