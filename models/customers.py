@@ -226,6 +226,7 @@ class CustomerSnapshot(BaseModel):
         default=None, description="the customer's last refusal in this conversation"
     )
     card_id: str | None = Field(default=None, description="the account's retain-consult card, if configured")
+    new_lead: bool = Field(default=False, description="this batch left contact details not stored before")
 
     @property
     def has_contact(self) -> bool:
@@ -247,6 +248,9 @@ class DetectedIntents(BaseModel):
 
 class LeadAskJob(BaseModel):
     brand: str | None = None
+    kind: Literal["ask", "thanks", "refused"] = Field(
+        default="ask", description="ask for contact details; thank for them; accept a refusal"
+    )
 
 
 class LeadAskText(BaseModel):

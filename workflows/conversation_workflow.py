@@ -11,6 +11,7 @@ conversation closes; the next message starts a new run that reopens it with the 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -39,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         OpenedConversation,
         OutgoingCheck,
         Release,
+        ReplyAction,
         ReplyDecision,
         ReplyJob,
         SentEcho,
@@ -47,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         Turn,
     )
     from models.customers import (
+        HIGH_INTENT_QUESTIONS,
         BehaviourBatch,
         BehaviourEvent,
         CustomerSaid,
@@ -77,6 +80,8 @@ CONTINUE_AFTER_MESSAGES = 500
 # Customer messages and chat entries become behaviour events for scoring, and high intent a contact ask.
 RECORDS_BEHAVIOUR = "conversation-records-behaviour"
 CARD_TEXT = "[留资卡片]"
+SHORT_REFUSAL_CHARS = 12
+LeadLine = Literal["ask", "thanks", "refused"]
 
 
 @workflow.defn
@@ -307,6 +312,10 @@ class ConversationWorkflow:
             return
         self._handled += len(batch)
         intents, snapshot = await self._record_behaviour() if self._behaviour else (set(), None)
+        lead_reply = _lead_reply(snapshot, intents, texts)
+        if lead_reply is not None:
+            await self._lead_line(lead_reply, batch[-1].msg_id)
+            return
         knowledge = await calls.content(
             ContentCenter.search_knowledge,
             KnowledgeQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
@@ -466,6 +475,21 @@ class ConversationWorkflow:
             detail={"conversation_id": conversation, "msg_id": msg_id, **detail},
             occurred_at=at,
         )
+
+    async def _lead_line(self, kind: LeadLine, reply_to: str) -> None:
+        """agent-center's line for the contact ask, a thank-you for contact details or accepting a refusal."""
+        brand = self._opened.brand.profile.name if self._opened and self._opened.brand else None
+        line = await calls.agent(
+            AgentCenter.compose_lead_ask, LeadAskJob(brand=brand, kind=kind), policies.COMPLIANCE
+        )
+        action: ReplyAction = "ask_lead" if kind == "ask" else "answer"
+        reason = {
+            "ask": "high intent: asking for contact details",
+            "thanks": "the customer left contact details",
+            "refused": "the customer declined to leave contact details",
+        }[kind]
+        decision = ReplyDecision(reply=line.text, action=action, reason=reason, confidence=1.0)
+        await self._deliver(decision, reply_to, "im_replay_msg")
 
     async def _ask_lead(self, snapshot: CustomerSnapshot, reply_to: str) -> None:
         """Asks for contact details after the answer: the account's retain-consult card where one is
@@ -635,3 +659,15 @@ class ConversationWorkflow:
         if self._in is None:
             raise ApplicationError("the run has no input yet")
         return self._in
+
+
+def _lead_reply(snapshot: CustomerSnapshot | None, intents: set[Intent], texts: list[str]) -> LeadLine | None:
+    """A message that only leaves contact details is thanked, and a short refusal right after an ask is
+    accepted, instead of being looked up in the knowledge base (which would hand either off to a person)."""
+    if snapshot is None or HIGH_INTENT_QUESTIONS.intersection(intents):
+        return None
+    if snapshot.new_lead:
+        return "thanks"
+    if "refusal" in intents and snapshot.asks > 0 and len("".join(texts)) <= SHORT_REFUSAL_CHARS:
+        return "refused"
+    return None

@@ -32,7 +32,7 @@ def _says(message: str, terms: list[str], ignored: list[str]) -> bool:
 
 
 def lead_ask(job: LeadAskJob) -> LeadAskText:
-    lines: list[str] = load("leads")["text"]
+    lines: list[str] = load("leads")["text" if job.kind == "ask" else job.kind]
     brand = job.brand or "我们"
     digest = hashlib.sha256(brand.encode()).digest()
     return LeadAskText(text=lines[digest[0] % len(lines)].format(brand=brand))

@@ -80,8 +80,8 @@ async def _record(session: AsyncSession, batch: BehaviourBatch) -> CustomerSnaps
     await session.flush()
     repo = BehaviourRepository(session, batch.tenant_id)
     events = list(batch.events)
-    for said in batch.said:
-        events += await _leads_in(repo, customer.id, batch.conversation_id, said)
+    left = [await _leads_in(repo, customer.id, batch.conversation_id, said) for said in batch.said]
+    events += [event for found in left for event in found]
     await repo.record(customer.id, events)
     await session.flush()
     rules = await ScoringRuleRepository(session, batch.tenant_id).rules()
@@ -101,6 +101,7 @@ async def _record(session: AsyncSession, batch: BehaviourBatch) -> CustomerSnaps
         last_ask_at=last_ask,
         refused_at=await repo.last_refusal(customer.id),
         card_id=await _card_of(session, batch.tenant_id, batch.account_id),
+        new_lead=any(left),
     )
 
 
@@ -122,7 +123,8 @@ async def _leads_in(
     if not found.found:
         return []
     key = f"lead:{said.msg_id}"
-    await repo.add_lead(customer_id, conversation_id, found, source, key, said.at)
+    if await repo.add_lead(customer_id, conversation_id, found, source, key, said.at) is None:
+        return []
     fields = [name for name in ("phone", "wechat", "name") if getattr(found, name)]
     detail = {"source": source, "fields": fields, "conversation_id": conversation_id}
     return [BehaviourEvent(type="lead_left", source_key=key, detail=detail, occurred_at=said.at)]

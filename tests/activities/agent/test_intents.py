@@ -22,7 +22,7 @@ def test_refusals_are_read_but_a_question_that_contains_the_words_is_not_one() -
 def test_every_ask_line_passes_the_outgoing_check_unchanged() -> None:
     """The ask names no outside platform or account: asking the customer to leave their own number in the
     chat is lead capture, and the diversion rule stays as strict as it is."""
-    for line in load("leads")["text"]:
+    for line in [line for kind in ("text", "thanks", "refused") for line in load("leads")[kind]]:
         text = line.format(brand="小鹿咖啡馆")
         checked = check_outgoing(OutgoingCheck(text=text))
         assert (checked.text, checked.blocked, checked.findings) == (text, False, [])
