@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.request_types import JsonInteger
 
 EventType = Literal[
     "message_received",
@@ -52,10 +55,10 @@ class ScoreRule(BaseModel):
     model_config = RULES_CONFIG
 
     event_type: EventType
-    points: int = Field(ge=-100, le=100)
+    points: Annotated[int, Interval(ge=-100, le=100), JsonInteger]
     repeatable: bool = Field(default=True, description="false: only the customer's first such event counts")
-    daily_cap: int | None = Field(
-        default=None, ge=1, le=10_000, description="at most this many points from this rule per UTC day"
+    daily_cap: Annotated[int, Interval(ge=1, le=10_000), JsonInteger] | None = Field(
+        default=None, description="at most this many points from this rule per UTC day"
     )
     half_life_days: float | None = Field(
         default=None,

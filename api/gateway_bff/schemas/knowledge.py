@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.field_rules import at_least_one, present
 from api.gateway_bff.schemas.request_body import RequestBody
 from models.request_types import JsonInteger, trim, trimmed_text
 
@@ -69,7 +69,12 @@ class KnowledgePatch(RequestBody):
     """The fields to change; the rest stay as they are."""
 
     model_config = ConfigDict(
-        json_schema_extra=at_least_one("question", "variants", "answer", "tags", "enabled", "brand_id")
+        json_schema_extra={
+            "anyOf": [
+                *at_least_one("question", "variants", "answer", "tags", "enabled")["anyOf"],
+                present("brand_id"),  # null takes the entry's brand away
+            ]
+        }
     )
 
     question: Question | None = None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from api.gateway_bff.schemas.field_rules import at_least_one
 from api.gateway_bff.schemas.request_body import RequestBody
+from models.request_types import JsonInteger
 
 
 class TenantView(BaseModel):
@@ -36,7 +38,7 @@ class TenantPatch(RequestBody):
 
     approval_required: bool | None = None
     ai_declaration: bool | None = None
-    human_pause_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    human_pause_minutes: Annotated[int, Interval(ge=1, le=7 * 24 * 60), JsonInteger] | None = None
     lead_card_ids: dict[AccountId, CardId] | None = Field(
         default=None, max_length=100, description="replaces the whole map; {} removes every card"
     )
