@@ -89,7 +89,11 @@ class KnowledgePatch(RequestBody):
 
     @model_validator(mode="after")
     def _something_to_change(self) -> KnowledgePatch:
-        if not self.model_fields_set - {"base_version"}:
+        # As the schema says: a field counts when it is not null, except brand_id, whose null clears the brand.
+        given = [
+            name for name in self.model_fields_set if getattr(self, name) is not None or name == "brand_id"
+        ]
+        if not set(given) - {"base_version"}:
             raise ValueError("nothing to change: send question, variants, answer, tags, enabled or brand_id")
         return self
 
