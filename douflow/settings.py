@@ -172,6 +172,10 @@ class Settings(BaseSettings):
     conversation_queue_message: str = Field(
         default="当前咨询的客户较多，客服看到后会尽快回复您，请稍候～", min_length=1, max_length=200
     )
+    # Lead capture: the bot asks a customer of high intent for contact details at most this many times per
+    # conversation, and not again within the cooldown after an ask or a refusal (0: the next high-intent answer).
+    conversation_lead_max_asks: int = Field(default=2, ge=0, le=10)
+    conversation_lead_cooldown_hours: float = Field(default=24, ge=0, le=30 * 24)
     # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
     # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
     knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)

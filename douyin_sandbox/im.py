@@ -106,7 +106,8 @@ def webhook_content(message: ImMessage) -> dict[str, Any]:
         "user_infos": [_user_info(customer)],
     }
     if message.card_id is not None:
-        content |= {"card_id": message.card_id, "card_status": 0, "card_data": []}
+        submitted = 1 if message.card_data else 0
+        content |= {"card_id": message.card_id, "card_status": submitted, "card_data": message.card_data}
     if message.message_type == "image":
         # No URL: the receiver fetches the bytes through /api/im/message/resources/.
         content |= {

@@ -6,6 +6,12 @@
   `im_enter_direct_msg` (content a JSON string) whose `server_message_id` anchors a greeting;
 - `POST app_reply {open_id, text, conversation_short_id? | to_open_id?}`: a person of the account answers
   in the Douyin app → `im_send_msg` with an empty `source`;
+- `POST card_submit {to_open_id, card_id, card_data: [{label, value}], from_open_id?, conversation_short_id?}`:
+  a customer submits the account's retain-consult card → `im_receive_msg`, `message_type` "other" with
+  `card_id, card_status 1, card_data`;
+- `POST fan_action {event: new_video_digg | new_follow_action, open_id, from_open_id?, item_id?}`: a user likes
+  one of the account's videos or follows it → the event (content a JSON string), `from_user_id` the fan,
+  `to_user_id` the account;
 - `POST authorize {open_id, customer_open_id}`: the customer allows proactive messages
   (`im_authorize_message`), as the platform's authorisation card would;
 - `GET messages?conversation_id=`: every message of the conversation, both directions, oldest first.
@@ -17,14 +23,14 @@ import base64
 import binascii
 import io
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, HTTPException
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel
 
-from douyin_sandbox import im
+from douyin_sandbox import ids, im
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
 from douyin_sandbox.users import DEFAULT_CUSTOMER, USERS_BY_OPEN_ID
 
@@ -50,6 +56,21 @@ class AppReplyBody(BaseModel):
     text: str
     conversation_short_id: str | None = None
     to_open_id: str = DEFAULT_CUSTOMER.open_id
+
+
+class CardSubmitBody(BaseModel):
+    to_open_id: str
+    card_id: str
+    card_data: list[dict[str, str]]
+    from_open_id: str = DEFAULT_CUSTOMER.open_id
+    conversation_short_id: str | None = None
+
+
+class FanActionBody(BaseModel):
+    event: Literal["new_video_digg", "new_follow_action"]
+    open_id: str  # the account liked or followed
+    from_open_id: str = DEFAULT_CUSTOMER.open_id
+    item_id: str | None = None
 
 
 class AuthorizeBody(BaseModel):
@@ -122,6 +143,35 @@ async def app_reply(body: AppReplyBody, runtime: RuntimeDep) -> dict[str, Any]:
     await runtime.store.save()
     msg_id = im.emit_message(runtime, message)
     return {"msg_id": msg_id, "content": im.webhook_content(message)}
+
+
+@router.post("/card_submit")
+async def card_submit(body: CardSubmitBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """A customer submits the account's retain-consult card (`im_receive_msg` with `card_data`)."""
+    _account(body.to_open_id)
+    conversation = im.named_conversation(
+        runtime, body.to_open_id, body.from_open_id, body.conversation_short_id
+    )
+    card: dict[str, Any] = {"card_id": body.card_id, "card_data": body.card_data}
+    message = im.record(
+        runtime, im.new_message(runtime, conversation, sent=False, message_type="other", **card)
+    )
+    await runtime.store.save()
+    msg_id = im.emit_message(runtime, message)
+    return {"msg_id": msg_id, "content": im.webhook_content(message)}
+
+
+@router.post("/fan_action")
+async def fan_action(body: FanActionBody, runtime: RuntimeDep) -> dict[str, Any]:
+    """A user likes one of the account's videos or follows the account."""
+    _account(body.open_id)
+    content: dict[str, Any] = {"action_type": 1, "action_time": int(runtime.now())}
+    if body.event == "new_video_digg":
+        content["item_id"] = body.item_id or ids.opaque_at_id()
+    msg_id = runtime.webhooks.emit(
+        body.event, content, from_user_id=body.from_open_id, to_user_id=body.open_id
+    )
+    return {"msg_id": msg_id, "content": content}
 
 
 @router.post("/authorize")

@@ -127,6 +127,7 @@ class ImMessage(BaseModel):
     seq: int
     text: str = ""
     card_id: str | None = None
+    card_data: list[dict[str, str]] = Field(default_factory=list)  # a submitted card's [{label, value}]
     media_id: str | None = None
     scene: str | None = None
     source: str = ""

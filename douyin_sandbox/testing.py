@@ -228,6 +228,32 @@ class RunningSandbox:
         }
         return await self._object("POST", "im/app_reply", body)
 
+    async def im_card_submit(
+        self,
+        account_open_id: str,
+        card_id: str,
+        card_data: list[dict[str, str]],
+        *,
+        from_open_id: str = CUSTOMER_OPEN_ID,
+        conversation_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A customer submits the account's retain-consult card; returns `{msg_id, content}`."""
+        body = {
+            "to_open_id": account_open_id,
+            "card_id": card_id,
+            "card_data": card_data,
+            "from_open_id": from_open_id,
+            "conversation_short_id": conversation_id,
+        }
+        return await self._object("POST", "im/card_submit", body)
+
+    async def fan_action(
+        self, event: str, account_open_id: str, *, from_open_id: str = CUSTOMER_OPEN_ID
+    ) -> dict[str, Any]:
+        """A user likes one of the account's videos (`new_video_digg`) or follows it (`new_follow_action`)."""
+        body = {"event": event, "open_id": account_open_id, "from_open_id": from_open_id}
+        return await self._object("POST", "im/fan_action", body)
+
     async def im_authorize(self, account_open_id: str, customer_open_id: str = CUSTOMER_OPEN_ID) -> None:
         """The customer allows the account's proactive messages."""
         await self.admin(

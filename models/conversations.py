@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from models.brands import BrandContext
+from models.customers import CardField
 from models.knowledge import KnowledgeHits
 
 # bot: the bot answers; waiting_human: the bot handed off and a person should answer; human: an agent took
@@ -48,6 +49,10 @@ class ConversationTiming(BaseModel):
         default=300, gt=0, description="handed off and nobody took it over this long: the customer is told"
     )
     queue_message: str = "当前咨询的客户较多，客服看到后会尽快回复您，请稍候～"
+    lead_max_asks: int = Field(default=2, ge=0, description="contact asks per conversation at most")
+    lead_cooldown_seconds: float = Field(
+        default=86400, ge=0, description="no contact ask this soon after the last ask or a refusal"
+    )
 
 
 class ConversationInput(ConversationKey):
@@ -82,6 +87,10 @@ class InboundMessage(BaseModel):
     text: str = ""
     sent_at: datetime
     nickname: str | None = None
+    card_id: str | None = None
+    card_data: list[CardField] = Field(
+        default_factory=list, description="a submitted retain-consult card's fields (message_type other)"
+    )
 
 
 class EnteredChat(BaseModel):

@@ -11,6 +11,7 @@ conversation closes; the next message starts a new run that reopens it with the 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -40,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         OpenedConversation,
         OutgoingCheck,
         Release,
+        ReplyAction,
         ReplyDecision,
         ReplyJob,
         SentEcho,
@@ -47,10 +49,22 @@ with workflow.unsafe.imports_passed_through():
         Takeover,
         Turn,
     )
+    from models.customers import (
+        HIGH_INTENT_QUESTIONS,
+        BehaviourBatch,
+        BehaviourEvent,
+        CustomerSaid,
+        CustomerSnapshot,
+        EventType,
+        Intent,
+        IntentJob,
+        LeadAskJob,
+    )
     from models.douyin_accounts import AccountRef
     from models.im import ImResource, ImScene, ImSend
     from models.knowledge import KnowledgeHits, KnowledgeQuery
     from workflows import calls
+    from workflows.lead_rule import ask_due
 
 BOT = "bot"
 # Douyin accepts a reply while the customer's message is younger than this.
@@ -68,6 +82,11 @@ HANDOFF_ASSIGNS = "handoff-assigns-agent"
 IMAGES_FETCHED = "customer-images-fetched"
 # A long conversation starts a fresh history well before Temporal would ask for it.
 CONTINUE_AFTER_MESSAGES = 500
+# Customer messages and chat entries become behaviour events for scoring, and high intent a contact ask.
+RECORDS_BEHAVIOUR = "conversation-records-behaviour"
+CARD_TEXT = "[留资卡片]"
+SHORT_REFUSAL_CHARS = 12
+LeadLine = Literal["ask", "thanks", "refused"]
 
 
 @workflow.defn
@@ -93,12 +112,16 @@ class ConversationWorkflow:
         self._handled = 0
         self._opened: OpenedConversation | None = None
         self._in: ConversationInput | None = None
+        self._behaviour = False
+        self._unscored: list[InboundMessage] = []
+        self._entries: list[EnteredChat] = []
 
     # -- run ----------------------------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: ConversationInput) -> ConversationStatus:
         self._in = input
+        self._behaviour = workflow.patched(RECORDS_BEHAVIOUR)
         if input.carried is not None:
             self._restore(input.carried)
         workflow.upsert_search_attributes(
@@ -139,6 +162,8 @@ class ConversationWorkflow:
                     await self._answer(batch)
             elif self._pending:
                 self._pending = []  # people answer; nothing waits for the bot
+            if self._behaviour:
+                await self._record_behaviour()
             if self._handled >= CONTINUE_AFTER_MESSAGES or workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._sending)
                 workflow.continue_as_new(input.model_copy(update={"carried": self._carried()}))
@@ -156,6 +181,7 @@ class ConversationWorkflow:
     @workflow.signal
     def entered(self, event: EnteredChat) -> None:
         """The customer opened the chat: the account's greeting, once."""
+        self._entries = [*self._entries[-ECHOES_KEPT:], event]
         if not self._greeted and self._enter is None:
             self._enter = event
 
@@ -233,7 +259,10 @@ class ConversationWorkflow:
             timeout = idle if deadline is None else min(idle, max(deadline - workflow.now(), timedelta(0)))
             try:
                 await workflow.wait_condition(
-                    lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending),
+                    lambda: (
+                        bool(self._arrivals or self._enter or self._human_echoes or self._pending)
+                        or (self._behaviour and bool(self._entries))
+                    ),
                     timeout=timeout,
                 )
             except TimeoutError:
@@ -266,6 +295,8 @@ class ConversationWorkflow:
                                media_key=media_key, reason=note)  # fmt: skip
             self._arrivals.pop(0)
             self._pending.append(message)
+            if self._behaviour:
+                self._unscored.append(message)
 
     async def _image_of(self, message: InboundMessage) -> tuple[str | None, str | None]:
         """An image arrives without a URL: it is fetched through the resources API before anyone looks at it.
@@ -315,22 +346,33 @@ class ConversationWorkflow:
         if not texts and not (images and workflow.patched(IMAGES_FETCHED)):
             return
         self._handled += len(batch)
+        intents, snapshot = await self._record_behaviour() if self._behaviour else (set(), None)
+        lead_reply = _lead_reply(snapshot, intents, texts)
+        if lead_reply is not None:
+            await self._lead_line(lead_reply, batch[-1].msg_id)
+            return
         knowledge = await calls.content(
             ContentCenter.search_knowledge,
             KnowledgeQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
             policies.KNOWLEDGE_READ,
         )
         decision = await self._decide(self._job(texts, knowledge).model_copy(update={"images": images}))
+        sent = False
         if decision.reply and decision.action != "none":
-            await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
+            sent = await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
         if decision.action == "handoff" and self._state == "bot":
             await self._handoff(decision.reason)
+        elif (
+            sent and snapshot is not None and ask_due(snapshot, intents, workflow.now(), self._input().timing)
+        ):
+            await self._ask_lead(snapshot, batch[-1].msg_id)
 
     async def _decide(self, job: ReplyJob) -> ReplyDecision:
         return await calls.agent(AgentCenter.decide_reply, job, policies.MODEL)
 
-    async def _deliver(self, decision: ReplyDecision, reply_to: str, scene: ImScene) -> None:
-        """The bot's reply: checked, and sent only if the bot still owns the conversation right now."""
+    async def _deliver(self, decision: ReplyDecision, reply_to: str, scene: ImScene) -> bool:
+        """The bot's reply: checked, and sent only if the bot still owns the conversation right now; whether
+        Douyin took it (or may have)."""
         checked = await calls.agent(
             AgentCenter.check_outgoing_message, OutgoingCheck(text=decision.reply), policies.COMPLIANCE
         )
@@ -341,19 +383,26 @@ class ConversationWorkflow:
                                findings=checked.findings, reason=reason)  # fmt: skip
             if self._state == "bot":
                 await self._handoff(reason)
-            return
+            return False
         if not self._bot_may_answer():
             await self._record(message_id, "bot", "discarded", checked.text, decision=decision,
                                reason=f"not sent: the conversation is {self._state} now")  # fmt: skip
-            return
+            return False
         status, douyin_id, why = await self._send(checked.text, reply_to, scene, bot=True)
         await self._record(message_id, "bot", status, checked.text, douyin_msg_id=douyin_id, decision=decision,
                            findings=checked.findings, reason=why)  # fmt: skip
         if status == "failed" and self._state == "bot":
             await self._handoff(f"the bot's reply could not be sent: {why}")
+        return status in ("sent", "unconfirmed")
 
     async def _send(
-        self, text: str, reply_to: str | None = None, scene: ImScene = "im_replay_msg", *, bot: bool = False
+        self,
+        text: str,
+        reply_to: str | None = None,
+        scene: ImScene = "im_replay_msg",
+        *,
+        bot: bool = False,
+        card_id: str | None = None,
     ) -> tuple[MessageStatus, str | None, str | None]:
         """(status, Douyin's message id, why not sent). Never sent twice: an unknown outcome waits for its echo;
         a refusal before Douyin did anything is tried again after a pause (the bot only while it may answer)."""
@@ -369,7 +418,8 @@ class ConversationWorkflow:
             conversation_id=self._douyin_conversation_id or "",
             reply_to_msg_id=reply_to,
             scene=scene,
-            text=text,
+            text=None if card_id else text,
+            card_id=card_id,
         )
         self._sending = True
         try:
@@ -383,7 +433,7 @@ class ConversationWorkflow:
                 except ActivityError as err:
                     cause = err.cause
                     if not isinstance(cause, ApplicationError) or cause.type == errors.DOUYIN_UNKNOWN_OUTCOME:
-                        return await self._confirm_by_echo(text, echoes_before)
+                        return await self._confirm_by_echo("" if card_id else text, echoes_before)
                     if cause.type not in REFUSED_BEFORE_WORK or attempt == SEND_ATTEMPTS:
                         return "failed", None, cause.message
                 await workflow.sleep(SEND_PAUSE * attempt)
@@ -407,6 +457,93 @@ class ConversationWorkflow:
             return "unconfirmed", None, "the send's outcome is unknown and Douyin sent no echo; check the app"
         found = echoed()
         return "sent", found.msg_id if found else None, None
+
+    async def _record_behaviour(self) -> tuple[set[Intent], CustomerSnapshot | None]:
+        """The customer's messages and chat entries not yet recorded, as behaviour events (each question kind
+        agent-center reads is one too); the intents of those messages and the customer as scored now."""
+        messages, self._unscored = self._unscored, []
+        entries, self._entries = self._entries, []
+        if (not messages and not entries) or self._opened is None:
+            return set(), None
+        texts = [m.text for m in messages]
+        found = await calls.agent(
+            AgentCenter.detect_customer_intents, IntentJob(messages=texts), policies.COMPLIANCE
+        )
+        events: list[BehaviourEvent] = []
+        for message, intents in zip(messages, found.intents, strict=True):
+            events += self._message_events(message, intents)
+        events += [self._event("im_enter_direct_msg", e.msg_id, e.at) for e in entries]
+        snapshot = await calls.orchestration(
+            Orchestration.record_customer_behaviour,
+            BehaviourBatch(
+                tenant_id=self._input().tenant_id,
+                customer_open_id=self._input().customer_open_id,
+                account_id=self._input().account_id,
+                conversation_id=self._opened.conversation_id,
+                events=events,
+                said=[
+                    CustomerSaid(msg_id=m.msg_id, text=m.text, card_data=m.card_data, at=m.sent_at)
+                    for m in messages
+                ],
+                at=workflow.now(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+        return {intent for intents in found.intents for intent in intents}, snapshot
+
+    def _message_events(self, message: InboundMessage, intents: list[Intent]) -> list[BehaviourEvent]:
+        events = [self._event("message_received", message.msg_id, message.sent_at, msg_type=message.msg_type)]
+        if message.card_data or message.card_id:
+            events.append(
+                self._event("card_submitted", message.msg_id, message.sent_at, card_id=message.card_id)
+            )
+        for intent in intents:
+            kind: EventType = "lead_refused" if intent == "refusal" else intent
+            events.append(self._event(kind, message.msg_id, message.sent_at))
+        return events
+
+    def _event(self, kind: EventType, msg_id: str, at: datetime, **detail: str | None) -> BehaviourEvent:
+        conversation = self._opened.conversation_id if self._opened else None
+        return BehaviourEvent(
+            type=kind,
+            source_key=f"{kind}:{msg_id}",
+            detail={"conversation_id": conversation, "msg_id": msg_id, **detail},
+            occurred_at=at,
+        )
+
+    async def _lead_line(self, kind: LeadLine, reply_to: str) -> None:
+        """agent-center's line for the contact ask, a thank-you for contact details or accepting a refusal."""
+        brand = self._opened.brand.profile.name if self._opened and self._opened.brand else None
+        line = await calls.agent(
+            AgentCenter.compose_lead_ask, LeadAskJob(brand=brand, kind=kind), policies.COMPLIANCE
+        )
+        action: ReplyAction = "ask_lead" if kind == "ask" else "answer"
+        reason = {
+            "ask": "high intent: asking for contact details",
+            "thanks": "the customer left contact details",
+            "refused": "the customer declined to leave contact details",
+        }[kind]
+        decision = ReplyDecision(reply=line.text, action=action, reason=reason, confidence=1.0)
+        await self._deliver(decision, reply_to, "im_replay_msg")
+
+    async def _ask_lead(self, snapshot: CustomerSnapshot, reply_to: str) -> None:
+        """Asks for contact details after the answer: the account's retain-consult card where one is
+        configured, else agent-center's line (checked like every reply)."""
+        reason = f"high intent (level {snapshot.level}, score {snapshot.score:g}): asking for contact details"
+        decision = ReplyDecision(reply="", action="ask_lead", reason=reason, confidence=1.0)
+        if snapshot.card_id is None:
+            brand = self._opened.brand.profile.name if self._opened and self._opened.brand else None
+            line = await calls.agent(
+                AgentCenter.compose_lead_ask, LeadAskJob(brand=brand), policies.COMPLIANCE
+            )
+            await self._deliver(decision.model_copy(update={"reply": line.text}), reply_to, "im_replay_msg")
+            return
+        message_id = str(workflow.uuid4())
+        if not self._bot_may_answer():
+            return
+        status, douyin_id, why = await self._send(CARD_TEXT, reply_to, bot=True, card_id=snapshot.card_id)
+        await self._record(message_id, "bot", status, CARD_TEXT, douyin_msg_id=douyin_id, msg_type="card",
+                           decision=decision, reason=why)  # fmt: skip
 
     async def _handoff(self, reason: str) -> None:
         """Waits for a person: given round-robin to an available agent, the agents told, and a deadline after
@@ -606,3 +743,15 @@ class ConversationWorkflow:
         if self._in is None:
             raise ApplicationError("the run has no input yet")
         return self._in
+
+
+def _lead_reply(snapshot: CustomerSnapshot | None, intents: set[Intent], texts: list[str]) -> LeadLine | None:
+    """A message that only leaves contact details is thanked, and a short refusal right after an ask is
+    accepted, instead of being looked up in the knowledge base (which would hand either off to a person)."""
+    if snapshot is None or HIGH_INTENT_QUESTIONS.intersection(intents):
+        return None
+    if snapshot.new_lead:
+        return "thanks"
+    if "refusal" in intents and snapshot.asks > 0 and len("".join(texts)) <= SHORT_REFUSAL_CHARS:
+        return "refused"
+    return None

@@ -12,6 +12,7 @@ from activities.agent.compliance import check_fields
 from activities.agent.contract import AgentCenter
 from activities.agent.failures import typed, validate
 from activities.agent.images import CoverRenderer, ImageData, OpenAIImageGenerator, inspect_image
+from activities.agent.intents import detect, lead_ask
 from activities.agent.outgoing import check_outgoing
 from activities.agent.prompts import image_prompt
 from activities.agent.providers.base import GenerationProvider
@@ -21,6 +22,7 @@ from activities.agent.suggestions import check_suggestions
 from douflow.media import LocalMediaStore
 from models.comments import CommentDecision, CommentJob
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
+from models.customers import DetectedIntents, IntentJob, LeadAskJob, LeadAskText
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -139,6 +141,14 @@ class AgentActivities(AgentCenter):
         result = await typed(self._provider.suggest_replies(job))
         validate(check_suggestions(result, job) + avoid_word_problems(result, job.brand))
         return result
+
+    @activity.defn
+    async def detect_customer_intents(self, job: IntentJob) -> DetectedIntents:
+        return detect(job)
+
+    @activity.defn
+    async def compose_lead_ask(self, job: LeadAskJob) -> LeadAskText:
+        return lead_ask(job)
 
     async def aclose(self) -> None:
         """Close HTTP clients; the worker calls this on shutdown."""

@@ -11,6 +11,7 @@ from temporalio import activity
 
 from models.comments import CommentDecision, CommentJob
 from models.conversations import CheckedMessage, OutgoingCheck, ReplyDecision, ReplyJob
+from models.customers import DetectedIntents, IntentJob, LeadAskJob, LeadAskText
 from models.generation import (
     ComplianceReport,
     ComplianceRequest,
@@ -91,4 +92,16 @@ class AgentCenter:
     async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
         """Three drafts for an agent, one per style, grounded in the knowledge hits and the brand, with
         citations; holding replies that cite nothing when no entry answers the customer."""
+        raise NotImplementedError
+
+    # -- intent scoring and lead capture (seed 12, 13) ------------------------------------------------
+
+    @activity.defn
+    async def detect_customer_intents(self, job: IntentJob) -> DetectedIntents:
+        """The question kinds (price, purchase, booking, address) and refusals in each customer message."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def compose_lead_ask(self, job: LeadAskJob) -> LeadAskText:
+        """The bot's line asking for contact details, sent after its answer (alone, or before a card)."""
         raise NotImplementedError

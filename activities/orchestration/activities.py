@@ -21,6 +21,7 @@ from temporalio.client import Client, ScheduleAlreadyRunningError
 from activities.orchestration.comments import CommentActivities
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.conversations import ConversationActivities
+from activities.orchestration.customers import CustomerActivities
 from activities.orchestration.suggestions import SuggestionActivities
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.approvals import approval_problem
@@ -72,7 +73,9 @@ def _whole_second(at: datetime) -> datetime:
     return at if not at.microsecond else at.replace(microsecond=0) + timedelta(seconds=1)
 
 
-class OrchestrationActivities(ConversationActivities, CommentActivities, SuggestionActivities, Orchestration):
+class OrchestrationActivities(
+    ConversationActivities, CustomerActivities, CommentActivities, SuggestionActivities, Orchestration
+):
     """Built once per worker from the Temporal client, the settings and a sessionmaker."""
 
     def __init__(

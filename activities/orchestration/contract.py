@@ -18,6 +18,7 @@ from models.conversations import (
     OpenedConversation,
     StateChange,
 )
+from models.customers import BehaviourBatch, CustomerSnapshot, FanAction, FanActionRecorded
 from models.replication import ScheduleVariants, VariantSchedule
 from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
 
@@ -80,4 +81,18 @@ class Orchestration:
     @activity.defn
     async def record_suggestions(self, batch: SuggestionBatch) -> SuggestionResult:
         """The set, written once; stale when the customer wrote again since `based_on`."""
+        raise NotImplementedError
+
+    # -- customers' behaviour, scores and leads (seed 12, 13) ---------------------------------------------
+
+    @activity.defn
+    async def record_customer_behaviour(self, batch: BehaviourBatch) -> CustomerSnapshot:
+        """Records a customer's events and the leads their messages carry, scores them and fires threshold
+        actions once per crossing; what a conversation needs to decide on asking for contact details."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_fan_action(self, action: FanAction) -> FanActionRecorded:
+        """A like or a follow of one of the tenant's accounts, as the fan's behaviour event (nothing when
+        neither user is a fan of an account the tenant holds)."""
         raise NotImplementedError

@@ -20,6 +20,7 @@ from api.gateway_bff.routers import (
     comments,
     contents,
     conversations,
+    customers,
     dashboard,
     douyin_accounts,
     douyin_webhook,
@@ -30,6 +31,7 @@ from api.gateway_bff.routers import (
     metrics,
     notifications,
     publish,
+    scoring_rules,
     suggestions,
     tenant,
     uploads,
@@ -99,10 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
-    app.include_router(conversations.router)
-    app.include_router(agents.router)
-    app.include_router(comments.router)
-    app.include_router(suggestions.router)
+    for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+        app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

@@ -8,6 +8,7 @@ nobody holds is kept in the inbox only. `content` shapes follow douyin-openapi.m
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,11 +28,14 @@ from models.conversations import (
     InboundMessage,
     SentEcho,
 )
+from models.customers import CardField
 from models.douyin_accounts import RELEASED
 
 RECEIVED, ENTERED, SENT = "im_receive_msg", "im_enter_direct_msg", "im_send_msg"
 IM_EVENTS = frozenset({RECEIVED, ENTERED, SENT})
 TEXT_MAX = 4000
+CARD_FIELDS_MAX = 20
+CARD_VALUE_MAX = 200
 
 
 async def to_conversation(
@@ -61,6 +65,8 @@ async def to_conversation(
                 echo_wait_seconds=settings.conversation_echo_wait_seconds,
                 queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
                 queue_message=settings.conversation_queue_message,
+                lead_max_asks=settings.conversation_lead_max_asks,
+                lead_cooldown_seconds=settings.conversation_lead_cooldown_hours * 3600,
             ),
         )
     )
@@ -90,6 +96,7 @@ def _signal(event: str, body: dict[str, Any], client_key: str) -> tuple[str, Bas
     if event == SENT:
         ours = bool(client_key) and str(body.get("source") or "") == client_key
         return "sent_echo", SentEcho(msg_id=msg_id, conversation_id=conversation, text=text, ours=ours, at=at)
+    card_id = body.get("card_id")
     return "customer_message", InboundMessage(
         msg_id=msg_id,
         conversation_id=conversation,
@@ -97,7 +104,27 @@ def _signal(event: str, body: dict[str, Any], client_key: str) -> tuple[str, Bas
         text=text,
         sent_at=at,
         nickname=_nickname(body),
+        card_id=str(card_id)[:200] if card_id else None,
+        card_data=_card_data(body.get("card_data")),
     )
+
+
+def _card_data(value: Any) -> list[CardField]:
+    """A submitted card's `card_data` [{label, value}] (a JSON string tolerated); anything else is no field."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if not isinstance(value, list):
+        return []
+    fields = [item for item in value if isinstance(item, dict)][:CARD_FIELDS_MAX]
+    return [
+        CardField(
+            label=str(f.get("label") or "")[:CARD_VALUE_MAX], value=str(f.get("value") or "")[:CARD_VALUE_MAX]
+        )
+        for f in fields
+    ]
 
 
 def _time(value: Any) -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
@@ -26,6 +26,9 @@ class Customer(TenantScoped, Timestamped, Base):
     open_id: Mapped[str] = mapped_column(String(200))
     nickname: Mapped[str | None] = mapped_column(String(100))
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tags given by score thresholds (seed 12), and the level the thresholds last saw.
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
+    level: Mapped[str] = mapped_column(String(8), default="cold", server_default="cold")
 
 
 class Conversation(TenantScoped, Timestamped, Base):
@@ -87,3 +90,75 @@ class AgentPresence(TenantScoped, Base):
     available: Mapped[bool] = mapped_column(default=False)
     last_assigned_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CustomerEvent(TenantScoped, Base):
+    """One behaviour of a customer (seed 12), append-only; its source key makes a redelivery a no-op."""
+
+    __tablename__ = "customer_events"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_key", name="customer_event_source"),
+        Index("ix_customer_events_customer", "tenant_id", "customer_id", "occurred_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    source_key: Mapped[str] = mapped_column(String(300))
+    occurred_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScoringRuleSet(Base):
+    """A tenant's scoring rules as one document (`models.customers.ScoringRules`); none: the defaults."""
+
+    __tablename__ = "scoring_rules"
+
+    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ScoreCrossing(TenantScoped, Base):
+    """A customer's score crossing a threshold (or their level changing), with the actions it fired; the
+    latest row per (customer, key) tells whether the customer is above, so actions fire once per crossing."""
+
+    __tablename__ = "score_crossings"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "customer_id", "key", "seq", name="score_crossing_seq"),
+        Index("ix_score_crossings_customer", "tenant_id", "customer_id", "key", "seq"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column()
+    above: Mapped[bool] = mapped_column()
+    value: Mapped[str] = mapped_column(String(40), default="")
+    actions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    at: Mapped[datetime] = mapped_column()
+
+
+class Lead(TenantScoped, Base):
+    """Contact details a customer gave in a conversation (seed 13): consent is that they gave it there."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_key", name="lead_source"),
+        Index("ix_leads_tenant_created", "tenant_id", "created_at"),
+        Index("ix_leads_customer", "tenant_id", "customer_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    wechat: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(50))
+    source: Mapped[str] = mapped_column(String(16))
+    source_key: Mapped[str] = mapped_column(String(300))
+    consent: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

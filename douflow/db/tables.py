@@ -44,6 +44,8 @@ class Tenant(Timestamped, Base):
     ai_declaration: Mapped[bool] = mapped_column(default=True, server_default=true())
     # A human reply (from DouFlow or the Douyin app) pauses the customer-service bot for that customer this long.
     human_pause_minutes: Mapped[int] = mapped_column(default=30, server_default=text("30"))
+    # The retain-consult card (留资卡片, msg_type 8) the bot sends to ask for contact details, per account id.
+    lead_card_ids: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default=text("'{}'"))
 
 
 class User(TenantScoped, Timestamped, Base):

@@ -11,6 +11,11 @@ def _given(field: str) -> dict[str, Any]:
     return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
 
 
+def present(field: str) -> dict[str, Any]:
+    """The field is present, null included (a patch's null that clears the field is a change)."""
+    return {"required": [field]}
+
+
 def exactly_one(*fields: str) -> dict[str, Any]:
     return {"oneOf": [_given(field) for field in fields]}
 

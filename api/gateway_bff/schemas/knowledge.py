@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.gateway_bff.schemas.field_rules import at_least_one
+from api.gateway_bff.schemas.field_rules import at_least_one, present
 from api.gateway_bff.schemas.request_body import RequestBody
 from models.request_types import JsonInteger, trim, trimmed_text
 
@@ -69,7 +69,12 @@ class KnowledgePatch(RequestBody):
     """The fields to change; the rest stay as they are."""
 
     model_config = ConfigDict(
-        json_schema_extra=at_least_one("question", "variants", "answer", "tags", "enabled", "brand_id")
+        json_schema_extra={
+            "anyOf": [
+                *at_least_one("question", "variants", "answer", "tags", "enabled")["anyOf"],
+                present("brand_id"),  # null takes the entry's brand away
+            ]
+        }
     )
 
     question: Question | None = None
@@ -84,9 +89,11 @@ class KnowledgePatch(RequestBody):
 
     @model_validator(mode="after")
     def _something_to_change(self) -> KnowledgePatch:
-        """As the schema says: at least one field given with a value (a null `brand_id` beside one detaches the
-        brand)."""
-        if not {name for name in self.model_fields_set - {"base_version"} if getattr(self, name) is not None}:
+        # As the schema says: a field counts when it is not null, except brand_id, whose null clears the brand.
+        given = [
+            name for name in self.model_fields_set if getattr(self, name) is not None or name == "brand_id"
+        ]
+        if not set(given) - {"base_version"}:
             raise ValueError("nothing to change: send question, variants, answer, tags, enabled or brand_id")
         return self
 

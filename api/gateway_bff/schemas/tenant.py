@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from annotated_types import Interval
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from api.gateway_bff.schemas.field_rules import at_least_one
 from api.gateway_bff.schemas.request_body import RequestBody
@@ -22,9 +22,15 @@ class TenantView(BaseModel):
     human_pause_minutes: int = Field(
         description="a person's reply pauses the customer-service bot for that customer this long"
     )
+    lead_card_ids: dict[str, str] = Field(
+        description="per Douyin account id, the retain-consult card (留资卡片) the bot sends to ask for contact "
+        "details; an account without one gets a text ask"
+    )
 
 
-POLICIES = ("approval_required", "ai_declaration", "human_pause_minutes")
+POLICIES = ("approval_required", "ai_declaration", "human_pause_minutes", "lead_card_ids")
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+CardId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class TenantPatch(RequestBody):
@@ -33,6 +39,9 @@ class TenantPatch(RequestBody):
     approval_required: bool | None = None
     ai_declaration: bool | None = None
     human_pause_minutes: Annotated[int, Interval(ge=1, le=7 * 24 * 60), JsonInteger] | None = None
+    lead_card_ids: dict[AccountId, CardId] | None = Field(
+        default=None, max_length=100, description="replaces the whole map; {} removes every card"
+    )
 
     @model_validator(mode="after")
     def _something_to_change(self) -> TenantPatch:
