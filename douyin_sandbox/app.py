@@ -11,7 +11,15 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from douyin_sandbox import admin, data_routes, im_admin, im_routes, oauth_routes, video_routes
+from douyin_sandbox import (
+    admin,
+    chat_page,
+    data_routes,
+    im_admin,
+    im_routes,
+    oauth_routes,
+    video_routes,
+)
 from douyin_sandbox.config import SandboxConfig
 from douyin_sandbox.envelopes import (
     SandboxApiError,
@@ -60,4 +68,5 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(im_admin.router)
     app.include_router(admin.platform_router)
+    app.include_router(chat_page.router)
     return app
