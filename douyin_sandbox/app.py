@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from douyin_sandbox import (
     admin,
+    chat_page,
     comment_admin,
     comment_routes,
     data_routes,
@@ -70,4 +71,5 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.include_router(im_admin.router)
     app.include_router(comment_admin.router)
     app.include_router(admin.platform_router)
+    app.include_router(chat_page.router)
     return app
