@@ -17,7 +17,6 @@ from douflow.customers.comments import CommentRepository
 from douflow.customers.conversations import AGENTS
 from douflow.db.metrics_tables import Notification
 from douflow.temporal import ids
-from models.brands import BrandContext
 from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 
 _NOTICE_NAMESPACE = uuid.UUID("5b0f3d2e-8c4a-4e6b-9f1d-7a2c3e4b5d60")
@@ -33,7 +32,8 @@ class CommentActivities(Orchestration):
             row = await CommentRepository(session, comment.tenant_id).store(comment, workflow_id)
             await session.flush()
             stored = CommentStored(
-                row_id=row.id, brand=await _brand_of(session, comment.tenant_id, comment.account_id)
+                row_id=row.id,
+                brand=await BrandRepository(session, comment.tenant_id).for_account(comment.account_id),
             )
             await session.commit()
             return stored
@@ -58,9 +58,3 @@ class CommentActivities(Orchestration):
                     )
                 )
             await session.commit()
-
-
-async def _brand_of(session: AsyncSession, tenant_id: str, account_id: str) -> BrandContext | None:
-    """The brand whose profile names the account, if one does: what the account's replies speak for."""
-    brands, _ = await BrandRepository(session, tenant_id).page(include_archived=False, limit=100, offset=0)
-    return next((b.context(None) for b in brands if account_id in b.profile.account_ids), None)

@@ -20,7 +20,6 @@ from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
 from douflow.settings import Settings
 from douflow.temporal import ids
-from models.brands import BrandContext
 from models.conversations import (
     Assignment,
     AssignRequest,
@@ -53,7 +52,7 @@ class ConversationActivities(Orchestration):
             await session.flush()
             summary = await repo.summary(conversation.id) if reopened else ""
             tenant = await session.get(Tenant, req.tenant_id)
-            brand = await _brand_of(session, req.tenant_id, req.account_id)
+            brand = await BrandRepository(session, req.tenant_id).for_account(req.account_id)
             opened = OpenedConversation(
                 conversation_id=conversation.id,
                 customer_id=customer.id,
@@ -117,12 +116,3 @@ class ConversationActivities(Orchestration):
                 )
             )
             await session.commit()
-
-
-async def _brand_of(session: AsyncSession, tenant_id: str, account_id: str) -> BrandContext | None:
-    """The brand whose profile names the account, if one does: what the bot speaks for."""
-    brands, _ = await BrandRepository(session, tenant_id).page(include_archived=False, limit=100, offset=0)
-    for stored in brands:
-        if account_id in stored.profile.account_ids:
-            return stored.context(None)
-    return None

@@ -15,7 +15,6 @@ from douflow.content.brands import BrandRepository
 from douflow.customers.conversations import ConversationRepository
 from douflow.customers.suggestions import SuggestionRepository, history_of
 from douflow.temporal.errors import CONTENT_NOT_FOUND
-from models.brands import BrandContext
 from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
 
 # Enough transcript for the model to see the question in context.
@@ -45,7 +44,7 @@ class SuggestionActivities(Orchestration):
                 messages=messages,
                 history=history,
                 based_on=based_on,
-                brand=await _brand_of(session, req.tenant_id, conversation.account_id),
+                brand=await BrandRepository(session, req.tenant_id).for_account(conversation.account_id),
             )
 
     @activity.defn
@@ -57,12 +56,3 @@ class SuggestionActivities(Orchestration):
             result = await repo.result(rows)
             await session.commit()
             return result
-
-
-async def _brand_of(session: AsyncSession, tenant_id: str, account_id: str) -> BrandContext | None:
-    """The brand whose profile names the account, if one does: what the suggestions speak for."""
-    brands, _ = await BrandRepository(session, tenant_id).page(include_archived=False, limit=100, offset=0)
-    for stored in brands:
-        if account_id in stored.profile.account_ids:
-            return stored.context(None)
-    return None

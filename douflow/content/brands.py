@@ -109,6 +109,12 @@ class BrandRepository:
         if brand.archived_at is None:
             brand.archived_at = when
 
+    async def for_account(self, account_id: str) -> BrandContext | None:
+        """The current brand whose profile names the account, if one does: what the account's messages,
+        replies and suggestions speak for."""
+        brands, _ = await self.page(include_archived=False, limit=100, offset=0)
+        return next((b.context(None) for b in brands if account_id in b.profile.account_ids), None)
+
     async def unknown_accounts(self, account_ids: Sequence[str]) -> list[str]:
         """The ids that are not Douyin accounts of this tenant."""
         if not account_ids:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -28,9 +26,9 @@ from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from douyin_sandbox.webhooks import signature
 from tests.support.auth import TestUser, user_with_token
+from tests.support.conversations import own_stack
 from tests.support.polling import eventually
 from tests.support.publishing import bind_account
-from tests.support.stack import running_stack
 
 pytestmark = pytest.mark.timeout(120)
 ACCOUNT_OPEN_ID = SANDBOX_USERS[0].open_id
@@ -257,25 +255,6 @@ async def test_a_reply_whose_answer_was_lost_is_found_under_the_comment(commente
 
     [reply] = await commenter.our_replies(made["comment_id"])
     assert row["status"] == "replied" and row["reply_comment_id"] == reply["comment_id"]
-
-
-@asynccontextmanager
-async def own_stack(
-    temporal_env: WorkflowEnvironment,
-    settings: Settings,
-    sandbox: RunningSandbox,
-    bff_url: str,
-    **changes: Any,
-) -> AsyncIterator[httpx.AsyncClient]:
-    """Workers and a BFF of their own with other settings; the sandbox's webhooks go to it meanwhile."""
-    mine = settings.model_copy(update={"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-", **changes})
-    async with running_stack(temporal_env.client, mine) as url:
-        await sandbox.update_config(webhook_targets=[f"{url}/api/v1/douyin/webhook"])
-        try:
-            async with httpx.AsyncClient(base_url=url, timeout=90) as http:
-                yield http
-        finally:
-            await sandbox.update_config(webhook_targets=[f"{bff_url}/api/v1/douyin/webhook"])
 
 
 async def test_with_automatic_replies_off_a_comment_is_only_stored_and_the_agents_told(

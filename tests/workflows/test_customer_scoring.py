@@ -16,9 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.settings import Settings
 from douyin_sandbox.testing import RunningSandbox
 from tests.support.auth import TestUser, user_with_token
+from tests.support.conversations import ACCOUNT_OPEN_ID, Chat, knowledge, new_chat
 from tests.support.polling import eventually
-from tests.support.publishing import bind_account
-from tests.workflows.test_conversations import ACCOUNT_OPEN_ID, Chat, knowledge
 
 pytestmark = pytest.mark.timeout(120)
 PRICE_ANSWER = "拿铁28元一杯，美式22元一杯。"
@@ -34,10 +33,7 @@ async def chat(
 ) -> Chat:
     """A customer-service agent of a tenant of its own, whose bound account is the enterprise one, and a
     knowledge entry that answers price questions."""
-    tenant = f"ls-{uuid.uuid4().hex[:8]}"
-    agent = await user_with_token(http, sessionmaker, tenant, "agnes", "agent")
-    account_id = await bind_account(sessionmaker, settings, sandbox, agent.tenant_id, ACCOUNT_OPEN_ID)
-    found = Chat(http, sandbox, temporal_env.client, agent, account_id)
+    found = await new_chat(http, sandbox, temporal_env, sessionmaker, settings, "ls")
     await knowledge(
         http, sessionmaker, found, question="咖啡多少钱", variants=["拿铁多少钱"], answer=PRICE_ANSWER
     )

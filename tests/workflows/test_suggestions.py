@@ -22,16 +22,15 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.settings import Settings
 from douyin_sandbox.testing import RunningSandbox
 from tests.support.auth import TestUser, user_with_token
-from tests.support.openai_server import running_openai_server
-from tests.support.polling import eventually
-from tests.support.publishing import bind_account
-from tests.workflows.test_conversations import (
-    ACCOUNT_OPEN_ID,
+from tests.support.conversations import (
     HOURS_ANSWER,
     Chat,
     knowledge,
+    new_chat,
     own_stack,
 )
+from tests.support.openai_server import running_openai_server
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.timeout(120)
 STYLES = ["concise", "warm", "professional"]
@@ -47,10 +46,7 @@ async def chat(
     settings: Settings,
 ) -> Chat:
     """A customer-service agent of a tenant of its own, whose bound account is the enterprise one."""
-    tenant = f"sg-{uuid.uuid4().hex[:8]}"
-    agent = await user_with_token(http, sessionmaker, tenant, "agnes", "agent")
-    account_id = await bind_account(sessionmaker, settings, sandbox, agent.tenant_id, ACCOUNT_OPEN_ID)
-    return Chat(http, sandbox, temporal_env.client, agent, account_id)
+    return await new_chat(http, sandbox, temporal_env, sessionmaker, settings, "sg")
 
 
 async def asked(chat: Chat, count: int = 1) -> list[dict[str, Any]]:
