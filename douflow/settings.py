@@ -169,6 +169,8 @@ class Settings(BaseSettings):
     # takes it over within the queue timeout, the customer is told (once) that a person will answer.
     conversation_agent_cap: int = Field(default=20, ge=1, le=1000)
     conversation_queue_timeout_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    # A long conversation continues as new (a fresh history, its state carried) after this many customer messages.
+    conversation_continue_after_messages: int = Field(default=500, ge=1, le=10_000)
     conversation_queue_message: str = Field(
         default="当前咨询的客户较多，客服看到后会尽快回复您，请稍候～", min_length=1, max_length=200
     )

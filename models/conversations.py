@@ -49,6 +49,9 @@ class ConversationTiming(BaseModel):
         default=300, gt=0, description="handed off and nobody took it over this long: the customer is told"
     )
     queue_message: str = "当前咨询的客户较多，客服看到后会尽快回复您，请稍候～"
+    continue_after_messages: int = Field(
+        default=500, ge=1, description="customer messages answered before the run continues as new"
+    )
     lead_max_asks: int = Field(default=2, ge=0, description="contact asks per conversation at most")
     lead_cooldown_seconds: float = Field(
         default=86400, ge=0, description="no contact ask this soon after the last ask or a refusal"

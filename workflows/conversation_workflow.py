@@ -80,8 +80,6 @@ REFUSED_BEFORE_WORK = frozenset({errors.DOUYIN_TRANSIENT, errors.DOUYIN_RATE_LIM
 HANDOFF_ASSIGNS = "handoff-assigns-agent"
 # An image a customer sent is fetched into the media store, and the bot is told there was one.
 IMAGES_FETCHED = "customer-images-fetched"
-# A long conversation starts a fresh history well before Temporal would ask for it.
-CONTINUE_AFTER_MESSAGES = 500
 # Customer messages and chat entries become behaviour events for scoring, and high intent a contact ask.
 RECORDS_BEHAVIOUR = "conversation-records-behaviour"
 CARD_TEXT = "[留资卡片]"
@@ -91,7 +89,8 @@ LeadLine = Literal["ask", "thanks", "refused"]
 
 @workflow.defn
 class ConversationWorkflow:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, input: ConversationInput) -> None:
         self._state: ConversationState = "bot"
         self._owner_id: str | None = None
         self._paused_until: datetime | None = None
@@ -111,19 +110,20 @@ class ConversationWorkflow:
         self._sending = False
         self._handled = 0
         self._opened: OpenedConversation | None = None
-        self._in: ConversationInput | None = None
+        self._in: ConversationInput | None = input
         self._behaviour = False
         self._unscored: list[InboundMessage] = []
         self._entries: list[EnteredChat] = []
+        # Restored before any handler runs: a takeover delivered with the new run's first task must not be
+        # overwritten by the state the previous run carried.
+        if input.carried is not None:
+            self._restore(input.carried)
 
     # -- run ----------------------------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: ConversationInput) -> ConversationStatus:
-        self._in = input
         self._behaviour = workflow.patched(RECORDS_BEHAVIOUR)
-        if input.carried is not None:
-            self._restore(input.carried)
         workflow.upsert_search_attributes(
             tag_updates(input.tenant_id, Feature.CONVERSATION, account_id=input.account_id)
         )
@@ -164,7 +164,10 @@ class ConversationWorkflow:
                 self._pending = []  # people answer; nothing waits for the bot
             if self._behaviour:
                 await self._record_behaviour()
-            if self._handled >= CONTINUE_AFTER_MESSAGES or workflow.info().is_continue_as_new_suggested():
+            if (
+                self._handled >= input.timing.continue_after_messages
+                or workflow.info().is_continue_as_new_suggested()
+            ):
                 await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._sending)
                 workflow.continue_as_new(input.model_copy(update={"carried": self._carried()}))
 

@@ -65,6 +65,7 @@ async def to_conversation(
                 echo_wait_seconds=settings.conversation_echo_wait_seconds,
                 queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
                 queue_message=settings.conversation_queue_message,
+                continue_after_messages=settings.conversation_continue_after_messages,
                 lead_max_asks=settings.conversation_lead_max_asks,
                 lead_cooldown_seconds=settings.conversation_lead_cooldown_hours * 3600,
             ),

@@ -98,7 +98,14 @@ class Chat:
         return result
 
     async def settled(self) -> ConversationStatus:
-        """The workflow's state once every message that came in is recorded and taken up."""
+        """The workflow's state once every message the customer sent (as the sandbox saw it) is recorded in the
+        transcript and taken up by the workflow."""
+        sent = len([m for m in await self.seen() if m["direction"] == "received"])
+
+        async def recorded() -> int:
+            return len([m for m in (await self.detail())["messages"] if m["author"] == "customer"])
+
+        await eventually(recorded, lambda n: n >= sent, within=60)
         found: ConversationStatus = await eventually(self.status, lambda s: s.unanswered == 0, within=60)
         return found
 

@@ -24,6 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.db.conversation_tables import Conversation, ConversationMessage
 from douflow.media import LocalMediaStore
 from douflow.settings import Settings
+from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
 from tests.support.auth import user_with_token
 from tests.support.conversations import (
@@ -389,3 +390,41 @@ async def test_a_worker_stopped_while_sending_leaves_exactly_one_reply(
 
     assert messages[1]["author"] == "bot" and messages[1]["status"] == "sent"
     assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1
+
+
+async def test_a_long_conversation_continues_as_new_and_keeps_who_owns_it(
+    chat: Chat,
+    http: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sandbox: RunningSandbox,
+    bff_url: str,
+) -> None:
+    await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
+    async with own_stack(
+        temporal_env, settings, sandbox, bff_url, conversation_continue_after_messages=2
+    ) as own:
+        chat.http = own
+        for count in (1, 2):
+            await chat.write("几点开门")
+            await chat.replies(count)
+        runs = await eventually(lambda: _runs(chat), lambda rs: len(rs) >= 2, within=60)
+        taken = await chat.post("takeover")
+        await chat.write("几点开门")
+        status = await chat.settled()
+        messages = (await chat.detail())["messages"]
+
+    assert runs[-1] == "CONTINUED_AS_NEW", runs
+    assert taken.status_code == 200 and status.state == "human" and status.owner_id == chat.user.user_id
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 2, "the bot stays silent after"
+    assert [m["author"] for m in messages] == ["customer", "bot"] * 2 + ["customer"]
+
+
+async def _runs(chat: Chat) -> list[str]:
+    """The statuses of the conversation's runs, newest first."""
+    workflow_id = ids.conversation_workflow_id(chat.account_id, chat.customer)
+    return [
+        r.status.name if r.status else ""
+        async for r in chat.client.list_workflows(f"WorkflowId = '{workflow_id}'")
+    ]
