@@ -29,6 +29,7 @@ from douyin_sandbox.users import SANDBOX_USERS
 from models.douyin_accounts import AccountTokenInput, AccountTokenResult
 from tests.conftest import make_settings
 from tests.support.polling import eventually
+from tests.support.publishing import release_elsewhere
 from tests.support.stack import running_workers
 
 
@@ -72,8 +73,10 @@ async def _bound_account(stack: TokenStack, open_id: str, **lifetimes: Any) -> D
     await stack.sandbox.update_config(**lifetimes)
     tokens = await stack.sandbox.issue_tokens(open_id)
     now = utcnow()
+    tenant_id = str(uuid.uuid4())
+    await release_elsewhere(stack.sessionmaker, tenant_id, open_id)  # one tenant holds a Douyin account
     account = DouyinAccount(
-        tenant_id=str(uuid.uuid4()),
+        tenant_id=tenant_id,
         open_id=open_id,
         scopes=tokens["scope"].split(","),
         access_token_enc=stack.box.encrypt(tokens["access_token"]),
