@@ -39,27 +39,35 @@ class AgentDesk:
         return row if row is not None and row.tenant_id == self._tenant_id else None
 
     async def open_count(self, user_id: str) -> int:
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(Conversation)
-            .where(
-                Conversation.tenant_id == self._tenant_id,
-                Conversation.owner_id == user_id,
-                Conversation.state.in_(OPEN_STATES),
-            )
-        )
-        return int(count or 0)
+        return (await self._open_counts([user_id])).get(user_id, 0)
 
     async def assign(self, conversation: Conversation, cap: int, now: datetime) -> str | None:
         """Gives the waiting conversation to the next agent; a conversation already given keeps its agent."""
         if conversation.owner_id is not None:
             return conversation.owner_id
-        for presence in await self._available():
-            if await self.open_count(presence.user_id) < cap:
+        available = await self._available()
+        counts = await self._open_counts([p.user_id for p in available])
+        for presence in available:
+            if counts.get(presence.user_id, 0) < cap:
                 presence.last_assigned_at = now
                 conversation.owner_id = presence.user_id
                 return presence.user_id
         return None
+
+    async def _open_counts(self, user_ids: list[str]) -> dict[str, int]:
+        """Open conversations per agent, in one query."""
+        if not user_ids:
+            return {}
+        rows = await self._session.execute(
+            select(Conversation.owner_id, func.count())
+            .where(
+                Conversation.tenant_id == self._tenant_id,
+                Conversation.owner_id.in_(user_ids),
+                Conversation.state.in_(OPEN_STATES),
+            )
+            .group_by(Conversation.owner_id)
+        )
+        return {str(owner): int(count) for owner, count in rows.all()}
 
     async def _available(self) -> Sequence[AgentPresence]:
         rows = await self._session.scalars(
