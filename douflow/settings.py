@@ -184,6 +184,17 @@ class Settings(BaseSettings):
     # Comments on the accounts' items: triaged and answered in public (or invited to private messages)
     # automatically; when off, each comment is only stored and the tenant's agents are told.
     comment_auto_reply: bool = True
+    # Follow-up tasks: the owner is reminded this long before the due time (the tenant's admins are told when
+    # it passes); a hot lead's task is due this long after the crossing, a handoff nobody can take this long
+    # after it.
+    task_reminder_minutes: float = Field(default=30, ge=0, le=7 * 24 * 60)
+    task_hot_lead_due_minutes: float = Field(default=60, gt=0, le=30 * 24 * 60)
+    task_handoff_due_minutes: float = Field(default=30, gt=0, le=30 * 24 * 60)
+    # Group-robot webhooks: notifications arriving within this window go out as one message; targets must be
+    # https on public addresses unless private (and plain http) targets are allowed, which they are by default
+    # outside production (a local receiver in development and tests).
+    notify_digest_seconds: float = Field(default=60, ge=0, le=3600)
+    notify_webhook_allow_private: bool | None = None
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:
@@ -195,6 +206,11 @@ class Settings(BaseSettings):
     @property
     def is_dev(self) -> bool:
         return self.douflow_env != "production"
+
+    @property
+    def webhook_private_allowed(self) -> bool:
+        allowed = self.notify_webhook_allow_private
+        return self.is_dev if allowed is None else allowed
 
     @property
     def token_keyring(self) -> KeyRing:

@@ -12,9 +12,11 @@ from workflows.content_edit_workflow import ContentEditWorkflow
 from workflows.conversation_workflow import ConversationWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
+from workflows.follow_up_task_workflow import FollowUpTaskWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
 from workflows.media_cleanup_workflow import MediaCleanupWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
+from workflows.notification_digest_workflow import NotificationDigestWorkflow
 from workflows.publish_sweep_workflow import PublishSweepWorkflow
 from workflows.publish_workflow import PublishWorkflow
 from workflows.replication_workflow import ReplicationWorkflow
@@ -42,4 +44,6 @@ WORKFLOWS: list[type] = [
     ConversationWorkflow,
     CommentTriageWorkflow,
     ReplySuggestionWorkflow,
+    FollowUpTaskWorkflow,
+    NotificationDigestWorkflow,
 ]

@@ -40,6 +40,7 @@ from models.generation import (
 )
 from models.replication import VariantRequest, VariantResult
 from models.suggestions import SuggestionJob, SuggestionSet
+from models.tasks import FollowUpScript, FollowUpScriptJob
 
 
 class AgentActivities(AgentCenter):
@@ -149,6 +150,17 @@ class AgentActivities(AgentCenter):
     @activity.defn
     async def compose_lead_ask(self, job: LeadAskJob) -> LeadAskText:
         return lead_ask(job)
+
+    @activity.defn
+    async def suggest_follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript:
+        result = await typed(self._provider.follow_up_script(job))
+        given = {hit.entry_id for hit in job.knowledge.hits}
+        unknown = [c for c in result.cited if c not in given]
+        validate(
+            ([f"script cites entries it was not given: {unknown}"] if unknown else [])
+            + avoid_word_problems(result, job.context.brand)
+        )
+        return result
 
     async def aclose(self) -> None:
         """Close HTTP clients; the worker calls this on shutdown."""

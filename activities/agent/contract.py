@@ -28,6 +28,7 @@ from models.generation import (
 )
 from models.replication import VariantRequest, VariantResult
 from models.suggestions import SuggestionJob, SuggestionSet
+from models.tasks import FollowUpScript, FollowUpScriptJob
 
 
 class AgentCenter:
@@ -104,4 +105,12 @@ class AgentCenter:
     @activity.defn
     async def compose_lead_ask(self, job: LeadAskJob) -> LeadAskText:
         """The bot's line asking for contact details, sent after its answer (alone, or before a card)."""
+        raise NotImplementedError
+
+    # -- follow-up tasks (seed 16) --------------------------------------------------------------------------
+
+    @activity.defn
+    async def suggest_follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript:
+        """What a task's owner might say to the customer, from the task's context, grounded in the brand the
+        account speaks for and the knowledge hits (cited)."""
         raise NotImplementedError

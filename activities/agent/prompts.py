@@ -19,6 +19,7 @@ from models.generation import (
 )
 from models.proven import ProvenPatterns
 from models.suggestions import STYLE_LABELS, SuggestionJob
+from models.tasks import FollowUpScriptJob
 
 NONE_GIVEN = "（未提供）"
 
@@ -37,6 +38,11 @@ def suggestions_prompt(job: SuggestionJob) -> str:
     """Drafts for an agent, one per style; the request JSON carries the messages, the hits and the brand."""
     styles = "；".join(f"{style}（{label}）" for style, label in STYLE_LABELS.items())
     return _task("suggestions").format(styles=styles)
+
+
+def follow_up_prompt(job: FollowUpScriptJob) -> str:
+    """A task owner's script; the request JSON carries the reason, the context, the hits and the brand."""
+    return _task("follow_up")
 
 
 def titles_prompt(req: TitleRequest) -> str:

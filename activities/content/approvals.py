@@ -9,8 +9,8 @@ from activities.content.store import ContentStore
 from douflow.content import approvals
 from douflow.content.contents import ContentRepository
 from douflow.db.base import utcnow
-from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Content
+from douflow.notify import recipients
 from douflow.temporal.errors import CONTENT_NOT_FOUND
 from models.approval import DecisionToRecord, RecordedDecision, ReviewNotice, ReviewPending
 
@@ -26,8 +26,7 @@ class ApprovalActivities(ContentStore):
             if content is None or not approvals.in_review(content, notice.version):
                 return ReviewPending(pending=False)
             row = approvals.review_notification(content, notice.version, notice.reminder)
-            if await session.get(Notification, row.id) is None:  # a retried attempt already wrote it
-                session.add(row)
+            if await recipients.address(session, row):  # nothing when a retried attempt wrote it
                 await session.commit()
             return ReviewPending(pending=True)
 

@@ -20,6 +20,7 @@ from douflow.content.metrics import tenant_zone
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import DouyinItem, Notification, Replication
 from douflow.db.tables import AuditEvent, Content, ContentVersion, Publish
+from douflow.notify import recipients
 from models.content import ContentKind
 from models.replication import (
     BeginReplication,
@@ -68,7 +69,9 @@ class ReplicationActivities(ContentStore):
                 raise ValueError(f"replication {req.replication_id} not found")
             if row.status != "done":
                 _finish(row, req)
-                session.add(_notification(row, req, await tenant_zone(session, row.tenant_id)))
+                await recipients.address(
+                    session, _notification(row, req, await tenant_zone(session, row.tenant_id))
+                )
                 session.add(
                     AuditEvent(
                         tenant_id=row.tenant_id,

@@ -16,6 +16,7 @@ from douflow.content.brands import BrandRepository
 from douflow.customers.comments import CommentRepository
 from douflow.customers.conversations import AGENTS
 from douflow.db.metrics_tables import Notification
+from douflow.notify import recipients
 from douflow.temporal import ids
 from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 
@@ -44,8 +45,9 @@ class CommentActivities(Orchestration):
         async with self._sessionmaker() as session:
             row = await CommentRepository(session, outcome.tenant_id).settle(outcome)
             notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, outcome.row_id))
-            if row is not None and outcome.notify and await session.get(Notification, notice_id) is None:
-                session.add(
+            if row is not None and outcome.notify:
+                await recipients.address(
+                    session,
                     Notification(
                         id=notice_id,
                         tenant_id=outcome.tenant_id,
@@ -55,6 +57,6 @@ class CommentActivities(Orchestration):
                         link=f"/api/v1/comments/{outcome.row_id}",
                         object_id=outcome.row_id,
                         audience=AGENTS,
-                    )
+                    ),
                 )
             await session.commit()

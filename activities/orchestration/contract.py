@@ -19,8 +19,18 @@ from models.conversations import (
     StateChange,
 )
 from models.customers import BehaviourBatch, CustomerSnapshot, FanAction, FanActionRecorded
+from models.notifications import DigestPost, DigestPosted, NewNotification
 from models.replication import ScheduleVariants, VariantSchedule
 from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
+from models.tasks import (
+    FollowUpTaskRef,
+    NewFollowUpTask,
+    TaskChange,
+    TaskKey,
+    TaskScriptRecord,
+    TaskState,
+    TaskTimer,
+)
 
 
 class Orchestration:
@@ -95,4 +105,44 @@ class Orchestration:
     async def record_fan_action(self, action: FanAction) -> FanActionRecorded:
         """A like or a follow of one of the tenant's accounts, as the fan's behaviour event (nothing when
         neither user is a fan of an account the tenant holds)."""
+        raise NotImplementedError
+
+    # -- follow-up tasks and notifications (seed 16) --------------------------------------------------------
+
+    @activity.defn
+    async def create_follow_up_task(self, new: NewFollowUpTask) -> FollowUpTaskRef:
+        """The task (once per tenant, source and source_ref) with its owner and context snapshot, and its
+        reminder/escalation run started; a repeated creation answers the task made before."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def load_follow_up_task(self, key: TaskKey) -> TaskState:
+        """The task as its run needs it, with the context snapshot (what its script is written from)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_task_script(self, record: TaskScriptRecord) -> None:
+        """The suggested script, as compliance left it (none when it blocked it)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def fire_task_timer(self, timer: TaskTimer) -> TaskState:
+        """The owner's reminder or the admins' escalation, once per due time; nothing when the task moved or
+        closed meanwhile."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def change_follow_up_task(self, change: TaskChange) -> TaskState:
+        """Snooze, reassign, complete or auto-close, by the task's rules (TaskChangeRefused otherwise)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def send_notification(self, new: NewNotification) -> None:
+        """An in-app notification to the users named (else to the audience, resolved now), also handed to the
+        tenant's webhooks that take its kind; written once per calling activity, however often retried."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def post_notification_digest(self, post: DigestPost) -> DigestPosted:
+        """One message for the digest's notifications to the webhook's group robot, signed where it signs."""
         raise NotImplementedError

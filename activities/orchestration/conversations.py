@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.orchestration.contract import Orchestration
+from activities.orchestration.tasks import TaskActivities
 from douflow.content.brands import BrandRepository
 from douflow.customers.assignment import AgentDesk
 from douflow.customers.conversations import AGENTS, ConversationRepository
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
+from douflow.notify import recipients
 from douflow.settings import Settings
 from douflow.temporal import ids
 from models.conversations import (
@@ -34,7 +36,7 @@ _NOTICE_NAMESPACE = uuid.UUID("0c8e7a4e-51a4-4f7e-9b1e-2f6d3c5a8b90")
 DEFAULT_PAUSE_MINUTES = 30
 
 
-class ConversationActivities(Orchestration):
+class ConversationActivities(TaskActivities, Orchestration):
     _sessionmaker: async_sessionmaker[AsyncSession]
     _settings: Settings
 
@@ -92,7 +94,10 @@ class ConversationActivities(Orchestration):
             desk = AgentDesk(session, req.tenant_id)
             user_id = await desk.assign(conversation, self._settings.conversation_agent_cap, req.at)
             await session.commit()
-            return Assignment(user_id=user_id)
+            unassigned = (conversation.customer_id, conversation.account_id) if user_id is None else None
+        if unassigned is not None:
+            await self.task_for_unassigned_handoff(req, *unassigned)
+        return Assignment(user_id=user_id)
 
     @activity.defn
     async def notify_handoff(self, notice: HandoffNotice) -> None:
@@ -100,9 +105,8 @@ class ConversationActivities(Orchestration):
         key = f"{notice.conversation_id}:{notice.at.isoformat()}"
         notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, key))
         async with self._sessionmaker() as session:
-            if await session.get(Notification, notice_id) is not None:
-                return
-            session.add(
+            await recipients.address(
+                session,
                 Notification(
                     id=notice_id,
                     tenant_id=notice.tenant_id,
@@ -113,6 +117,8 @@ class ConversationActivities(Orchestration):
                     link=f"/api/v1/conversations/{notice.conversation_id}",
                     object_id=notice.conversation_id,
                     audience=AGENTS,
-                )
+                ),
             )
             await session.commit()
+            notices = recipients.written(session)
+        await self._to_webhooks(notice.tenant_id, notices)

@@ -12,12 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.orchestration import task_dispatch
 from activities.orchestration.contract import Orchestration
+from activities.orchestration.tasks import TaskActivities
 from douflow.customers import contacts, thresholds
 from douflow.customers.behaviour import BehaviourRepository, ScoringRuleRepository
 from douflow.customers.conversations import ConversationRepository
 from douflow.customers.scoring import score, top_score
 from douflow.db.tables import DouyinAccount, Tenant
+from douflow.notify import recipients
 from models.customers import (
     BehaviourBatch,
     BehaviourEvent,
@@ -29,7 +32,7 @@ from models.customers import (
 from models.douyin_accounts import RELEASED
 
 
-class CustomerActivities(Orchestration):
+class CustomerActivities(TaskActivities, Orchestration):
     _sessionmaker: async_sessionmaker[AsyncSession]
 
     @activity.defn
@@ -37,7 +40,11 @@ class CustomerActivities(Orchestration):
         async with self._sessionmaker() as session:
             snapshot = await _record(session, batch)
             await session.commit()
-            return snapshot
+            notices = recipients.written(session)
+        await self._to_webhooks(batch.tenant_id, notices)
+        await self.task_for_hot_lead(batch, snapshot)
+        await task_dispatch.customer_did(self._client, self._sessionmaker, batch, snapshot)
+        return snapshot
 
     @activity.defn
     async def record_fan_action(self, action: FanAction) -> FanActionRecorded:

@@ -29,10 +29,12 @@ from api.gateway_bff.routers import (
     knowledge,
     media,
     metrics,
+    notification_webhooks,
     notifications,
     publish,
     scoring_rules,
     suggestions,
+    tasks,
     tenant,
     uploads,
     users,
@@ -102,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+        app.include_router(router.router)
+    for router in (tasks, notification_webhooks):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

@@ -54,6 +54,15 @@ class AgentDesk:
                 return presence.user_id
         return None
 
+    async def next_agent(self, now: datetime) -> str | None:
+        """The next available agent in the same round-robin, for work that is not a conversation (a follow-up
+        task): stamped as given now, so the next one goes to someone else."""
+        available = await self._available()
+        if not available:
+            return None
+        available[0].last_assigned_at = now
+        return available[0].user_id
+
     async def _open_counts(self, user_ids: list[str]) -> dict[str, int]:
         """Open conversations per agent, in one query."""
         if not user_ids:

@@ -18,6 +18,7 @@ from douflow.customers.conversations import AGENTS
 from douflow.customers.scoring import crossed, top_score
 from douflow.db.conversation_tables import Customer, ScoreCrossing
 from douflow.db.metrics_tables import Notification
+from douflow.notify import recipients
 from models.customers import LEVELS, ScoreCard, ScoreThreshold, ScoringRules
 
 LEVEL_KEY = "level"
@@ -52,7 +53,7 @@ async def _threshold(
                 done.append(f"tag:{action.tag}")
             elif action.kind == "notify":
                 score = card.scores.get(threshold.group, 0.0)
-                _notify(
+                await _notify(
                     session,
                     customer,
                     f"{threshold.key}#{seq}",
@@ -86,7 +87,7 @@ async def _level(
     done = [f"level:{before}->{card.level}"]
     rising = LEVELS.index(card.level) > LEVELS.index(before)
     if rising and card.level in rules.notify_on_level:
-        _notify(
+        await _notify(
             session,
             customer,
             f"{LEVEL_KEY}#{seq}",
@@ -113,8 +114,9 @@ async def _level(
 _LEVEL_NAMES = {"cold": "冷", "warm": "温", "hot": "热"}
 
 
-def _notify(session: AsyncSession, customer: Customer, key: str, title: str, body: str) -> None:
-    session.add(
+async def _notify(session: AsyncSession, customer: Customer, key: str, title: str, body: str) -> None:
+    await recipients.address(
+        session,
         Notification(
             id=str(uuid.uuid5(_NOTICE_NAMESPACE, f"{customer.id}:{key}")),
             tenant_id=customer.tenant_id,
@@ -124,7 +126,7 @@ def _notify(session: AsyncSession, customer: Customer, key: str, title: str, bod
             link=f"/api/v1/customers/{customer.id}",
             object_id=customer.id,
             audience=AGENTS,
-        )
+        ),
     )
 
 

@@ -51,6 +51,11 @@ PUBLISH_REJECTED = "PublishRejected"
 # The same content version is already live on the account for this occurrence (another publish holds it).
 PUBLISH_DUPLICATE = "PublishDuplicate"
 
+# A group-robot webhook whose target is not allowed or that refused the message: retrying changes nothing.
+NOTIFICATION_WEBHOOK_REJECTED = "NotificationWebhookRejected"
+# A follow-up task change its state does not allow (closed already, an owner who is not the tenant's agent).
+TASK_CHANGE_REFUSED = "TaskChangeRefused"
+
 # Douyin failures no amount of waiting fixes.
 DOUYIN_FINAL = (
     DOUYIN_REJECTED,

@@ -121,3 +121,13 @@ def comment_triage_workflow_id(account_id: str, comment_id: str) -> str:
 def suggestion_workflow_id(conversation_id: str, request_key: str) -> str:
     """One suggestion set per client request id, so a retried request never drafts twice."""
     return f"suggestions-{conversation_id}-{request_key}"
+
+
+def follow_up_task_workflow_id(task_id: str) -> str:
+    """One reminder/escalation run per follow-up task."""
+    return f"task-{task_id}"
+
+
+def notification_digest_workflow_id(webhook_id: str) -> str:
+    """One digest at a time per group-robot webhook: notifications arriving while it collects join it."""
+    return f"notify-digest-{webhook_id}"

@@ -146,6 +146,18 @@ CONVERSATION_STORE = ActivityCall(
 COMMENT_STORE = ActivityCall(
     timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
 )
+# A follow-up task's rows and its notifications: single-row writes, idempotent under their ids.
+TASK_STORE = ActivityCall(
+    timeout=timedelta(seconds=15), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
+)
+# One post of a digest to a group robot: the robot may be down for a while; a target that fails validation
+# or a robot that refuses the message is final (NotificationWebhookRejected).
+WEBHOOK_POST = ActivityCall(
+    timeout=timedelta(seconds=20),
+    retry=doubling_retry(
+        up_to=timedelta(minutes=2), attempts=8, non_retryable=[errors.NOTIFICATION_WEBHOOK_REJECTED]
+    ),
+)
 # The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
 KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 
@@ -163,6 +175,10 @@ DOUYIN_EVENT_RUN = timedelta(hours=1)
 CONVERSATION_RUN: timedelta | None = None
 # Store, look up, decide, check, reply (each bounded by its own policy): done or given up within this.
 COMMENT_TRIAGE_RUN = timedelta(hours=1)
+# A task lives until it is closed (a person completes it, or the customer does what it waits for).
+FOLLOW_UP_TASK_RUN: timedelta | None = None
+# A digest collects for its window and posts once, retries included.
+NOTIFICATION_DIGEST_RUN = timedelta(hours=1)
 # A review waits for a person; one left this long is submitted again.
 APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.

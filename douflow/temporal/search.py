@@ -47,6 +47,8 @@ class Feature(StrEnum):
     CONVERSATION = "conversation"
     COMMENT_TRIAGE = "comment-triage"
     REPLY_SUGGESTIONS = "reply-suggestions"
+    FOLLOW_UP_TASK = "follow-up-task"
+    NOTIFICATION_DIGEST = "notification-digest"
 
 
 def _pairs(

@@ -28,8 +28,10 @@ from models.conversations import ConversationInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
 from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
+from models.notifications import DigestInput
 from models.publish import PublishInput, SweepInput
 from models.suggestions import SuggestionInput
+from models.tasks import FollowUpTaskInput
 from models.workflows import ContentEditInput
 
 # Workflow type names, as the orchestration worker registers them (a test holds them to the registry).
@@ -50,6 +52,8 @@ MEDIA_CLEANUP = "MediaCleanupWorkflow"
 CONVERSATION = "ConversationWorkflow"
 COMMENT_TRIAGE = "CommentTriageWorkflow"
 REPLY_SUGGESTIONS = "ReplySuggestionWorkflow"
+FOLLOW_UP_TASK = "FollowUpTaskWorkflow"
+NOTIFICATION_DIGEST = "NotificationDigestWorkflow"
 
 
 @dataclass(frozen=True)
@@ -306,6 +310,32 @@ def reply_suggestions(arg: SuggestionInput, *, request_key: str) -> Start:
         tags=tags(arg.tenant_id, Feature.REPLY_SUGGESTIONS),
         summary=f"Reply suggestions for conversation {arg.conversation_id}",
         execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def follow_up_task(arg: FollowUpTaskInput) -> Start:
+    """A task's reminder and escalation; started once per task (a retried creation joins the run)."""
+    return Start(
+        workflow=FOLLOW_UP_TASK,
+        arg=arg,
+        id=ids.follow_up_task_workflow_id(arg.task_id),
+        tags=tags(arg.tenant_id, Feature.FOLLOW_UP_TASK),
+        summary=f"Follow-up task {arg.task_id}",
+        execution_timeout=policies.FOLLOW_UP_TASK_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
+def notification_digest(arg: DigestInput) -> Start:
+    """A webhook's digest: started by its first notification, joined by the next ones while it collects."""
+    return Start(
+        workflow=NOTIFICATION_DIGEST,
+        arg=arg,
+        id=ids.notification_digest_workflow_id(arg.webhook_id),
+        tags=tags(arg.tenant_id, Feature.NOTIFICATION_DIGEST),
+        summary=f"Notification digest for webhook {arg.webhook_id}",
+        execution_timeout=policies.NOTIFICATION_DIGEST_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
 
 

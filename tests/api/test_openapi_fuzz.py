@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.gateway_bff.app import create_app
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import DouyinAccount
+from douflow.notify import recipients
 from douflow.settings import Settings
 from douflow.testing.servers import running_uvicorn
 from douyin_sandbox.testing import RunningSandbox
@@ -121,7 +122,7 @@ async def _spare_account(sessionmaker: async_sessionmaker[AsyncSession], admin: 
 async def _notification(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str) -> str:
     async with sessionmaker() as session:
         row = Notification(tenant_id=tenant_id, kind="viral_replication", title="一条笔记火了")
-        session.add(row)
+        await recipients.address(session, row)
         await session.commit()
         return row.id
 

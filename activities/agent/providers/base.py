@@ -28,6 +28,7 @@ from models.generation import (
     VideoScriptRequest,
 )
 from models.suggestions import SuggestionJob, SuggestionSet
+from models.tasks import FollowUpScript, FollowUpScriptJob
 
 
 class ProviderError(Exception):
@@ -106,5 +107,6 @@ class GenerationProvider(Protocol):
 
     async def comment(self, job: CommentJob) -> CommentDecision: ...
     async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet: ...
+    async def follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript: ...
 
     async def aclose(self) -> None: ...

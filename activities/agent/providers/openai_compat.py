@@ -51,6 +51,7 @@ from models.generation import (
     proven_of,
 )
 from models.suggestions import SuggestionJob, SuggestionSet
+from models.tasks import FollowUpScript, FollowUpScriptJob
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,12 @@ class OpenAICompatProvider:
             cited = [c for c in draft.cited if c in given]
             drafts.append(draft.model_copy(update={"cited": cited, "holding": draft.holding or not cited}))
         return SuggestionSet(suggestions=drafts)
+
+    async def follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript:
+        """A script cites only hits it was given."""
+        result = await self._generate(prompts.follow_up_prompt(job), job, FollowUpScript)
+        given = {hit.entry_id for hit in job.knowledge.hits}
+        return result.model_copy(update={"cited": [c for c in result.cited if c in given]})
 
     async def aclose(self) -> None:
         await self._client.close()

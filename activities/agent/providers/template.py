@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from activities.agent import comment_triage, replies, suggestions
+from activities.agent import comment_triage, follow_up, replies, suggestions
 from activities.agent.brand_words import remove_avoid_words
 from activities.agent.datafiles import load
 from activities.agent.providers.brand_lines import (
@@ -41,6 +41,7 @@ from models.generation import (
     brand_of,
 )
 from models.suggestions import SuggestionJob, SuggestionSet
+from models.tasks import FollowUpScript, FollowUpScriptJob
 
 TAG_MAX_CHARS = 15
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -94,6 +95,9 @@ class TemplateProvider:
 
     async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
         return suggestions.suggest(job)
+
+    async def follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript:
+        return follow_up.script(job)
 
     async def aclose(self) -> None:
         """Nothing to close; present so every provider shuts down the same way."""

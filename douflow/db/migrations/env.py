@@ -9,8 +9,10 @@ import douflow.db.calendar_tables
 import douflow.db.comment_tables
 import douflow.db.conversation_tables
 import douflow.db.metrics_tables
+import douflow.db.notification_tables
 import douflow.db.suggestion_tables
-import douflow.db.tables  # noqa: F401  (registers every table on the metadata)
+import douflow.db.tables
+import douflow.db.task_tables  # noqa: F401  (registers every table on the metadata)
 from douflow.db.base import Base
 
 config = context.config

@@ -1,0 +1,60 @@
+"""What the customer just did, told to the runs of their open follow-up tasks (seed 16).
+
+Called where customer messages and leads are recorded (`record_customer_behaviour`): a message is a `reply`, a
+lead left is a `lead`. Each open task of the customer that waits for it gets the `customer_did` signal, and its
+run closes it with the reason; a task whose run has ended is left alone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from douflow.customers.tasks import TaskRepository
+from models.customers import BehaviourBatch, CustomerSnapshot
+from models.tasks import CustomerDid
+
+SIGNAL = "customer_did"
+# Behaviour event types and what a task may wait for.
+WAITS = {"message_received": "reply", "lead_left": "lead"}
+
+
+def did(batch: BehaviourBatch, snapshot: CustomerSnapshot) -> list[CustomerDid]:
+    found = [
+        CustomerDid(kind="reply", at=event.occurred_at, detail="客户回复了消息")
+        for event in batch.events
+        if WAITS.get(event.type) == "reply"
+    ][:1]
+    if snapshot.new_lead:
+        found.append(CustomerDid(kind="lead", at=batch.at, detail="客户留下了联系方式"))
+    return found
+
+
+async def customer_did(
+    client: Client,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    batch: BehaviourBatch,
+    snapshot: CustomerSnapshot,
+) -> int:
+    """Signals the runs of the customer's open tasks waiting for what they did; how many were told."""
+    happened = did(batch, snapshot)
+    if not happened:
+        return 0
+    async with sessionmaker() as session:
+        open_tasks = await TaskRepository(session, batch.tenant_id).open_for_customer(snapshot.customer_id)
+        targets = [(t.workflow_id, list(t.waiting_for or [])) for t in open_tasks]
+    told = 0
+    for workflow_id, waits in targets:
+        for event in happened:
+            if event.kind not in waits:
+                continue
+            try:
+                await client.get_workflow_handle(workflow_id).signal(SIGNAL, event)
+                told += 1
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                activity.logger.info("task run %s has ended", workflow_id)
+    return told

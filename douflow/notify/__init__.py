@@ -1,0 +1,1 @@
+"""Notifications addressed to people, and the tenants' group-robot webhooks (seed 16)."""

@@ -1,0 +1,184 @@
+"""`/api/v1/tasks` (seed 16): my tasks by status and due time, everyone's for admins only, and the owner's moves
+(complete with an outcome, snooze, reassign) through the task's run; tenants and agents see only their own."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from douflow.customers.assignment import AgentDesk
+from douflow.db.base import utcnow
+from douflow.db.conversation_tables import Customer
+from douflow.settings import Settings
+from models.tasks import NewFollowUpTask
+from tests.support.auth import TestUser, user_with_token
+from tests.support.tasks import activities, scripted
+
+pytestmark = pytest.mark.timeout(120)
+
+
+class Team:
+    def __init__(
+        self, admin: TestUser, agent: TestUser, other: TestUser, viewer: TestUser, customer: str
+    ) -> None:
+        self.admin, self.agent, self.other, self.viewer, self.customer_id = (
+            admin,
+            agent,
+            other,
+            viewer,
+            customer,
+        )
+
+
+@pytest.fixture
+async def team(http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> Team:
+    slug = f"tasks-{uuid.uuid4().hex[:8]}"
+    admin = await user_with_token(http, sessionmaker, slug, "ada", "admin")
+    agent = await user_with_token(http, sessionmaker, slug, "agnes", "agent")
+    other = await user_with_token(http, sessionmaker, slug, "otis", "agent")
+    viewer = await user_with_token(http, sessionmaker, slug, "vic", "viewer")
+    async with sessionmaker() as session:
+        await AgentDesk(session, admin.tenant_id).set_available(agent.user_id, True)
+        customer = Customer(tenant_id=admin.tenant_id, open_id=f"c-{uuid.uuid4().hex[:10]}", nickname="小李")
+        session.add(customer)
+        await session.commit()
+        return Team(admin, agent, other, viewer, customer.id)
+
+
+async def _task(
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    team: Team,
+    owner: TestUser,
+    due_in: timedelta = timedelta(hours=3),
+) -> str:
+    ref = await activities(temporal_env.client, settings, sessionmaker).create_follow_up_task(
+        NewFollowUpTask(
+            tenant_id=team.admin.tenant_id,
+            customer_id=team.customer_id,
+            reason="回访：客户问过到店时间",
+            source="agent",
+            source_ref=uuid.uuid4().hex,
+            due_at=utcnow() + due_in,
+            owner_user_id=owner.user_id,
+            waiting_for=["reply"],
+        )
+    )
+    await scripted(sessionmaker, ref.task_id)
+    return ref.task_id
+
+
+async def _ids(http: httpx.AsyncClient, user: TestUser, **params: Any) -> list[str]:
+    answer = await http.get("/api/v1/tasks", params=params, headers=user.headers)
+    assert answer.status_code == 200, answer.text
+    return [t["id"] for t in answer.json()["items"]]
+
+
+async def test_agents_list_their_own_tasks_and_admins_everyones(
+    http: httpx.AsyncClient,
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    bff_url: str,
+    team: Team,
+) -> None:
+    mine = await _task(temporal_env, settings, sessionmaker, team, team.agent)
+    overdue = await _task(
+        temporal_env, settings, sessionmaker, team, team.agent, due_in=timedelta(minutes=-5)
+    )
+    theirs = await _task(temporal_env, settings, sessionmaker, team, team.other)
+
+    assert await _ids(http, team.agent) == [overdue, mine], "soonest due first, only mine"
+    assert await _ids(http, team.agent, due="overdue") == [overdue]
+    assert await _ids(http, team.other) == [theirs]
+    assert set(await _ids(http, team.admin, scope="all")) == {mine, overdue, theirs}
+    refused = await http.get("/api/v1/tasks", params={"scope": "all"}, headers=team.agent.headers)
+    assert refused.status_code == 403
+    assert (await http.get("/api/v1/tasks", headers=team.viewer.headers)).status_code == 403
+    hidden = await http.get(f"/api/v1/tasks/{theirs}", headers=team.agent.headers)
+    assert hidden.status_code == 404
+    detail = (await http.get(f"/api/v1/tasks/{mine}", headers=team.agent.headers)).json()
+    assert detail["context"]["nickname"] == "小李" and detail["script"].startswith("小李您好")
+    assert detail["overdue"] is False
+
+
+async def test_another_tenant_sees_none_of_the_tasks(
+    http: httpx.AsyncClient,
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    bff_url: str,
+    team: Team,
+    other_tenant_operator: TestUser,
+) -> None:
+    task_id = await _task(temporal_env, settings, sessionmaker, team, team.agent)
+    stranger = await user_with_token(http, sessionmaker, other_tenant_operator.tenant_slug, "sam", "admin")
+
+    assert task_id not in await _ids(http, stranger, scope="all")
+    for method, path, body in [
+        ("GET", f"/api/v1/tasks/{task_id}", None),
+        ("POST", f"/api/v1/tasks/{task_id}/complete", {"outcome": "lost"}),
+        ("POST", f"/api/v1/tasks/{task_id}/snooze", {"until": (utcnow() + timedelta(days=1)).isoformat()}),
+        ("POST", f"/api/v1/tasks/{task_id}/reassign", {"owner_user_id": stranger.user_id}),
+    ]:
+        answer = await http.request(method, path, json=body, headers=stranger.headers)
+        assert answer.status_code == 404, (path, answer.text)
+    still = (await http.get(f"/api/v1/tasks/{task_id}", headers=team.agent.headers)).json()
+    assert still["status"] == "open"
+
+
+async def test_complete_snooze_and_reassign_go_through_the_tasks_run(
+    http: httpx.AsyncClient,
+    temporal_env: WorkflowEnvironment,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    bff_url: str,
+    team: Team,
+) -> None:
+    task_id = await _task(temporal_env, settings, sessionmaker, team, team.agent)
+    base = f"/api/v1/tasks/{task_id}"
+    later = utcnow() + timedelta(days=2)
+
+    past = await http.post(
+        f"{base}/snooze", json={"until": "2020-01-01T00:00:00+00:00"}, headers=team.agent.headers
+    )
+    naive = await http.post(
+        f"{base}/snooze", json={"until": "2030-01-01T00:00:00"}, headers=team.agent.headers
+    )
+    snoozed = await http.post(f"{base}/snooze", json={"until": later.isoformat()}, headers=team.agent.headers)
+    to_viewer = await http.post(
+        f"{base}/reassign", json={"owner_user_id": team.viewer.user_id}, headers=team.agent.headers
+    )
+    moved = await http.post(
+        f"{base}/reassign", json={"owner_user_id": team.other.user_id}, headers=team.agent.headers
+    )
+    gone = await http.post(f"{base}/complete", json={"outcome": "won"}, headers=team.agent.headers)
+    bad_outcome = await http.post(f"{base}/complete", json={"outcome": "maybe"}, headers=team.other.headers)
+    won = await http.post(
+        f"{base}/complete", json={"outcome": "won", "note": "下单两箱"}, headers=team.other.headers
+    )
+    again = await http.post(f"{base}/complete", json={"outcome": "lost"}, headers=team.other.headers)
+
+    assert past.status_code == 422 and "until" in past.text
+    assert naive.status_code == 422 and "until" in naive.text
+    assert snoozed.status_code == 200, snoozed.text
+    assert snoozed.json()["status"] == "snoozed" and snoozed.json()["due_at"].startswith(
+        later.date().isoformat()
+    )
+    assert to_viewer.status_code == 422 and "owner_user_id" in to_viewer.text
+    assert moved.status_code == 200 and moved.json()["owner_user_id"] == team.other.user_id
+    assert gone.status_code == 404, "the previous owner no longer sees it"
+    assert bad_outcome.status_code == 422 and "outcome" in bad_outcome.text
+    assert won.status_code == 200, won.text
+    done = won.json()
+    assert done["status"] == "done" and done["outcome"] == "won" and done["outcome_note"] == "下单两箱"
+    assert done["deal_id"] is None, "deals are wired at merge (douflow.customers.tasks.record_won)"
+    assert again.status_code == 409
+    assert await _ids(http, team.other, status="done") == [task_id]
