@@ -36,6 +36,7 @@ from models.comments import CommentJob
 from models.conversations import ReplyJob
 from models.generation import CopyJob, ImagePostJob, TitleJob, VideoScriptJob
 from models.suggestions import SuggestionJob
+from models.tasks import FollowUpScriptJob
 
 InvalidMode = Literal["bad_json", "schema", "limit", "prose"]
 FormatType = Literal["json_schema", "json_object"]
@@ -108,6 +109,7 @@ _TASKS: dict[str, Callable[[str], Awaitable[BaseModel]]] = {
     "reply_decision": lambda raw: _TEMPLATE.reply(ReplyJob.model_validate_json(raw)),
     "comment_decision": lambda raw: _TEMPLATE.comment(CommentJob.model_validate_json(raw)),
     "reply_suggestions": lambda raw: _TEMPLATE.suggest_replies(SuggestionJob.model_validate_json(raw)),
+    "follow_up_script": lambda raw: _TEMPLATE.follow_up_script(FollowUpScriptJob.model_validate_json(raw)),
 }
 
 

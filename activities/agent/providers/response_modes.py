@@ -26,6 +26,7 @@ from models.comments import CommentDecision
 from models.conversations import ReplyDecision
 from models.generation import ImagePostDraft, PlatformCopy, VideoScript
 from models.suggestions import SuggestionSet
+from models.tasks import FollowUpScript
 
 # Schema names double as the task key of the local test server; keep them stable.
 SCHEMA_NAMES: dict[type[BaseModel], str] = {
@@ -36,6 +37,7 @@ SCHEMA_NAMES: dict[type[BaseModel], str] = {
     ReplyDecision: "reply_decision",
     CommentDecision: "comment_decision",
     SuggestionSet: "reply_suggestions",
+    FollowUpScript: "follow_up_script",
 }
 # What vendors name in a 400 about the response format (OpenAI fills `param`; others only say it).
 _FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured output")
