@@ -39,7 +39,11 @@ class TargetRefused(ValueError):
 
 def check_url(url: str, allow_private: bool) -> str:
     """The URL's host, when its form is acceptable (https, a host, no credentials); else TargetRefused."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (reading it raises on a port that is not a number in range)
+    except ValueError as exc:
+        raise TargetRefused(f"url is not a valid URL ({exc})") from exc
     allowed = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in allowed:
         raise TargetRefused(f"url must use {' or '.join(allowed)}")
@@ -71,7 +75,7 @@ async def check_target(url: str, allow_private: bool) -> None:
         return
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
+    except (OSError, UnicodeError) as exc:
         raise TargetRefused(f"host {host} does not resolve") from exc
     addresses = sorted({str(info[4][0]) for info in infos})
     if not addresses:

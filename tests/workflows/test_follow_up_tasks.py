@@ -13,7 +13,7 @@ from temporalio.testing import TimeSkipper, WorkflowEnvironment
 from douflow.db.base import utcnow
 from douflow.db.conversation_tables import Customer
 from douflow.settings import Settings
-from models.customers import BehaviourBatch, BehaviourEvent
+from models.customers import BehaviourBatch, BehaviourEvent, CustomerSaid
 from models.tasks import TaskEnd, TaskSnooze, TaskState
 from tests.support.polling import eventually
 from tests.support.tasks import activities, desk, handle_of, new_task, notices, scripted, task_row
@@ -104,11 +104,20 @@ async def test_a_task_waiting_for_a_reply_closes_itself_when_the_customer_writes
     ).result()
 
     closed = await task_row(sessionmaker, waiting.task_id)
+    still_open = (await task_row(sessionmaker, lead_only.task_id)).status
+    said = CustomerSaid(msg_id=f"msg:{open_id}:2", text="我电话13800138000", at=utcnow())
+    await orchestration.record_customer_behaviour(
+        BehaviourBatch(tenant_id=where.tenant_id, customer_open_id=open_id, said=[said], at=said.at)
+    )
+    lead_end = await temporal_env.client.get_workflow_handle(
+        handle_of(temporal_env.client, lead_only).id, result_type=TaskEnd
+    ).result()
+
     assert result.status == "auto_closed" and closed.status == "auto_closed"
     assert closed.closed_reason is not None and "reply" in closed.closed_reason
-    assert (await task_row(sessionmaker, lead_only.task_id)).status == "open", (
-        "it waits for a lead, not a reply"
-    )
+    assert still_open == "open", "it waits for a lead, not a reply"
+    assert lead_end.status == "auto_closed"
+    assert "lead" in ((await task_row(sessionmaker, lead_only.task_id)).closed_reason or "")
 
 
 async def test_making_a_task_twice_from_one_source_makes_one(

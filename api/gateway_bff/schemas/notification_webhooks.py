@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from models.notifications import WebhookKind
 
-NotificationKind = str
+NotificationKind = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class NewWebhook(BaseModel):
@@ -22,7 +23,7 @@ class NewWebhook(BaseModel):
         max_length=200,
         description="the robot's signing secret (Feishu, DingTalk)",
     )
-    kinds: list[str] = Field(
+    kinds: list[NotificationKind] = Field(
         default_factory=list,
         max_length=50,
         description="notification kinds it receives (e.g. task_overdue, customer_intent); empty: all",
@@ -35,7 +36,7 @@ class WebhookChange(BaseModel):
 
     url: str | None = Field(default=None, min_length=8, max_length=1000)
     secret: str | None = Field(default=None, max_length=200, description="empty string: remove the secret")
-    kinds: list[str] | None = Field(default=None, max_length=50)
+    kinds: list[NotificationKind] | None = Field(default=None, max_length=50)
     enabled: bool | None = None
 
 
