@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.orchestration.contract import Orchestration
+from activities.orchestration.notifications import NotificationActivities
 from douflow.content.brands import BrandRepository
 from douflow.customers.comments import CommentRepository
 from douflow.customers.conversations import AGENTS
@@ -23,7 +24,7 @@ from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 _NOTICE_NAMESPACE = uuid.UUID("5b0f3d2e-8c4a-4e6b-9f1d-7a2c3e4b5d60")
 
 
-class CommentActivities(Orchestration):
+class CommentActivities(NotificationActivities, Orchestration):
     _sessionmaker: async_sessionmaker[AsyncSession]
 
     @activity.defn
@@ -60,3 +61,5 @@ class CommentActivities(Orchestration):
                     ),
                 )
             await session.commit()
+            notices = recipients.written(session)
+        await self._to_webhooks(outcome.tenant_id, notices)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from api.gateway_bff.schemas.request_body import RequestBody
+from api.gateway_bff.time_bounds import BoundedAwareDateTime
 from models.tasks import FollowUpTaskDetail, FollowUpTaskView, TaskOutcome
 
 
@@ -13,26 +15,20 @@ class TaskPage(BaseModel):
     offset: int
 
 
-class TaskCompletion(BaseModel):
+class TaskCompletion(RequestBody):
     """How it ended: `won` (a deal), `lost`, `no_answer` or `other`, with a note for the team."""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: TaskOutcome
     note: str = Field(default="", max_length=2000)
 
 
-class TaskSnooze(BaseModel):
+class TaskSnooze(RequestBody):
     """The new due time (with its zone), in the future; the reminder and escalation move with it."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    until: AwareDatetime
+    until: BoundedAwareDateTime
 
 
-class TaskReassign(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TaskReassign(RequestBody):
     owner_user_id: str = Field(min_length=1, max_length=36, description="an agent of the tenant")
 
 
