@@ -27,6 +27,8 @@ from api.gateway_bff.routers import (
     generation,
     health,
     knowledge,
+    material_pages,
+    materials,
     media,
     metrics,
     notifications,
@@ -102,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+        app.include_router(router.router)
+    for router in (materials, material_pages):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

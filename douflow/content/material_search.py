@@ -1,0 +1,106 @@
+"""Chinese full-text search over materials that reads the same on SQLite and PostgreSQL.
+
+Neither database segments Chinese, so text is tokenised here, before it is stored, with the knowledge base's
+tokenizer (`knowledge_search.tokens`: NFKC folding, the synonym table, character unigrams and bigrams, a Latin
+word or a number as one token) and kept in one portable inverted-index table, `material_terms` (tenant, term,
+material, weight), looked up by `(tenant_id, term)`. A material's weight per token adds its fields: the title
+counts 3, tags 2, the description 1.5 and the document or answer text 1. Ranking is Okapi BM25 over the
+postings of the query's tokens, computed here from that one query, so both databases answer identically.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from douflow.content.knowledge_search import UNIGRAM_WEIGHT, tokens
+from douflow.db.material_tables import Material, MaterialTerm
+
+TITLE, TAGS, DESCRIPTION, BODY = 3.0, 2.0, 1.5, 1.0
+K1 = 1.2
+B = 0.75
+TERM_MAX = 64
+# Only the start of a long document is indexed: enough to find it, bounded in rows.
+BODY_MAX_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Indexable:
+    title: str
+    description: str
+    tags: Sequence[str]
+    body: str
+
+
+def weighted_terms(doc: Indexable) -> dict[str, float]:
+    """Each token of the material's fields with its weighted frequency."""
+    weights: dict[str, float] = defaultdict(float)
+    fields = (
+        (doc.title, TITLE),
+        (" ".join(doc.tags), TAGS),
+        (doc.description, DESCRIPTION),
+        (doc.body[:BODY_MAX_CHARS], BODY),
+    )
+    for text, weight in fields:
+        for token, count in tokens(text).items():
+            weights[token[:TERM_MAX]] += count * weight
+    return weights
+
+
+async def reindex(session: AsyncSession, material: Material, doc: Indexable) -> None:
+    """Replaces the material's postings with those of `doc`."""
+    await session.execute(
+        delete(MaterialTerm).where(
+            MaterialTerm.tenant_id == material.tenant_id, MaterialTerm.material_id == material.id
+        )
+    )
+    weights = weighted_terms(doc)
+    session.add_all(
+        MaterialTerm(tenant_id=material.tenant_id, material_id=material.id, term=term, weight=weight)
+        for term, weight in weights.items()
+    )
+    material.search_length = float(sum(weights.values()))
+    await session.flush()
+
+
+def _term_weight(token: str) -> float:
+    return UNIGRAM_WEIGHT if len(token) == 1 and not token.isascii() else 1.0
+
+
+async def search(session: AsyncSession, tenant_id: str, text: str) -> list[tuple[str, float]]:
+    """(material id, score) of every material sharing a token with `text`, best first."""
+    query = sorted({t[:TERM_MAX] for t in tokens(text)})
+    if not query:
+        return []
+    materials = await session.execute(
+        select(func.count(), func.coalesce(func.avg(Material.search_length), 0.0)).where(
+            Material.tenant_id == tenant_id
+        )
+    )
+    total, average = materials.one()
+    rows = (
+        await session.execute(
+            select(MaterialTerm.material_id, MaterialTerm.term, MaterialTerm.weight, Material.search_length)
+            .join(Material, Material.id == MaterialTerm.material_id)
+            .where(MaterialTerm.tenant_id == tenant_id, MaterialTerm.term.in_(query))
+        )
+    ).all()
+    return rank(rows, int(total), float(average) or 1.0)
+
+
+def rank(rows: Iterable[Sequence[object]], total: int, average: float) -> list[tuple[str, float]]:
+    """BM25 of (material, term, weight, length) postings."""
+    postings = list(rows)
+    df: Counter[str] = Counter(str(row[1]) for row in postings)
+    scores: dict[str, float] = defaultdict(float)
+    for material_id, term, weight, length in postings:
+        tf = float(weight)  # type: ignore[arg-type]
+        idf = math.log(1 + (total - df[str(term)] + 0.5) / (df[str(term)] + 0.5))
+        norm = K1 * (1 - B + B * float(length) / average)  # type: ignore[arg-type]
+        scores[str(material_id)] += _term_weight(str(term)) * idf * tf * (K1 + 1) / (tf + norm)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
