@@ -11,7 +11,7 @@ postings of the query's tokens, computed here from that one query, so both datab
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +27,8 @@ B = 0.75
 TERM_MAX = 64
 # Only the start of a long document is indexed: enough to find it, bounded in rows.
 BODY_MAX_CHARS = 20_000
+# A single character held by more than this share of the tenant's materials is not read (see _worth_reading).
+COMMON_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -83,20 +85,45 @@ async def search(session: AsyncSession, tenant_id: str, text: str) -> list[tuple
         )
     )
     total, average = materials.one()
+    df = dict(
+        (
+            await session.execute(
+                select(MaterialTerm.term, func.count())
+                .where(MaterialTerm.tenant_id == tenant_id, MaterialTerm.term.in_(query))
+                .group_by(MaterialTerm.term)
+            )
+        ).all()
+    )
+    wanted = _worth_reading(query, df, int(total))
+    if not wanted:
+        return []
     rows = (
         await session.execute(
             select(MaterialTerm.material_id, MaterialTerm.term, MaterialTerm.weight, Material.search_length)
             .join(Material, Material.id == MaterialTerm.material_id)
-            .where(MaterialTerm.tenant_id == tenant_id, MaterialTerm.term.in_(query))
+            .where(MaterialTerm.tenant_id == tenant_id, MaterialTerm.term.in_(wanted))
         )
     ).all()
-    return rank(rows, int(total), float(average) or 1.0)
+    return rank(rows, int(total), float(average) or 1.0, df)
 
 
-def rank(rows: Iterable[Sequence[object]], total: int, average: float) -> list[tuple[str, float]]:
-    """BM25 of (material, term, weight, length) postings."""
+def _worth_reading(query: Sequence[str], df: dict[str, int], total: int) -> list[str]:
+    """The query's tokens whose postings are read: a single character that most materials hold (的, 是, 机)
+    says little and costs a posting per material, so it is dropped when a longer token of the query matched."""
+    present = [t for t in query if df.get(t)]
+    longer = any(not _single(t) for t in present)
+    return [t for t in present if not (longer and _single(t) and df[t] > total * COMMON_SHARE)]
+
+
+def _single(token: str) -> bool:
+    return len(token) == 1 and not token.isascii()
+
+
+def rank(
+    rows: Iterable[Sequence[object]], total: int, average: float, df: dict[str, int]
+) -> list[tuple[str, float]]:
+    """BM25 of (material, term, weight, length) postings; `df`: how many materials hold each term."""
     postings = list(rows)
-    df: Counter[str] = Counter(str(row[1]) for row in postings)
     scores: dict[str, float] = defaultdict(float)
     for material_id, term, weight, length in postings:
         tf = float(weight)  # type: ignore[arg-type]

@@ -214,13 +214,42 @@ class MaterialRepository:
             return False
         return found.expired is None or is_expired(material, now) == found.expired
 
-    async def search(self, text: str, found: MaterialFilter) -> list[tuple[Material, float]]:
-        """Materials matching the text, best first, within the filter."""
+    async def search(self, text: str, found: MaterialFilter) -> list[tuple[str, float]]:
+        """(material id, score) of the materials matching the text, best first, within the filter."""
         ranked = await search(self._session, self._tenant_id, text)
         if not ranked:
             return []
-        allowed = {m.id: m for m in await self.materials(found)}
-        return [(allowed[mid], score) for mid, score in ranked if mid in allowed]
+        allowed = await self._allowed_ids(found)
+        return [(mid, score) for mid, score in ranked if mid in allowed]
+
+    async def _allowed_ids(self, found: MaterialFilter) -> set[str]:
+        """The ids the filter lets through, read as plain columns (no objects for a whole library)."""
+        query = select(Material.id, Material.tags, Material.expires_at).where(
+            Material.tenant_id == self._tenant_id, Material.archived == found.archived
+        )
+        if found.library_ids is not None:
+            query = query.where(Material.library_id.in_(list(found.library_ids)))
+        if found.kind is not None:
+            query = query.where(Material.kind == found.kind)
+        now = utcnow()
+        allowed: set[str] = set()
+        for material_id, tags, expires_at in (await self._session.execute(query)).all():
+            if found.tag is not None and found.tag not in tags:
+                continue
+            if found.expired is not None and (expires_at is not None and expires_at <= now) != found.expired:
+                continue
+            allowed.add(material_id)
+        return allowed
+
+    async def get_many(self, material_ids: Sequence[str]) -> list[Material]:
+        """The materials of these ids, in the order given."""
+        if not material_ids:
+            return []
+        rows = await self._session.scalars(
+            select(Material).where(Material.tenant_id == self._tenant_id, Material.id.in_(list(material_ids)))
+        )
+        found = {m.id: m for m in rows.all()}
+        return [found[mid] for mid in material_ids if mid in found]
 
     async def create(
         self,

@@ -369,14 +369,18 @@ async def list_materials(
     else:
         libraries = list(await repo.permissions(user.user_id, user.role))
     found = MaterialFilter(library_ids=libraries, kind=kind, tag=tag, expired=expired, archived=archived)
-    scored: list[tuple[Material, float | None]]
     if q is not None:
-        scored = list(await repo.search(q, found))
+        ranked = await repo.search(q, found)
+        page = ranked[offset : offset + limit]
+        chosen = await repo.get_many([mid for mid, _ in page])
+        scores = dict(page)
+        items = [await _material_view(repo, m, scores[m.id]) for m in chosen]
+        total = len(ranked)
     else:
-        scored = [(m, None) for m in await repo.materials(found)]
-    page = scored[offset : offset + limit]
-    items = [await _material_view(repo, m, s) for m, s in page]
-    return MaterialPage(items=items, total=len(scored), limit=limit, offset=offset)
+        listed = await repo.materials(found)
+        items = [await _material_view(repo, m) for m in listed[offset : offset + limit]]
+        total = len(listed)
+    return MaterialPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/materials", status_code=status.HTTP_201_CREATED, responses=answers(403, 422))
