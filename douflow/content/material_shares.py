@@ -65,6 +65,7 @@ class NewShare:
     access_code: str | None
     shared_by: str
     user_id: str | None
+    source_key: str | None = None
 
 
 class ShareRepository:
@@ -78,6 +79,16 @@ class ShareRepository:
         )
 
     async def create(self, share: NewShare) -> MaterialShareLink:
+        """A new link; with a source key, the link made for that key before, if any (a retried send)."""
+        if share.source_key is not None:
+            made = await self._session.scalar(
+                select(MaterialShareLink).where(
+                    MaterialShareLink.tenant_id == self._tenant_id,
+                    MaterialShareLink.source_key == share.source_key,
+                )
+            )
+            if made is not None:
+                return made
         token = secrets.token_urlsafe(24)
         link = MaterialShareLink(
             tenant_id=self._tenant_id,
@@ -90,6 +101,7 @@ class ShareRepository:
             code_hash=_code_hash(token, share.access_code) if share.access_code else None,
             shared_by=share.shared_by,
             user_id=share.user_id,
+            source_key=share.source_key,
         )
         self._session.add(link)
         await self._session.flush()

@@ -106,6 +106,7 @@ class MaterialShareLink(TenantScoped, Base):
     """A tracked link to one material for one customer; the token is the link's only credential."""
 
     __tablename__ = "material_share_links"
+    __table_args__ = (UniqueConstraint("tenant_id", "source_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -118,6 +119,8 @@ class MaterialShareLink(TenantScoped, Base):
     shared_by: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[str | None] = mapped_column(String(36))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A send in a conversation makes its link once, whatever the retries (`send:{step_key}`).
+    source_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, StateDep
-from api.gateway_bff.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.gateway_bff.errors import Forbidden, MaterialNotSendable, NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.knowledge import TAG_MAX
@@ -64,12 +64,6 @@ from models.materials import Permission
 
 router = APIRouter(prefix="/api/v1", tags=["materials"], route_class=GuardedRoute)
 MAX_OFFSET = 100_000
-
-
-class MaterialNotSendable(Conflict):
-    """The material is expired or archived: it is never sent or shared."""
-
-    code = "material_not_sendable"
 
 
 # -- views ------------------------------------------------------------------------------------------------

@@ -150,6 +150,7 @@ def upgrade() -> None:
         sa.Column("shared_by", sa.String(length=20), nullable=False),
         sa.Column("user_id", sa.String(length=36), nullable=True),
         sa.Column("revoked", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("source_key", sa.String(length=200), nullable=True),
         sa.Column("created_at", UTC, nullable=False),
         _tenant(),
         sa.ForeignKeyConstraint(
@@ -166,6 +167,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_material_share_links")),
         sa.UniqueConstraint("token", name=op.f("uq_material_share_links_token")),
+        sa.UniqueConstraint("tenant_id", "source_key", name=op.f("uq_material_share_links_tenant_id")),
     )
     op.create_index("ix_material_share_links_tenant_id", "material_share_links", ["tenant_id"])
     op.create_index("ix_material_share_links_material_id", "material_share_links", ["material_id"])
