@@ -65,3 +65,17 @@ class ImImageUpload(BaseModel):
 
     account: AccountRef
     storage_key: str
+
+
+class BotMaterialQuery(BaseModel):
+    """A customer's question the knowledge base could not answer: is there a FAQ answer or case study the bot
+    may offer instead?"""
+
+    tenant_id: str
+    text: str
+
+
+class BotMaterialHit(BaseModel):
+    material_id: str | None = None
+    title: str = ""
+    score: float = 0.0

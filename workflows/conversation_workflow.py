@@ -64,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
     from models.im import ImResource, ImScene, ImSend
     from models.knowledge import KnowledgeHits, KnowledgeQuery
     from models.materials import (
+        BotMaterialQuery,
         ImImageUpload,
         MaterialDelivery,
         MaterialDeliveryRequest,
@@ -92,6 +93,9 @@ RECORDS_BEHAVIOUR = "conversation-records-behaviour"
 CARD_TEXT = "[留资卡片]"
 # Materials of the library (seed 17), sent by an agent, a journey or the bot through this conversation.
 SENDS_MATERIALS = "conversation-sends-materials"
+# A question the knowledge base cannot answer: the bot offers a matching FAQ answer or case study of a library
+# open to it (as our tracked link) before a person takes over.
+BOT_OFFERS_MATERIALS = "conversation-bot-offers-materials"
 SHORT_REFUSAL_CHARS = 12
 LeadLine = Literal["ask", "thanks", "refused"]
 
@@ -264,22 +268,45 @@ class ConversationWorkflow:
         if send.sender == "agent":
             self._pause_bot()
         delivery = await calls.content(
-            ContentCenter.prepare_material_delivery,
-            MaterialDeliveryRequest(
-                tenant_id=self._input().tenant_id,
-                material_id=send.material_id,
-                sender=send.sender,
-                user_id=send.user_id,
-                customer_id=self._opened.customer_id if self._opened else "",
-                conversation_id=self._row_id(),
-                step_key=send.step_key,
-                at=workflow.now(),
-            ),
-            policies.MATERIAL_DELIVERY,
+            ContentCenter.prepare_material_delivery, self._delivery_request(send), policies.MATERIAL_DELIVERY
         )
         if delivery.refused is not None:
             return _refused(delivery.refused)
         return await self._deliver_material(send, delivery)
+
+    async def _offer_material(self, texts: list[str], msg_id: str) -> None:
+        """The library's closest FAQ answer or case study the bot may use, sent as our link, if one matches."""
+        hit = await calls.content(
+            ContentCenter.find_bot_material,
+            BotMaterialQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
+            policies.KNOWLEDGE_READ,
+        )
+        if hit.material_id is None:
+            return
+        send = self._bot_send(hit.material_id, msg_id)
+        if self._material_problem(send) is not None:
+            return
+        delivery = await calls.content(
+            ContentCenter.prepare_material_delivery, self._delivery_request(send), policies.MATERIAL_DELIVERY
+        )
+        if delivery.refused is None:
+            await self._deliver_material(send, delivery)
+
+    @staticmethod
+    def _bot_send(material_id: str, msg_id: str) -> MaterialSend:
+        return MaterialSend(material_id=material_id, sender="bot", step_key=f"bot:{msg_id}")
+
+    def _delivery_request(self, send: MaterialSend) -> MaterialDeliveryRequest:
+        return MaterialDeliveryRequest(
+            tenant_id=self._input().tenant_id,
+            material_id=send.material_id,
+            sender=send.sender,
+            user_id=send.user_id,
+            customer_id=self._opened.customer_id if self._opened else "",
+            conversation_id=self._row_id(),
+            step_key=send.step_key,
+            at=workflow.now(),
+        )
 
     def _material_problem(self, send: MaterialSend) -> str | None:
         """Why no material may go now: a person owns the conversation (for a journey or the bot), or Douyin's
@@ -456,6 +483,8 @@ class ConversationWorkflow:
         if decision.reply and decision.action != "none":
             sent = await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
         if decision.action == "handoff" and self._state == "bot":
+            if not knowledge.answerable and workflow.patched(BOT_OFFERS_MATERIALS):
+                await self._offer_material(texts, batch[-1].msg_id)
             await self._handoff(decision.reason)
         elif (
             sent and snapshot is not None and ask_due(snapshot, intents, workflow.now(), self._input().timing)

@@ -23,7 +23,7 @@ from models.douyin_accounts import (
     SavedAccount,
 )
 from models.knowledge import KnowledgeHits, KnowledgeQuery
-from models.materials import MaterialDelivery, MaterialDeliveryRequest
+from models.materials import BotMaterialHit, BotMaterialQuery, MaterialDelivery, MaterialDeliveryRequest
 from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
 from models.proven import ProvenPatterns, ProvenQuery
@@ -156,6 +156,11 @@ class ContentCenter:
     @activity.defn
     async def prepare_material_delivery(self, request: MaterialDeliveryRequest) -> MaterialDelivery:
         """Whether the material may go to the customer now, and how (an image, an item, or our tracked link)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def find_bot_material(self, query: BotMaterialQuery) -> BotMaterialHit:
+        """A FAQ answer or case study of a library open to the bot that answers an unanswered question."""
         raise NotImplementedError
 
     # -- media housekeeping --------------------------------------------------------------------------

@@ -15,15 +15,47 @@ from sqlalchemy import select
 from temporalio import activity
 
 from activities.content.store import ContentStore
+from douflow.content.material_search import best_match
 from douflow.content.material_shares import NewShare, ShareRepository, link_url
 from douflow.content.materials import MaterialRepository, allows, send_problem
+from douflow.db.base import utcnow
 from douflow.db.tables import User
-from models.materials import MaterialDelivery, MaterialDeliveryRequest
+from models.materials import BotMaterialHit, BotMaterialQuery, MaterialDelivery, MaterialDeliveryRequest
 
 LINK_LIFETIME = timedelta(days=7)
+# What the bot may offer when the knowledge base has no answer, and how much of the question it must cover
+# (looked at on bench/data/material_search.toml's materials: a question a material answers covers 0.6-1,
+# small talk and questions about something else under 0.3).
+BOT_KINDS = frozenset({"faq", "case_study"})
+BOT_MIN_SCORE = 0.5
 
 
 class MaterialActivities(ContentStore):
+    @activity.defn
+    async def find_bot_material(self, query: BotMaterialQuery) -> BotMaterialHit:
+        """The FAQ answer or case study of a library open to the bot that best answers the question, if one
+        matches closely enough and may be sent now."""
+        async with self._sessionmaker() as session:
+            repo = MaterialRepository(session, query.tenant_id)
+            open_to_bot = set(await repo.bot_library_ids())
+            if not open_to_bot:
+                return BotMaterialHit()
+            now = utcnow()
+            for material_id, score in await best_match(session, query.tenant_id, query.text):
+                if score < BOT_MIN_SCORE:
+                    continue
+                material = await repo.get(material_id)
+                if (
+                    material is not None
+                    and material.library_id in open_to_bot
+                    and material.kind in BOT_KINDS
+                    and send_problem(material, now) is None
+                ):
+                    return BotMaterialHit(
+                        material_id=material.id, title=material.title, score=round(score, 4)
+                    )
+        return BotMaterialHit()
+
     @activity.defn
     async def prepare_material_delivery(self, request: MaterialDeliveryRequest) -> MaterialDelivery:
         async with self._sessionmaker() as session:

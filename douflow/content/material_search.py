@@ -107,6 +107,34 @@ async def search(session: AsyncSession, tenant_id: str, text: str) -> list[tuple
     return rank(rows, int(total), float(average) or 1.0, df)
 
 
+async def best_match(
+    session: AsyncSession, tenant_id: str, text: str, top: int = 20
+) -> list[tuple[str, float]]:
+    """The first `top` materials in search order, each with how much of the question it covers (0..1): the
+    weighted share of the question's tokens it holds. Unlike a BM25 score this reads the same in a library of
+    two materials or of thousands, so it can decide whether a material answers a question at all."""
+    ranked = [mid for mid, _ in (await search(session, tenant_id, text))[:top]]
+    query = {t[:TERM_MAX] for t in tokens(text)}
+    if not ranked or not query:
+        return []
+    rows = await session.execute(
+        select(MaterialTerm.material_id, MaterialTerm.term).where(
+            MaterialTerm.tenant_id == tenant_id,
+            MaterialTerm.material_id.in_(ranked),
+            MaterialTerm.term.in_(sorted(query)),
+        )
+    )
+    held: dict[str, set[str]] = defaultdict(set)
+    for material_id, term in rows.all():
+        held[material_id].add(term)
+    whole = sum(_term_weight(t) for t in query)
+    return [(mid, sum(_term_weight(t) for t in held[mid]) / whole) for mid in ranked]
+
+
+def _idf(total: int, df: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
 def _worth_reading(query: Sequence[str], df: dict[str, int], total: int) -> list[str]:
     """The query's tokens whose postings are read: a single character that most materials hold (的, 是, 机)
     says little and costs a posting per material, so it is dropped when a longer token of the query matched."""
@@ -127,7 +155,7 @@ def rank(
     scores: dict[str, float] = defaultdict(float)
     for material_id, term, weight, length in postings:
         tf = float(weight)  # type: ignore[arg-type]
-        idf = math.log(1 + (total - df[str(term)] + 0.5) / (df[str(term)] + 0.5))
+        idf = _idf(total, df[str(term)])
         norm = K1 * (1 - B + B * float(length) / average)  # type: ignore[arg-type]
         scores[str(material_id)] += _term_weight(str(term)) * idf * tf * (K1 + 1) / (tf + norm)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

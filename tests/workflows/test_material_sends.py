@@ -176,3 +176,25 @@ async def test_the_bot_sends_only_materials_of_libraries_open_to_it(
     await eventually(
         chat.seen, lambda seen: len([m for m in seen if m["direction"] == "sent"]) == 2, within=10
     )
+
+
+async def test_the_bot_offers_a_matching_faq_material_when_the_knowledge_base_has_no_answer(
+    chat: Chat, http: httpx.AsyncClient, manager: TestUser
+) -> None:
+    closed = await library(http, manager)
+    await material(
+        http, manager, closed["id"], title="咖啡机保修政策（内部）", text="内部资料：整机保修一年。"
+    )
+    opened = await library(http, manager, bot_may_use=True)
+    warranty = await material(
+        http, manager, opened["id"], title="咖啡机保修政策", text="整机保修一年，核心部件保修三年。"
+    )
+
+    await chat.write("咖啡机保修多久呀")
+
+    replies = await chat.replies(3)
+    assert replies[-1]["text"].startswith("咖啡机保修政策：")
+    status = await eventually(chat.status, lambda s: s.state == "waiting_human", within=30)
+    assert status.handoff_reason
+    links = (await http.get(f"/api/v1/materials/{warranty['id']}/shares", headers=manager.headers)).json()
+    assert [link["shared_by"] for link in links] == ["bot"]
