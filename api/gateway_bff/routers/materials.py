@@ -317,6 +317,8 @@ async def _content(
     if body.document is not None:
         name = body.document.file_name
         mime = DOCUMENT_TYPES.get(suffix_of(name))
+        if "/" in name or "\\" in name:
+            raise Unprocessable(f"document.file_name {name!r} must be a file name, not a path")
         if mime is None:
             raise Unprocessable(
                 f"document.file_name {name!r}: send one of {', '.join(sorted(DOCUMENT_TYPES))}"
@@ -340,14 +342,14 @@ async def _content(
     return content
 
 
-@router.get("/materials", responses=answers(403))
+@router.get("/materials", responses=answers(403, 404))
 async def list_materials(
     user: CurrentUser,
     session: SessionDep,
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Chinese full-text search")
     ] = None,
-    library_id: Annotated[str | None, Query(max_length=36)] = None,
+    library_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
     kind: Annotated[str | None, Query(pattern="^(image|video|document|price_sheet|case_study|faq)$")] = None,
     tag: Annotated[str | None, Query(min_length=1, max_length=TAG_MAX)] = None,
     expired: bool | None = None,
@@ -377,7 +379,7 @@ async def list_materials(
     return MaterialPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.post("/materials", status_code=status.HTTP_201_CREATED, responses=answers(403, 422))
+@router.post("/materials", status_code=status.HTTP_201_CREATED, responses=answers(403, 404, 422))
 @body_limit(_document_limit)
 async def create_material(
     body: MaterialIn, user: CurrentUser, session: SessionDep, state: StateDep

@@ -36,10 +36,12 @@ Text = Annotated[
     StringConstraints(min_length=1, max_length=TEXT_MAX),
     trimmed_text(1, TEXT_MAX),
 ]
+# The name's suffix says the format; the route checks it (422 naming `document.file_name`).
 FileName = Annotated[
     str,
     BeforeValidator(trim),
-    StringConstraints(min_length=3, max_length=FILE_NAME_MAX, pattern=r"^[^/\\\x00]+\.[A-Za-z0-9]{1,8}$"),
+    StringConstraints(min_length=3, max_length=FILE_NAME_MAX),
+    trimmed_text(3, FILE_NAME_MAX),
 ]
 
 
