@@ -198,3 +198,20 @@ async def test_the_bot_offers_a_matching_faq_material_when_the_knowledge_base_ha
     assert status.handoff_reason
     links = (await http.get(f"/api/v1/materials/{warranty['id']}/shares", headers=manager.headers)).json()
     assert [link["shared_by"] for link in links] == ["bot"]
+
+
+async def test_another_tenant_can_send_nothing_into_the_conversation(
+    chat: Chat, http: httpx.AsyncClient, manager: TestUser, other_tenant_operator: TestUser
+) -> None:
+    lib = await library(http, manager)
+    mine = await material(http, manager, lib["id"])
+    theirs_lib = await library(http, other_tenant_operator)
+    theirs = await material(http, other_tenant_operator, theirs_lib["id"])
+    url = f"/api/v1/conversations/{await chat.conversation_id()}/materials"
+
+    stranger = await http.post(url, json={"material_id": mine["id"]}, headers=other_tenant_operator.headers)
+    foreign = await chat.post("materials", material_id=theirs["id"])
+
+    assert stranger.status_code == 404
+    assert foreign.status_code == 422 and "material_id" in foreign.text
+    assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1
