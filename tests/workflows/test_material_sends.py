@@ -22,7 +22,7 @@ from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
 from models.materials import MaterialSend, MaterialSendOutcome
 from tests.support.auth import TestUser, user_with_token
-from tests.support.conversations import Chat, new_chat
+from tests.support.conversations import ACCOUNT_OPEN_ID, Chat, new_chat
 from tests.support.materials import document, library, material, member
 from tests.support.polling import eventually
 
@@ -215,3 +215,26 @@ async def test_another_tenant_can_send_nothing_into_the_conversation(
     assert stranger.status_code == 404
     assert foreign.status_code == 422 and "material_id" in foreign.text
     assert len([m for m in await chat.seen() if m["direction"] == "sent"]) == 1
+
+
+async def test_a_video_of_a_published_item_goes_as_that_item(
+    chat: Chat, http: httpx.AsyncClient, manager: TestUser
+) -> None:
+    posted = await chat.sandbox.post_by_hand(ACCOUNT_OPEN_ID, "S1 开箱视频", media_type=4)
+    lib = await library(http, manager)
+    await member(http, manager, lib["id"], chat.user, "viewer")
+    video = await material(
+        http,
+        manager,
+        lib["id"],
+        kind="video",
+        title="S1 开箱视频",
+        text=None,
+        douyin_item_id=posted["item_id"],
+    )
+
+    sent = await chat.post("materials", material_id=video["id"])
+
+    assert sent.status_code == 201 and sent.json()["status"] == "sent", sent.text
+    replies = await chat.replies(2)
+    assert (replies[-1]["msg_type"], replies[-1]["item_id"]) == (3, posted["item_id"])
