@@ -90,7 +90,10 @@ def agent_center(client: Client, settings: Settings, sessions: async_sessionmake
 
 def content_center(client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Service:
     activities = ContentActivities(
-        sessions, LocalMediaStore(settings.media_dir), knowledge_min_score=settings.knowledge_min_score
+        sessions,
+        LocalMediaStore(settings.media_dir),
+        knowledge_min_score=settings.knowledge_min_score,
+        public_base_url=settings.public_base_url,
     )
     return Service(activities=activities_of(activities, ContentCenter))
 

@@ -62,6 +62,33 @@ class LocalMediaStore:
             raise InvalidMediaKey(f"media key escapes the store: {key!r}")
         return path
 
+    async def copy(self, key: str, *, tenant_id: str, mime_type: str) -> StoredMedia:
+        """A copy of a stored file under a fresh key of the tenant (its own lifetime from then on)."""
+        source = self.path(key)
+        stored_key = f"{tenant_id}/{datetime.now(UTC):%Y}/{uuid.uuid4().hex}{source.suffix}"
+        if not _TENANT.fullmatch(tenant_id):
+            raise InvalidMediaKey(f"invalid tenant id {tenant_id!r}")
+        size, digest = await asyncio.to_thread(self._copy, source, self.path(stored_key))
+        return StoredMedia(key=stored_key, mime_type=mime_type, size_bytes=size, sha256=digest)
+
+    @staticmethod
+    def _copy(source: Path, target: Path) -> tuple[int, str]:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+        digest = hashlib.sha256()
+        try:
+            with source.open("rb") as reading, os.fdopen(fd, "wb") as writing:
+                while chunk := reading.read(1024 * 1024):
+                    digest.update(chunk)
+                    writing.write(chunk)
+                writing.flush()
+                os.fsync(writing.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target.stat().st_size, digest.hexdigest()
+
     def exists(self, key: str) -> bool:
         try:
             return self.path(key).is_file()

@@ -22,7 +22,7 @@ from douyin_sandbox.store import ImConversation, ImEnter, ImMessage, ImMessageTy
 from douyin_sandbox.users import USERS_BY_OPEN_ID
 
 # The numeric msg_type of /im/send/msg/ per webhook message_type (a card is "other" with a card_id).
-MSG_TYPE_CODES = {"text": 1, "image": 2, "other": 8}
+MSG_TYPE_CODES = {"text": 1, "image": 2, "video": 3, "other": 8}
 # The platform stamps its days in Beijing time.
 BEIJING_OFFSET_SECONDS = ids.BEIJING_OFFSET_SECONDS
 
@@ -108,6 +108,8 @@ def webhook_content(message: ImMessage) -> dict[str, Any]:
     if message.card_id is not None:
         submitted = 1 if message.card_data else 0
         content |= {"card_id": message.card_id, "card_status": submitted, "card_data": message.card_data}
+    if message.message_type == "video" and message.item_id:
+        content |= {"item_id": message.item_id}
     if message.message_type == "image":
         # No URL: the receiver fetches the bytes through /api/im/message/resources/.
         content |= {

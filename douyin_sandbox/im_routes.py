@@ -4,8 +4,10 @@ Checks of `/im/send/msg/` in the order the sandbox makes them; codes the docs do
 
 1. faults (latency, busy, rate limit), token, open_id and scope `im.direct_message` (28001012), as elsewhere;
 2. the account is an enterprise account (`e_account_role` set, users.py), else 28001007 [inf];
-3. the body: scene, content shape (msg_type 1 text `{text}`, 2 image `{media_id}`, 8 retain-consult card
-   `{card_id}`; other types are refused here), conversation of this account with `to_user_id`;
+3. the body: scene, content shape (msg_type 1 text `{text}`, 2 image `{media_id}` of an image this account
+   uploaded through `/tool/imagex/client_upload/`, 3 video `{item_id}` of an item this account published,
+   8 retain-consult card `{card_id}`; other types are refused here), conversation of this account with
+   `to_user_id`;
 4. reply scenes (`im_replay_msg`, sic, and `im_reply_msg` which some code uses) and the greeting scene
    (`im_enter_direct_msg`) need `msg_id`: a customer message or enter event of that conversation, at most
    `im_reply_window` (24 h) old on the sandbox clock. Unknown: 28001007; too old: 28001007 with
@@ -26,6 +28,7 @@ sample and its SDK model disagree). Each sent message is stored and echoed as `i
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,14 +37,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from douyin_sandbox import envelopes, im
+from douyin_sandbox import envelopes, ids, im
 from douyin_sandbox.auth import PARAM_INVALID, Caller, user_with_scope
 from douyin_sandbox.envelopes import SandboxApiError
 from douyin_sandbox.faults import RATE_LIMITED, DroppedResponse
 from douyin_sandbox.runtime import RuntimeDep, SandboxRuntime
-from douyin_sandbox.store import ImConversation
+from douyin_sandbox.store import ImConversation, Media
 from douyin_sandbox.users import USERS_BY_OPEN_ID
-from douyin_sandbox.video_routes import json_body
+from douyin_sandbox.video_routes import image_size, json_body, receive_upload
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -53,6 +56,7 @@ REPLY_SCENES = frozenset({"im_replay_msg", "im_reply_msg"})
 GREETING_SCENE = "im_enter_direct_msg"
 PROACTIVE_SCENE = "im_authorize_message"
 MAX_CONTENT_LIST = 3
+IM_IMAGE_MAX_BYTES = 10 * 1024**2
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
 Messenger = Annotated[Caller, Depends(user_with_scope("im.direct_message"))]
@@ -99,6 +103,12 @@ def _parsed(content: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(media_id, str) or not media_id:
             raise _refuse("图片消息需要media_id")
         return {"message_type": "image", "media_id": media_id}
+    if msg_type == 3:
+        video = content.get("video")
+        item_id = video.get("item_id") if isinstance(video, dict) else content.get("item_id")
+        if not isinstance(item_id, str) or not item_id:
+            raise _refuse("视频消息需要item_id")
+        return {"message_type": "video", "item_id": item_id}
     if msg_type == 8:
         card = content.get("card")
         card_id = card.get("card_id") if isinstance(card, dict) else content.get("card_id")
@@ -116,6 +126,20 @@ def _contents(body: SendBody) -> list[dict[str, Any]]:
     if body.content is None:
         raise _refuse("content不能为空")
     return [_parsed(body.content)]
+
+
+def _check_references(runtime: SandboxRuntime, caller: Caller, contents: list[dict[str, Any]]) -> None:
+    """An image names an upload of this account for IM; a video names an item this account published."""
+    state = runtime.store.state
+    for fields in contents:
+        if fields["message_type"] == "image":
+            media = state.media.get(fields["media_id"])
+            if media is None or media.kind != "im_image" or media.open_id != caller.open_id:
+                raise _refuse("media_id无效：请先通过图片上传接口上传")
+        if fields["message_type"] == "video":
+            item = state.items.get(fields["item_id"])
+            if item is None or item.open_id != caller.open_id:
+                raise _refuse("item_id无效：不是该账号发布的视频")
 
 
 def _conversation(runtime: SandboxRuntime, caller: Caller, body: SendBody) -> ImConversation:
@@ -195,6 +219,7 @@ async def send_msg(request: Request, caller: Messenger, runtime: RuntimeDep) -> 
     if body.scene not in REPLY_SCENES | {GREETING_SCENE, PROACTIVE_SCENE}:
         raise _refuse(f"不支持的scene: {body.scene}")
     contents = _contents(body)
+    _check_references(runtime, caller, contents)
     conversation = _conversation(runtime, caller, body)
     if body.scene == PROACTIVE_SCENE:
         _check_proactive(runtime, conversation, len(contents))
@@ -233,6 +258,33 @@ async def recall_msg(request: Request, caller: Messenger, runtime: RuntimeDep) -
     message.recalled = True
     await runtime.store.save()
     return envelopes.classic_ok({}, now=runtime.now())
+
+
+@router.post("/tool/imagex/client_upload/")
+async def upload_im_image(request: Request, caller: Messenger, runtime: RuntimeDep) -> dict[str, Any]:
+    """An image for a private message (multipart `image`, JPEG/PNG/BMP/WebP up to 10 MB); its id is the
+    `media_id` of msg_type 2. [inf] The docs name a client token; the sandbox takes the account's token, whose
+    open_id owns the upload."""
+    dest = runtime.store.upload_dir("im_images") / uuid.uuid4().hex
+    received = await receive_upload(request, "image", dest, IM_IMAGE_MAX_BYTES)
+    size = await anyio.to_thread.run_sync(image_size, dest)
+    if size is None:
+        await anyio.to_thread.run_sync(lambda: dest.unlink(missing_ok=True))
+        raise _refuse("图片格式不支持")
+    media_id = ids.opaque_at_id(40)
+    runtime.store.state.media[media_id] = Media(
+        open_id=caller.open_id,
+        kind="im_image",
+        path=str(dest),
+        size=received.size,
+        width=size[0],
+        height=size[1],
+        created_at=runtime.now(),
+    )
+    await runtime.store.save()
+    return envelopes.classic_ok(
+        {"image": {"media_id": media_id, "width": size[0], "height": size[1]}}, now=runtime.now()
+    )
 
 
 def _media_type(path: Path) -> str:

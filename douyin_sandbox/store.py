@@ -66,7 +66,7 @@ class Media(BaseModel):
     """An uploaded video or image; usable by exactly one create call."""
 
     open_id: str
-    kind: Literal["video", "image"]
+    kind: Literal["video", "image", "im_image"]  # im_image: uploaded for a private message (imagex)
     path: str
     size: int
     width: int
@@ -103,7 +103,7 @@ class Item(BaseModel):
 
 
 # A card travels as "other" with a card_id.
-ImMessageType = Literal["text", "image", "other"]
+ImMessageType = Literal["text", "image", "video", "other"]
 
 
 class ImConversation(BaseModel):
@@ -129,6 +129,7 @@ class ImMessage(BaseModel):
     card_id: str | None = None
     card_data: list[dict[str, str]] = Field(default_factory=list)  # a submitted card's [{label, value}]
     media_id: str | None = None
+    item_id: str | None = None  # a published item sent as a video message (msg_type 3)
     scene: str | None = None
     source: str = ""
     reply_to: str | None = None

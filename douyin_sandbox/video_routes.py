@@ -66,7 +66,8 @@ def _video_payload(video_id: str, media: Media) -> dict[str, Any]:
     return {"video": {"video_id": video_id, "width": media.width, "height": media.height}}
 
 
-async def _receive(request: Request, field: str, dest: Path, limit: int) -> ReceivedFile:
+async def receive_upload(request: Request, field: str, dest: Path, limit: int) -> ReceivedFile:
+    """One multipart file field into `dest`; over `limit` bytes is the platform's file-too-big error."""
     received = await receive_file(request, field, dest, limit)
     if received.too_large:
         raise SandboxApiError(FILE_TOO_BIG, f"文件超过{limit}字节上限")
@@ -97,7 +98,7 @@ def _add_video(runtime: SandboxRuntime, open_id: str, path: Path, size: int) -> 
 async def upload_video(request: Request, caller: Publisher, runtime: RuntimeDep) -> dict[str, Any]:
     """Single-request upload; the platform refuses it above 128 MB (use the part upload instead)."""
     dest = runtime.store.upload_dir("videos") / f"{uuid.uuid4().hex}.incoming"
-    received = await _receive(request, "video", dest, runtime.config.simple_upload_max_bytes)
+    received = await receive_upload(request, "video", dest, runtime.config.simple_upload_max_bytes)
     video_id, media = _add_video(runtime, caller.open_id, dest, received.size)
     await runtime.store.save()
     return envelopes.classic_ok(_video_payload(video_id, media), now=runtime.now())
@@ -139,7 +140,9 @@ async def upload_video_part(request: Request, caller: Publisher, runtime: Runtim
         raise SandboxApiError(PARAM_INVALID, "part_number从1开始")
     dest = _upload_dir(runtime, upload_id or "")
     dest.mkdir(parents=True, exist_ok=True)
-    received = await _receive(request, "video", dest / f"{part_number:05d}", runtime.config.max_video_bytes)
+    received = await receive_upload(
+        request, "video", dest / f"{part_number:05d}", runtime.config.max_video_bytes
+    )
     upload.parts[part_number] = received.size
     await runtime.store.save()
     return envelopes.classic_ok({}, now=runtime.now())
@@ -182,7 +185,7 @@ async def complete_video_part_upload(
     return envelopes.classic_ok(_video_payload(video_id, media), now=runtime.now())
 
 
-def _image_size(path: Path) -> tuple[int, int] | None:
+def image_size(path: Path) -> tuple[int, int] | None:
     try:
         with Image.open(path) as image:
             return image.size
@@ -194,8 +197,8 @@ def _image_size(path: Path) -> tuple[int, int] | None:
 async def upload_image(request: Request, caller: Publisher, runtime: RuntimeDep) -> dict[str, Any]:
     """Image for an image-text post (or a custom cover); must be a real image."""
     dest = runtime.store.upload_dir("images") / uuid.uuid4().hex
-    received = await _receive(request, "image", dest, runtime.config.max_image_bytes)
-    size = await anyio.to_thread.run_sync(_image_size, dest)
+    received = await receive_upload(request, "image", dest, runtime.config.max_image_bytes)
+    size = await anyio.to_thread.run_sync(image_size, dest)
     if size is None:
         await anyio.to_thread.run_sync(lambda: dest.unlink(missing_ok=True))
         raise SandboxApiError(PARAM_INVALID, "图片格式不支持")

@@ -18,7 +18,8 @@ ImScene = Literal["im_replay_msg", "im_enter_direct_msg", "im_authorize_message"
 
 
 class ImSend(BaseModel):
-    """One message from a bound enterprise account to a customer: text, or a retain-consult card (msg_type 8)."""
+    """One message from a bound enterprise account to a customer: text (msg_type 1), an uploaded image (2), a
+    published item (3) or a retain-consult card (8)."""
 
     account: AccountRef
     to_open_id: str = Field(description="the customer's open_id")
@@ -29,6 +30,8 @@ class ImSend(BaseModel):
     scene: ImScene = "im_replay_msg"
     text: str | None = None
     card_id: str | None = Field(default=None, description="a retain-consult card (留资卡片), msg_type 8")
+    media_id: str | None = Field(default=None, description="an image uploaded for IM, msg_type 2")
+    item_id: str | None = Field(default=None, description="a published item, msg_type 3")
 
 
 class ImSent(BaseModel):

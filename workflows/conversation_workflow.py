@@ -63,6 +63,14 @@ with workflow.unsafe.imports_passed_through():
     from models.douyin_accounts import AccountRef
     from models.im import ImResource, ImScene, ImSend
     from models.knowledge import KnowledgeHits, KnowledgeQuery
+    from models.materials import (
+        BotMaterialQuery,
+        ImImageUpload,
+        MaterialDelivery,
+        MaterialDeliveryRequest,
+        MaterialSend,
+        MaterialSendOutcome,
+    )
     from workflows import calls
     from workflows.lead_rule import ask_due
 
@@ -83,6 +91,11 @@ IMAGES_FETCHED = "customer-images-fetched"
 # Customer messages and chat entries become behaviour events for scoring, and high intent a contact ask.
 RECORDS_BEHAVIOUR = "conversation-records-behaviour"
 CARD_TEXT = "[留资卡片]"
+# Materials of the library (seed 17), sent by an agent, a journey or the bot through this conversation.
+SENDS_MATERIALS = "conversation-sends-materials"
+# A question the knowledge base cannot answer: the bot offers a matching FAQ answer or case study of a library
+# open to it (as our tracked link) before a person takes over.
+BOT_OFFERS_MATERIALS = "conversation-bot-offers-materials"
 SHORT_REFUSAL_CHARS = 12
 LeadLine = Literal["ask", "thanks", "refused"]
 
@@ -241,6 +254,112 @@ class ConversationWorkflow:
         if self._last_customer is None:
             raise ValueError("the customer has not written yet: a reply needs a message to answer")
 
+    @workflow.update
+    async def send_material(self, send: MaterialSend) -> MaterialSendOutcome:
+        """A material of the library (route `POST /api/v1/conversations/{id}/materials`, journeys, the bot):
+        refused with the reason when it may not go now, else sent as an uploaded image, a published item or
+        our tracked link in a text, through the same checks and send path as any reply."""
+        await workflow.wait_condition(lambda: self._opened is not None and not self._sending)
+        if not workflow.patched(SENDS_MATERIALS):  # pragma: no cover - a run of older code never gets here
+            return _refused("this conversation's run cannot send materials yet")
+        problem = self._material_problem(send)
+        if problem is not None:
+            return _refused(problem)
+        if send.sender == "agent":
+            self._pause_bot()
+        delivery = await calls.content(
+            ContentCenter.prepare_material_delivery, self._delivery_request(send), policies.MATERIAL_DELIVERY
+        )
+        if delivery.refused is not None:
+            return _refused(delivery.refused)
+        return await self._deliver_material(send, delivery)
+
+    async def _offer_material(self, texts: list[str], msg_id: str) -> None:
+        """The library's closest FAQ answer or case study the bot may use, sent as our link, if one matches."""
+        hit = await calls.content(
+            ContentCenter.find_bot_material,
+            BotMaterialQuery(tenant_id=self._input().tenant_id, text="\n".join(texts)),
+            policies.KNOWLEDGE_READ,
+        )
+        if hit.material_id is None:
+            return
+        send = self._bot_send(hit.material_id, msg_id)
+        if self._material_problem(send) is not None:
+            return
+        delivery = await calls.content(
+            ContentCenter.prepare_material_delivery, self._delivery_request(send), policies.MATERIAL_DELIVERY
+        )
+        if delivery.refused is None:
+            await self._deliver_material(send, delivery)
+
+    @staticmethod
+    def _bot_send(material_id: str, msg_id: str) -> MaterialSend:
+        return MaterialSend(material_id=material_id, sender="bot", step_key=f"bot:{msg_id}")
+
+    def _delivery_request(self, send: MaterialSend) -> MaterialDeliveryRequest:
+        return MaterialDeliveryRequest(
+            tenant_id=self._input().tenant_id,
+            material_id=send.material_id,
+            sender=send.sender,
+            user_id=send.user_id,
+            customer_id=self._opened.customer_id if self._opened else "",
+            conversation_id=self._row_id(),
+            step_key=send.step_key,
+            at=workflow.now(),
+        )
+
+    def _material_problem(self, send: MaterialSend) -> str | None:
+        """Why no material may go now: a person owns the conversation (for a journey or the bot), or Douyin's
+        reply window closed."""
+        if send.sender == "bot" and not self._bot_may_answer():
+            return f"the bot may not send now: the conversation is {self._state}"
+        if send.sender == "journey" and self._state != "bot":
+            return f"a person owns the conversation ({self._state}): a journey never talks over a human"
+        customer = self._last_customer
+        if customer is None or workflow.now() - customer.sent_at > REPLY_WINDOW:
+            return "Douyin's 24-hour reply window for the customer's last message has closed"
+        return None
+
+    async def _deliver_material(self, send: MaterialSend, delivery: MaterialDelivery) -> MaterialSendOutcome:
+        author: MessageAuthor = "agent" if send.sender == "agent" else "bot"
+        bot = send.sender != "agent"
+        message_id = str(workflow.uuid4())
+        if delivery.how == "image" and delivery.storage_key:
+            account = AccountRef(tenant_id=self._input().tenant_id, account_id=self._input().account_id)
+            try:
+                uploaded = await calls.douyin(
+                    DouyinConnector.upload_im_image,
+                    ImImageUpload(account=account, storage_key=delivery.storage_key),
+                    policies.DOUYIN_UPLOAD_IM_IMAGE,
+                )
+            except ActivityError as err:
+                return _refused(
+                    f"the image could not be uploaded: {getattr(err.cause, 'message', None) or err}"
+                )
+            text, msg_type = f"[图片] {delivery.title}", "image"
+            status, douyin_id, why = await self._send(text, bot=bot, media_id=uploaded.media_id)
+        elif delivery.how == "item" and delivery.item_id:
+            text, msg_type = f"[视频] {delivery.title}", "video"
+            status, douyin_id, why = await self._send(text, bot=bot, item_id=delivery.item_id)
+        else:
+            checked = await calls.agent(
+                AgentCenter.check_outgoing_message,
+                OutgoingCheck(text=delivery.text or ""),
+                policies.COMPLIANCE,
+            )
+            if checked.blocked:
+                reason = "compliance blocked the message: " + "、".join(checked.findings)
+                await self._record(message_id, author, "blocked", delivery.text or "", findings=checked.findings,
+                                   reason=reason, user_id=send.user_id)  # fmt: skip
+                return _refused(reason, delivery.share_link_id)
+            text, msg_type = checked.text, "text"
+            status, douyin_id, why = await self._send(text, bot=bot)
+        await self._record(message_id, author, status, text, douyin_msg_id=douyin_id, msg_type=msg_type,
+                           reason=why, user_id=send.user_id)  # fmt: skip
+        if status in ("sent", "unconfirmed"):
+            return MaterialSendOutcome(status="sent", reason=why, share_link_id=delivery.share_link_id)
+        return _refused(why or f"not sent ({status})", delivery.share_link_id)
+
     @workflow.query
     def status(self) -> ConversationStatus:
         return ConversationStatus(
@@ -364,6 +483,8 @@ class ConversationWorkflow:
         if decision.reply and decision.action != "none":
             sent = await self._deliver(decision, batch[-1].msg_id, "im_replay_msg")
         if decision.action == "handoff" and self._state == "bot":
+            if not knowledge.answerable and workflow.patched(BOT_OFFERS_MATERIALS):
+                await self._offer_material(texts, batch[-1].msg_id)
             await self._handoff(decision.reason)
         elif (
             sent and snapshot is not None and ask_due(snapshot, intents, workflow.now(), self._input().timing)
@@ -406,6 +527,8 @@ class ConversationWorkflow:
         *,
         bot: bool = False,
         card_id: str | None = None,
+        media_id: str | None = None,
+        item_id: str | None = None,
     ) -> tuple[MessageStatus, str | None, str | None]:
         """(status, Douyin's message id, why not sent). Never sent twice: an unknown outcome waits for its echo;
         a refusal before Douyin did anything is tried again after a pause (the bot only while it may answer)."""
@@ -421,8 +544,10 @@ class ConversationWorkflow:
             conversation_id=self._douyin_conversation_id or "",
             reply_to_msg_id=reply_to,
             scene=scene,
-            text=None if card_id else text,
+            text=None if (card_id or media_id or item_id) else text,
             card_id=card_id,
+            media_id=media_id,
+            item_id=item_id,
         )
         self._sending = True
         try:
@@ -436,7 +561,9 @@ class ConversationWorkflow:
                 except ActivityError as err:
                     cause = err.cause
                     if not isinstance(cause, ApplicationError) or cause.type == errors.DOUYIN_UNKNOWN_OUTCOME:
-                        return await self._confirm_by_echo("" if card_id else text, echoes_before)
+                        return await self._confirm_by_echo(
+                            "" if (card_id or media_id or item_id) else text, echoes_before
+                        )
                     if cause.type not in REFUSED_BEFORE_WORK or attempt == SEND_ATTEMPTS:
                         return "failed", None, cause.message
                 await workflow.sleep(SEND_PAUSE * attempt)
@@ -746,6 +873,10 @@ class ConversationWorkflow:
         if self._in is None:
             raise ApplicationError("the run has no input yet")
         return self._in
+
+
+def _refused(reason: str, share_link_id: str | None = None) -> MaterialSendOutcome:
+    return MaterialSendOutcome(status="refused", reason=reason, share_link_id=share_link_id)
 
 
 def _lead_reply(snapshot: CustomerSnapshot | None, intents: set[Intent], texts: list[str]) -> LeadLine | None:

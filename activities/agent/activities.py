@@ -52,8 +52,11 @@ class AgentActivities(AgentCenter):
         image_generator: OpenAIImageGenerator | None,
         media_store: LocalMediaStore,
         cover_renderer: CoverRenderer,
+        own_link_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self._provider = provider
+        # Our public host: links on it (shared materials) are not off-platform diversion.
+        self._own_hosts = own_link_hosts
         self._images = image_generator
         self._media = media_store
         self._covers = cover_renderer
@@ -135,7 +138,7 @@ class AgentActivities(AgentCenter):
 
     @activity.defn
     async def check_outgoing_message(self, message: OutgoingCheck) -> CheckedMessage:
-        return check_outgoing(message)
+        return check_outgoing(message, self._own_hosts)
 
     @activity.defn
     async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal, Protocol
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -30,14 +31,17 @@ class AgentSettings(Protocol):
     image_api_key: SecretStr | None
     image_model: str
     media_dir: Path
+    public_base_url: str
 
 
 def build_agent_activities(settings: AgentSettings) -> AgentActivities:
+    host = urlsplit(settings.public_base_url).hostname
     return AgentActivities(
         provider=build_provider(settings),
         image_generator=build_image_generator(settings),
         media_store=LocalMediaStore(settings.media_dir),
         cover_renderer=CoverRenderer(),
+        own_link_hosts=frozenset({host.lower()} if host else ()),
     )
 
 

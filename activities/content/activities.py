@@ -8,6 +8,7 @@ from activities.content.brands import BrandActivities
 from activities.content.calendar import CalendarActivities
 from activities.content.contents import ContentsActivities
 from activities.content.knowledge import KnowledgeActivities
+from activities.content.materials import MaterialActivities
 from activities.content.media import MediaActivities
 from activities.content.metrics import MetricsActivities
 from activities.content.proven import ProvenActivities
@@ -20,6 +21,7 @@ class ContentActivities(
     ApprovalActivities,
     BrandActivities,
     KnowledgeActivities,
+    MaterialActivities,
     ProvenActivities,
     AccountActivities,
     PublishingActivities,

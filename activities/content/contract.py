@@ -23,6 +23,7 @@ from models.douyin_accounts import (
     SavedAccount,
 )
 from models.knowledge import KnowledgeHits, KnowledgeQuery
+from models.materials import BotMaterialHit, BotMaterialQuery, MaterialDelivery, MaterialDeliveryRequest
 from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
 from models.proven import ProvenPatterns, ProvenQuery
@@ -148,6 +149,18 @@ class ContentCenter:
     @activity.defn
     async def update_calendar_run(self, outcome: RunOutcome) -> None:
         """The run's state; a final one tells the entry what the operator must know or fix."""
+        raise NotImplementedError
+
+    # -- deal materials (seed 17) ---------------------------------------------------------------------
+
+    @activity.defn
+    async def prepare_material_delivery(self, request: MaterialDeliveryRequest) -> MaterialDelivery:
+        """Whether the material may go to the customer now, and how (an image, an item, or our tracked link)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def find_bot_material(self, query: BotMaterialQuery) -> BotMaterialHit:
+        """A FAQ answer or case study of a library open to the bot that answers an unanswered question."""
         raise NotImplementedError
 
     # -- media housekeeping --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ class ContentStore(ContentCenter):
         sessionmaker: async_sessionmaker[AsyncSession],
         media: LocalMediaStore | None = None,
         knowledge_min_score: float = DEFAULT_MIN_SCORE,
+        public_base_url: str = "http://127.0.0.1:8000",
     ) -> None:
         self._sessionmaker = sessionmaker
         # The media store holding uploaded files, for the activities that remove them.
@@ -26,3 +27,5 @@ class ContentStore(ContentCenter):
         # kept until its entries change.
         self._knowledge_min_score = knowledge_min_score
         self._knowledge_indexes = KnowledgeIndexCache()
+        # Where customers open shared materials (PUBLIC_BASE_URL).
+        self._public_base_url = public_base_url

@@ -546,6 +546,29 @@ class DouyinClient:
             raise DouyinUnknownOutcome(f"{path}: accepted without a msg_id", log_id=env.log_id)
         return SentMessage(msg_id=str(sent))
 
+    async def upload_im_image(self, token: str, open_id: str, image: Path) -> str:
+        """Upload an image for a private message (`/tool/imagex/client_upload/`, multipart `image`, at most
+        10 MB); its id is the `media_id` of msg_type 2. Safe to repeat: an unused upload is only storage."""
+        content = await asyncio.to_thread(image.open, "rb")
+        try:
+            env = await self._call(
+                "POST",
+                "/tool/imagex/client_upload/",
+                files={"image": (image.name, content, "application/octet-stream")},
+                idempotent=True,
+                http_timeout=self._upload_timeout,
+                **self._user(token, open_id),
+            )
+        finally:
+            await asyncio.to_thread(content.close)
+        found = env.data.get("image") or {}
+        media_id = found.get("media_id") or found.get("image_id") or env.data.get("media_id")
+        if not media_id:
+            raise DouyinRejected(
+                "/tool/imagex/client_upload/: accepted without a media_id", log_id=env.log_id
+            )
+        return str(media_id)
+
     async def message_resource(
         self, token: str, open_id: str, *, conversation_id: str, message_id: str
     ) -> tuple[bytes, str]:

@@ -12,6 +12,7 @@ from temporalio import activity
 from models.comments import CommentReplied, CommentReply
 from models.douyin_accounts import AccountRef, BindingInput, DouyinProfile, ExchangedTokens, TokenStatus
 from models.im import ImResource, ImSend, ImSent, StoredImResource
+from models.materials import ImImageUpload
 from models.metrics import FetchPage, MetricsPage
 from models.publish import (
     CreatedItem,
@@ -93,6 +94,11 @@ class DouyinConnector:
     @activity.defn
     async def send_douyin_message(self, message: ImSend) -> ImSent:
         """The irreversible step: one attempt; the workflow decides what follows a failure."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def upload_im_image(self, request: ImImageUpload) -> UploadedMedia:
+        """An image of the media store uploaded for a private message (§6.2); its media_id."""
         raise NotImplementedError
 
     @activity.defn

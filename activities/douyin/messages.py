@@ -17,21 +17,29 @@ from activities.douyin.errors import DouyinRejected
 from activities.douyin.failures import douyin_failure
 from activities.douyin.token_store import Credentials
 from models.im import ImResource, ImSend, ImSent, StoredImResource
+from models.materials import ImImageUpload
+from models.publish import UploadedMedia
 
-TEXT, RETAIN_CONSULT_CARD = 1, 8
+TEXT, IMAGE, VIDEO, RETAIN_CONSULT_CARD = 1, 2, 3, 8
 IMAGE_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/bmp": ".bmp"}
 # Scenes that answer a customer message or enter event named by `msg_id`.
 ANCHORED_SCENES = frozenset({"im_replay_msg", "im_enter_direct_msg"})
 
 
 def message_content(message: ImSend) -> dict[str, Any]:
-    """The `content` of `/im/send/msg/`: exactly one of text (msg_type 1) or a card (msg_type 8)."""
-    if (message.text is None) == (message.card_id is None):
-        raise DouyinRejected("a private message is either a text or a card")
+    """The `content` of `/im/send/msg/`: exactly one of a text (msg_type 1), an image (2), an item (3) or a
+    card (8)."""
+    given = [v for v in (message.text, message.media_id, message.item_id, message.card_id) if v is not None]
+    if len(given) != 1:
+        raise DouyinRejected("a private message is exactly one of a text, an image, an item or a card")
     if message.text is not None:
         if not message.text.strip():
             raise DouyinRejected("a private message's text is empty")
         return {"msg_type": TEXT, "text": {"text": message.text}}
+    if message.media_id is not None:
+        return {"msg_type": IMAGE, "image": {"media_id": message.media_id}}
+    if message.item_id is not None:
+        return {"msg_type": VIDEO, "video": {"item_id": message.item_id}}
     return {"msg_type": RETAIN_CONSULT_CARD, "card": {"card_id": message.card_id}}
 
 
@@ -63,6 +71,16 @@ class MessageCalls(ConnectorCalls):
         # Not bounded: a message must not queue behind the account's video uploads.
         sent = await self._call(message.account, send, bounded=False)
         return ImSent(msg_id=sent.msg_id)
+
+    @activity.defn
+    async def upload_im_image(self, request: ImImageUpload) -> UploadedMedia:
+        """An image of the media store uploaded for a private message; a fresh media_id on every attempt."""
+        path = self._media.path(request.storage_key)
+
+        async def upload(c: Credentials) -> str:
+            return await self._client.upload_im_image(c.access_token, c.open_id, path)
+
+        return UploadedMedia(media_id=await self._call(request.account, upload, bounded=False))
 
     @activity.defn
     async def fetch_douyin_message_image(self, resource: ImResource) -> StoredImResource:

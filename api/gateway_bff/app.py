@@ -27,6 +27,8 @@ from api.gateway_bff.routers import (
     generation,
     health,
     knowledge,
+    material_pages,
+    materials,
     media,
     metrics,
     notification_webhooks,
@@ -105,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
         app.include_router(router.router)
-    for router in (tasks, notification_webhooks):
+    for router in (tasks, notification_webhooks, materials, material_pages):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

@@ -63,6 +63,12 @@ class PublishTaken(Conflict):
         return super().body() | {"publish_id": self.publish_id}
 
 
+class MaterialNotSendable(Conflict):
+    """The material is expired or archived: it is never sent or shared (seed 17)."""
+
+    code = "material_not_sendable"
+
+
 class Unprocessable(DomainError):
     """Well-formed, but what it names does not hold (e.g. Douyin does not show the item)."""
 

@@ -57,6 +57,8 @@ def default_rules() -> ScoringRules:
             rule("comment", 3, daily_cap=9, half_life_days=14),
             rule("new_video_digg", 2, daily_cap=6, half_life_days=14),
             rule("new_follow_action", 5, repeatable=False, half_life_days=30),
+            rule("material_opened", 5, daily_cap=10, half_life_days=14),
+            rule("material_downloaded", 8, daily_cap=16, half_life_days=14),
         ],
         thresholds=[
             ScoreThreshold(

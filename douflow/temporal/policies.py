@@ -98,6 +98,8 @@ DOUYIN_REPLY_COMMENT = ActivityCall(timeout=timedelta(seconds=60), retry=RetryPo
 
 # An image a customer sent: one download, retried like any read; it does not heartbeat (no upload slot).
 DOUYIN_FETCH_IMAGE = ActivityCall(timeout=timedelta(seconds=60), retry=DOUYIN_RETRY)
+# An image material uploaded for a private message (<= 10 MB): repeatable, an unused upload is only storage.
+DOUYIN_UPLOAD_IM_IMAGE = ActivityCall(timeout=timedelta(seconds=120), retry=DOUYIN_RETRY)
 
 # -- delivery-connector-douyin: metrics ------------------------------------------------------------
 # A page is one list call and one data call; a slow platform should fail the attempt, not the sync.
@@ -160,6 +162,8 @@ WEBHOOK_POST = ActivityCall(
 )
 # The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
 KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
+# Whether a material may be sent and how; makes its tracked link once per send key.
+MATERIAL_DELIVERY = ActivityCall(timeout=timedelta(seconds=20), retry=CONTENT_RETRY)
 
 # -- whole runs ---------------------------------------------------------------------------------------
 GENERATION_RUN = timedelta(minutes=15)

@@ -70,8 +70,12 @@ async def test_every_route_requires_a_token(http: httpx.AsyncClient, method: str
 
 
 # Reached without a token: logging in, the bind link a browser opens and Douyin's redirect back (the OAuth
-# state is their credential), its webhook (the signature is) and the health check.
+# state is their credential), its webhook (the signature is), the health check and the material pages a
+# customer opens from a shared link (the link's token is).
 PUBLIC = {
+    ("GET", "/m/{token}"),
+    ("POST", "/m/{token}"),
+    ("GET", "/m/{token}/file"),
     ("POST", "/api/v1/auth/token"),
     ("GET", "/api/v1/douyin/oauth/start"),
     ("GET", "/api/v1/douyin/oauth/callback"),

@@ -7,6 +7,7 @@ reply window and the same send path as the bot's.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, status
@@ -15,7 +16,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.gateway_bff.deps import SessionDep, TemporalDep, require_role
-from api.gateway_bff.errors import Conflict, NotFound, Unprocessable
+from api.gateway_bff.errors import Conflict, Forbidden, MaterialNotSendable, NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.conversations import (
@@ -28,8 +29,11 @@ from api.gateway_bff.schemas.conversations import (
     MessageView,
     SentMessageView,
 )
+from api.gateway_bff.schemas.materials import MaterialSendIn
+from douflow.content.materials import MaterialRepository, allows, send_problem
 from douflow.customers.conversations import AGENT_ROLES, ConversationRepository
 from douflow.customers.suggestions import SuggestionRepository
+from douflow.db.base import utcnow
 from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
 from douflow.security.tokens import Principal
 from models.conversations import (
@@ -40,6 +44,7 @@ from models.conversations import (
     Release,
     Takeover,
 )
+from models.materials import MaterialSend, MaterialSendOutcome
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], route_class=GuardedRoute)
 # Who works conversations: admins, operators and customer-service agents.
@@ -153,6 +158,35 @@ async def send_message(
     reply = AgentReply(user_id=user.user_id, text=body.text, suggestion_id=body.suggestion_id)
     result = await _update(temporal, row, "agent_reply", reply, AgentReplyResult)
     return SentMessageView(message_id=result.message_id, status=result.status, reason=result.reason)
+
+
+@router.post(
+    "/{conversation_id}/materials", status_code=status.HTTP_201_CREATED, responses=answers(403, 409, 422)
+)
+async def send_material(
+    conversation_id: str, body: MaterialSendIn, user: Agent, session: SessionDep, temporal: TemporalDep
+) -> MaterialSendOutcome:
+    """A material of the library sent to the customer: an image as an image, a video linked to a published
+    item as that item, anything else as our tracked link in a text. Only materials of libraries you may view
+    (403), never an expired or archived one (409 `material_not_sendable`); the conversation refuses it with
+    its reason (409) when the reply window closed or Douyin refused it."""
+    row, _ = await _load(session, user, conversation_id)
+    materials = MaterialRepository(session, user.tenant_id)
+    material = await materials.get(body.material_id)
+    if material is None:
+        raise Unprocessable(f"material_id {body.material_id} is not a material of this tenant")
+    if not allows(await materials.permission(material.library_id, user.user_id, user.role), "viewer"):
+        raise Forbidden(f"you may not send materials of library {material.library_id}: you are not a member")
+    problem = send_problem(material, utcnow())
+    if problem is not None:
+        raise MaterialNotSendable(problem)
+    send = MaterialSend(
+        material_id=material.id, sender="agent", user_id=user.user_id, step_key=f"agent:{uuid.uuid4()}"
+    )
+    outcome = await _update(temporal, row, "send_material", send, MaterialSendOutcome)
+    if outcome.status == "refused":
+        raise Conflict(f"not sent: {outcome.reason}")
+    return outcome
 
 
 async def _update(

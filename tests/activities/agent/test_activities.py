@@ -59,6 +59,7 @@ class FakeSettings:
     image_base_url: str | None = None
     image_api_key: SecretStr | None = None
     image_model: str = "gpt-image-1"
+    public_base_url: str = "https://douflow.example"
 
 
 @pytest.mark.parametrize(
