@@ -22,6 +22,7 @@ from api.gateway_bff.routers import (
     conversations,
     customers,
     dashboard,
+    deals,
     douyin_accounts,
     douyin_webhook,
     generation,
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+        app.include_router(router.router)
+    for router in (deals,):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
