@@ -58,11 +58,14 @@ class DealRepository:
         lead = await self._lead(lead_id) if lead_id is not None else None
         if lead_id is not None and (lead is None or lead.customer_id != customer_id):
             raise DealProblem("lead_id", f"lead {lead_id} not found for customer {customer_id}")
-        opening = await ConversationOpenings(self._session, self._tenant_id).credited(
-            conversation_id=lead.conversation_id if lead else None,
-            customer_id=customer_id,
-            at=lead.created_at if lead else closed_at,
-        )
+        session_id = lead.session_id if lead else None
+        if session_id is None:
+            opening = await ConversationOpenings(self._session, self._tenant_id).credited(
+                conversation_id=lead.conversation_id if lead else None,
+                customer_id=customer_id,
+                at=lead.created_at if lead else closed_at,
+            )
+            session_id = opening.id if opening else None
         deal = Deal(
             tenant_id=self._tenant_id,
             customer_id=customer_id,
@@ -72,7 +75,7 @@ class DealRepository:
             amount_fen=amount_fen,
             note=note,
             closed_at=closed_at.astimezone(UTC),
-            session_id=opening.id if opening else None,
+            session_id=session_id,
         )
         try:
             async with self._session.begin_nested():

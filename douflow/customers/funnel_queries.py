@@ -130,27 +130,15 @@ class FunnelQueries:
             axes.add("private_messages", n, account=account, item=item, agent=agent)
 
     async def _leads(self, window: Window, account_id: str | None, axes: _Axes) -> dict[str, LeadConversion]:
-        """Leads of the period, credited to their conversation's opening at the time, with whether each has
-        a deal; one grouped query."""
+        """Leads of the period, credited to the opening they were left in, with whether each has a deal;
+        one grouped query."""
         s, lead = ConversationSession, Lead
-        credited = (
-            select(s.id)
-            .where(
-                s.tenant_id == lead.tenant_id,
-                s.conversation_id == lead.conversation_id,
-                s.opened_at <= lead.created_at,
-            )
-            .order_by(s.opened_at.desc())
-            .limit(1)
-            .correlate(lead)
-            .scalar_subquery()
-        )
         converted = exists().where(Deal.tenant_id == lead.tenant_id, Deal.lead_id == lead.id)
         start, end = window
         query = (
             select(lead.source, s.account_id, s.attributed_item_id, s.agent_user_id, converted, func.count())
             .select_from(lead)
-            .outerjoin(s, s.id == credited)
+            .outerjoin(s, s.id == lead.session_id)
             .where(lead.tenant_id == self._tenant_id, lead.created_at >= start, lead.created_at < end)
             .group_by(lead.source, s.account_id, s.attributed_item_id, s.agent_user_id, converted)
         )

@@ -79,7 +79,9 @@ class ConversationOpenings:
         if opening is not None and opening.closed_at is None:
             opening.closed_at = change.at
 
-    async def current(self, conversation_id: str) -> ConversationSession | None:
+    async def current(self, conversation_id: str | None) -> ConversationSession | None:
+        if conversation_id is None:
+            return None
         found: ConversationSession | None = await self._session.scalar(
             select(ConversationSession)
             .where(

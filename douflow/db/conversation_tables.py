@@ -165,3 +165,5 @@ class Lead(TenantScoped, Base):
     source_key: Mapped[str] = mapped_column(String(300))
     consent: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The opening of the conversation it was left in (douflow/db/funnel_tables.py), for the review dashboard.
+    session_id: Mapped[str | None] = mapped_column(String(36))

@@ -60,9 +60,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("conversation_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_conversation_sessions_tenant_id"), ["tenant_id"], unique=False)
-        batch_op.create_index("ix_conversation_sessions_opened", ["tenant_id", "opened_at", "account_id"])
-        batch_op.create_index("ix_conversation_sessions_first_customer", ["tenant_id", "first_customer_at"])
-        batch_op.create_index("ix_conversation_sessions_closed", ["tenant_id", "closed_at"])
+        batch_op.create_index(
+            "ix_conversation_sessions_opened",
+            ["tenant_id", "opened_at", "account_id", "attributed_item_id", "agent_user_id"],
+        )
+        batch_op.create_index(
+            "ix_conversation_sessions_first_customer",
+            ["tenant_id", "first_customer_at", "account_id", "first_response_seconds", "first_reply_at"],
+        )
+        batch_op.create_index(
+            "ix_conversation_sessions_closed", ["tenant_id", "closed_at", "account_id", "human_replied"]
+        )
         batch_op.create_index(
             "ix_conversation_sessions_conversation", ["tenant_id", "conversation_id", "opened_at"]
         )
@@ -104,9 +112,15 @@ def upgrade() -> None:
         batch_op.create_index("ix_deals_tenant_lead", ["tenant_id", "lead_id"])
         batch_op.create_index("ix_deals_tenant_customer", ["tenant_id", "customer_id", "closed_at"])
     with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.create_index("ix_comments_tenant_commented", ["tenant_id", "commented_at"])
+        batch_op.create_index(
+            "ix_comments_tenant_commented", ["tenant_id", "commented_at", "account_id", "item_id"]
+        )
         batch_op.create_index("ix_comments_tenant_author", ["tenant_id", "author_open_id", "commented_at"])
+    with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_id", sa.String(length=36), nullable=True))
     _backfill()
+    # Each existing conversation's one opening is stored under the conversation's id.
+    op.execute("UPDATE leads SET session_id = conversation_id WHERE conversation_id IS NOT NULL")
 
 
 def _backfill() -> None:
@@ -188,6 +202,8 @@ def _fold(fact: dict[str, Any], author: str, status: str, user_id: str | None, a
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.drop_column("session_id")
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_tenant_author")
         batch_op.drop_index("ix_comments_tenant_commented")
