@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.customers.contacts import Contact
+from douflow.customers.funnel_days import FunnelDays
 from douflow.customers.openings import ConversationOpenings
 from douflow.customers.scoring import Happened, default_rules
 from douflow.db.conversation_tables import (
@@ -119,6 +120,7 @@ class BehaviourRepository:
             created_at=at,
         )
         self._session.add(lead)
+        await FunnelDays(self._session, self._tenant_id).lead(at, source, opening)
         return lead
 
     async def leads(

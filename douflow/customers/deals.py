@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.customers.funnel_days import FunnelDays
 from douflow.customers.openings import ConversationOpenings
 from douflow.db.conversation_tables import Customer, Lead
-from douflow.db.funnel_tables import Deal
+from douflow.db.funnel_tables import ConversationSession, Deal
 
 MAX_AMOUNT_FEN = 10**12  # ten billion yuan: anything above is a typing mistake
 
@@ -77,6 +78,7 @@ class DealRepository:
             closed_at=closed_at.astimezone(UTC),
             session_id=session_id,
         )
+        first_of_lead = lead is not None and not await self._has_deal(lead.id)
         try:
             async with self._session.begin_nested():
                 self._session.add(deal)
@@ -84,6 +86,13 @@ class DealRepository:
             if task_id is None or (found := await self._by_task(task_id)) is None:
                 raise
             return found  # the same task's outcome recorded concurrently
+        opening = await self._session.get(ConversationSession, session_id) if session_id else None
+        await FunnelDays(self._session, self._tenant_id).deal(
+            deal,
+            opening,
+            lead.source if lead else None,
+            lead.created_at if lead is not None and first_of_lead else None,
+        )
         return deal
 
     async def get(self, deal_id: str) -> Deal | None:
@@ -122,6 +131,12 @@ class DealRepository:
     async def _lead(self, lead_id: str) -> Lead | None:
         row = await self._session.get(Lead, lead_id)
         return row if row is not None and row.tenant_id == self._tenant_id else None
+
+    async def _has_deal(self, lead_id: str) -> bool:
+        found = await self._session.scalar(
+            select(Deal.id).where(Deal.tenant_id == self._tenant_id, Deal.lead_id == lead_id).limit(1)
+        )
+        return found is not None
 
     async def _by_task(self, task_id: str) -> Deal | None:
         found: Deal | None = await self._session.scalar(

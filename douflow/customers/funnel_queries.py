@@ -1,26 +1,26 @@
-"""The review dashboard's customer side (seed 18): a few grouped queries over conversation openings, leads,
-deals and comments, none per row, none over transcripts or behaviour events.
+"""The review dashboard's customer side (seed 18): one grouped query over the daily rollup the writes keep
+(`funnel_days`, douflow/customers/funnel_days.py), none over openings, leads, deals, comments, transcripts or
+behaviour events, so a year costs a few rows per account and day.
 
 Attribution was decided when each conversation opened (`douflow/customers/openings.py`); leads are credited
-to their conversation's opening at the time, deals to the opening stored with them. Views come from the daily
-rollups (by account) and, for the items listed, the per-item daily rows.
+to the opening they were left in, deals to the opening stored with them. Views come from the metrics rollups
+(by account) and, for the items listed, the per-item daily rows.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.content.metrics import tenant_zone
 from douflow.content.metrics_queries import local_range
-from douflow.db.comment_tables import ItemComment
-from douflow.db.conversation_tables import Lead
-from douflow.db.funnel_tables import ConversationSession, Deal
+from douflow.customers.funnel_days import COUNTERS, UNANSWERED
+from douflow.db.funnel_tables import ConversationSession, FunnelDay
 from douflow.db.metrics_tables import DouyinItem, MetricDaily, MetricRollup
 from douflow.db.tables import DouyinAccount, User
 from models.funnel import (
@@ -34,9 +34,6 @@ from models.funnel import (
 )
 
 TOP_ITEMS = 50
-WITHOUT_LEAD = "without_lead"
-# First responses are counted to the second up to this, then to the minute (the histogram stays small).
-EXACT_SECONDS = 600
 Window = tuple[datetime, datetime]
 Tally = dict[str, dict[str, int]]
 
@@ -66,6 +63,13 @@ class _Axes:
             self.by["agent"][agent or BOT_ONLY][stage] += n
 
 
+@dataclass
+class _Days:
+    sources: dict[str, LeadConversion] = field(default_factory=dict)
+    closed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    responses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
 class FunnelQueries:
     def __init__(self, session: AsyncSession, tenant_id: str) -> None:
         self._session = session
@@ -83,12 +87,10 @@ class FunnelQueries:
     ) -> CustomerReview:
         window = local_range(await tenant_zone(self._session, self._tenant_id), from_day, to_day)
         axes = _Axes()
-        await self._openings(window, account_id, axes)
-        conversion = await self._leads(window, account_id, axes)
-        await self._deals(window, account_id, axes, conversion)
-        await self._comments(window, account_id, axes)
+        days = await self._days(from_day, to_day, account_id, axes)
         await self._contents_and_views(window, from_day, to_day, account_id, axes)
         items = await self._top_items(axes, window, from_day, to_day)
+        pending = await self._pending(window, account_id, sla_seconds, now)
         return CustomerReview(
             attribution_days=attribution_days,
             funnel=FunnelCounts(**axes.total),
@@ -97,9 +99,13 @@ class FunnelQueries:
             by_content=items,
             by_agent=_rows(axes.by["agent"], await self._agent_labels(axes.by["agent"])),
             by_journey=await self.by_journey(window, account_id),
-            resolution=await self._resolution(window, account_id),
-            first_response=await self._first_response(window, account_id, sla_seconds, now),
-            lead_conversion=sorted(conversion.values(), key=lambda c: (-c.leads, c.source)),
+            resolution=Resolution(
+                closed=days.closed["bot"] + days.closed["human"],
+                bot=days.closed["bot"],
+                human=days.closed["human"],
+            ),
+            first_response=_first_response(days.responses, pending, sla_seconds),
+            lead_conversion=sorted(days.sources.values(), key=lambda c: (-c.leads, c.source)),
         )
 
     async def by_journey(self, window: Window, account_id: str | None) -> list[FunnelRow]:
@@ -110,89 +116,41 @@ class FunnelQueries:
         customer (credited when the stage happened after the enrolment started), keyed by journey id."""
         return []
 
-    def _opening_filter(
-        self, column: Any, window: Window, account_id: str | None
-    ) -> list[ColumnElement[bool]]:
-        start, end = window
-        where = [ConversationSession.tenant_id == self._tenant_id, column >= start, column < end]
-        if account_id is not None:
-            where.append(ConversationSession.account_id == account_id)
-        return where
-
-    async def _openings(self, window: Window, account_id: str | None, axes: _Axes) -> None:
-        s = ConversationSession
-        rows = await self._session.execute(
-            select(s.account_id, s.attributed_item_id, s.agent_user_id, func.count())
-            .where(*self._opening_filter(s.opened_at, window, account_id))
-            .group_by(s.account_id, s.attributed_item_id, s.agent_user_id)
-        )
-        for account, item, agent, n in rows:
-            axes.add("private_messages", n, account=account, item=item, agent=agent)
-
-    async def _leads(self, window: Window, account_id: str | None, axes: _Axes) -> dict[str, LeadConversion]:
-        """Leads of the period, credited to the opening they were left in, with whether each has a deal;
-        one grouped query."""
-        s, lead = ConversationSession, Lead
-        converted = exists().where(Deal.tenant_id == lead.tenant_id, Deal.lead_id == lead.id)
-        start, end = window
-        query = (
-            select(lead.source, s.account_id, s.attributed_item_id, s.agent_user_id, converted, func.count())
-            .select_from(lead)
-            .outerjoin(s, s.id == lead.session_id)
-            .where(lead.tenant_id == self._tenant_id, lead.created_at >= start, lead.created_at < end)
-            .group_by(lead.source, s.account_id, s.attributed_item_id, s.agent_user_id, converted)
+    async def _days(self, from_day: date, to_day: date, account_id: str | None, axes: _Axes) -> _Days:
+        """The period's rollup rows summed by facet, account and key: one grouped query over a few rows per
+        day, however many conversations, leads, deals and comments the period holds."""
+        f = FunnelDay
+        query = select(f.facet, f.account_id, f.key, *[func.sum(f.__table__.c[c]) for c in COUNTERS]).where(
+            f.tenant_id == self._tenant_id, f.day >= from_day, f.day <= to_day
         )
         if account_id is not None:
-            query = query.where(s.account_id == account_id)
-        conversion: dict[str, LeadConversion] = {}
-        for source, account, item, agent, has_deal, n in await self._session.execute(query):
-            axes.add("leads", n, account=account, item=item, agent=agent)
-            row = conversion.setdefault(source, LeadConversion(source=source))
-            row.leads += n
-            row.converted += n if has_deal else 0
-        return conversion
-
-    async def _deals(
-        self, window: Window, account_id: str | None, axes: _Axes, conversion: dict[str, LeadConversion]
-    ) -> None:
-        """Deals closed in the period, by the opening they are credited to and the agent who recorded them."""
-        s, deal = ConversationSession, Deal
-        start, end = window
-        query = (
-            select(
-                s.account_id,
-                s.attributed_item_id,
-                deal.agent_user_id,
-                Lead.source,
-                func.count(),
-                func.coalesce(func.sum(deal.amount_fen), 0),
-            )
-            .select_from(deal)
-            .outerjoin(s, s.id == deal.session_id)
-            .outerjoin(Lead, Lead.id == deal.lead_id)
-            .where(deal.tenant_id == self._tenant_id, deal.closed_at >= start, deal.closed_at < end)
-            .group_by(s.account_id, s.attributed_item_id, deal.agent_user_id, Lead.source)
-        )
-        if account_id is not None:
-            query = query.where(s.account_id == account_id)
-        for account, item, agent, source, n, amount in await self._session.execute(query):
-            axes.add("deals", n, account=account, item=item, agent=agent)
-            axes.add("deal_amount_fen", int(amount), account=account, item=item, agent=agent)
-            key = source or WITHOUT_LEAD
-            row = conversion.setdefault(key, LeadConversion(source=key))
-            row.deals += n
-            row.deal_amount_fen += int(amount)
-
-    async def _comments(self, window: Window, account_id: str | None, axes: _Axes) -> None:
-        start, end = window
-        c = ItemComment
-        query = select(c.account_id, c.item_id, func.count()).where(
-            c.tenant_id == self._tenant_id, c.commented_at >= start, c.commented_at < end
-        )
-        if account_id is not None:
-            query = query.where(c.account_id == account_id)
-        for account, item, n in await self._session.execute(query.group_by(c.account_id, c.item_id)):
-            axes.add("comments", n, account=account, item=item, agent_axis=False)
+            query = query.where(f.account_id == account_id)
+        found = _Days()
+        for facet, account, key, *sums in await self._session.execute(
+            query.group_by(f.facet, f.account_id, f.key)
+        ):
+            values = dict(zip(COUNTERS, (int(v or 0) for v in sums), strict=True))
+            if facet == "item":
+                for stage in ("private_messages", "comments", "leads", "deals", "deal_amount_fen"):
+                    if values[stage]:
+                        axes.add(
+                            stage, values[stage], account=account or None, item=key or None, agent_axis=False
+                        )
+            elif facet == "agent":
+                for stage in ("private_messages", "leads", "deals", "deal_amount_fen"):
+                    if values[stage]:
+                        axes.by["agent"][key or BOT_ONLY][stage] += values[stage]
+            elif facet == "source":
+                row = found.sources.setdefault(key, LeadConversion(source=key))
+                row.leads += values["leads"]
+                row.converted += values["converted"]
+                row.deals += values["deals"]
+                row.deal_amount_fen += values["deal_amount_fen"]
+            elif facet == "closed":
+                found.closed[key] += values["n"]
+            elif facet == "response":
+                found.responses[key] += values["n"]
+        return found
 
     async def _contents_and_views(
         self, window: Window, from_day: date, to_day: date, account_id: str | None, axes: _Axes
@@ -254,47 +212,19 @@ class FunnelQueries:
             )
         return rows
 
-    async def _resolution(self, window: Window, account_id: str | None) -> Resolution:
+    async def _pending(self, window: Window, account_id: str | None, sla_seconds: int, now: datetime) -> int:
+        """Openings whose customer wrote less than the SLA ago and got no reply yet (a few rows at most)."""
         s = ConversationSession
-        rows = await self._session.execute(
-            select(s.human_replied, func.count())
-            .where(*self._opening_filter(s.closed_at, window, account_id))
-            .group_by(s.human_replied)
+        start, end = window
+        query = select(func.count()).where(
+            s.tenant_id == self._tenant_id,
+            s.first_customer_at >= max(start, now - timedelta(seconds=sla_seconds)),
+            s.first_customer_at < end,
+            s.first_reply_at.is_(None),
         )
-        by = {bool(human): int(n) for human, n in rows}
-        return Resolution(closed=sum(by.values()), bot=by.get(False, 0), human=by.get(True, 0))
-
-    async def _first_response(
-        self, window: Window, account_id: str | None, sla_seconds: int, now: datetime
-    ) -> FirstResponse:
-        """One grouped query: a histogram of first-response seconds (exact to ten minutes, then by minute),
-        whether each was within the SLA, and the unanswered split into pending and missed."""
-        s = ConversationSession
-        seconds = s.first_response_seconds
-        bucket = case((seconds < EXACT_SECONDS, seconds), else_=(seconds // 60) * 60)
-        within = case((seconds <= sla_seconds, 1), else_=0)
-        pending = case(
-            (s.first_reply_at.is_(None) & (s.first_customer_at > now - timedelta(seconds=sla_seconds)), 1),
-            else_=0,
-        )
-        rows = await self._session.execute(
-            select(bucket, within, pending, func.count())
-            .where(*self._opening_filter(s.first_customer_at, window, account_id))
-            .group_by(bucket, within, pending)
-        )
-        answer = FirstResponse(sla_seconds=sla_seconds)
-        histogram: list[tuple[int, int]] = []
-        for value, hit, waiting, n in rows:
-            if value is not None:
-                histogram.append((int(value), int(n)))
-                answer.answered += n
-                answer.within_sla += n if hit else 0
-            elif waiting:
-                answer.pending += n
-            answer.conversations += 0 if waiting and value is None else n
-        answer.p50_seconds = _percentile(histogram, 0.5)
-        answer.p90_seconds = _percentile(histogram, 0.9)
-        return answer
+        if account_id is not None:
+            query = query.where(s.account_id == account_id)
+        return int(await self._session.scalar(query) or 0)
 
     async def _account_labels(self) -> dict[str, str]:
         rows = await self._session.execute(
@@ -312,6 +242,22 @@ class FunnelQueries:
             )
         )
         return {user: shown or name for user, shown, name in rows}
+
+
+def _first_response(responses: dict[str, int], pending: int, sla_seconds: int) -> FirstResponse:
+    """From the period's first-response buckets (bucket: its upper bound in seconds; '' unanswered)."""
+    histogram = [(int(key), n) for key, n in responses.items() if key != UNANSWERED and n]
+    answered = sum(n for _, n in histogram)
+    unanswered = max(responses.get(UNANSWERED, 0), 0)
+    return FirstResponse(
+        sla_seconds=sla_seconds,
+        conversations=answered + max(unanswered - pending, 0),
+        answered=answered,
+        within_sla=sum(n for bucket, n in histogram if bucket <= sla_seconds),
+        pending=min(pending, unanswered),
+        p50_seconds=_percentile(histogram, 0.5),
+        p90_seconds=_percentile(histogram, 0.9),
+    )
 
 
 def _percentile(histogram: list[tuple[int, int]], q: float) -> float | None:

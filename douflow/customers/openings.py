@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.customers.funnel_days import FunnelDays
 from douflow.db.comment_tables import ItemComment
 from douflow.db.conversation_tables import Conversation, Customer, CustomerEvent
 from douflow.db.funnel_tables import ConversationSession
@@ -62,6 +63,7 @@ class ConversationOpenings:
             attributed_at=engagement.at if engagement else None,
         )
         self._session.add(opening)
+        await FunnelDays(self._session, self._tenant_id).opened(opening)
         conversation.attributed_item_id = opening.attributed_item_id
         conversation.attributed_content_id = content_id
         return opening
@@ -69,8 +71,16 @@ class ConversationOpenings:
     async def saw(self, record: MessageRecord) -> None:
         """Folds a recorded message into the conversation's current opening."""
         opening = await self.current(record.conversation_id)
-        if opening is not None:
-            fold(opening, record.author, record.status, record.author_user_id, record.at)
+        if opening is None:
+            return
+        changes = fold(opening, record.author, record.status, record.author_user_id, record.at)
+        days = FunnelDays(self._session, self._tenant_id)
+        if "first_message" in changes:
+            await days.first_message(opening)
+        if "first_reply" in changes:
+            await days.first_reply(opening)
+        if "agent" in changes:
+            await days.agent_joined(opening)
 
     async def changed(self, change: StateChange) -> None:
         if change.state != "closed":
@@ -78,6 +88,7 @@ class ConversationOpenings:
         opening = await self.current(change.conversation_id)
         if opening is not None and opening.closed_at is None:
             opening.closed_at = change.at
+            await FunnelDays(self._session, self._tenant_id).closed(opening)
 
     async def current(self, conversation_id: str | None) -> ConversationSession | None:
         if conversation_id is None:
@@ -119,22 +130,30 @@ class ConversationOpenings:
         return found
 
 
-def fold(opening: ConversationSession, author: str, status: str, user_id: str | None, at: datetime) -> None:
-    """One message's part: the customer's first message, the first reply after it, a person answering."""
+def fold(
+    opening: ConversationSession, author: str, status: str, user_id: str | None, at: datetime
+) -> set[str]:
+    """One message's part: the customer's first message, the first reply after it, a person answering;
+    what it changed (a message seen before changes nothing)."""
+    changes: set[str] = set()
     if author == "customer":
         if opening.first_customer_at is None:
             opening.first_customer_at = at
-        return
+            changes.add("first_message")
+        return changes
     if status not in SENT:
-        return
+        return changes
     if author in HUMAN:
         opening.human_replied = True
-        if opening.agent_user_id is None:
+        if opening.agent_user_id is None and user_id is not None:
             opening.agent_user_id = user_id
+            changes.add("agent")
     first = opening.first_customer_at
     if first is not None and opening.first_reply_at is None and at >= first:
         opening.first_reply_at, opening.first_reply_by = at, author
         opening.first_response_seconds = max(0, round((at - first).total_seconds()))
+        changes.add("first_reply")
+    return changes
 
 
 async def last_engagement(

@@ -2,14 +2,15 @@
 
 A conversation row lives as long as the (account, customer) pair and reopens after it closed, so the funnel
 counts its openings: one row each, written as it happens (attribution when it opens, the first reply when it
-is sent, whether a person answered, when it closed), so the dashboard groups rows instead of reading messages.
+is sent, whether a person answered, when it closed). The dashboard reads none of these rows: it sums the
+daily rollup (`funnel_days`), which the same writes keep (douflow/customers/funnel_days.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from douflow.db.base import Base, TenantScoped, new_id, utcnow
@@ -88,3 +89,26 @@ class Deal(TenantScoped, Base):
         ForeignKey("conversation_sessions.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FunnelDay(Base):
+    """The customer funnel of one local day (tenant time zone) of one account, by one facet:
+    item (key: the item, '' unattributed), agent (the first person who answered, '' none), source (a lead
+    source, `without_lead`), closed (`bot` / `human`), response (first-response bucket in seconds, ''
+    unanswered). Kept by the writes themselves, each change once (douflow/customers/funnel_days.py)."""
+
+    __tablename__ = "funnel_days"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facet: Mapped[str] = mapped_column(String(8), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    private_messages: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments: Mapped[int] = mapped_column(BigInteger, default=0)
+    leads: Mapped[int] = mapped_column(BigInteger, default=0)
+    converted: Mapped[int] = mapped_column(BigInteger, default=0)
+    deals: Mapped[int] = mapped_column(BigInteger, default=0)
+    deal_amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)

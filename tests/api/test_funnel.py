@@ -276,3 +276,43 @@ async def test_a_reopened_conversation_is_a_new_opening_and_a_retry_adds_none(
     assert customers["resolution"]["closed"] == 1
     conversation = await http.get(f"/api/v1/conversations/{first.conversation_id}", headers=user.headers)
     assert conversation.status_code == 200
+
+
+async def test_retried_writes_count_once(
+    http: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    """Every write the workflows retry (a message, a close, a lead, a comment, a task's deal) counts once."""
+    user = await user_with_token(http, sessionmaker, f"retry-{uuid.uuid4().hex[:8]}", "ruth", "agent")
+    side = customer_side(user.tenant_id, temporal_env.client, settings, sessionmaker)
+    account, _ = await side.account("面馆")
+    item = await side.item(account, "招牌牛肉面", utcnow() - timedelta(days=1))
+    at = utcnow() - timedelta(minutes=30)
+    for _ in range(2):
+        await side.comment(account, item, "eater", at, comment_id="c-once")
+    opened = await side.open(account, "eater")
+    for _ in range(2):
+        await side.message(opened.conversation_id, "customer", at, message_id="m-ask")
+        await side.message(opened.conversation_id, "bot", at + timedelta(seconds=4), message_id="m-answer")
+        await side.message(opened.conversation_id, "agent", at + timedelta(seconds=30), user_id=user.user_id)
+        await side.close(opened.conversation_id, at + timedelta(minutes=20))
+    lead_id = await side.lead(opened, "message", utcnow(), source_key="lead:once")
+    assert await side.lead(opened, "message", utcnow(), source_key="lead:once") == ""
+    for _ in range(2):
+        await _deal(http, user, lead_id, 9_900, task_id="task-once")
+
+    customers = await _customers(http, user, {})
+    assert customers["funnel"] | {"views": 0} == {
+        "contents": 1, "views": 0, "comments": 1, "private_messages": 1, "leads": 1, "deals": 1,
+        "deal_amount_fen": 9_900,
+    }  # fmt: skip
+    assert _by(customers["by_agent"])[user.user_id]["private_messages"] == 1
+    assert "bot" not in _by(customers["by_agent"])
+    assert customers["resolution"] == {"closed": 1, "bot": 0, "human": 1, "bot_rate": 0.0}
+    response = customers["first_response"]
+    assert (response["conversations"], response["answered"], response["within_sla"]) == (1, 1, 1)
+    assert response["p50_seconds"] == 4.0
+    conversion = {row["source"]: row for row in customers["lead_conversion"]}["message"]
+    assert (conversion["leads"], conversion["converted"], conversion["deals"]) == (1, 1, 1)

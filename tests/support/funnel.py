@@ -71,10 +71,13 @@ class CustomerSide:
                                         play=plays, digg=0, comment=0, share=0, download=0, forward=0))  # fmt: skip
             await session.commit()
 
-    async def comment(self, account_id: str, item_id: str, open_id: str, at: datetime) -> None:
+    async def comment(
+        self, account_id: str, item_id: str, open_id: str, at: datetime, comment_id: str | None = None
+    ) -> None:
         comment = CommentTriageInput(
             tenant_id=self.tenant_id, account_id=account_id, item_id=item_id,
-            comment_id=f"c-{uuid.uuid4().hex[:10]}", author_open_id=open_id, text="好看，多少钱？", created_at=at,
+            comment_id=comment_id or f"c-{uuid.uuid4().hex[:10]}", author_open_id=open_id, text="好看，多少钱？",
+            created_at=at,
         )  # fmt: skip
         await self.run(self.activities.record_comment, comment)
 
@@ -92,10 +95,10 @@ class CustomerSide:
 
     async def message(
         self, conversation_id: str, author: MessageAuthor, at: datetime, status: MessageStatus = "sent",
-        user_id: str | None = None,
+        user_id: str | None = None, message_id: str | None = None,
     ) -> None:  # fmt: skip
         record = MessageRecord(
-            tenant_id=self.tenant_id, conversation_id=conversation_id, message_id=str(uuid.uuid4()),
+            tenant_id=self.tenant_id, conversation_id=conversation_id, message_id=message_id or str(uuid.uuid4()),
             author=author, status="received" if author == "customer" else status, text="你好",
             author_user_id=user_id, at=at,
         )  # fmt: skip
@@ -106,13 +109,17 @@ class CustomerSide:
                              actor_id="bot", at=at)  # fmt: skip
         await self.run(self.activities.change_conversation_state, change)
 
-    async def lead(self, opened: OpenedConversation, source: str, at: datetime) -> str:
+    async def lead(
+        self, opened: OpenedConversation, source: str, at: datetime, source_key: str | None = None
+    ) -> str:
+        """The lead's id; '' when its source key was stored before (a redelivery)."""
         async with self.sessionmaker() as session:
             lead = await BehaviourRepository(session, self.tenant_id).add_lead(
                 opened.customer_id, opened.conversation_id, Contact(phone="13812341234"), source,
-                f"lead:{uuid.uuid4().hex}", at,
+                source_key or f"lead:{uuid.uuid4().hex}", at,
             )  # fmt: skip
-            assert lead is not None
+            if lead is None:
+                return ""
             await session.flush()
             lead_id = lead.id
             await session.commit()

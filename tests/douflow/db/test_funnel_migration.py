@@ -52,9 +52,21 @@ def test_each_conversation_gets_one_opening_from_its_transcript(tmp_path: Path) 
     with engine.connect() as connection:
         opening = connection.execute(sa.text("SELECT * FROM conversation_sessions")).mappings().one()
         lead_opening = connection.execute(sa.text("SELECT session_id FROM leads")).scalar_one()
+        rollup = {
+            (row.day, row.facet, row.account_id, row.key): (row.private_messages, row.leads, row.n)
+            for row in connection.execute(sa.text("SELECT * FROM funnel_days"))
+        }
     engine.dispose()
     assert (opening["id"], opening["conversation_id"], opening["account_id"]) == ("v", "v", "a")
     assert (opening["first_reply_by"], opening["first_response_seconds"]) == ("agent", 45)
     assert (opening["human_replied"], opening["agent_user_id"]) == (1, "u1")
     assert opening["closed_at"] is not None and opening["attributed_item_id"] is None
     assert lead_opening == "v"
+    # Asia/Shanghai days (the tenant row is absent: the default zone); 10:00 UTC is 18:00 there.
+    assert rollup == {
+        ("2026-11-01", "item", "a", ""): (1, 1, 0),
+        ("2026-11-01", "agent", "a", "u1"): (1, 1, 0),
+        ("2026-11-01", "source", "a", "message"): (0, 1, 0),
+        ("2026-11-01", "response", "a", "45"): (0, 0, 1),
+        ("2026-11-02", "closed", "a", "human"): (0, 0, 1),
+    }
