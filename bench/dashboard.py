@@ -96,7 +96,7 @@ class Seeder:
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC)
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.items_of: dict[str, list[str]] = defaultdict(list)
+        self.items_of: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
 
     def with_customers(
         self, agent_user_id: str | None, conversations: int, events: int
@@ -147,7 +147,7 @@ class Seeder:
         rng = self.rng
         created = self.now - timedelta(seconds=rng.uniform(0, 365 * 86400))
         item_id = f"@bench{n:05d}{uuid.uuid4().hex[:12]}"
-        self.items_of[account_id].append(item_id)
+        self.items_of[account_id].append((item_id, created))
         reach = rng.lognormvariate(8, 1.1) * (6 if rng.random() < 0.12 else 1)
         tau_h, rates = rng.uniform(6, 48), (rng.uniform(0.03, 0.08), rng.uniform(0.003, 0.008))
         ours = rng.random() < 0.6
@@ -329,6 +329,7 @@ TABLES: dict[str, Table] = {
         "comments",
         "leads",
         "deals",
+        "funnel_days",
     )
 }
 
@@ -429,7 +430,8 @@ def report(runs: list[dict[str, Any]]) -> str:
             f"{seeded['metric_daily']} item-days, {seeded['metric_rollups']} rollup rows, "
             f"{seeded['contents']} contents, {seeded['publishes']} publishes; {seeded['conversations']} "
             f"conversations, {seeded['conversation_sessions']} openings, {seeded['customer_events']} events, "
-            f"{seeded['comments']} comments, {seeded['leads']} leads, {seeded['deals']} deals; "
+            f"{seeded['comments']} comments, {seeded['leads']} leads, {seeded['deals']} deals "
+            f"({seeded['funnel_days']} rollup rows); "
             f"{seeded['other_tenants']} other tenants a fifth as large (seeded in {run['seed_seconds']} s)"
         )
         lines.append(f"  year funnel: {run['year_funnel']}")

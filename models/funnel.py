@@ -50,7 +50,9 @@ class Resolution(BaseModel):
 class FirstResponse(BaseModel):
     """Openings whose customer wrote first in the period: time from that message to the first message sent
     back (by the bot or a person). One counts within the SLA when that reply came within `sla_seconds`; one
-    never answered is a miss, unless its customer wrote less than `sla_seconds` ago (still pending)."""
+    never answered is a miss, unless its customer wrote less than `sla_seconds` ago (still pending). Times are
+    counted in buckets (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600 s, ...): percentiles are a bucket's
+    upper bound, and an SLA between two bounds counts the replies up to the bound below it."""
 
     sla_seconds: int
     conversations: int = Field(default=0, description="counted: answered plus missed")

@@ -24,13 +24,17 @@ WITHOUT_LEAD = "without_lead"
 UNANSWERED = ""
 
 
+# First responses are counted in buckets, each named by its upper bound in seconds: percentiles read to the
+# bucket, and an SLA on a bound (60 s is one) counts exactly; between bounds, only the bucket below counts.
+RESPONSE_BOUNDS = (
+    5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800,
+)  # fmt: skip
+LAST_BOUND = 10**9
+
+
 def response_bucket(seconds: int) -> int:
-    """First-response seconds to the bucket they are counted in: exact to a minute, then by 10 s to ten
-    minutes, by the minute to an hour, by ten minutes to a day, by the hour after."""
-    for limit, step in ((60, 1), (600, 10), (3600, 60), (86_400, 600)):
-        if seconds <= limit:
-            return -(-seconds // step) * step
-    return -(-seconds // 3600) * 3600
+    """The smallest bound at or above the seconds (a first response over two days: one bucket)."""
+    return next((bound for bound in RESPONSE_BOUNDS if seconds <= bound), LAST_BOUND)
 
 
 class FunnelDays:

@@ -26,6 +26,9 @@ depends_on = None
 WHEN = douflow.db.base.UTCDateTime(timezone=True)
 DEFAULT_ZONE = "Asia/Shanghai"
 COUNTERS = ("private_messages", "comments", "leads", "converted", "deals", "deal_amount_fen", "n")
+BOUNDS = (
+    5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800,
+)  # fmt: skip
 SENT = ("sent", "unconfirmed")
 HUMAN = ("agent", "douyin_app")
 CHUNK = 1000
@@ -267,10 +270,7 @@ def _aware(at: datetime | str) -> datetime:
 
 def _bucket(seconds: int) -> int:
     """As douflow/customers/funnel_days.py counts first responses (kept here as it was at this revision)."""
-    for limit, step in ((60, 1), (600, 10), (3600, 60), (86_400, 600)):
-        if seconds <= limit:
-            return -(-seconds // step) * step
-    return -(-seconds // 3600) * 3600
+    return next((bound for bound in BOUNDS if seconds <= bound), 10**9)
 
 
 def _fold(fact: dict[str, Any], author: str, status: str, user_id: str | None, at: datetime) -> None:
