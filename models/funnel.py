@@ -96,7 +96,7 @@ class CustomerReview(BaseModel):
     )
     by_account: list[FunnelRow]
     by_content: list[FunnelRow] = Field(
-        description="items with the most private messages, comments, leads and deals (at most 50)"
+        description="items with the most deals, leads, private messages and comments (at most 20)"
     )
     by_agent: list[FunnelRow] = Field(
         description="by the first person who answered (`bot`: nobody did); deals by who recorded them"

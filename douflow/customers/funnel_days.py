@@ -46,22 +46,26 @@ class FunnelDays:
     async def add(
         self, at: datetime, facet: Facet, account_id: str | None, key: str | None, **delta: int
     ) -> None:
+        """The delta on the day's row and on the month's row."""
         values = {name: delta.get(name, 0) for name in COUNTERS}
-        row = {
-            "tenant_id": self._tenant_id,
-            "day": await self._day(at),
-            "facet": facet,
-            "account_id": account_id or "",
-            "key": key or "",
-            **values,
-        }
+        day = await self._day(at)
         table = FunnelDay.__table__
-        statement = insert_for(self._session, table).values(row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["tenant_id", "day", "facet", "account_id", "key"],
-            set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS if values[name]},
-        )
-        await self._session.execute(statement)
+        for span, first in (("day", day), ("month", day.replace(day=1))):
+            row = {
+                "tenant_id": self._tenant_id,
+                "span": span,
+                "day": first,
+                "facet": facet,
+                "account_id": account_id or "",
+                "key": key or "",
+                **values,
+            }
+            statement = insert_for(self._session, table).values(row)
+            statement = statement.on_conflict_do_update(
+                index_elements=["tenant_id", "span", "day", "facet", "account_id", "key"],
+                set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS if values[name]},
+            )
+            await self._session.execute(statement)
 
     async def opened(self, opening: ConversationSession) -> None:
         await self.add(

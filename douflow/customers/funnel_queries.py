@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,7 @@ from models.funnel import (
     Resolution,
 )
 
-TOP_ITEMS = 50
+TOP_ITEMS = 20
 Window = tuple[datetime, datetime]
 Tally = dict[str, dict[str, int]]
 
@@ -120,16 +121,18 @@ class FunnelQueries:
         """The period's rollup rows summed by facet, account and key: one grouped query over a few rows per
         day, however many conversations, leads, deals and comments the period holds."""
         f = FunnelDay
-        query = select(f.facet, f.account_id, f.key, *[func.sum(f.__table__.c[c]) for c in COUNTERS]).where(
-            f.tenant_id == self._tenant_id, f.day >= from_day, f.day <= to_day
-        )
-        if account_id is not None:
-            query = query.where(f.account_id == account_id)
+        sums = [func.sum(f.__table__.c[c]) for c in COUNTERS]
+        rows: list[Any] = []
+        for span, first, last in spans(from_day, to_day):
+            query = select(f.facet, f.account_id, f.key, *sums).where(
+                f.tenant_id == self._tenant_id, f.span == span, f.day >= first, f.day <= last
+            )
+            if account_id is not None:
+                query = query.where(f.account_id == account_id)
+            rows += (await self._session.execute(query.group_by(f.facet, f.account_id, f.key))).all()
         found = _Days()
-        for facet, account, key, *sums in await self._session.execute(
-            query.group_by(f.facet, f.account_id, f.key)
-        ):
-            values = dict(zip(COUNTERS, (int(v or 0) for v in sums), strict=True))
+        for facet, account, key, *summed in rows:
+            values = dict(zip(COUNTERS, (int(v or 0) for v in summed), strict=True))
             if facet == "item":
                 for stage in ("private_messages", "comments", "leads", "deals", "deal_amount_fen"):
                     if values[stage]:
@@ -242,6 +245,24 @@ class FunnelQueries:
             )
         )
         return {user: shown or name for user, shown, name in rows}
+
+
+def spans(from_day: date, to_day: date) -> list[tuple[str, date, date]]:
+    """The rollup rows that cover [from, to]: whole months as month rows, the days around them as day rows."""
+    first_month = from_day if from_day.day == 1 else _next_month(from_day)
+    end = _next_month(to_day) if _next_month(to_day) - timedelta(days=1) == to_day else to_day.replace(day=1)
+    if first_month >= end:
+        return [("day", from_day, to_day)]
+    found = [("month", first_month, end - timedelta(days=1))]
+    if from_day < first_month:
+        found.append(("day", from_day, first_month - timedelta(days=1)))
+    if end <= to_day:
+        found.append(("day", end, to_day))
+    return found
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _first_response(responses: dict[str, int], pending: int, sla_seconds: int) -> FirstResponse:

@@ -92,7 +92,8 @@ class Deal(TenantScoped, Base):
 
 
 class FunnelDay(Base):
-    """The customer funnel of one local day (tenant time zone) of one account, by one facet:
+    """The customer funnel of one local day (span `day`) or month (span `month`, `day` its first day; a
+    period's whole months read one row instead of thirty) of one account (tenant time zone), by one facet:
     item (key: the item, '' unattributed), agent (the first person who answered, '' none), source (a lead
     source, `without_lead`), closed (`bot` / `human`), response (first-response bucket in seconds, ''
     unanswered). Kept by the writes themselves, each change once (douflow/customers/funnel_days.py)."""
@@ -101,6 +102,7 @@ class FunnelDay(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facet: Mapped[str] = mapped_column(String(8), primary_key=True)
     account_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -170,9 +170,11 @@ class CustomerSeeder:
         days: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
 
         def add(at: datetime, facet: str, account: str | None, key: str | None, **delta: int) -> None:
-            cell = days[(at.astimezone(ZONE).date(), facet, account or "", key or "")]
-            for name, value in delta.items():
-                cell[name] += value
+            day = at.astimezone(ZONE).date()
+            for span, first in (("day", day), ("month", day.replace(day=1))):
+                cell = days[(span, first, facet, account or "", key or "")]
+                for name, value in delta.items():
+                    cell[name] += value
 
         by_id = {o["id"]: o for o in openings}
         for o in openings:
@@ -215,8 +217,8 @@ class CustomerSeeder:
                 add(of_lead["created_at"], "source", o["account_id"], source, converted=1)
         for comment in self.rows["comments"]:
             add(comment["commented_at"], "item", comment["account_id"], comment["item_id"], comments=1)
-        for (day, facet, account, key), values in days.items():
+        for (span, day, facet, account, key), values in days.items():
             self.rows["funnel_days"].append(
-                {"tenant_id": self.tenant_id, "day": day, "facet": facet, "account_id": account, "key": key}
-                | values
-            )
+                {"tenant_id": self.tenant_id, "span": span, "day": day, "facet": facet, "account_id": account,
+                 "key": key} | values
+            )  # fmt: skip

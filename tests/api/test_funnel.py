@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -34,6 +34,8 @@ class Funnel:
     params: dict[str, str]
     conversations: dict[str, str]
     leads: dict[str, str]
+    today: date
+    now: datetime
 
 
 async def _deal(
@@ -119,7 +121,7 @@ async def funnel(
         await session.commit()
     params = {"from": (today - timedelta(days=13)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
     return Funnel(side, agent_b, agent_c, {"acc1": acc1, "acc2": acc2},
-                  {"item1": item1, "item2": item2, "item3": item3}, params, ids, leads)  # fmt: skip
+                  {"item1": item1, "item2": item2, "item3": item3}, params, ids, leads, today, now)  # fmt: skip
 
 
 async def _customers(http: httpx.AsyncClient, user: TestUser, params: dict[str, str]) -> dict[str, Any]:
@@ -316,3 +318,30 @@ async def test_retried_writes_count_once(
     assert response["p50_seconds"] == 5.0  # 4 s, in the bucket up to 5 s
     conversion = {row["source"]: row for row in customers["lead_conversion"]}["message"]
     assert (conversion["leads"], conversion["converted"], conversion["deals"]) == (1, 1, 1)
+
+
+async def test_a_period_of_whole_months_reads_the_same_counts(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], funnel: Funnel
+) -> None:
+    """From the first of last month: last month is read from month rows, this month's days from day rows."""
+    first = (funnel.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    params = {"from": first.isoformat(), "to": (funnel.today + timedelta(days=1)).isoformat()}
+    async with sessionmaker() as session:
+        zone = await tenant_zone(session, funnel.side.tenant_id)
+
+    def since_first(moment: datetime) -> int:
+        return int(moment.astimezone(zone).date() >= first)
+
+    month_ago = funnel.now - timedelta(days=30)
+    customers = await _customers(http, funnel.agent_b, params)
+    assert customers["funnel"] == {
+        "contents": 2 + since_first(funnel.now - timedelta(days=20)),  # item2
+        "views": 1500 + 9999 * int(funnel.today - timedelta(days=30) >= first),
+        "comments": 3,
+        "private_messages": 5,
+        "leads": 3,
+        "deals": 3 + since_first(month_ago),
+        "deal_amount_fen": 170_000 + 77_000 * since_first(month_ago),
+    }
+    assert customers["resolution"]["closed"] == 3
+    assert customers["first_response"]["within_sla"] == 2

@@ -52,9 +52,12 @@ def test_each_conversation_gets_one_opening_from_its_transcript(tmp_path: Path) 
     with engine.connect() as connection:
         opening = connection.execute(sa.text("SELECT * FROM conversation_sessions")).mappings().one()
         lead_opening = connection.execute(sa.text("SELECT session_id FROM leads")).scalar_one()
+        months = connection.execute(
+            sa.text("SELECT day, facet, SUM(n) FROM funnel_days WHERE span = 'month' GROUP BY day, facet")
+        ).all()
         rollup = {
             (row.day, row.facet, row.account_id, row.key): (row.private_messages, row.leads, row.n)
-            for row in connection.execute(sa.text("SELECT * FROM funnel_days"))
+            for row in connection.execute(sa.text("SELECT * FROM funnel_days WHERE span = 'day'"))
         }
     engine.dispose()
     assert (opening["id"], opening["conversation_id"], opening["account_id"]) == ("v", "v", "a")
@@ -62,6 +65,10 @@ def test_each_conversation_gets_one_opening_from_its_transcript(tmp_path: Path) 
     assert (opening["human_replied"], opening["agent_user_id"]) == (1, "u1")
     assert opening["closed_at"] is not None and opening["attributed_item_id"] is None
     assert lead_opening == "v"
+    assert sorted(months) == [
+        ("2026-11-01", "agent", 0), ("2026-11-01", "closed", 1), ("2026-11-01", "item", 0),
+        ("2026-11-01", "response", 1), ("2026-11-01", "source", 0),
+    ]  # fmt: skip
     # Asia/Shanghai days (the tenant row is absent: the default zone); 10:00 UTC is 18:00 there.
     assert rollup == {
         ("2026-11-01", "item", "a", ""): (1, 1, 0),

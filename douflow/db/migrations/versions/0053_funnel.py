@@ -128,13 +128,14 @@ def upgrade() -> None:
     op.create_table(
         "funnel_days",
         sa.Column("tenant_id", sa.String(length=36), nullable=False),
+        sa.Column("span", sa.String(length=5), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("facet", sa.String(length=8), nullable=False),
         sa.Column("account_id", sa.String(length=36), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         *[sa.Column(name, sa.BigInteger(), nullable=False) for name in COUNTERS],
         sa.PrimaryKeyConstraint(
-            "tenant_id", "day", "facet", "account_id", "key", name=op.f("pk_funnel_days")
+            "tenant_id", "span", "day", "facet", "account_id", "key", name=op.f("pk_funnel_days")
         ),
         sqlite_with_rowid=False,
     )
@@ -213,7 +214,7 @@ def _rollup(openings: list[dict[str, Any]]) -> None:
     zones = {
         tenant: _zone(zone) for tenant, zone in bind.execute(sa.text("SELECT id, timezone FROM tenants"))
     }
-    days: dict[tuple[str, date, str, str, str], dict[str, int]] = defaultdict(
+    days: dict[tuple[str, str, date, str, str, str], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(COUNTERS, 0)
     )
 
@@ -221,8 +222,9 @@ def _rollup(openings: list[dict[str, Any]]) -> None:
         tenant: str, at: datetime, facet: str, account: str | None, key: str | None, **delta: int
     ) -> None:
         day = _aware(at).astimezone(zones.get(tenant, ZoneInfo(DEFAULT_ZONE))).date()
-        for name, value in delta.items():
-            days[(tenant, day, facet, account or "", key or "")][name] += value
+        for span, first in (("day", day), ("month", day.replace(day=1))):
+            for name, value in delta.items():
+                days[(tenant, span, first, facet, account or "", key or "")][name] += value
 
     by_id = {o["id"]: o for o in openings}
     for o in openings:
@@ -245,10 +247,10 @@ def _rollup(openings: list[dict[str, Any]]) -> None:
     comments = sa.text("SELECT tenant_id, account_id, item_id, commented_at FROM comments")
     for tenant, account, item, at in bind.execute(comments):
         add(tenant, at, "item", account, item, comments=1)
-    table = sa.table("funnel_days", *[sa.column(c) for c in ("tenant_id", "day", "facet", "account_id", "key")],
+    table = sa.table("funnel_days", *[sa.column(c) for c in ("tenant_id", "span", "day", "facet", "account_id", "key")],
                      *[sa.column(c) for c in COUNTERS])  # fmt: skip
     rows = [
-        dict(zip(("tenant_id", "day", "facet", "account_id", "key"), key, strict=True)) | values
+        dict(zip(("tenant_id", "span", "day", "facet", "account_id", "key"), key, strict=True)) | values
         for key, values in days.items()
     ]
     for start in range(0, len(rows), CHUNK):
