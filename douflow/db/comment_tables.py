@@ -22,8 +22,7 @@ class ItemComment(TenantScoped, Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id", "comment_id", name="comment_account_douyin_id"),
         Index("ix_comments_tenant_status", "tenant_id", "status", "created_at"),
-        # The review dashboard (comments in a period) and attribution (a customer's last comment).
-        Index("ix_comments_tenant_commented", "tenant_id", "commented_at", "account_id", "item_id"),
+        # Attribution: a customer's last comment on an account's items.
         Index("ix_comments_tenant_author", "tenant_id", "author_open_id", "commented_at"),
     )
 

@@ -21,24 +21,8 @@ class ConversationSession(TenantScoped, Base):
 
     __tablename__ = "conversation_sessions"
     __table_args__ = (
-        # Covering the dashboard's grouped reads, so each reads the index alone.
-        Index(
-            "ix_conversation_sessions_opened",
-            "tenant_id",
-            "opened_at",
-            "account_id",
-            "attributed_item_id",
-            "agent_user_id",
-        ),
-        Index(
-            "ix_conversation_sessions_first_customer",
-            "tenant_id",
-            "first_customer_at",
-            "account_id",
-            "first_response_seconds",
-            "first_reply_at",
-        ),
-        Index("ix_conversation_sessions_closed", "tenant_id", "closed_at", "account_id", "human_replied"),
+        # Openings waiting for their first reply (the dashboard's pending count).
+        Index("ix_conversation_sessions_first_customer", "tenant_id", "first_customer_at"),
         Index("ix_conversation_sessions_conversation", "tenant_id", "conversation_id", "opened_at"),
         Index("ix_conversation_sessions_customer", "tenant_id", "customer_id", "opened_at"),
     )

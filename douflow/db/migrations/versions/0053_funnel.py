@@ -67,17 +67,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("conversation_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_conversation_sessions_tenant_id"), ["tenant_id"], unique=False)
-        batch_op.create_index(
-            "ix_conversation_sessions_opened",
-            ["tenant_id", "opened_at", "account_id", "attributed_item_id", "agent_user_id"],
-        )
-        batch_op.create_index(
-            "ix_conversation_sessions_first_customer",
-            ["tenant_id", "first_customer_at", "account_id", "first_response_seconds", "first_reply_at"],
-        )
-        batch_op.create_index(
-            "ix_conversation_sessions_closed", ["tenant_id", "closed_at", "account_id", "human_replied"]
-        )
+        batch_op.create_index("ix_conversation_sessions_first_customer", ["tenant_id", "first_customer_at"])
         batch_op.create_index(
             "ix_conversation_sessions_conversation", ["tenant_id", "conversation_id", "opened_at"]
         )
@@ -119,9 +109,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_deals_tenant_lead", ["tenant_id", "lead_id"])
         batch_op.create_index("ix_deals_tenant_customer", ["tenant_id", "customer_id", "closed_at"])
     with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_comments_tenant_commented", ["tenant_id", "commented_at", "account_id", "item_id"]
-        )
         batch_op.create_index("ix_comments_tenant_author", ["tenant_id", "author_open_id", "commented_at"])
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.add_column(sa.Column("session_id", sa.String(length=36), nullable=True))
@@ -297,7 +284,6 @@ def downgrade() -> None:
         batch_op.drop_column("session_id")
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_tenant_author")
-        batch_op.drop_index("ix_comments_tenant_commented")
     op.drop_table("deals")
     op.drop_table("conversation_sessions")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
