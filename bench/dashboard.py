@@ -2,10 +2,14 @@
 
 Seeds one tenant with 5 accounts, 1 000 items published over the last year and their metrics as the sync
 would have written them (snapshots every 30 min for 48 h, then every 6 h to a week, daily to a month,
-weekly after; one daily row per item per day; the rollups), plus contents, publishes and replications.
+weekly after; one daily row per item per day; the rollups), plus contents, publishes and replications;
+and the customer side of the year (douflow/testing/bench_customers.py): 50 000 conversations (about 55 000
+openings), 500 000 behaviour events, 50 000 comments, 5 000 leads and 1 500 deals. Other tenants hold a fifth
+as much each, so every query must find the one tenant's rows among theirs.
 The BFF runs in its own process; every call goes over HTTP with a real login.
 
-    .venv/bin/python bench/dashboard.py [--items 1000] [--calls 100] [--postgres postgresql+psycopg://...]
+    .venv/bin/python bench/dashboard.py [--items 1000] [--conversations 50000] [--events 500000]
+        [--others 2] [--calls 100] [--postgres postgresql+psycopg://...]
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from douflow.db.base import Base
 from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.db.migrate import upgrade
+from douflow.testing.bench_customers import CustomerSeeder
 from douflow.testing.processes import bff_process
 from douflow.testing.temporal_server import start_dev_server
 from tests.conftest import make_settings
@@ -91,6 +96,19 @@ class Seeder:
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC)
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.items_of: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+
+    def with_customers(
+        self, agent_user_id: str | None, conversations: int, events: int
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The content side, then the customer side on the same accounts and items."""
+        rows = self.build()
+        accounts = [account["id"] for account in rows["douyin_accounts"]]
+        customers = CustomerSeeder(self.tenant_id, accounts, self.items_of, agent_user_id, self.now)
+        sizes = (conversations, events, events // 10, conversations // 10, conversations * 3 // 100)
+        for name, table_rows in customers.build(*sizes).items():
+            rows[name] += table_rows
+        return rows
 
     def build(self) -> dict[str, list[dict[str, Any]]]:
         accounts = [str(uuid.uuid4()) for _ in range(ACCOUNTS)]
@@ -129,6 +147,7 @@ class Seeder:
         rng = self.rng
         created = self.now - timedelta(seconds=rng.uniform(0, 365 * 86400))
         item_id = f"@bench{n:05d}{uuid.uuid4().hex[:12]}"
+        self.items_of[account_id].append((item_id, created))
         reach = rng.lognormvariate(8, 1.1) * (6 if rng.random() < 0.12 else 1)
         tau_h, rates = rng.uniform(6, 48), (rng.uniform(0.03, 0.08), rng.uniform(0.003, 0.008))
         ours = rng.random() < 0.6
@@ -303,16 +322,27 @@ TABLES: dict[str, Table] = {
         "metric_daily",
         "metric_rollups",
         "replications",
+        "customers",
+        "conversations",
+        "conversation_sessions",
+        "customer_events",
+        "comments",
+        "leads",
+        "deals",
+        "funnel_days",
     )
 }
 
 
-async def bulk_insert(engine: AsyncEngine, rows: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+async def bulk_insert(engine: AsyncEngine, *tenants: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Every tenant's rows (the first is the one measured), then ANALYZE; the first tenant's counts."""
     async with engine.begin() as connection:
-        for name, table in TABLES.items():
-            for start in range(0, len(rows[name]), CHUNK):
-                await connection.execute(insert(table), rows[name][start : start + CHUNK])
+        for rows in tenants:
+            for name, table in TABLES.items():
+                for start in range(0, len(rows[name]), CHUNK):
+                    await connection.execute(insert(table), rows[name][start : start + CHUNK])
         await connection.execute(text("ANALYZE"))
+    rows = tenants[0]
     async with engine.connect() as connection:
         snapshots = await connection.scalar(select(func.count()).select_from(TABLES["metric_snapshots"]))
     return {name: len(rows[name]) for name in TABLES} | {"snapshots_in_db": int(snapshots or 0)}
@@ -337,8 +367,9 @@ async def measure(
 
 
 async def bench_backend(
-    label: str, url: str, temporal_address: str, items: int, calls: int
+    label: str, url: str, temporal_address: str, args: argparse.Namespace
 ) -> dict[str, Any]:
+    items, calls = args.items, args.calls
     tmp = Path(tempfile.mkdtemp(prefix="douflow-dashboard-"))
     upgrade(url)
     settings = make_settings(tmp, url, temporal_address)
@@ -350,7 +381,17 @@ async def bench_backend(
                     http, create_sessionmaker(engine), f"bench-{uuid.uuid4().hex[:8]}", "analyst", "viewer"
                 )
                 began = time.perf_counter()
-                seeded = await bulk_insert(engine, Seeder(user.tenant_id, items).build())
+                ours = Seeder(user.tenant_id, items).with_customers(
+                    user.user_id, args.conversations, args.events
+                )
+                others = [
+                    Seeder(str(uuid.uuid4()), items // 5, seed=100 + n).with_customers(
+                        None, args.conversations // 5, args.events // 5
+                    )
+                    for n in range(args.others)
+                ]
+                seeded = await bulk_insert(engine, ours, *others)
+                seeded["other_tenants"] = args.others
                 seed_seconds = time.perf_counter() - began
                 today = datetime.now(ZONE).date()
                 year = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat()}
@@ -375,6 +416,8 @@ async def bench_backend(
         "calls": calls,
         "scenarios": results,
         "year_totals": sample["engagement"]["totals"],
+        "year_funnel": sample["customers"]["funnel"],
+        "year_first_response": sample["customers"]["first_response"],
     }
 
 
@@ -385,8 +428,13 @@ def report(runs: list[dict[str, Any]]) -> str:
         lines.append(
             f"\n{run['backend']}: {seeded['douyin_items']} items, {seeded['snapshots_in_db']} snapshots, "
             f"{seeded['metric_daily']} item-days, {seeded['metric_rollups']} rollup rows, "
-            f"{seeded['contents']} contents, {seeded['publishes']} publishes (seeded in {run['seed_seconds']} s)"
+            f"{seeded['contents']} contents, {seeded['publishes']} publishes; {seeded['conversations']} "
+            f"conversations, {seeded['conversation_sessions']} openings, {seeded['customer_events']} events, "
+            f"{seeded['comments']} comments, {seeded['leads']} leads, {seeded['deals']} deals "
+            f"({seeded['funnel_days']} rollup rows); "
+            f"{seeded['other_tenants']} other tenants a fifth as large (seeded in {run['seed_seconds']} s)"
         )
+        lines.append(f"  year funnel: {run['year_funnel']}")
         lines.append(f"  {'scenario':<18} {'p50':>8} {'p95':>8} {'max':>8}   ({run['calls']} calls each)")
         for name, numbers in run["scenarios"].items():
             lines.append(
@@ -398,6 +446,9 @@ def report(runs: list[dict[str, Any]]) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--conversations", type=int, default=50_000)
+    parser.add_argument("--events", type=int, default=500_000)
+    parser.add_argument("--others", type=int, default=2, help="other tenants, each a fifth as large")
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--postgres", help="e.g. postgresql+psycopg://user:pw@127.0.0.1:5432/douflow_bench")
     args = parser.parse_args()
@@ -405,13 +456,9 @@ async def main() -> None:
     address = env.client.service_client.config.target_host
     try:
         tmp = Path(tempfile.mkdtemp(prefix="douflow-dashboard-db-"))
-        runs = [
-            await bench_backend(
-                "SQLite", f"sqlite+aiosqlite:///{tmp / 'bench.db'}", address, args.items, args.calls
-            )
-        ]
+        runs = [await bench_backend("SQLite", f"sqlite+aiosqlite:///{tmp / 'bench.db'}", address, args)]
         if args.postgres:
-            runs.append(await bench_backend("PostgreSQL", args.postgres, address, args.items, args.calls))
+            runs.append(await bench_backend("PostgreSQL", args.postgres, address, args))
     finally:
         await env.shutdown()
     print(report(runs))

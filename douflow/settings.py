@@ -178,6 +178,11 @@ class Settings(BaseSettings):
     # conversation, and not again within the cooldown after an ask or a refusal (0: the next high-intent answer).
     conversation_lead_max_asks: int = Field(default=2, ge=0, le=10)
     conversation_lead_cooldown_hours: float = Field(default=24, ge=0, le=30 * 24)
+    # Review dashboard (seed 18): a conversation is credited to the customer's last engagement with one of the
+    # account's items (a comment, a like) within this many days before it opened, else it is "unattributed";
+    # a conversation meets the SLA when its customer's first message got a reply (bot or person) within this.
+    funnel_attribution_days: int = Field(default=7, ge=0, le=90)
+    conversation_sla_seconds: int = Field(default=60, ge=1, le=7 * 86400)
     # Customer service: the bot answers from the best knowledge-base entry only when it scores at least
     # this (0..1; bench/knowledge_retrieval.py measures the trade-off), else it hands off to a person.
     knowledge_min_score: float = Field(default=DEFAULT_MIN_SCORE, ge=0, le=1)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
+from models.funnel import CustomerReview
 from models.metrics import COUNTERS, MetricsSyncResult
 
 Period = Literal["day", "week"]
@@ -168,6 +169,9 @@ class Dashboard(BaseModel):
     engagement: Engagement
     top_contents: list[TopItem] = Field(description="items published in the period, by plays to date")
     replications: list[ReplicationReview]
+    customers: CustomerReview | None = Field(
+        default=None, description="the customer side: funnel, resolution, first response, lead conversion"
+    )
 
 
 class SyncStarted(BaseModel):

@@ -7,6 +7,7 @@ the workflow derived, a notification by the handoff it announces.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -16,6 +17,7 @@ from activities.orchestration.tasks import TaskActivities
 from douflow.content.brands import BrandRepository
 from douflow.customers.assignment import AgentDesk
 from douflow.customers.conversations import AGENTS, ConversationRepository
+from douflow.customers.openings import ConversationOpenings
 from douflow.db.base import utcnow
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
@@ -52,6 +54,10 @@ class ConversationActivities(TaskActivities, Orchestration):
                 req.account_id, customer, workflow_id, req.douyin_conversation_id
             )
             await session.flush()
+            window = timedelta(days=self._settings.funnel_attribution_days)
+            await ConversationOpenings(session, req.tenant_id).opened(
+                conversation, customer, reopened, utcnow(), window
+            )
             summary = await repo.summary(conversation.id) if reopened else ""
             tenant = await session.get(Tenant, req.tenant_id)
             brand = await BrandRepository(session, req.tenant_id).for_account(req.account_id)
@@ -70,12 +76,14 @@ class ConversationActivities(TaskActivities, Orchestration):
     async def record_conversation_message(self, record: MessageRecord) -> None:
         async with self._sessionmaker() as session:
             await ConversationRepository(session, record.tenant_id).record(record)
+            await ConversationOpenings(session, record.tenant_id).saw(record)
             await session.commit()
 
     @activity.defn
     async def change_conversation_state(self, change: StateChange) -> None:
         async with self._sessionmaker() as session:
             await ConversationRepository(session, change.tenant_id).change(change)
+            await ConversationOpenings(session, change.tenant_id).changed(change)
             await session.commit()
 
     @activity.defn

@@ -22,6 +22,7 @@ from api.gateway_bff.routers import (
     conversations,
     customers,
     dashboard,
+    deals,
     douyin_accounts,
     douyin_webhook,
     generation,
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
         app.include_router(router.router)
-    for router in (tasks, notification_webhooks, materials, material_pages):
+    for router in (tasks, notification_webhooks, materials, material_pages, deals):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.customers.contacts import Contact
+from douflow.customers.funnel_days import FunnelDays
+from douflow.customers.openings import ConversationOpenings
 from douflow.customers.scoring import Happened, default_rules
 from douflow.db.conversation_tables import (
     ConversationMessage,
@@ -103,7 +105,9 @@ class BehaviourRepository:
         )
         if existing is not None:
             return None
+        opening = await ConversationOpenings(self._session, self._tenant_id).current(conversation_id)
         lead = Lead(
+            session_id=opening.id if opening else None,
             tenant_id=self._tenant_id,
             customer_id=customer_id,
             conversation_id=conversation_id,
@@ -116,6 +120,7 @@ class BehaviourRepository:
             created_at=at,
         )
         self._session.add(lead)
+        await FunnelDays(self._session, self._tenant_id).lead(at, source, opening)
         return lead
 
     async def leads(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.customers.funnel_days import FunnelDays
 from douflow.db.comment_tables import ItemComment
 from models.comments import CommentOutcome, CommentStatus, CommentTriageInput
 
@@ -41,6 +42,10 @@ class CommentRepository:
             found = await self._by_douyin_id(comment.account_id, comment.comment_id)
             if found is None:
                 raise
+            return found
+        await FunnelDays(self._session, self._tenant_id).comment(
+            comment.created_at, comment.account_id, comment.item_id
+        )
         return found
 
     async def settle(self, outcome: CommentOutcome) -> ItemComment | None:

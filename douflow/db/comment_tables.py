@@ -22,6 +22,8 @@ class ItemComment(TenantScoped, Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id", "comment_id", name="comment_account_douyin_id"),
         Index("ix_comments_tenant_status", "tenant_id", "status", "created_at"),
+        # Attribution: a customer's last comment on an account's items.
+        Index("ix_comments_tenant_author", "tenant_id", "author_open_id", "commented_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

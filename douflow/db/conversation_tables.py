@@ -52,6 +52,9 @@ class Conversation(TenantScoped, Timestamped, Base):
     handoff_reason: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the current opening came from (douflow/customers/attribution.py); None: unattributed.
+    attributed_item_id: Mapped[str | None] = mapped_column(String(200))
+    attributed_content_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class ConversationMessage(TenantScoped, Base):
@@ -162,3 +165,5 @@ class Lead(TenantScoped, Base):
     source_key: Mapped[str] = mapped_column(String(300))
     consent: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The opening of the conversation it was left in (douflow/db/funnel_tables.py), for the review dashboard.
+    session_id: Mapped[str | None] = mapped_column(String(36))

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, pool
 import douflow.db.calendar_tables
 import douflow.db.comment_tables
 import douflow.db.conversation_tables
+import douflow.db.funnel_tables
 import douflow.db.material_tables
 import douflow.db.metrics_tables
 import douflow.db.notification_tables

@@ -1,7 +1,7 @@
 """the deal material library: libraries, members, materials, versions, search terms, tracked share links
 
 Revision ID: 0051
-Revises: 0046
+Revises: 0050
 Create Date: 2026-12-02 07:00:00.000000
 """
 
