@@ -173,6 +173,7 @@ class TaskCompletion(BaseModel):
     user_id: str
     outcome: TaskOutcome
     note: str = Field(default="", max_length=2000)
+    amount_fen: int | None = Field(default=None, description="a `won` outcome's deal amount")
 
 
 class CustomerDid(BaseModel):
@@ -194,6 +195,7 @@ class TaskChange(BaseModel):
     owner_user_id: str | None = None
     outcome: TaskOutcome | None = None
     note: str = ""
+    amount_fen: int | None = None
     reason: str = ""
     at: datetime
 
@@ -230,4 +232,4 @@ class FollowUpTaskView(BaseModel):
 
 class FollowUpTaskDetail(FollowUpTaskView):
     context: TaskContext | None
-    deal_id: str | None = Field(default=None, description="the deal a `won` outcome recorded, once wired")
+    deal_id: str | None = Field(default=None, description="the deal a `won` outcome recorded")

@@ -84,7 +84,11 @@ class FollowUpTaskWorkflow:
     async def complete(self, completion: TaskCompletion) -> TaskState:
         """`POST /api/v1/tasks/{id}/complete`: done, with the outcome and a note."""
         return await self._change(
-            "complete", by=completion.user_id, outcome=completion.outcome, note=completion.note
+            "complete",
+            by=completion.user_id,
+            outcome=completion.outcome,
+            note=completion.note,
+            amount_fen=completion.amount_fen,
         )
 
     @snooze.validator

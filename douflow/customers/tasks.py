@@ -20,8 +20,9 @@ from douflow.content.brands import BrandRepository
 from douflow.customers.assignment import AgentDesk
 from douflow.customers.behaviour import BehaviourRepository, ScoringRuleRepository
 from douflow.customers.conversations import AGENT_ROLES
+from douflow.customers.deals import DealRepository
 from douflow.customers.scoring import score, top_score
-from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
+from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer, Lead
 from douflow.db.tables import Tenant, User
 from douflow.db.task_tables import FollowUpTask
 from models.tasks import (
@@ -160,7 +161,9 @@ class TaskRepository:
                 f"completed: {row.outcome}",
             )
             if row.outcome == "won":
-                row.deal_id = await record_won(self._session, row, change.by, change.note)
+                row.deal_id = await record_won(
+                    self._session, row, change.by, change.note, change.amount_fen, change.at
+                )
         elif change.action == "auto_close":
             row.status, row.closed_at, row.closed_reason = "auto_closed", change.at, change.reason
         return row
@@ -173,11 +176,34 @@ class TaskRepository:
         return start, start + timedelta(days=1)
 
 
-async def record_won(session: AsyncSession, task: FollowUpTask, user_id: str | None, note: str) -> str | None:
-    """SEAM (deals, seed 18): a task completed as `won` records a deal for the customer's lead through
-    `douflow.customers.deals.DealRepository.record(...)`; wired by the lead engineer at merge. Until then no
-    deal is recorded and the task keeps `deal_id` None."""
-    return None
+async def record_won(
+    session: AsyncSession,
+    task: FollowUpTask,
+    user_id: str | None,
+    note: str,
+    amount_fen: int | None,
+    at: datetime,
+) -> str | None:
+    """A task completed as `won` is a deal of its customer, credited to their latest lead (the funnel counts it
+    there); recording the same task again answers the same deal. Without an amount there is no deal to count."""
+    if amount_fen is None:
+        return None
+    lead_id = await session.scalar(
+        select(Lead.id)
+        .where(Lead.tenant_id == task.tenant_id, Lead.customer_id == task.customer_id)
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(1)
+    )
+    deal = await DealRepository(session, task.tenant_id).record(
+        task.customer_id,
+        user_id or task.owner_user_id or "",
+        amount_fen,
+        at,
+        lead_id=lead_id,
+        task_id=task.id,
+        note=note,
+    )
+    return deal.id
 
 
 async def is_agent(session: AsyncSession, tenant_id: str, user_id: str) -> bool:

@@ -159,10 +159,13 @@ async def test_complete_snooze_and_reassign_go_through_the_tasks_run(
     moved = await http.post(
         f"{base}/reassign", json={"owner_user_id": team.other.user_id}, headers=team.agent.headers
     )
-    gone = await http.post(f"{base}/complete", json={"outcome": "won"}, headers=team.agent.headers)
+    gone = await http.post(f"{base}/complete", json={"outcome": "lost"}, headers=team.agent.headers)
     bad_outcome = await http.post(f"{base}/complete", json={"outcome": "maybe"}, headers=team.other.headers)
+    no_amount = await http.post(f"{base}/complete", json={"outcome": "won"}, headers=team.other.headers)
     won = await http.post(
-        f"{base}/complete", json={"outcome": "won", "note": "下单两箱"}, headers=team.other.headers
+        f"{base}/complete",
+        json={"outcome": "won", "note": "下单两箱", "amount_fen": 59800},
+        headers=team.other.headers,
     )
     again = await http.post(f"{base}/complete", json={"outcome": "lost"}, headers=team.other.headers)
 
@@ -179,6 +182,8 @@ async def test_complete_snooze_and_reassign_go_through_the_tasks_run(
     assert won.status_code == 200, won.text
     done = won.json()
     assert done["status"] == "done" and done["outcome"] == "won" and done["outcome_note"] == "下单两箱"
-    assert done["deal_id"] is None, "deals are wired at merge (douflow.customers.tasks.record_won)"
+    assert no_amount.status_code == 422 and "amount_fen" in no_amount.text
+    deals = (await http.get("/api/v1/deals", headers=team.other.headers)).json()["items"]
+    assert [(d["id"], d["task_id"], d["amount_fen"]) for d in deals] == [(done["deal_id"], task_id, 59800)]
     assert again.status_code == 409
     assert await _ids(http, team.other, status="done") == [task_id]

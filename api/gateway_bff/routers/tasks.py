@@ -83,9 +83,11 @@ async def get_task(task_id: str, user: Agent, session: SessionDep) -> FollowUpTa
 async def complete_task(
     task_id: str, body: TaskCompletion, user: Agent, session: SessionDep, temporal: TemporalDep
 ) -> FollowUpTaskDetail:
-    """Done, with the outcome (`won` records the deal once deals are wired) and a note."""
+    """Done, with the outcome (`won` records the customer's deal of `amount_fen`) and a note."""
     row = await _load(session, user, task_id)
-    arg = task_models.TaskCompletion(user_id=user.user_id, outcome=body.outcome, note=body.note)
+    arg = task_models.TaskCompletion(
+        user_id=user.user_id, outcome=body.outcome, note=body.note, amount_fen=body.amount_fen
+    )
     return await _update(session, temporal, row, "complete", arg)
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from annotated_types import Interval
+from pydantic import BaseModel, Field, model_validator
 
 from api.gateway_bff.schemas.request_body import RequestBody
 from api.gateway_bff.time_bounds import BoundedAwareDateTime
+from douflow.customers.deals import MAX_AMOUNT_FEN
+from models.request_types import JsonInteger
 from models.tasks import FollowUpTaskDetail, FollowUpTaskView, TaskOutcome
 
 
@@ -16,10 +21,19 @@ class TaskPage(BaseModel):
 
 
 class TaskCompletion(RequestBody):
-    """How it ended: `won` (a deal), `lost`, `no_answer` or `other`, with a note for the team."""
+    """How it ended: `won` (a deal of `amount_fen`), `lost`, `no_answer` or `other`, with a note for the team."""
 
     outcome: TaskOutcome
     note: str = Field(default="", max_length=2000)
+    amount_fen: Annotated[int, Interval(ge=1, le=MAX_AMOUNT_FEN), JsonInteger] | None = Field(
+        default=None, description="what the customer paid, in fen; required for `won`, which records the deal"
+    )
+
+    @model_validator(mode="after")
+    def _amount_with_won(self) -> TaskCompletion:
+        if (self.outcome == "won") != (self.amount_fen is not None):
+            raise ValueError("amount_fen: required for the outcome won, and only for it")
+        return self
 
 
 class TaskSnooze(RequestBody):
