@@ -26,6 +26,7 @@ from api.gateway_bff.routers import (
     douyin_webhook,
     generation,
     health,
+    journeys,
     knowledge,
     media,
     metrics,
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
-    for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+    for router in (conversations, agents, comments, suggestions, customers, scoring_rules, journeys):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

@@ -121,3 +121,8 @@ def comment_triage_workflow_id(account_id: str, comment_id: str) -> str:
 def suggestion_workflow_id(conversation_id: str, request_key: str) -> str:
     """One suggestion set per client request id, so a retried request never drafts twice."""
     return f"suggestions-{conversation_id}-{request_key}"
+
+
+def journey_workflow_id(journey_id: str, customer_id: str) -> str:
+    """One running enrolment per (journey, customer); a later enrolment (re-entry) reuses the key."""
+    return f"journey-{journey_id}-{customer_id}"

@@ -146,6 +146,15 @@ CONVERSATION_STORE = ActivityCall(
 COMMENT_STORE = ActivityCall(
     timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
 )
+# A journey's rows (steps, enrolment, facts) and its actions: written under derived keys, so retried freely.
+JOURNEY_STORE = ActivityCall(
+    timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
+)
+# A journey's send: start the conversation if needed and call its update under the step key (the server and
+# the grant row both deduplicate by it), so a retry never sends twice.
+JOURNEY_SEND = ActivityCall(
+    timeout=timedelta(minutes=2), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=10)
+)
 # The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
 KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 
@@ -163,6 +172,8 @@ DOUYIN_EVENT_RUN = timedelta(hours=1)
 CONVERSATION_RUN: timedelta | None = None
 # Store, look up, decide, check, reply (each bounded by its own policy): done or given up within this.
 COMMENT_TRIAGE_RUN = timedelta(hours=1)
+# An enrolment lives as long as its waits and decisions (each at most 90 and 30 days); no run bound.
+JOURNEY_RUN: timedelta | None = None
 # A review waits for a person; one left this long is submitted again.
 APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.

@@ -47,6 +47,7 @@ class Feature(StrEnum):
     CONVERSATION = "conversation"
     COMMENT_TRIAGE = "comment-triage"
     REPLY_SUGGESTIONS = "reply-suggestions"
+    JOURNEY = "journey"
 
 
 def _pairs(

@@ -13,19 +13,25 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 from temporalio.client import Client, ScheduleActionStartWorkflow, WorkflowHandle
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 
 from douflow.settings import Settings
 from douflow.temporal import ids, policies
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
-from douflow.temporal.search import Feature, system_tags, tags
+from douflow.temporal.search import CUSTOMER_ID, Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
 from models.comments import CommentTriageInput
 from models.conversations import ConversationInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
+from models.journeys import JourneyInput
 from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
 from models.publish import PublishInput, SweepInput
@@ -50,6 +56,7 @@ MEDIA_CLEANUP = "MediaCleanupWorkflow"
 CONVERSATION = "ConversationWorkflow"
 COMMENT_TRIAGE = "CommentTriageWorkflow"
 REPLY_SUGGESTIONS = "ReplySuggestionWorkflow"
+JOURNEY = "JourneyWorkflow"
 
 
 @dataclass(frozen=True)
@@ -306,6 +313,24 @@ def reply_suggestions(arg: SuggestionInput, *, request_key: str) -> Start:
         tags=tags(arg.tenant_id, Feature.REPLY_SUGGESTIONS),
         summary=f"Reply suggestions for conversation {arg.conversation_id}",
         execution_timeout=policies.GENERATION_RUN,
+    )
+
+
+def journey(arg: JourneyInput) -> Start:
+    """One customer's enrolment in one journey version; the key is reused by a later enrolment (re-entry)."""
+    return Start(
+        workflow=JOURNEY,
+        arg=arg,
+        id=ids.journey_workflow_id(arg.journey_id, arg.customer_id),
+        tags=TypedSearchAttributes(
+            [
+                *tags(arg.tenant_id, Feature.JOURNEY, account_id=arg.account_id).search_attributes,
+                SearchAttributePair(CUSTOMER_ID, arg.customer_id),
+            ]
+        ),
+        summary=f"journey {arg.journey_id} v{arg.version}",
+        execution_timeout=policies.JOURNEY_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
 
 

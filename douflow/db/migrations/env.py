@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, pool
 import douflow.db.calendar_tables
 import douflow.db.comment_tables
 import douflow.db.conversation_tables
+import douflow.db.journey_tables
 import douflow.db.metrics_tables
 import douflow.db.suggestion_tables
 import douflow.db.tables  # noqa: F401  (registers every table on the metadata)
