@@ -184,6 +184,10 @@ class Settings(BaseSettings):
     # Comments on the accounts' items: triaged and answered in public (or invited to private messages)
     # automatically; when off, each comment is only stored and the tenant's agents are told.
     comment_auto_reply: bool = True
+    # Customer journeys: Douyin's proactive scene (im_authorize_message) reaches an authorised customer once a
+    # day; journeys together send at most this many proactive messages per customer per day (each tenant also
+    # caps all journey messages per customer per day: tenants.journey_daily_cap).
+    journey_proactive_daily_limit: int = Field(default=1, ge=0, le=3)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

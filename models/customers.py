@@ -28,6 +28,7 @@ EventType = Literal[
     "new_follow_action",
     "im_enter_direct_msg",
     "card_submitted",
+    "journey_points",
 ]
 # What agent-center reads in a customer's message; each question kind is an event of the same name.
 Intent = Literal["price_question", "purchase_question", "booking_question", "address_question", "refusal"]

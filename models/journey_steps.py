@@ -280,16 +280,16 @@ class _Run:
         for signal in self.events:
             if not (self.now <= signal.at <= step.deadline):
                 continue
+            reason = exit_for(self.graph, signal)  # the goal wins over a decision waiting for the same event
+            if reason is not None:
+                self.now = signal.at
+                self._ended = reason
+                return ""
             if answers(step.event, signal):
                 self.now = signal.at
                 self._step(step.node_id, kind, "yes", signal.event)
                 self._consume(signal)
                 return step.yes
-            reason = exit_for(self.graph, signal)
-            if reason is not None:
-                self.now = signal.at
-                self._ended = reason
-                return ""
         self.now = step.deadline
         self._step(step.node_id, kind, "no", "timed out")
         return step.no

@@ -404,6 +404,7 @@ class SendAllowed(BaseModel):
     allowed: bool
     refusal: SendRefusal | None = None
     reason: str | None = None
+    repeated: bool = Field(default=False, description="this step key was answered before (the same answer)")
 
 
 class SendSettled(BaseModel):

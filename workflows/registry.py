@@ -13,6 +13,7 @@ from workflows.conversation_workflow import ConversationWorkflow
 from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.journey_workflow import JourneyWorkflow
 from workflows.media_cleanup_workflow import MediaCleanupWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.publish_sweep_workflow import PublishSweepWorkflow
@@ -42,4 +43,5 @@ WORKFLOWS: list[type] = [
     ConversationWorkflow,
     CommentTriageWorkflow,
     ReplySuggestionWorkflow,
+    JourneyWorkflow,
 ]

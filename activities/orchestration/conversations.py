@@ -10,7 +10,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 
+from activities.orchestration import journey_dispatch
 from activities.orchestration.contract import Orchestration
 from douflow.content.brands import BrandRepository
 from douflow.customers.assignment import AgentDesk
@@ -35,6 +37,7 @@ DEFAULT_PAUSE_MINUTES = 30
 
 
 class ConversationActivities(Orchestration):
+    _client: Client
     _sessionmaker: async_sessionmaker[AsyncSession]
     _settings: Settings
 
@@ -100,19 +103,19 @@ class ConversationActivities(Orchestration):
         key = f"{notice.conversation_id}:{notice.at.isoformat()}"
         notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, key))
         async with self._sessionmaker() as session:
-            if await session.get(Notification, notice_id) is not None:
-                return
-            session.add(
-                Notification(
-                    id=notice_id,
-                    tenant_id=notice.tenant_id,
-                    kind="conversation_handoff",
-                    title="客户等待人工回复"
-                    + ("（已分配）" if notice.assigned_to else "（暂无可分配的客服）"),
-                    body=notice.reason[:1000],
-                    link=f"/api/v1/conversations/{notice.conversation_id}",
-                    object_id=notice.conversation_id,
-                    audience=AGENTS,
+            if await session.get(Notification, notice_id) is None:
+                session.add(
+                    Notification(
+                        id=notice_id,
+                        tenant_id=notice.tenant_id,
+                        kind="conversation_handoff",
+                        title="客户等待人工回复"
+                        + ("（已分配）" if notice.assigned_to else "（暂无可分配的客服）"),
+                        body=notice.reason[:1000],
+                        link=f"/api/v1/conversations/{notice.conversation_id}",
+                        object_id=notice.conversation_id,
+                        audience=AGENTS,
+                    )
                 )
-            )
-            await session.commit()
+                await session.commit()
+        await journey_dispatch.after_handoff(self, notice)

@@ -106,7 +106,7 @@ class JourneyRepository:
             .where(Journey.tenant_id == self._tenant_id, Journey.trigger.in_(list(triggers)))
             .order_by(Journey.created_at, Journey.id)
         )
-        return [(j, v) for j, v in rows.tuples().all()]
+        return [(j, v) for j, v in rows.all()]
 
 
 @dataclass
@@ -283,7 +283,7 @@ class EnrolmentRepository:
         rows = (await self._session.scalars(enrolments)).all()
         entered: dict[str, set[str]] = defaultdict(set)
         branches: dict[str, Counter[str]] = defaultdict(Counter)
-        for enrolment_id, node_id, outcome in (await self._session.execute(steps)).tuples().all():
+        for enrolment_id, node_id, outcome in (await self._session.execute(steps)).all():
             entered[node_id].add(enrolment_id)
             branches[node_id][outcome] += 1
         waiting = Counter(e.current_node for e in rows if e.status == RUNNING and e.current_node)

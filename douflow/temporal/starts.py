@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel
-from temporalio.client import Client, ScheduleActionStartWorkflow, WorkflowHandle
+from temporalio.client import Client, ScheduleActionStartWorkflow, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -351,3 +351,32 @@ async def signal_with_start(
         start_signal_args=[arg],
     )
     return handle
+
+
+async def update_with_start(
+    client: Client,
+    settings: Settings,
+    run: Start,
+    update: str,
+    arg: BaseModel,
+    *,
+    update_id: str,
+    result_type: type[BaseModel],
+) -> object:
+    """Runs `update` on the run holding the id, starting one first when none is running; the update id makes a
+    repeated call within the run answer the first one's result."""
+    operation: WithStartWorkflowOperation[object, object] = WithStartWorkflowOperation(
+        run.workflow,
+        run.arg,
+        id=run.id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=run.execution_timeout,
+        id_reuse_policy=run.id_reuse_policy,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=run.tags,
+        static_summary=run.summary,
+    )
+    result: object = await client.execute_update_with_start_workflow(
+        update, arg, start_workflow_operation=operation, id=update_id, result_type=result_type
+    )
+    return result

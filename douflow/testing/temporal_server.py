@@ -30,6 +30,9 @@ async def start_dev_server(payload_keys: KeyRing = DEV_PAYLOAD_KEYS) -> Workflow
         dev_server_extra_args=[
             "--dynamic-config-value",
             "history.transferProcessorMaxPollRPS=1000",
+            # Per-workflow time skipping (TimeSkipper.fast_forward): journeys' waits of hours and days in tests.
+            "--dynamic-config-value",
+            "frontend.WorkflowTimeSkippingEnabled=true",
             "--sqlite-pragma",
             "journal_mode=wal",
             "--sqlite-pragma",

@@ -1,0 +1,241 @@
+"""Journeys running on the real dev server (seed 15): enrolments by a captured lead, by hand and by segment;
+waits of hours and days with per-workflow time skipping; decisions on a reply through the sandbox; sends through
+the conversation; versions pinned by running enrolments; a worker restart mid-wait; the frequency cap across
+journeys; unsubscribe.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import TimeSkipper, WorkflowEnvironment
+
+from douflow.db.conversation_tables import Customer
+from douflow.db.journey_tables import JourneyStep
+from douflow.db.tables import Tenant
+from douflow.settings import Settings
+from douflow.temporal import ids
+from douyin_sandbox.testing import RunningSandbox
+from tests.support.auth import TestUser, user_with_token
+from tests.support.conversations import Chat, knowledge, new_chat
+from tests.support.journeys import FOLLOW_UP, lead_journey, tag_journey
+from tests.support.polling import eventually
+from tests.support.stack import running_workers
+
+pytestmark = pytest.mark.timeout(180)
+
+
+async def _customer(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str, **fields: Any) -> str:
+    async with sessionmaker() as session:
+        customer = Customer(tenant_id=tenant_id, open_id=f"fan-{uuid.uuid4().hex[:10]}", **fields)
+        session.add(customer)
+        await session.commit()
+        return customer.id
+
+
+async def _journey(http: httpx.AsyncClient, user: TestUser, graph: dict[str, Any], **body: Any) -> str:
+    created = await http.post(
+        "/api/v1/journeys", json={"name": "旅程", "graph": graph, **body}, headers=user.headers
+    )
+    assert created.status_code == 201, created.text
+    journey_id: str = created.json()["id"]
+    published = await http.post(f"/api/v1/journeys/{journey_id}/versions", headers=user.headers)
+    assert published.status_code == 201, published.text
+    return journey_id
+
+
+async def _enrol(
+    http: httpx.AsyncClient, user: TestUser, journey_id: str, *customer_ids: str
+) -> list[dict[str, Any]]:
+    answer = await http.post(
+        f"/api/v1/journeys/{journey_id}/enrolments",
+        json={"customer_ids": list(customer_ids)},
+        headers=user.headers,
+    )
+    assert answer.status_code == 200, answer.text
+    items: list[dict[str, Any]] = answer.json()["items"]
+    return items
+
+
+async def _enrolment(
+    http: httpx.AsyncClient, user: TestUser, journey_id: str, customer_id: str, until: Any = bool
+) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        page = await http.get(
+            f"/api/v1/journeys/{journey_id}/enrolments",
+            params={"customer_id": customer_id},
+            headers=user.headers,
+        )
+        items = page.json()["items"]
+        if not items:
+            return None
+        detail = await http.get(
+            f"/api/v1/journeys/{journey_id}/enrolments/{items[0]['id']}", headers=user.headers
+        )
+        body: dict[str, Any] = detail.json()
+        return body if until(body) else None
+
+    found: dict[str, Any] = await eventually(probe, within=90)
+    return found
+
+
+def _at(node_id: str, outcome: str = "entered") -> Any:
+    return lambda e: any(s["node_id"] == node_id and s["outcome"] == outcome for s in e["steps"])
+
+
+def _exited(e: dict[str, Any]) -> bool:
+    return e["status"] == "exited"
+
+
+async def _skip(client: Client, journey_id: str, customer_id: str, by: timedelta) -> None:
+    handle: WorkflowHandle[Any, Any] = client.get_workflow_handle(
+        ids.journey_workflow_id(journey_id, customer_id)
+    )
+    # False when the run ended before the whole duration passed (its last timer fired and it finished).
+    await TimeSkipper(client).fast_forward(handle, by)
+
+
+async def test_running_enrolments_keep_their_version_and_new_ones_get_the_new(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    journey_id = await _journey(http, operator, tag_journey("v1-tag", wait_minutes=3 * 24 * 60))
+    first = await _customer(sessionmaker, operator.tenant_id)
+    [enrolled] = await _enrol(http, operator, journey_id, first)
+    assert enrolled["refusal"] is None
+    await _enrolment(http, operator, journey_id, first, _at("pause"))
+    saved = await http.put(
+        f"/api/v1/journeys/{journey_id}",
+        json={"name": "旅程", "graph": tag_journey("v2-tag", wait_minutes=3 * 24 * 60)},
+        headers=operator.headers,
+    )
+    assert saved.status_code == 200
+    assert (await http.post(f"/api/v1/journeys/{journey_id}/versions", headers=operator.headers)).json()[
+        "version"
+    ] == 2
+    second = await _customer(sessionmaker, operator.tenant_id)
+    await _enrol(http, operator, journey_id, second)
+    await _enrolment(http, operator, journey_id, second, _at("pause"))
+
+    for customer_id in (first, second):
+        await _skip(temporal_env.client, journey_id, customer_id, timedelta(days=3, minutes=1))
+    one = await _enrolment(http, operator, journey_id, first, _exited)
+    two = await _enrolment(http, operator, journey_id, second, _exited)
+
+    assert (one["version"], two["version"]) == (1, 2)
+    async with sessionmaker() as session:
+        tags = {
+            c.id: c.tags
+            for c in (await session.scalars(select(Customer).where(Customer.id.in_([first, second])))).all()
+        }
+    assert tags == {first: ["v1-tag"], second: ["v2-tag"]}
+    mark = next(s for s in one["steps"] if s["node_id"] == "mark")
+    assert mark["outcome"] == "done" and mark["detail"]["tag"] == "v1-tag"
+    pause = [s for s in one["steps"] if s["node_id"] == "pause"]
+    assert [s["outcome"] for s in pause] == ["entered", "passed"]
+    assert pause[1]["at"] >= pause[1]["due_at"], "the wait ended at its due time (virtual), not before"
+    again = await _enrol(http, operator, journey_id, first)
+    assert "never" in again[0]["refusal"], "re-entry policy never, held on the rows"
+    stats = (await http.get(f"/api/v1/journeys/{journey_id}/stats", headers=operator.headers)).json()
+    assert (stats["enrolled"], stats["running"]) == (2, 0)
+    by_node = {n["node_id"]: n for n in stats["nodes"]}
+    assert by_node["mark"]["entered"] == 2 and by_node["done"]["exited"] == 2
+
+
+@pytest.fixture
+async def chat(
+    http: httpx.AsyncClient,
+    sandbox: RunningSandbox,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> Chat:
+    """A customer writing to a tenant's enterprise account; the bot can answer course questions."""
+    found = await new_chat(http, sandbox, temporal_env, sessionmaker, settings, "jr")
+    await knowledge(
+        http, sessionmaker, found, question="课程多少钱", variants=["课程价格"], answer="咖啡课程每节199元。"
+    )
+    return found
+
+
+async def _designer(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], chat: Chat
+) -> TestUser:
+    return await user_with_token(http, sessionmaker, chat.user.tenant_slug, "otto", "operator")
+
+
+async def _customer_of(chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]) -> str:
+    async def probe() -> str | None:
+        async with sessionmaker() as session:
+            found: str | None = await session.scalar(
+                select(Customer.id).where(
+                    Customer.tenant_id == chat.user.tenant_id, Customer.open_id == chat.customer
+                )
+            )
+            return found
+
+    found: str = await eventually(probe, within=60)
+    return found
+
+
+async def test_a_captured_lead_waits_then_a_reply_gets_the_journey_message_through_the_sandbox(
+    http: httpx.AsyncClient,
+    chat: Chat,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    journey_id = await _journey(http, designer, lead_journey(wait_minutes=6 * 60), account_id=chat.account_id)
+
+    await chat.write("我想报名，电话13812345678")
+    customer_id = await _customer_of(chat, sessionmaker)
+    await _enrolment(http, designer, journey_id, customer_id, _at("pause"))
+    await _skip(temporal_env.client, journey_id, customer_id, timedelta(hours=6, minutes=1))
+    await _enrolment(http, designer, journey_id, customer_id, _at("replied"))
+    await chat.write("课程多少钱")
+    done = await _enrolment(http, designer, journey_id, customer_id, _exited)
+
+    assert [(s["node_id"], s["outcome"]) for s in done["steps"]] == [
+        ("start", "entered"), ("pause", "entered"), ("pause", "passed"), ("replied", "entered"),
+        ("replied", "yes"), ("follow", "done"), ("done", "done"),
+    ]  # fmt: skip
+    assert (done["trigger"], done["exit_reason"], done["goal_reached"]) == ("lead_captured", "done", False)
+    follow = next(s for s in done["steps"] if s["node_id"] == "follow")
+    assert follow["detail"]["scene"] == "im_replay_msg", (
+        "the customer had just written: a reply, not proactive"
+    )
+    seen = [m["text"] for m in await chat.seen() if m["direction"] == "sent"]
+    assert seen.count(FOLLOW_UP) == 1
+    messages = await chat.messages_until(lambda ms: any(m["author"] == "journey" for m in ms))
+    assert [m["status"] for m in messages if m["author"] == "journey"] == ["sent"]
+
+
+async def test_no_reply_within_the_timeout_takes_the_no_branch(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    graph = lead_journey()
+    graph["nodes"][0]["on"] = "manual"
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] != "follow"]
+    graph["nodes"][2]["yes"] = "done"
+    journey_id = await _journey(http, operator, graph)
+    customer_id = await _customer(sessionmaker, operator.tenant_id)
+    await _enrol(http, operator, journey_id, customer_id)
+    await _enrolment(http, operator, journey_id, customer_id, _at("pause"))
+    await _skip(temporal_env.client, journey_id, customer_id, timedelta(days=3))
+    done = await _enrolment(http, operator, journey_id, customer_id, _exited)
+
+    assert ("replied", "no") in [(s["node_id"], s["outcome"]) for s in done["steps"]]
+    decision = [s for s in done["steps"] if s["node_id"] == "replied"]
+    assert decision[1]["at"] >= decision[0]["due_at"], "no before the two days were up"
