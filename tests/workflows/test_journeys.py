@@ -6,6 +6,8 @@ journeys; unsubscribe.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -23,11 +25,12 @@ from douflow.db.tables import Tenant
 from douflow.settings import Settings
 from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
+from models.journeys import JourneyResult
 from tests.support.auth import TestUser, user_with_token
 from tests.support.conversations import Chat, knowledge, new_chat
 from tests.support.journeys import FOLLOW_UP, lead_journey, tag_journey
 from tests.support.polling import eventually
-from tests.support.stack import running_workers
+from tests.support.stack import running_stack, running_workers
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -239,3 +242,149 @@ async def test_no_reply_within_the_timeout_takes_the_no_branch(
     assert ("replied", "no") in [(s["node_id"], s["outcome"]) for s in done["steps"]]
     decision = [s for s in done["steps"] if s["node_id"] == "replied"]
     assert decision[1]["at"] >= decision[0]["due_at"], "no before the two days were up"
+
+
+async def test_a_worker_restart_in_the_middle_of_a_wait_fires_the_step_once(
+    operator: TestUser,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    mine = settings.model_copy(update={"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-"})
+    customer_id = await _customer(sessionmaker, operator.tenant_id)
+    async with (
+        running_stack(temporal_env.client, mine) as url,
+        httpx.AsyncClient(base_url=url, timeout=60) as own,
+    ):
+        journey_id = await _journey(own, operator, tag_journey("restarted", wait_minutes=2 * 60))
+        await _enrol(own, operator, journey_id, customer_id)
+        await _enrolment(own, operator, journey_id, customer_id, _at("pause"))
+    # No worker runs the queue now: the timer falls due on the server meanwhile.
+    handle: WorkflowHandle[Any, JourneyResult] = temporal_env.client.get_workflow_handle(
+        ids.journey_workflow_id(journey_id, customer_id), result_type=JourneyResult
+    )
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(
+            TimeSkipper(temporal_env.client).fast_forward(handle, timedelta(hours=2, minutes=1)), 5
+        )
+    async with running_workers(temporal_env.client, mine):
+        result = await handle.result()
+    assert result.exit_reason == "done"
+    async with sessionmaker() as session:
+        steps = (await session.scalars(select(JourneyStep).where(JourneyStep.journey_id == journey_id))).all()
+        tags = await session.scalar(select(Customer.tags).where(Customer.id == customer_id))
+    assert sorted((s.node_id, s.outcome) for s in steps if s.node_id in ("pause", "mark")) == [
+        ("mark", "done"), ("pause", "entered"), ("pause", "passed"),
+    ]  # fmt: skip
+    assert tags == ["restarted"]
+
+
+def _send_journey(text: str) -> dict[str, Any]:
+    return {
+        "nodes": [
+            {"id": "start", "kind": "trigger", "on": "manual", "next": "say"},
+            {
+                "id": "say",
+                "kind": "action",
+                "action": "send_message",
+                "text": text,
+                "proactive": True,
+                "next": "done",
+            },
+            {"id": "done", "kind": "exit"},
+        ]
+    }
+
+
+async def test_the_daily_cap_holds_for_a_customer_across_two_journeys(
+    http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Tenant).where(Tenant.id == chat.user.tenant_id).values(journey_daily_cap=1)
+        )
+        await session.commit()
+    texts = ["春季新品拿铁上市啦，欢迎到店品尝。", "本周末咖啡课程还有名额，欢迎报名。"]
+    journeys = [await _journey(http, designer, _send_journey(t), account_id=chat.account_id) for t in texts]
+    await chat.write("课程多少钱")
+    await chat.replies(1)
+    customer_id = await _customer_of(chat, sessionmaker)
+
+    for journey_id in journeys:
+        await _enrol(http, designer, journey_id, customer_id)
+    done = [await _enrolment(http, designer, j, customer_id, _exited) for j in journeys]
+
+    says = [next(s for s in d["steps"] if s["node_id"] == "say") for d in done]
+    assert sorted(s["outcome"] for s in says) == ["done", "refused"]
+    refused = next(s for s in says if s["outcome"] == "refused")
+    assert refused["detail"]["refusal"] == "frequency_cap" and refused["task_needed"] is True
+    assert "cap of 1" in refused["detail"]["reason"]
+    seen = [m["text"] for m in await chat.seen() if m["direction"] == "sent"]
+    assert len([t for t in texts if t in seen]) == 1, "the customer got one journey message, not two"
+
+
+async def test_a_customer_who_unsubscribes_leaves_every_journey(
+    http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    waiting = await _journey(http, designer, tag_journey("never", wait_minutes=24 * 60))
+    sending = await _journey(http, designer, _send_journey("周末活动通知"), account_id=chat.account_id)
+    await chat.write("课程多少钱")
+    await chat.replies(1)
+    customer_id = await _customer_of(chat, sessionmaker)
+    await _enrol(http, designer, waiting, customer_id)
+    await _enrolment(http, designer, waiting, customer_id, _at("pause"))
+
+    await chat.write("别再发了，退订")
+    left = await _enrolment(http, designer, waiting, customer_id, _exited)
+    [refused] = await _enrol(http, designer, sending, customer_id)
+
+    assert left["exit_reason"] == "unsubscribed"
+    assert "mark" not in [s["node_id"] for s in left["steps"]]
+    assert refused["enrolment_id"] is None and "no more messages" in refused["refusal"]
+    async with sessionmaker() as session:
+        assert (
+            await session.scalar(select(Customer.unsubscribed_at).where(Customer.id == customer_id))
+            is not None
+        )
+
+
+async def test_actions_score_notify_enrol_and_hand_over_and_the_seams_are_recorded(
+    http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    other = await _journey(http, designer, tag_journey("second-journey", wait_minutes=24 * 60))
+    nodes = [
+        {"id": "start", "kind": "trigger", "on": "manual", "next": "points"},
+        {"id": "points", "kind": "action", "action": "add_points", "points": 40, "next": "note"},
+        {"id": "note", "kind": "action", "action": "notify", "title": "客户进入高意向培育", "next": "task"},
+        {"id": "task", "kind": "action", "action": "create_task", "title": "电话回访", "due_minutes": 60,
+         "next": "price"},
+        {"id": "price", "kind": "action", "action": "send_material", "material_id": "m-1", "proactive": True,
+         "next": "other"},
+        {"id": "other", "kind": "action", "action": "enrol", "journey_id": other, "next": "hand"},
+        {"id": "hand", "kind": "action", "action": "handover", "next": "done"},
+        {"id": "done", "kind": "exit", "reason": "goal"},
+    ]  # fmt: skip
+    journey_id = await _journey(http, designer, {"nodes": nodes}, account_id=chat.account_id)
+    await chat.write("课程多少钱")
+    await chat.replies(1)
+    customer_id = await _customer_of(chat, sessionmaker)
+
+    await _enrol(http, designer, journey_id, customer_id)
+    done = await _enrolment(http, designer, journey_id, customer_id, _exited)
+
+    outcomes = {s["node_id"]: s for s in done["steps"]}
+    assert [outcomes[n]["outcome"] for n in ("points", "note", "task", "price", "other", "hand")] == [
+        "done", "done", "pending_wiring", "pending_wiring", "done", "done",
+    ]  # fmt: skip
+    assert outcomes["task"]["detail"]["seam"].startswith("Orchestration.create_follow_up_task")
+    assert (done["exit_reason"], done["goal_reached"]) == ("goal", True)
+    profile = (await http.get(f"/api/v1/customers/{customer_id}", headers=designer.headers)).json()
+    assert ("journey_points", 40) in {(c["event_type"], c["points"]) for c in profile["explanation"]}
+    await _enrolment(http, designer, other, customer_id, _at("pause"))
+    status = await chat.status()
+    assert status.state == "waiting_human" and "journey" in (status.handoff_reason or "")
+    notices = (await http.get("/api/v1/notifications", headers=chat.user.headers)).json()
+    assert "客户进入高意向培育" in [n["title"] for n in notices["items"]]
