@@ -134,7 +134,7 @@ class Condition(BaseModel):
     model_config = DESIGN
     field: ConditionField
     op: ConditionOp
-    value: str | float | None = None
+    value: str | Annotated[float, Field(ge=-1_000_000, le=1_000_000)] | None = None
     key: str | None = Field(default=None, max_length=40, description="profile: the field's name")
     lead_fields: list[LeadField] = Field(default_factory=list, description="lead_fields: these are known")
 
@@ -257,7 +257,7 @@ class CustomerFacts(BaseModel):
     """The customer as a condition reads them (also the simulation's test customer)."""
 
     model_config = DESIGN
-    score: float = 0.0
+    score: float = Field(default=0.0, ge=-1_000_000, le=1_000_000)
     level: Level = "cold"
     tags: list[str] = Field(default_factory=list)
     profile: dict[str, str] = Field(default_factory=dict)

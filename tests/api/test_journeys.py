@@ -3,12 +3,18 @@ the dry run, roles and tenant isolation. Enrolments that run are in tests/workfl
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
 
+from douflow.db.conversation_tables import Customer
+from douflow.temporal import ids
+from models.journeys import JourneyResult
 from tests.support.auth import TestUser, user_with_token
 from tests.support.journeys import FOLLOW_UP, lead_journey, messaging_account, tag_journey
 
@@ -196,3 +202,50 @@ async def test_another_tenant_sees_none_of_it(
         j["id"] for j in (await http.get("/api/v1/journeys", headers=them)).json()["items"]
     ]
     assert enrolments == []
+
+
+async def _fan(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str, tags: list[str]) -> str:
+    async with sessionmaker() as session:
+        customer = Customer(tenant_id=tenant_id, open_id=f"fan-{uuid.uuid4().hex[:10]}", tags=tags)
+        session.add(customer)
+        await session.commit()
+        return customer.id
+
+
+async def test_a_segment_is_enrolled_and_an_agent_unenrols_one_customer(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    other_tenant_operator: TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    segment = f"seg-{uuid.uuid4().hex[:8]}"
+    fans = sorted([await _fan(sessionmaker, operator.tenant_id, [segment]) for _ in range(2)])
+    await _fan(sessionmaker, operator.tenant_id, ["other"])
+    graph = tag_journey("segmented", trigger="segment", wait_minutes=24 * 60)
+    graph["nodes"][0]["segment"] = {"tag": segment}
+    created = await _create(http, operator, graph)
+    url = f"/api/v1/journeys/{created['id']}"
+    assert (await http.post(f"{url}/segment-enrolments", headers=operator.headers)).status_code == 422
+    await http.post(f"{url}/versions", headers=operator.headers)
+
+    enrolled = (await http.post(f"{url}/segment-enrolments", headers=operator.headers)).json()["items"]
+    assert sorted(e["customer_id"] for e in enrolled) == fans and all(e["enrolment_id"] for e in enrolled)
+    enrolment_id = enrolled[0]["enrolment_id"]
+    agent = await user_with_token(http, sessionmaker, operator.tenant_slug, "agatha", "agent")
+    stranger = await http.delete(f"{url}/enrolments/{enrolment_id}", headers=other_tenant_operator.headers)
+    assert stranger.status_code == 404
+    assert (
+        await http.get(f"{url}/enrolments/{enrolment_id}", headers=other_tenant_operator.headers)
+    ).status_code == 404
+    left = await http.delete(f"{url}/enrolments/{enrolment_id}", headers=agent.headers)
+    assert left.status_code == 200, left.text
+    assert (left.json()["status"], left.json()["exit_reason"]) == ("exited", "unenrolled")
+
+    handle = temporal_env.client.get_workflow_handle(
+        ids.journey_workflow_id(created["id"], enrolled[0]["customer_id"]), result_type=JourneyResult
+    )
+    ended = await asyncio.wait_for(handle.result(), 30)
+    assert ended.exit_reason == "unenrolled" and "mark:done" not in ended.path, "its run ended before the tag"
+    stats = (await http.get(f"{url}/stats", headers=operator.headers)).json()
+    assert (stats["enrolled"], stats["running"]) == (2, 1)

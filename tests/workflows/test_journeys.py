@@ -14,14 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import TimeSkipper, WorkflowEnvironment
 
 from douflow.db.conversation_tables import Customer
 from douflow.db.journey_tables import JourneyStep
-from douflow.db.tables import Tenant
 from douflow.settings import Settings
 from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
@@ -300,11 +299,9 @@ async def test_the_daily_cap_holds_for_a_customer_across_two_journeys(
     http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     designer = await _designer(http, sessionmaker, chat)
-    async with sessionmaker() as session:
-        await session.execute(
-            update(Tenant).where(Tenant.id == chat.user.tenant_id).values(journey_daily_cap=1)
-        )
-        await session.commit()
+    admin = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "adam", "admin")
+    capped = await http.patch("/api/v1/tenant", json={"journey_daily_cap": 1}, headers=admin.headers)
+    assert capped.status_code == 200 and capped.json()["journey_daily_cap"] == 1, capped.text
     texts = ["春季新品拿铁上市啦，欢迎到店品尝。", "本周末咖啡课程还有名额，欢迎报名。"]
     journeys = [await _journey(http, designer, _send_journey(t), account_id=chat.account_id) for t in texts]
     await chat.write("课程多少钱")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep, require_role
@@ -218,7 +218,9 @@ async def publish_journey(journey_id: str, user: Operator, session: SessionDep) 
 
 
 @router.get("/{journey_id}/versions/{version}")
-async def get_version(journey_id: str, version: int, user: CurrentUser, session: SessionDep) -> VersionView:
+async def get_version(
+    journey_id: str, version: Annotated[int, Path(ge=1, le=100_000)], user: CurrentUser, session: SessionDep
+) -> VersionView:
     found = await JourneyRepository(session, user.tenant_id).version(journey_id, version)
     if found is None:
         raise NotFound(f"journey {journey_id} has no version {version}")

@@ -126,7 +126,9 @@ class SimulateIn(RequestBody):
     start_at: BoundedAwareDateTime | None = Field(
         default=None, description="when the enrolment starts; default now"
     )
-    version: int | None = Field(default=None, ge=1, description="a published version instead of the draft")
+    version: int | None = Field(
+        default=None, ge=1, le=100_000, description="a published version instead of the draft"
+    )
 
 
 class SimulationView(Simulation):
