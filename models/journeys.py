@@ -82,7 +82,7 @@ class Segment(BaseModel):
 class TriggerNode(BaseModel):
     model_config = DESIGN
     id: NodeId
-    kind: Literal["trigger"] = "trigger"
+    kind: Literal["trigger"]
     on: TriggerKind
     level: Level | None = Field(default=None, description="score_level: the level reached")
     tag: str | None = Field(default=None, min_length=1, max_length=40, description="tag_added: the tag")
@@ -106,7 +106,7 @@ class WaitNode(BaseModel):
 
     model_config = DESIGN
     id: NodeId
-    kind: Literal["wait"] = "wait"
+    kind: Literal["wait"]
     minutes: Minutes | None = None
     until: TimeOfDay | None = None
     next: NodeId
@@ -123,7 +123,7 @@ class DecisionNode(BaseModel):
 
     model_config = DESIGN
     id: NodeId
-    kind: Literal["decision"] = "decision"
+    kind: Literal["decision"]
     event: JourneyEvent
     timeout_minutes: Minutes
     yes: NodeId
@@ -152,7 +152,7 @@ class Condition(BaseModel):
 class ConditionNode(BaseModel):
     model_config = DESIGN
     id: NodeId
-    kind: Literal["condition"] = "condition"
+    kind: Literal["condition"]
     check: Condition
     yes: NodeId
     no: NodeId
@@ -161,7 +161,7 @@ class ConditionNode(BaseModel):
 class ActionNode(BaseModel):
     model_config = DESIGN
     id: NodeId
-    kind: Literal["action"] = "action"
+    kind: Literal["action"]
     action: ActionKind
     text: str | None = Field(default=None, min_length=1, max_length=500, description="send_message")
     material_id: str | None = Field(default=None, max_length=36, description="send_material")
@@ -196,7 +196,7 @@ class ActionNode(BaseModel):
 class ExitNode(BaseModel):
     model_config = DESIGN
     id: NodeId
-    kind: Literal["exit"] = "exit"
+    kind: Literal["exit"]
     reason: Literal["goal", "unsubscribed", "replied", "done"] = "done"
 
 

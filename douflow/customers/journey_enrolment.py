@@ -65,6 +65,9 @@ async def enrol(
         return Enrolled(customer_id, None, refusal)
     workflow_id = ids.journey_workflow_id(journey.id, customer_id)
     enrolment = await repo.enrol(journey.id, version.version, customer_id, trigger, workflow_id, at)
+    if enrolment is None:
+        await session.commit()
+        return Enrolled(customer_id, None, "the customer is in this journey now")
     arg = await journey_input(session, enrolment)
     await session.commit()
     await starts.start(client, settings, starts.journey(arg))

@@ -164,7 +164,8 @@ class EnrolmentRepository:
 
     async def enrol(
         self, journey_id: str, version: int, customer_id: str, trigger: str, workflow_id: str, at: datetime
-    ) -> JourneyEnrolment:
+    ) -> JourneyEnrolment | None:
+        """The running enrolment; None when another one of the customer in the journey runs already."""
         enrolment = JourneyEnrolment(
             tenant_id=self._tenant_id,
             journey_id=journey_id,
@@ -175,8 +176,11 @@ class EnrolmentRepository:
             entered_at=at,
             workflow_id=workflow_id,
         )
-        self._session.add(enrolment)
-        await self._session.flush()
+        try:
+            async with self._session.begin_nested():
+                self._session.add(enrolment)
+        except IntegrityError:
+            return None
         return enrolment
 
     async def get(self, enrolment_id: str) -> JourneyEnrolment | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, utcnow
@@ -52,6 +52,16 @@ class JourneyEnrolment(TenantScoped, Base):
     __table_args__ = (
         Index("ix_journey_enrolments_customer", "tenant_id", "journey_id", "customer_id", "entered_at"),
         Index("ix_journey_enrolments_running", "tenant_id", "customer_id", "status"),
+        # One running enrolment per journey and customer, whatever two dispatches decide at once.
+        Index(
+            "uq_journey_enrolments_one_running",
+            "tenant_id",
+            "journey_id",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from annotated_types import Interval
 
 from pydantic import BaseModel, Field
 
@@ -11,6 +13,7 @@ from api.gateway_bff.schemas.request_body import RequestBody
 from api.gateway_bff.time_bounds import BoundedAwareDateTime
 from models.journey_steps import SimulatedEvent, Simulation
 from models.journeys import CustomerFacts, JourneyGraph
+from models.request_types import JsonInteger
 
 
 class JourneyIn(RequestBody):
@@ -126,8 +129,8 @@ class SimulateIn(RequestBody):
     start_at: BoundedAwareDateTime | None = Field(
         default=None, description="when the enrolment starts; default now"
     )
-    version: int | None = Field(
-        default=None, ge=1, le=100_000, description="a published version instead of the draft"
+    version: Annotated[int, Interval(ge=1, le=100_000), JsonInteger] | None = Field(
+        default=None, description="a published version instead of the draft"
     )
 
 

@@ -108,6 +108,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_journey_enrolments_running", ["tenant_id", "customer_id", "status"], unique=False
         )
+        batch_op.create_index(
+            "uq_journey_enrolments_one_running",
+            ["tenant_id", "journey_id", "customer_id"],
+            unique=True,
+            sqlite_where=sa.text("status = 'running'"),
+            postgresql_where=sa.text("status = 'running'"),
+        )
     _tenant_index("journey_enrolments")
     op.create_table(
         "journey_steps",
