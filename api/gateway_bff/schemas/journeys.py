@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-
 from pydantic import BaseModel, Field
 
 from api.gateway_bff.schemas.request_body import RequestBody
