@@ -10,12 +10,15 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 
+from activities.orchestration import journey_dispatch
 from activities.orchestration.contract import Orchestration
 from douflow.content.brands import BrandRepository
 from douflow.customers.comments import CommentRepository
 from douflow.customers.conversations import AGENTS
 from douflow.db.metrics_tables import Notification
+from douflow.settings import Settings
 from douflow.temporal import ids
 from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 
@@ -23,6 +26,8 @@ _NOTICE_NAMESPACE = uuid.UUID("5b0f3d2e-8c4a-4e6b-9f1d-7a2c3e4b5d60")
 
 
 class CommentActivities(Orchestration):
+    _client: Client
+    _settings: Settings
     _sessionmaker: async_sessionmaker[AsyncSession]
 
     @activity.defn
@@ -36,7 +41,8 @@ class CommentActivities(Orchestration):
                 brand=await BrandRepository(session, comment.tenant_id).for_account(comment.account_id),
             )
             await session.commit()
-            return stored
+        await journey_dispatch.after_comment(self, comment)
+        return stored
 
     @activity.defn
     async def record_comment_outcome(self, outcome: CommentOutcome) -> None:

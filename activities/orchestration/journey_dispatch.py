@@ -2,7 +2,7 @@
 started, and the customer's running enrolments get the events (decisions, the goal, replies).
 
 Called after the behaviour is committed, from where it is recorded (`record_customer_behaviour`,
-`record_fan_action`, `notify_handoff`), one line each. What a batch caused is read back from the rows (its
+`record_fan_action`, `notify_handoff`, `record_comment`), one line each. What a batch caused is read back from the rows (its
 events, its leads, the crossings at its time), so a retried activity dispatches the same again: the re-entry
 policy holds on enrolment rows and a running enrolment ignores an event it has seen (its source key).
 A customer's message asking for no more messages (`douflow/data/unsubscribe.toml`) unsubscribes them.
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from douflow.customers.conversations import ConversationRepository
 from douflow.customers.journey_enrolment import enrol
 from douflow.customers.journeys import EnrolmentRepository, JourneyRepository
 from douflow.customers.thresholds import LEVEL_KEY
@@ -24,6 +25,7 @@ from douflow.customers.unsubscribe import wants_no_more
 from douflow.db.conversation_tables import Conversation, CustomerEvent, Lead, ScoreCrossing
 from douflow.settings import Settings
 from douflow.temporal import ids
+from models.comments import CommentTriageInput
 from models.conversations import HandoffNotice
 from models.customers import BehaviourBatch
 from models.journeys import (
@@ -89,6 +91,29 @@ async def after_handoff(owner: Owner, notice: HandoffNotice) -> None:
             signals=[signal],
             triggers=["handed_off"],
             at=notice.at,
+        ),
+    )
+
+
+async def after_comment(owner: Owner, comment: CommentTriageInput) -> None:
+    """A customer's comment on an account's item: the `comment_on_item` trigger and the `comment` event (the
+    commenter becomes a customer of the tenant, as a like or a follow does)."""
+    async with owner._sessionmaker() as session:
+        customer = await ConversationRepository(session, comment.tenant_id).customer(
+            comment.author_open_id, None, comment.created_at
+        )
+        await session.commit()
+        customer_id = customer.id
+    signal = JourneySignal(event="comment", at=comment.created_at, source_key=f"comment:{comment.comment_id}")
+    await dispatch(
+        owner,
+        JourneyDispatch(
+            tenant_id=comment.tenant_id,
+            customer_id=customer_id,
+            account_id=comment.account_id,
+            signals=[signal],
+            triggers=["comment_on_item"],
+            at=comment.created_at,
         ),
     )
 

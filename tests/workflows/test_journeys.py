@@ -26,7 +26,7 @@ from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
 from models.journeys import JourneyResult
 from tests.support.auth import TestUser, user_with_token
-from tests.support.conversations import Chat, knowledge, new_chat
+from tests.support.conversations import ACCOUNT_OPEN_ID, Chat, knowledge, new_chat
 from tests.support.journeys import FOLLOW_UP, lead_journey, tag_journey
 from tests.support.polling import eventually
 from tests.support.stack import running_stack, running_workers
@@ -385,3 +385,20 @@ async def test_actions_score_notify_enrol_and_hand_over_and_the_seams_are_record
     assert status.state == "waiting_human" and "journey" in (status.handoff_reason or "")
     notices = (await http.get("/api/v1/notifications", headers=chat.user.headers)).json()
     assert "客户进入高意向培育" in [n["title"] for n in notices["items"]]
+
+
+async def test_a_comment_on_an_item_enrols_the_commenter(
+    http: httpx.AsyncClient,
+    chat: Chat,
+    sandbox: RunningSandbox,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    journey_id = await _journey(http, designer, tag_journey("commented", trigger="comment_on_item"))
+    item = await sandbox.post_by_hand(ACCOUNT_OPEN_ID, "新品拿铁上市，欢迎来店品尝")
+
+    await sandbox.comment(item["item_id"], "看起来不错", from_open_id=chat.customer)
+    customer_id = await _customer_of(chat, sessionmaker)
+    enrolment = await _enrolment(http, designer, journey_id, customer_id, _at("pause"))
+
+    assert (enrolment["trigger"], enrolment["status"]) == ("comment_on_item", "running")
