@@ -183,7 +183,7 @@ def apply(action: ActionNode, facts: CustomerFacts) -> CustomerFacts:
 
 
 class SimulatedEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     after_minutes: float = Field(ge=0, le=365 * 24 * 60, description="minutes after enrolment")
     event: JourneyEvent
     tag: str | None = Field(default=None, max_length=40)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from models.customers import Level
 from models.request_types import JsonInteger
 
-DESIGN = ConfigDict(extra="forbid")
+# Graphs come from people: typed as JSON types them (no coercion), no unknown fields.
+DESIGN = ConfigDict(extra="forbid", strict=True)
 NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 Minutes = Annotated[int, Interval(ge=1, le=90 * 24 * 60), JsonInteger]
@@ -165,10 +166,14 @@ class ActionNode(BaseModel):
     action: ActionKind
     text: str | None = Field(default=None, min_length=1, max_length=500, description="send_message")
     material_id: str | None = Field(default=None, max_length=36, description="send_material")
-    points: int | None = Field(default=None, ge=-100, le=100, description="add_points")
+    points: Annotated[int, Interval(ge=-100, le=100), JsonInteger] | None = Field(
+        default=None, description="add_points"
+    )
     tag: str | None = Field(default=None, min_length=1, max_length=40, description="tag")
     title: str | None = Field(default=None, max_length=100, description="notify, create_task: what it says")
-    due_minutes: int | None = Field(default=None, ge=0, le=30 * 24 * 60, description="create_task")
+    due_minutes: Annotated[int, Interval(ge=0, le=30 * 24 * 60), JsonInteger] | None = Field(
+        default=None, description="create_task"
+    )
     journey_id: str | None = Field(default=None, max_length=36, description="enrol: the other journey")
     proactive: bool = Field(
         default=False,
