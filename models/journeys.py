@@ -322,6 +322,14 @@ class JourneyStepRecord(BaseModel):
     at: datetime
 
 
+class JourneySteps(BaseModel):
+    """Steps an enrolment passed since its last write, written together (before it waits, and when it ends)."""
+
+    tenant_id: str
+    enrolment_id: str
+    steps: list[JourneyStepRecord]
+
+
 class EnrolmentFinish(BaseModel):
     tenant_id: str
     enrolment_id: str
@@ -329,6 +337,7 @@ class EnrolmentFinish(BaseModel):
     goal_reached: bool
     node_id: str | None
     at: datetime
+    steps: list[JourneyStepRecord] = Field(default_factory=list, description="the last steps, written first")
 
 
 class FactsRequest(BaseModel):

@@ -3,7 +3,8 @@
 The run interprets the version it was started with (`models.journey_steps.plan`, shared with the dry run): a
 wait is a durable timer, a decision is `wait_condition` on the `behaviour` signal with a timeout, conditions
 read the customer as stored now, actions are activities. Every node passed is a step row (statistics), written
-under (enrolment, seq), so a retried write or a replay records nothing twice. The goal, a reply (when the
+under (enrolment, seq), so a retried write or a replay records nothing twice; they are written together
+before each wait and at the end (one activity, not one per node). The goal, a reply (when the
 journey says so), an unsubscribe or an agent's unenrol end the run before its next step.
 """
 
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         JourneySendRequest,
         JourneySignal,
         JourneyStepRecord,
+        JourneySteps,
         StepOutcome,
     )
     from workflows import calls
@@ -55,12 +57,13 @@ class JourneyWorkflow:
         self._stop: ExitReason | None = None
         self._seq = 0
         self._path: list[str] = []
+        self._unwritten: list[JourneyStepRecord] = []
 
     @workflow.run
     async def run(self, input: JourneyInput) -> JourneyResult:
         graph = input.graph
         trigger = graph.trigger()
-        await self._record(trigger.id, "trigger", "entered")
+        self._record(trigger.id, "trigger", "entered")
         node_id = trigger.next
         for _ in range(MAX_STEPS):
             if self._stopped() is not None:
@@ -69,25 +72,25 @@ class JourneyWorkflow:
             facts = await self._facts() if isinstance(node, ConditionNode) else CustomerFacts()
             step = plan(graph, node_id, facts, workflow.now(), input.timezone)
             if isinstance(step, Finish):
-                await self._record(node_id, "exit", "done", {"reason": step.reason})
+                self._record(node_id, "exit", "done", {"reason": step.reason})
                 return await self._finish(step.reason, node_id)
             if isinstance(step, Move):
-                await self._record(node_id, node.kind, step.outcome)  # type: ignore[arg-type]
+                self._record(node_id, node.kind, step.outcome)  # type: ignore[arg-type]
                 node_id = step.next
             elif isinstance(step, Sleep):
-                await self._record(node_id, node.kind, "entered", {"why": step.why}, due_at=step.until)
+                self._record(node_id, node.kind, "entered", {"why": step.why}, due_at=step.until)
+                await self._write()
                 if not await self._sleep(step):
                     break
-                await self._record(node_id, node.kind, "passed", {"why": step.why}, due_at=step.until)
+                self._record(node_id, node.kind, "passed", {"why": step.why}, due_at=step.until)
                 node_id = step.next
             elif isinstance(step, Await):
-                await self._record(
-                    node_id, "decision", "entered", {"event": step.event}, due_at=step.deadline
-                )
+                self._record(node_id, "decision", "entered", {"event": step.event}, due_at=step.deadline)
+                await self._write()
                 answered = await self._decide(step)
                 if answered is None:
                     break
-                await self._record(node_id, "decision", "yes" if answered else "no", {"event": step.event})
+                self._record(node_id, "decision", "yes" if answered else "no", {"event": step.event})
                 node_id = step.yes if answered else step.no
             else:
                 await self._act(step)
@@ -168,7 +171,7 @@ class JourneyWorkflow:
                 "title": node.title,
                 "material_id": node.material_id,
             }
-            await self._record(node.id, "action", "pending_wiring", {k: v for k, v in detail.items() if v})
+            self._record(node.id, "action", "pending_wiring", {k: v for k, v in detail.items() if v})
             return
         if node.action in SEND_ACTIONS:
             await self._send(node)
@@ -187,14 +190,12 @@ class JourneyWorkflow:
             ),
             policies.JOURNEY_STORE,
         )
-        await self._record(node.id, "action", done.outcome, {"action": node.action, **done.detail})
+        self._record(node.id, "action", done.outcome, {"action": node.action, **done.detail})
 
     async def _send(self, node: ActionNode) -> None:
         """Through the conversation, which decides at the moment of sending; a refusal is for a person."""
         if self._in.account_id is None or node.text is None:
-            await self._record(
-                node.id, "action", "refused", {"reason": "no account to send through"}, task=True
-            )
+            self._record(node.id, "action", "refused", {"reason": "no account to send through"}, task=True)
             return
         outcome = await calls.orchestration(
             Orchestration.send_journey_message,
@@ -211,10 +212,10 @@ class JourneyWorkflow:
         )
         detail: dict[str, Any] = {"action": node.action, "status": outcome.status, "scene": outcome.scene}
         if outcome.status == "sent":
-            await self._record(node.id, "action", "done", detail | {"message_id": outcome.message_id})
+            self._record(node.id, "action", "done", detail | {"message_id": outcome.message_id})
             return
         detail |= {"reason": outcome.reason, "refusal": outcome.refusal}
-        await self._record(node.id, "action", "refused", detail, task=True)
+        self._record(node.id, "action", "refused", detail, task=True)
 
     async def _facts(self) -> CustomerFacts:
         return await calls.orchestration(
@@ -227,7 +228,7 @@ class JourneyWorkflow:
         """The step's business key: the same on every retry and replay, unique per enrolment and step."""
         return f"{self._in.enrolment_id}:{self._seq + 1}:{node_id}"
 
-    async def _record(
+    def _record(
         self,
         node_id: str,
         kind: str,
@@ -239,8 +240,7 @@ class JourneyWorkflow:
     ) -> None:
         self._seq += 1
         self._path.append(f"{node_id}:{outcome}")
-        await calls.orchestration(
-            Orchestration.record_journey_step,
+        self._unwritten.append(
             JourneyStepRecord(
                 tenant_id=self._in.tenant_id,
                 enrolment_id=self._in.enrolment_id,
@@ -254,7 +254,18 @@ class JourneyWorkflow:
                 task_needed=task,
                 due_at=due_at,
                 at=workflow.now(),
-            ),
+            )
+        )
+
+    async def _write(self) -> None:
+        """The steps since the last write, in one activity: before the enrolment waits (statistics show where it
+        waits) and when it ends."""
+        if not self._unwritten:
+            return
+        steps, self._unwritten = self._unwritten, []
+        await calls.orchestration(
+            Orchestration.record_journey_steps,
+            JourneySteps(tenant_id=self._in.tenant_id, enrolment_id=self._in.enrolment_id, steps=steps),
             policies.JOURNEY_STORE,
         )
 
@@ -268,9 +279,11 @@ class JourneyWorkflow:
                 goal_reached=reason == "goal",
                 node_id=node_id,
                 at=workflow.now(),
+                steps=self._unwritten,
             ),
             policies.JOURNEY_STORE,
         )
+        self._unwritten = []
         await workflow.wait_condition(workflow.all_handlers_finished)
         return JourneyResult(
             enrolment_id=self._in.enrolment_id,

@@ -27,7 +27,7 @@ from models.journeys import (
     JourneyAction,
     JourneySendOutcome,
     JourneySendRequest,
-    JourneyStepRecord,
+    JourneySteps,
     SendAllowance,
     SendAllowed,
     SendSettled,
@@ -119,13 +119,13 @@ class Orchestration:
         raise NotImplementedError
 
     @activity.defn
-    async def record_journey_step(self, step: JourneyStepRecord) -> None:
-        """One node an enrolment passed, once under (enrolment, seq); the enrolment's current node follows."""
+    async def record_journey_steps(self, steps: JourneySteps) -> None:
+        """Nodes an enrolment passed, each once under (enrolment, seq); the enrolment's current node follows."""
         raise NotImplementedError
 
     @activity.defn
     async def finish_journey_enrolment(self, finish: EnrolmentFinish) -> None:
-        """The enrolment row ends with its reason (nothing when it ended before, e.g. unenrolled)."""
+        """The last steps, then the enrolment row ends with its reason (unless it ended before: unenrolled)."""
         raise NotImplementedError
 
     @activity.defn

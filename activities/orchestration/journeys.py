@@ -45,7 +45,7 @@ from models.journeys import (
     JourneySend,
     JourneySendOutcome,
     JourneySendRequest,
-    JourneyStepRecord,
+    JourneySteps,
     LeadField,
     SendAllowance,
     SendAllowed,
@@ -111,15 +111,20 @@ class JourneyActivities(Orchestration):
             )
 
     @activity.defn
-    async def record_journey_step(self, step: JourneyStepRecord) -> None:
+    async def record_journey_steps(self, steps: JourneySteps) -> None:
         async with self._sessionmaker() as session:
-            await EnrolmentRepository(session, step.tenant_id).record_step(step)
+            repo = EnrolmentRepository(session, steps.tenant_id)
+            for step in steps.steps:
+                await repo.record_step(step)
             await session.commit()
 
     @activity.defn
     async def finish_journey_enrolment(self, finish: EnrolmentFinish) -> None:
         async with self._sessionmaker() as session:
-            await EnrolmentRepository(session, finish.tenant_id).finish(finish)
+            repo = EnrolmentRepository(session, finish.tenant_id)
+            for step in finish.steps:
+                await repo.record_step(step)
+            await repo.finish(finish)
             await session.commit()
 
     @activity.defn
