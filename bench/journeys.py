@@ -3,8 +3,7 @@
 Own dev server, own SQLite database, the worker as its own process (its RSS is read from /proc). Two phases:
 
 - lateness: 1 000 customers enrolled by hand (the BFF's path: row, then workflow) in a journey that waits one
-  minute, then tags and exits; the enrolments are made as fast as they go, so their timers fall due within about
-  a minute. For each, the wait's `passed` step (the workflow's time when it woke) and the tag's step (recorded
+  minute, then tags and exits; the enrolments are paced over 55 s, so their timers fall due within a minute. For each, the wait's `passed` step (the workflow's time when it woke) and the tag's step (recorded
   after the action's activity) against the wait's due time;
 - memory: 10 000 enrolments parked in a one-day wait; the worker's RSS before and after (the SDK's default
   workflow cache bounds what it holds; the rest are evicted and replayed when their timer fires).
@@ -56,6 +55,8 @@ from tests.conftest import make_settings
 
 log = logging.getLogger("bench.journeys")
 CONCURRENCY = 16
+# The lateness phase's timers fall due within this many seconds (the enrolments are paced over it).
+SPREAD_S = 55.0
 DRAIN_TIMEOUT = 1800.0
 
 
@@ -126,15 +127,24 @@ async def enrol_all(
     journey: Journey,
     version: JourneyVersion,
     customer_ids: Sequence[str],
+    spread_s: float = 0.0,
 ) -> float:
-    """Enrols every customer (CONCURRENCY at a time); the seconds it took."""
+    """Enrols every customer (CONCURRENCY at a time, paced over `spread_s`); the seconds it took."""
     queue: asyncio.Queue[str] = asyncio.Queue()
     for customer_id in customer_ids:
         queue.put_nowait(customer_id)
 
+    began = time.monotonic()
+    interval = spread_s / max(len(customer_ids), 1)
+    made = 0
+
     async def one_worker() -> None:
+        nonlocal made
         while not queue.empty():
             customer_id = queue.get_nowait()
+            made += 1
+            # Paced so the due times spread evenly over `spread_s` (0: as fast as it goes).
+            await asyncio.sleep(max(0.0, began + made * interval - time.monotonic()))
             async with sessionmaker() as session:
                 done = await enrol(
                     session, client, settings, journey, version, customer_id, "manual", utcnow()
@@ -142,7 +152,6 @@ async def enrol_all(
             if done.enrolment_id is None:
                 raise RuntimeError(f"not enrolled: {done.refusal}")
 
-    began = time.monotonic()
     await asyncio.gather(*(one_worker() for _ in range(CONCURRENCY)))
     return time.monotonic() - began
 
@@ -180,9 +189,8 @@ async def lateness(
     count: int,
 ) -> dict[str, Any]:
     journey, version = await published(sessionmaker, tenant_id, 1)
-    enrolled_s = await enrol_all(
-        sessionmaker, client, settings, journey, version, await customers(sessionmaker, tenant_id, count)
-    )
+    ids = await customers(sessionmaker, tenant_id, count)
+    enrolled_s = await enrol_all(sessionmaker, client, settings, journey, version, ids, spread_s=SPREAD_S)
     log.info("%d enrolled in %.1f s; waiting for their timers", count, enrolled_s)
     await until_count(sessionmaker, journey.id, "mark", "done", count)
     async with sessionmaker() as session:
