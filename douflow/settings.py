@@ -200,6 +200,10 @@ class Settings(BaseSettings):
     # outside production (a local receiver in development and tests).
     notify_digest_seconds: float = Field(default=60, ge=0, le=3600)
     notify_webhook_allow_private: bool | None = None
+    # Customer journeys: Douyin's proactive scene (im_authorize_message) reaches an authorised customer once a
+    # day; journeys together send at most this many proactive messages per customer per day (each tenant also
+    # caps all journey messages per customer per day: tenants.journey_daily_cap).
+    journey_proactive_daily_limit: int = Field(default=1, ge=0, le=3)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

@@ -20,7 +20,7 @@ from models.knowledge import KnowledgeHits
 # it over; closed: idle for the configured time (the next message reopens it with the bot).
 ConversationState = Literal["bot", "waiting_human", "human", "closed"]
 ReplyAction = Literal["answer", "ask_lead", "handoff", "none"]
-MessageAuthor = Literal["customer", "bot", "agent", "douyin_app"]
+MessageAuthor = Literal["customer", "bot", "agent", "douyin_app", "journey"]
 # received: a customer's message; sent: Douyin took it; blocked: compliance stopped it; discarded: the bot's
 # answer was dropped because a person took over meanwhile; unconfirmed: the send's outcome is unknown and no
 # echo confirmed it (an agent checks the app; it is never sent again); failed: Douyin refused it.

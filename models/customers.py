@@ -30,6 +30,7 @@ EventType = Literal[
     "card_submitted",
     "material_opened",
     "material_downloaded",
+    "journey_points",
 ]
 # What agent-center reads in a customer's message; each question kind is an event of the same name.
 Intent = Literal["price_question", "purchase_question", "booking_question", "address_question", "refusal"]

@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.douyin_accounts import AccountRef
     from models.im import ImResource, ImScene, ImSend
+    from models.journeys import JourneySend, JourneySendOutcome, SendAllowance, SendRefusal, SendSettled
     from models.knowledge import KnowledgeHits, KnowledgeQuery
     from models.materials import (
         BotMaterialQuery,
@@ -90,6 +91,10 @@ HANDOFF_ASSIGNS = "handoff-assigns-agent"
 IMAGES_FETCHED = "customer-images-fetched"
 # Customer messages and chat entries become behaviour events for scoring, and high intent a contact ask.
 RECORDS_BEHAVIOUR = "conversation-records-behaviour"
+# A journey's messages (seed 15) go through here: sent only while the bot owns the conversation, as a reply
+# inside the window or as Douyin's proactive message outside it, within the caps orchestration counts.
+JOURNEY_SENDS = "conversation-journey-send"
+PROACTIVE: ImScene = "im_authorize_message"
 CARD_TEXT = "[留资卡片]"
 # Materials of the library (seed 17), sent by an agent, a journey or the bot through this conversation.
 SENDS_MATERIALS = "conversation-sends-materials"
@@ -127,6 +132,8 @@ class ConversationWorkflow:
         self._behaviour = False
         self._unscored: list[InboundMessage] = []
         self._entries: list[EnteredChat] = []
+        self._journeys = False
+        self._journey_waiting = 0
         # Restored before any handler runs: a takeover delivered with the new run's first task must not be
         # overwritten by the state the previous run carried.
         if input.carried is not None:
@@ -137,11 +144,15 @@ class ConversationWorkflow:
     @workflow.run
     async def run(self, input: ConversationInput) -> ConversationStatus:
         self._behaviour = workflow.patched(RECORDS_BEHAVIOUR)
+        self._journeys = workflow.patched(JOURNEY_SENDS)
         workflow.upsert_search_attributes(
             tag_updates(input.tenant_id, Feature.CONVERSATION, account_id=input.account_id)
         )
         await workflow.wait_condition(
-            lambda: bool(self._arrivals or self._enter or self._human_echoes or self._pending)
+            lambda: (
+                bool(self._arrivals or self._enter or self._human_echoes or self._pending)
+                or (self._journeys and self._journey_waiting > 0)
+            )
         )
         self._opened = await calls.orchestration(
             Orchestration.open_conversation,
@@ -359,6 +370,78 @@ class ConversationWorkflow:
         if status in ("sent", "unconfirmed"):
             return MaterialSendOutcome(status="sent", reason=why, share_link_id=delivery.share_link_id)
         return _refused(why or f"not sent ({status})", delivery.share_link_id)
+
+    @workflow.update
+    async def journey_send(self, send: JourneySend) -> JourneySendOutcome:
+        """A journey's message (`Orchestration.send_journey_message`, update id = the step key), decided now:
+        refused while a person owns the conversation, for an unsubscribed customer, a missing scope, or over the
+        caps; a reply inside the 24-hour window, else Douyin's proactive message."""
+        await self._journey_turn()
+        if not self._bot_may_answer():
+            return _journey_refused("human_owns", f"a person owns the conversation ({self._state})")
+        customer = self._last_customer
+        in_window = customer is not None and workflow.now() - customer.sent_at <= REPLY_WINDOW
+        allowed = await calls.orchestration(
+            Orchestration.allow_journey_send,
+            SendAllowance(
+                tenant_id=send.tenant_id,
+                account_id=self._input().account_id,
+                customer_id=send.customer_id,
+                customer_open_id=self._input().customer_open_id,
+                step_key=send.step_key,
+                proactive=not in_window,
+                at=workflow.now(),
+            ),
+            policies.CONVERSATION_STORE,
+        )
+        if allowed.repeated and allowed.allowed:
+            return JourneySendOutcome(status="sent", reason="sent before for this step", scene=None)
+        if not allowed.allowed:
+            return _journey_refused(allowed.refusal or "failed", allowed.reason or "not allowed")
+        return await self._journey_deliver(send, "im_replay_msg" if in_window else PROACTIVE)
+
+    @workflow.update
+    async def journey_handover(self, send: JourneySend) -> JourneySendOutcome:
+        """A journey's handover action: the conversation goes to a person the way the bot hands it off."""
+        await self._journey_turn()
+        if self._state != "bot":
+            return _journey_refused("human_owns", f"a person has the conversation already ({self._state})")
+        await self._handoff(f"customer journey {send.journey_id}: handed over to a person")
+        return JourneySendOutcome(status="sent", reason="handed over")
+
+    async def _journey_turn(self) -> None:
+        """Waits until the conversation is open and no send is in flight (a run started by the update opens it)."""
+        workflow.patched(JOURNEY_SENDS)
+        self._journey_waiting += 1
+        try:
+            await workflow.wait_condition(lambda: self._opened is not None and not self._sending)
+        finally:
+            self._journey_waiting -= 1
+
+    async def _journey_deliver(self, send: JourneySend, scene: ImScene) -> JourneySendOutcome:
+        checked = await calls.agent(
+            AgentCenter.check_outgoing_message, OutgoingCheck(text=send.text), policies.COMPLIANCE
+        )
+        message_id = str(workflow.uuid4())
+        settle = SendSettled(tenant_id=send.tenant_id, step_key=send.step_key)
+        if checked.blocked:
+            reason = "compliance blocked the message: " + "、".join(checked.findings)
+            await self._record(
+                message_id, "journey", "blocked", send.text, findings=checked.findings, reason=reason
+            )
+            await calls.orchestration(Orchestration.return_journey_send, settle, policies.CONVERSATION_STORE)
+            return _journey_refused("compliance", reason)
+        if not self._bot_may_answer():
+            await calls.orchestration(Orchestration.return_journey_send, settle, policies.CONVERSATION_STORE)
+            return _journey_refused("human_owns", f"a person owns the conversation ({self._state})")
+        status, douyin_id, why = await self._send(checked.text, None, scene)
+        await self._record(message_id, "journey", status, checked.text, douyin_msg_id=douyin_id,
+                           findings=checked.findings, reason=why or f"journey {send.journey_id}")  # fmt: skip
+        if status == "failed":
+            await calls.orchestration(Orchestration.return_journey_send, settle, policies.CONVERSATION_STORE)
+            kind: SendRefusal = "proactive_unavailable" if scene == PROACTIVE else "window_closed"
+            return _journey_refused(kind, why or "Douyin refused the message")
+        return JourneySendOutcome(status="sent", scene=scene, message_id=message_id, reason=why)
 
     @workflow.query
     def status(self) -> ConversationStatus:
@@ -889,3 +972,7 @@ def _lead_reply(snapshot: CustomerSnapshot | None, intents: set[Intent], texts: 
     if "refusal" in intents and snapshot.asks > 0 and len("".join(texts)) <= SHORT_REFUSAL_CHARS:
         return "refused"
     return None
+
+
+def _journey_refused(kind: SendRefusal, reason: str) -> JourneySendOutcome:
+    return JourneySendOutcome(status="refused", refusal=kind, reason=reason)

@@ -14,6 +14,7 @@ from workflows.copywriting_workflow import CopywritingWorkflow
 from workflows.douyin_event_workflow import DouyinEventWorkflow
 from workflows.follow_up_task_workflow import FollowUpTaskWorkflow
 from workflows.image_text_workflow import ImageTextWorkflow
+from workflows.journey_workflow import JourneyWorkflow
 from workflows.media_cleanup_workflow import MediaCleanupWorkflow
 from workflows.metrics_sync_workflow import MetricsSyncWorkflow
 from workflows.notification_digest_workflow import NotificationDigestWorkflow
@@ -46,4 +47,5 @@ WORKFLOWS: list[type] = [
     ReplySuggestionWorkflow,
     FollowUpTaskWorkflow,
     NotificationDigestWorkflow,
+    JourneyWorkflow,
 ]

@@ -22,6 +22,7 @@ from activities.orchestration.comments import CommentActivities
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.conversations import ConversationActivities
 from activities.orchestration.customers import CustomerActivities
+from activities.orchestration.journeys import JourneyActivities
 from activities.orchestration.suggestions import SuggestionActivities
 from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.approvals import approval_problem
@@ -74,7 +75,12 @@ def _whole_second(at: datetime) -> datetime:
 
 
 class OrchestrationActivities(
-    ConversationActivities, CustomerActivities, CommentActivities, SuggestionActivities, Orchestration
+    ConversationActivities,
+    CustomerActivities,
+    CommentActivities,
+    SuggestionActivities,
+    JourneyActivities,
+    Orchestration,
 ):
     """Built once per worker from the Temporal client, the settings and a sessionmaker."""
 

@@ -10,7 +10,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 
+from activities.orchestration import journey_dispatch
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.notifications import NotificationActivities
 from douflow.content.brands import BrandRepository
@@ -18,6 +20,7 @@ from douflow.customers.comments import CommentRepository
 from douflow.customers.conversations import AGENTS
 from douflow.db.metrics_tables import Notification
 from douflow.notify import recipients
+from douflow.settings import Settings
 from douflow.temporal import ids
 from models.comments import CommentOutcome, CommentStored, CommentTriageInput
 
@@ -25,6 +28,8 @@ _NOTICE_NAMESPACE = uuid.UUID("5b0f3d2e-8c4a-4e6b-9f1d-7a2c3e4b5d60")
 
 
 class CommentActivities(NotificationActivities, Orchestration):
+    _client: Client
+    _settings: Settings
     _sessionmaker: async_sessionmaker[AsyncSession]
 
     @activity.defn
@@ -38,7 +43,8 @@ class CommentActivities(NotificationActivities, Orchestration):
                 brand=await BrandRepository(session, comment.tenant_id).for_account(comment.account_id),
             )
             await session.commit()
-            return stored
+        await journey_dispatch.after_comment(self, comment)
+        return stored
 
     @activity.defn
     async def record_comment_outcome(self, outcome: CommentOutcome) -> None:

@@ -19,6 +19,20 @@ from models.conversations import (
     StateChange,
 )
 from models.customers import BehaviourBatch, CustomerSnapshot, FanAction, FanActionRecorded
+from models.journeys import (
+    ActionOutcome,
+    CustomerFacts,
+    EnrolmentFinish,
+    FactsRequest,
+    JourneyAction,
+    JourneySendOutcome,
+    JourneySendRequest,
+    JourneySteps,
+    SendAllowance,
+    SendAllowed,
+    SendSettled,
+    Unsubscribe,
+)
 from models.notifications import DigestPost, DigestPosted, NewNotification
 from models.replication import ScheduleVariants, VariantSchedule
 from models.suggestions import SuggestionBatch, SuggestionContext, SuggestionInput, SuggestionResult
@@ -145,4 +159,48 @@ class Orchestration:
     @activity.defn
     async def post_notification_digest(self, post: DigestPost) -> DigestPosted:
         """One message for the digest's notifications to the webhook's group robot, signed where it signs."""
+        raise NotImplementedError
+
+    # -- customer journeys (seed 15) ------------------------------------------------------------------
+
+    @activity.defn
+    async def journey_customer_facts(self, req: FactsRequest) -> CustomerFacts:
+        """The customer as a journey's condition reads them: score and level now, tags, profile, lead fields."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def record_journey_steps(self, steps: JourneySteps) -> None:
+        """Nodes an enrolment passed, each once under (enrolment, seq); the enrolment's current node follows."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def finish_journey_enrolment(self, finish: EnrolmentFinish) -> None:
+        """The last steps, then the enrolment row ends with its reason (unless it ended before: unenrolled)."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def run_journey_action(self, action: JourneyAction) -> ActionOutcome:
+        """add_points, tag, handover, notify, enrol: done once under the action's key."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def send_journey_message(self, req: JourneySendRequest) -> JourneySendOutcome:
+        """The customer's conversation with the account (started if none runs) is asked to send, by its
+        `journey_send` update under the step key: a retry never sends twice."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def allow_journey_send(self, req: SendAllowance) -> SendAllowed:
+        """Whether a journey message may go to the customer now (unsubscribed, the account's scope, the tenant's
+        daily cap and Douyin's proactive limit, counted atomically); the same answer for the same step key."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def return_journey_send(self, settled: SendSettled) -> None:
+        """A granted send that did not go out gives its count back."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def unsubscribe_customer(self, req: Unsubscribe) -> int:
+        """The customer wants no more messages: marked, and every running enrolment told; how many."""
         raise NotImplementedError

@@ -11,7 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 
+from activities.orchestration import journey_dispatch
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.tasks import TaskActivities
 from douflow.content.brands import BrandRepository
@@ -39,6 +41,7 @@ DEFAULT_PAUSE_MINUTES = 30
 
 
 class ConversationActivities(TaskActivities, Orchestration):
+    _client: Client
     _sessionmaker: async_sessionmaker[AsyncSession]
     _settings: Settings
 
@@ -130,3 +133,4 @@ class ConversationActivities(TaskActivities, Orchestration):
             await session.commit()
             notices = recipients.written(session)
         await self._to_webhooks(notice.tenant_id, notices)
+        await journey_dispatch.after_handoff(self, notice)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 
-from activities.orchestration import task_dispatch
+from activities.orchestration import journey_dispatch, task_dispatch
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.tasks import TaskActivities
 from douflow.customers import contacts, thresholds
@@ -21,6 +22,7 @@ from douflow.customers.conversations import ConversationRepository
 from douflow.customers.scoring import score, top_score
 from douflow.db.tables import DouyinAccount, Tenant
 from douflow.notify import recipients
+from douflow.settings import Settings
 from models.customers import (
     BehaviourBatch,
     BehaviourEvent,
@@ -33,17 +35,20 @@ from models.douyin_accounts import RELEASED
 
 
 class CustomerActivities(TaskActivities, Orchestration):
+    _client: Client
+    _settings: Settings
     _sessionmaker: async_sessionmaker[AsyncSession]
 
     @activity.defn
     async def record_customer_behaviour(self, batch: BehaviourBatch) -> CustomerSnapshot:
         async with self._sessionmaker() as session:
-            snapshot = await _record(session, batch)
+            snapshot = await record_batch(session, batch)
             await session.commit()
             notices = recipients.written(session)
         await self._to_webhooks(batch.tenant_id, notices)
         await self.task_for_hot_lead(batch, snapshot)
         await task_dispatch.customer_did(self._client, self._sessionmaker, batch, snapshot)
+        await journey_dispatch.after_behaviour(self, batch, snapshot.customer_id)
         return snapshot
 
     @activity.defn
@@ -74,12 +79,13 @@ class CustomerActivities(TaskActivities, Orchestration):
                 events=[event],
                 at=action.at,
             )
-            snapshot = await _record(session, batch)
+            snapshot = await record_batch(session, batch)
             await session.commit()
-            return FanActionRecorded(recorded=True, customer_id=snapshot.customer_id)
+        await journey_dispatch.after_behaviour(self, batch, snapshot.customer_id)
+        return FanActionRecorded(recorded=True, customer_id=snapshot.customer_id)
 
 
-async def _record(session: AsyncSession, batch: BehaviourBatch) -> CustomerSnapshot:
+async def record_batch(session: AsyncSession, batch: BehaviourBatch) -> CustomerSnapshot:
     """Records the batch in the caller's transaction, scores the customer and fires threshold actions."""
     customer = await ConversationRepository(session, batch.tenant_id).customer(
         batch.customer_open_id, None, batch.at

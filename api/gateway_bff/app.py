@@ -27,6 +27,7 @@ from api.gateway_bff.routers import (
     douyin_webhook,
     generation,
     health,
+    journeys,
     knowledge,
     material_pages,
     materials,
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (metrics, dashboard, viral, notifications, codec, approvals, tenant, brands, knowledge):
         app.include_router(router.router)
-    for router in (conversations, agents, comments, suggestions, customers, scoring_rules):
+    for router in (conversations, agents, comments, suggestions, customers, scoring_rules, journeys):
         app.include_router(router.router)
     for router in (tasks, notification_webhooks, materials, material_pages, deals):
         app.include_router(router.router)

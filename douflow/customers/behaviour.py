@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from douflow.customers.contacts import Contact
 from douflow.customers.funnel_days import FunnelDays
 from douflow.customers.openings import ConversationOpenings
-from douflow.customers.scoring import Happened, default_rules
+from douflow.customers.scoring import JOURNEY_POINTS, Happened, default_rules
 from douflow.db.conversation_tables import (
     ConversationMessage,
     CustomerEvent,
@@ -69,7 +70,23 @@ class BehaviourRepository:
         )
         for customer_id, event_id, kind, at in rows.all():
             found[customer_id].append(Happened(id=event_id, type=kind, occurred_at=at))
+        await self._journey_points(customer_ids, found)
         return found
+
+    async def _journey_points(self, customer_ids: Sequence[str], found: dict[str, list[Happened]]) -> None:
+        """A journey's add_points events carry their points in the detail (seed 15)."""
+        rows = await self._session.execute(
+            select(CustomerEvent.customer_id, CustomerEvent.id, CustomerEvent.detail).where(
+                CustomerEvent.tenant_id == self._tenant_id,
+                CustomerEvent.customer_id.in_(customer_ids),
+                CustomerEvent.type == JOURNEY_POINTS,
+            )
+        )
+        points = {event_id: (detail or {}).get("points") for _, event_id, detail in rows.all()}
+        for events in found.values():
+            for index, event in enumerate(events):
+                if event.id in points:
+                    events[index] = replace(event, points=float(points[event.id] or 0))
 
     async def recent(self, customer_id: str, limit: int = 50) -> Sequence[CustomerEvent]:
         rows = await self._session.scalars(

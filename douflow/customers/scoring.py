@@ -35,6 +35,11 @@ class Happened:
     id: str
     type: str
     occurred_at: datetime
+    points: float | None = None  # a journey's add_points action: its own points, in the default group
+
+
+# A journey's add_points action (seed 15): counted as given, in the default group, without decay or caps.
+JOURNEY_POINTS = "journey_points"
 
 
 def default_rules() -> ScoringRules:
@@ -79,6 +84,10 @@ def score(events: Sequence[Happened], rules: ScoringRules, now: datetime) -> Sco
     given: list[Contribution] = []
     skipped: list[Contribution] = []
     for event in sorted(events, key=lambda e: (e.occurred_at, e.id)):
+        if event.type == JOURNEY_POINTS and event.points and event.occurred_at <= now:
+            scores[DEFAULT_GROUP] += event.points
+            given.append(_given(event, event.points))
+            continue
         rule = rules.rule_for(event.type)
         if rule is None or rule.points == 0 or event.occurred_at > now:
             continue
@@ -102,6 +111,17 @@ def score(events: Sequence[Happened], rules: ScoringRules, now: datetime) -> Sco
     rounded = {group: round(value, PLACES) for group, value in scores.items()}
     return ScoreCard(
         scores=rounded, level=level_of(rounded, rules.levels), contributions=given, skipped=skipped, at=now
+    )
+
+
+def _given(event: Happened, points: float) -> Contribution:
+    return Contribution(
+        event_id=event.id,
+        event_type=event.type,
+        occurred_at=event.occurred_at,
+        group=DEFAULT_GROUP,
+        points=points,
+        decayed=points,
     )
 
 

@@ -29,6 +29,8 @@ class Customer(TenantScoped, Timestamped, Base):
     # Tags given by score thresholds (seed 12), and the level the thresholds last saw.
     tags: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
     level: Mapped[str] = mapped_column(String(8), default="cold", server_default="cold")
+    # The customer asked for no more messages (退订): journeys send them nothing proactive from then on.
+    unsubscribed_at: Mapped[datetime | None] = mapped_column()
 
 
 class Conversation(TenantScoped, Timestamped, Base):

@@ -46,6 +46,8 @@ class Tenant(Timestamped, Base):
     human_pause_minutes: Mapped[int] = mapped_column(default=30, server_default=text("30"))
     # The retain-consult card (留资卡片, msg_type 8) the bot sends to ask for contact details, per account id.
     lead_card_ids: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default=text("'{}'"))
+    # At most this many journey messages per customer per day, across all journeys (seed 15).
+    journey_daily_cap: Mapped[int] = mapped_column(default=2, server_default=text("2"))
 
 
 class User(TenantScoped, Timestamped, Base):

@@ -131,3 +131,8 @@ def follow_up_task_workflow_id(task_id: str) -> str:
 def notification_digest_workflow_id(webhook_id: str) -> str:
     """One digest at a time per group-robot webhook: notifications arriving while it collects join it."""
     return f"notify-digest-{webhook_id}"
+
+
+def journey_workflow_id(journey_id: str, customer_id: str) -> str:
+    """One running enrolment per (journey, customer); a later enrolment (re-entry) reuses the key."""
+    return f"journey-{journey_id}-{customer_id}"

@@ -160,6 +160,15 @@ WEBHOOK_POST = ActivityCall(
         up_to=timedelta(minutes=2), attempts=8, non_retryable=[errors.NOTIFICATION_WEBHOOK_REJECTED]
     ),
 )
+# A journey's rows (steps, enrolment, facts) and its actions: written under derived keys, so retried freely.
+JOURNEY_STORE = ActivityCall(
+    timeout=timedelta(seconds=10), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=20)
+)
+# A journey's send: start the conversation if needed and call its update under the step key (the server and
+# the grant row both deduplicate by it), so a retry never sends twice.
+JOURNEY_SEND = ActivityCall(
+    timeout=timedelta(minutes=2), retry=doubling_retry(up_to=timedelta(seconds=30), attempts=10)
+)
 # The knowledge lookup for a customer's message: an indexed read of the tenant's entries.
 KNOWLEDGE_READ = ActivityCall(timeout=timedelta(seconds=10), retry=CONTENT_RETRY)
 # Whether a material may be sent and how; makes its tracked link once per send key.
@@ -183,6 +192,8 @@ COMMENT_TRIAGE_RUN = timedelta(hours=1)
 FOLLOW_UP_TASK_RUN: timedelta | None = None
 # A digest collects for its window and posts once, retries included.
 NOTIFICATION_DIGEST_RUN = timedelta(hours=1)
+# An enrolment lives as long as its waits and decisions (each at most 90 and 30 days); no run bound.
+JOURNEY_RUN: timedelta | None = None
 # A review waits for a person; one left this long is submitted again.
 APPROVAL_RUN = timedelta(days=90)
 # Shorter than the schedule's interval, so a stuck cleanup never overlaps the next.

@@ -49,6 +49,7 @@ class Feature(StrEnum):
     REPLY_SUGGESTIONS = "reply-suggestions"
     FOLLOW_UP_TASK = "follow-up-task"
     NOTIFICATION_DIGEST = "notification-digest"
+    JOURNEY = "journey"
 
 
 def _pairs(

@@ -12,20 +12,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel
-from temporalio.client import Client, ScheduleActionStartWorkflow, WorkflowHandle
-from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.client import Client, ScheduleActionStartWorkflow, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 
 from douflow.settings import Settings
 from douflow.temporal import ids, policies
 from douflow.temporal.client import queue
 from douflow.temporal.queues import ORCHESTRATION
-from douflow.temporal.search import Feature, system_tags, tags
+from douflow.temporal.search import CUSTOMER_ID, Feature, system_tags, tags
 from douflow.temporal.summaries import calendar_summary, publish_summary, summary, titled
 from models.approval import ApprovalInput
 from models.calendar import CalendarRunInput
 from models.comments import CommentTriageInput
 from models.conversations import ConversationInput
 from models.douyin_accounts import BindingInput, DouyinEventInput, UnbindInput
+from models.journeys import JourneyInput
 from models.media import MediaCleanupInput
 from models.metrics import MetricsSyncInput
 from models.notifications import DigestInput
@@ -54,6 +60,7 @@ COMMENT_TRIAGE = "CommentTriageWorkflow"
 REPLY_SUGGESTIONS = "ReplySuggestionWorkflow"
 FOLLOW_UP_TASK = "FollowUpTaskWorkflow"
 NOTIFICATION_DIGEST = "NotificationDigestWorkflow"
+JOURNEY = "JourneyWorkflow"
 
 
 @dataclass(frozen=True)
@@ -339,6 +346,24 @@ def notification_digest(arg: DigestInput) -> Start:
     )
 
 
+def journey(arg: JourneyInput) -> Start:
+    """One customer's enrolment in one journey version; the key is reused by a later enrolment (re-entry)."""
+    return Start(
+        workflow=JOURNEY,
+        arg=arg,
+        id=ids.journey_workflow_id(arg.journey_id, arg.customer_id),
+        tags=TypedSearchAttributes(
+            [
+                *tags(arg.tenant_id, Feature.JOURNEY, account_id=arg.account_id).search_attributes,
+                SearchAttributePair(CUSTOMER_ID, arg.customer_id),
+            ]
+        ),
+        summary=f"journey {arg.journey_id} v{arg.version}",
+        execution_timeout=policies.JOURNEY_RUN,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
 async def signal_with_start(
     client: Client, settings: Settings, run: Start, signal: str, arg: BaseModel
 ) -> WorkflowHandle[object, object]:
@@ -356,3 +381,32 @@ async def signal_with_start(
         start_signal_args=[arg],
     )
     return handle
+
+
+async def update_with_start(
+    client: Client,
+    settings: Settings,
+    run: Start,
+    update: str,
+    arg: BaseModel,
+    *,
+    update_id: str,
+    result_type: type[BaseModel],
+) -> object:
+    """Runs `update` on the run holding the id, starting one first when none is running; the update id makes a
+    repeated call within the run answer the first one's result."""
+    operation: WithStartWorkflowOperation[object, object] = WithStartWorkflowOperation(
+        run.workflow,
+        run.arg,
+        id=run.id,
+        task_queue=queue(settings, ORCHESTRATION),
+        execution_timeout=run.execution_timeout,
+        id_reuse_policy=run.id_reuse_policy,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=run.tags,
+        static_summary=run.summary,
+    )
+    result: object = await client.execute_update_with_start_workflow(
+        update, arg, start_workflow_operation=operation, id=update_id, result_type=result_type
+    )
+    return result

@@ -30,7 +30,8 @@ async def start_dev_server(payload_keys: KeyRing = DEV_PAYLOAD_KEYS) -> Workflow
         dev_server_extra_args=[
             "--dynamic-config-value",
             "history.transferProcessorMaxPollRPS=1000",
-            # Tests fast-forward a run's timers (reminders due in hours) with temporalio.testing.TimeSkipper.
+            # Tests fast-forward a run's timers (task reminders, journeys' waits of hours and days) with
+            # temporalio.testing.TimeSkipper.fast_forward.
             "--dynamic-config-value",
             "frontend.WorkflowTimeSkippingEnabled=true",
             "--sqlite-pragma",

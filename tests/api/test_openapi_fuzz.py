@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.gateway_bff.app import create_app
+from douflow.db.conversation_tables import Customer
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import DouyinAccount
 from douflow.notify import recipients
@@ -32,6 +33,7 @@ from douflow.testing.servers import running_uvicorn
 from douyin_sandbox.testing import RunningSandbox
 from douyin_sandbox.users import SANDBOX_USERS
 from tests.support.auth import TestUser, create_user, user_with_token
+from tests.support.journeys import tag_journey
 from tests.support.polling import eventually
 from tests.support.publishing import bind_account
 
@@ -95,6 +97,7 @@ async def _world(
     published = await eventually(publish, lambda p: p["item_id"], within=45)
     await _ok(http.post(f"/api/v1/metrics/accounts/{account_id}/sync?wait=true", headers=h))
     _, other_user_id = await create_user(sessionmaker, TENANT, "contract-other", "operator")
+    journey_id, enrolment_id = await _journey(http, admin, sessionmaker)
     return {
         "CONTRACT_CONTENT_ID": content_id,
         "CONTRACT_ASSET_ID": post["images"][0]["asset_id"],
@@ -107,7 +110,27 @@ async def _world(
         "CONTRACT_ITEM_ID": published["item_id"],
         "CONTRACT_NOTIFICATION_ID": await _notification(sessionmaker, admin.tenant_id),
         "CONTRACT_OTHER_USER_ID": other_user_id,
+        "CONTRACT_JOURNEY_ID": journey_id,
+        "CONTRACT_ENROLMENT_ID": enrolment_id,
     }
+
+
+async def _journey(
+    http: httpx.AsyncClient, admin: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[str, str]:
+    """A published journey (version 1) with one customer enrolled."""
+    h = admin.headers
+    journey = await _ok(
+        http.post("/api/v1/journeys", json={"name": "contract", "graph": tag_journey()}, headers=h)
+    )
+    await _ok(http.post(f"/api/v1/journeys/{journey['id']}/versions", headers=h))
+    async with sessionmaker() as session:
+        customer = Customer(tenant_id=admin.tenant_id, open_id="contract-fan")
+        session.add(customer)
+        await session.commit()
+    body = {"customer_ids": [customer.id]}
+    enrolled = await _ok(http.post(f"/api/v1/journeys/{journey['id']}/enrolments", json=body, headers=h))
+    return journey["id"], enrolled["items"][0]["enrolment_id"]
 
 
 async def _spare_account(sessionmaker: async_sessionmaker[AsyncSession], admin: TestUser) -> str:

@@ -26,9 +26,18 @@ class TenantView(BaseModel):
         description="per Douyin account id, the retain-consult card (留资卡片) the bot sends to ask for contact "
         "details; an account without one gets a text ask"
     )
+    journey_daily_cap: int = Field(
+        description="journey messages one customer gets per day at most, all journeys together (seed 15)"
+    )
 
 
-POLICIES = ("approval_required", "ai_declaration", "human_pause_minutes", "lead_card_ids")
+POLICIES = (
+    "approval_required",
+    "ai_declaration",
+    "human_pause_minutes",
+    "lead_card_ids",
+    "journey_daily_cap",
+)
 AccountId = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 CardId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -42,6 +51,7 @@ class TenantPatch(RequestBody):
     lead_card_ids: dict[AccountId, CardId] | None = Field(
         default=None, max_length=100, description="replaces the whole map; {} removes every card"
     )
+    journey_daily_cap: Annotated[int, Interval(ge=0, le=20), JsonInteger] | None = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> TenantPatch:
