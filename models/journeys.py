@@ -300,9 +300,7 @@ class JourneyResult(BaseModel):
     path: list[str]
 
 
-StepOutcome = Literal[
-    "entered", "passed", "yes", "no", "done", "refused", "pending_wiring", "failed", "skipped"
-]
+StepOutcome = Literal["entered", "passed", "yes", "no", "done", "refused", "failed", "skipped"]
 
 
 class JourneyStepRecord(BaseModel):
@@ -376,6 +374,19 @@ class JourneySendRequest(BaseModel):
     enrolment_id: str
     step_key: str
     text: str
+
+
+class JourneyMaterialRequest(BaseModel):
+    """A journey's `send_material` action: the material goes through the customer's conversation (update
+    `send_material`, update id = the step key), within the same caps as a journey message."""
+
+    tenant_id: str
+    account_id: str
+    customer_id: str
+    journey_id: str
+    enrolment_id: str
+    step_key: str
+    material_id: str
 
 
 class JourneySend(BaseModel):

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.orchestration.contract import Orchestration
@@ -29,21 +30,21 @@ with workflow.unsafe.imports_passed_through():
         FactsRequest,
         JourneyAction,
         JourneyInput,
+        JourneyMaterialRequest,
         JourneyResult,
+        JourneySendOutcome,
         JourneySendRequest,
         JourneySignal,
         JourneyStepRecord,
         JourneySteps,
         StepOutcome,
     )
+    from models.tasks import NewFollowUpTask
     from workflows import calls
 
 SIGNALS_KEPT = 200
-# Sends and materials wait for the seams of other parts (follow-up tasks, the material library) to be wired.
-PENDING_WIRING = {
-    "create_task": "Orchestration.create_follow_up_task (models.tasks.NewFollowUpTask)",
-    "send_material": "ConversationWorkflow update send_material (models.materials.MaterialSend)",
-}
+# A follow-up task of a journey is due this long after it is made, unless its node says otherwise.
+TASK_DUE_MINUTES = 60
 
 
 @workflow.defn
@@ -165,13 +166,17 @@ class JourneyWorkflow:
 
     async def _act(self, step: Act) -> None:
         node = step.action
-        if node.action in PENDING_WIRING:
-            detail = {
-                "seam": PENDING_WIRING[node.action],
-                "title": node.title,
-                "material_id": node.material_id,
-            }
-            self._record(node.id, "action", "pending_wiring", {k: v for k, v in detail.items() if v})
+        if node.action == "create_task":
+            task_id = await self._follow_up(node, node.title or "跟进客户", self._key(node.id))
+            self._record(
+                node.id,
+                "action",
+                "done" if task_id else "failed",
+                {"action": node.action, "task_id": task_id},
+            )
+            return
+        if node.action == "send_material":
+            await self._send_material(node)
             return
         if node.action in SEND_ACTIONS:
             await self._send(node)
@@ -214,8 +219,67 @@ class JourneyWorkflow:
         if outcome.status == "sent":
             self._record(node.id, "action", "done", detail | {"message_id": outcome.message_id})
             return
-        detail |= {"reason": outcome.reason, "refusal": outcome.refusal}
+        await self._refused(node, detail, outcome, f"旅程消息未能发出：{node.text}")
+
+    async def _send_material(self, node: ActionNode) -> None:
+        """A library material through the conversation, within the same caps; a refusal is for a person."""
+        detail: dict[str, Any] = {"action": node.action, "material_id": node.material_id}
+        if self._in.account_id is None or node.material_id is None:
+            self._record(
+                node.id, "action", "refused", detail | {"reason": "no account to send through"}, task=True
+            )
+            return
+        outcome = await calls.orchestration(
+            Orchestration.send_journey_material,
+            JourneyMaterialRequest(
+                tenant_id=self._in.tenant_id,
+                account_id=self._in.account_id,
+                customer_id=self._in.customer_id,
+                journey_id=self._in.journey_id,
+                enrolment_id=self._in.enrolment_id,
+                step_key=self._key(node.id),
+                material_id=node.material_id,
+            ),
+            policies.JOURNEY_SEND,
+        )
+        detail["status"] = outcome.status
+        if outcome.status == "sent":
+            self._record(node.id, "action", "done", detail | {"share_link_id": outcome.message_id})
+            return
+        await self._refused(node, detail, outcome, f"旅程资料未能发出（资料 {node.material_id}）")
+
+    async def _refused(
+        self, node: ActionNode, detail: dict[str, Any], outcome: JourneySendOutcome, what: str
+    ) -> None:
+        """A send the conversation refused (a person owns it, the window closed, a cap): a person follows up."""
+        key = self._key(node.id)
+        reason = f"{what}。原因：{outcome.reason or outcome.refusal}。请人工跟进客户。"
+        task_id = await self._follow_up(node, reason, f"{key}:refused")
+        detail |= {"reason": outcome.reason, "refusal": outcome.refusal, "task_id": task_id}
         self._record(node.id, "action", "refused", detail, task=True)
+
+    async def _follow_up(self, node: ActionNode, reason: str, source_ref: str) -> str | None:
+        """A follow-up task for the customer (once per step: the source ref is the step's key); None when it
+        could not be made (the customer is gone)."""
+        due = timedelta(minutes=node.due_minutes if node.due_minutes is not None else TASK_DUE_MINUTES)
+        try:
+            ref = await calls.orchestration(
+                Orchestration.create_follow_up_task,
+                NewFollowUpTask(
+                    tenant_id=self._in.tenant_id,
+                    customer_id=self._in.customer_id,
+                    account_id=self._in.account_id,
+                    reason=reason[:1000],
+                    source="journey",
+                    source_ref=source_ref,
+                    due_at=workflow.now() + due,
+                    waiting_for=["reply", "lead"],
+                ),
+                policies.TASK_STORE,
+            )
+        except ActivityError:
+            return None
+        return ref.task_id
 
     async def _facts(self) -> CustomerFacts:
         return await calls.orchestration(

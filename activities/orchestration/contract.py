@@ -25,6 +25,7 @@ from models.journeys import (
     EnrolmentFinish,
     FactsRequest,
     JourneyAction,
+    JourneyMaterialRequest,
     JourneySendOutcome,
     JourneySendRequest,
     JourneySteps,
@@ -187,6 +188,12 @@ class Orchestration:
     async def send_journey_message(self, req: JourneySendRequest) -> JourneySendOutcome:
         """The customer's conversation with the account (started if none runs) is asked to send, by its
         `journey_send` update under the step key: a retry never sends twice."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def send_journey_material(self, req: JourneyMaterialRequest) -> JourneySendOutcome:
+        """A library material to the customer through their conversation (update `send_material` under the step
+        key), counted against the same caps as a journey message; refused with the reason when it may not go."""
         raise NotImplementedError
 
     @activity.defn

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,16 +23,19 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.customers import record_batch
+from activities.orchestration.notifications import NotificationActivities
 from douflow.content.accounts import DouyinAccountRepository, customer_service_readiness
 from douflow.customers.conversations import AGENTS
 from douflow.customers.journey_enrolment import DEFAULT_TIMEZONE, enrol
 from douflow.customers.journeys import EnrolmentRepository, JourneyRepository
 from douflow.customers.profiles import CustomerProfiles
 from douflow.customers.scoring import JOURNEY_POINTS, top_score
+from douflow.db.base import utcnow
 from douflow.db.conversation_tables import Customer, Lead
 from douflow.db.journey_tables import JourneySendCount, JourneySendGrant
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
+from douflow.notify import recipients
 from douflow.settings import Settings
 from douflow.temporal import ids, starts
 from models.conversations import ConversationInput, ConversationTiming
@@ -42,6 +46,7 @@ from models.journeys import (
     EnrolmentFinish,
     FactsRequest,
     JourneyAction,
+    JourneyMaterialRequest,
     JourneySend,
     JourneySendOutcome,
     JourneySendRequest,
@@ -49,12 +54,15 @@ from models.journeys import (
     LeadField,
     SendAllowance,
     SendAllowed,
+    SendRefusal,
     SendSettled,
     Unsubscribe,
 )
+from models.materials import MaterialSend, MaterialSendOutcome
 
 JOURNEY_SEND_UPDATE = "journey_send"
 JOURNEY_HANDOVER_UPDATE = "journey_handover"
+SEND_MATERIAL_UPDATE = "send_material"
 _NOTICE_NAMESPACE = uuid.UUID("2b0a6f0e-5d1c-4f7a-8e63-9c1d7a4b2e58")
 
 
@@ -72,11 +80,21 @@ def conversation_timing(settings: Settings) -> ConversationTiming:
     )
 
 
+def material_refusal(reason: str | None) -> SendRefusal:
+    """The conversation answers a refused material in words; the journey's step keeps the kind."""
+    text = reason or ""
+    if "person" in text:
+        return "human_owns"
+    if "window" in text:
+        return "window_closed"
+    return "failed"
+
+
 def local_day(at: datetime, zone: str) -> str:
     return at.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
-class JourneyActivities(Orchestration):
+class JourneyActivities(NotificationActivities, Orchestration):
     _client: Client
     _settings: Settings
     _sessionmaker: async_sessionmaker[AsyncSession]
@@ -183,23 +201,23 @@ class JourneyActivities(Orchestration):
         return ActionOutcome(outcome="done", detail={"points": points, "score": snapshot.score})
 
     async def _notify(self, action: JourneyAction, title: str) -> ActionOutcome:
-        """In the tenant-wide notification list for agents (seam: `Orchestration.send_notification` after merge)."""
+        """To the tenant's agents, in-app and through the group robots that take `journey` notifications."""
         notice_id = str(uuid.uuid5(_NOTICE_NAMESPACE, action.key))
         async with self._sessionmaker() as session:
-            if await session.get(Notification, notice_id) is None:
-                session.add(
-                    Notification(
-                        id=notice_id,
-                        tenant_id=action.tenant_id,
-                        kind="journey",
-                        title=title,
-                        body=f"旅程 {action.journey_id} 的客户 {action.customer_id}",
-                        link=f"/api/v1/journeys/{action.journey_id}/enrolments/{action.enrolment_id}",
-                        object_id=action.customer_id,
-                        audience=AGENTS,
-                    )
-                )
-                await session.commit()
+            row = Notification(
+                id=notice_id,
+                tenant_id=action.tenant_id,
+                kind="journey",
+                title=title,
+                body=f"旅程 {action.journey_id} 的客户 {action.customer_id}",
+                link=f"/api/v1/journeys/{action.journey_id}/enrolments/{action.enrolment_id}",
+                object_id=action.customer_id,
+                audience=AGENTS,
+            )
+            await recipients.address(session, row)
+            await session.commit()
+            items = recipients.written(session)
+        await self._to_webhooks(action.tenant_id, items)
         return ActionOutcome(outcome="done", detail={"notification_id": notice_id})
 
     async def _enrol_elsewhere(self, action: JourneyAction, journey_id: str) -> ActionOutcome:
@@ -251,21 +269,6 @@ class JourneyActivities(Orchestration):
         return await self._through_conversation(req, JOURNEY_SEND_UPDATE)
 
     async def _through_conversation(self, req: JourneySendRequest, update: str) -> JourneySendOutcome:
-        async with self._sessionmaker() as session:
-            customer = await _customer(session, req.tenant_id, req.customer_id)
-            account = await DouyinAccountRepository(session, req.tenant_id).get(req.account_id)
-        if customer is None or account is None:
-            return JourneySendOutcome(
-                status="refused", refusal="no_account", reason="the customer or account is gone"
-            )
-        run = starts.conversation(
-            ConversationInput(
-                tenant_id=req.tenant_id,
-                account_id=req.account_id,
-                customer_open_id=customer.open_id,
-                timing=conversation_timing(self._settings),
-            )
-        )
         send = JourneySend(
             tenant_id=req.tenant_id,
             customer_id=req.customer_id,
@@ -274,17 +277,77 @@ class JourneyActivities(Orchestration):
             step_key=req.step_key,
             text=req.text,
         )
-        outcome = await starts.update_with_start(
-            self._client,
-            self._settings,
-            run,
-            update,
-            send,
-            update_id=req.step_key,
-            result_type=JourneySendOutcome,
+        outcome = await self._conversation_update(
+            req.tenant_id, req.account_id, req.customer_id, update, send, req.step_key, JourneySendOutcome
         )
+        if outcome is None:
+            return JourneySendOutcome(
+                status="refused", refusal="no_account", reason="the customer or account is gone"
+            )
         assert isinstance(outcome, JourneySendOutcome)
         return outcome
+
+    @activity.defn
+    async def send_journey_material(self, req: JourneyMaterialRequest) -> JourneySendOutcome:
+        async with self._sessionmaker() as session:
+            customer = await _customer(session, req.tenant_id, req.customer_id)
+        if customer is None:
+            return JourneySendOutcome(status="refused", refusal="no_account", reason="the customer is gone")
+        allowance = SendAllowance(
+            tenant_id=req.tenant_id,
+            account_id=req.account_id,
+            customer_id=req.customer_id,
+            customer_open_id=customer.open_id,
+            step_key=req.step_key,
+            proactive=False,
+            at=utcnow(),
+        )
+        allowed = await self.allow_journey_send(allowance)
+        if not allowed.allowed:
+            return JourneySendOutcome(
+                status="refused", refusal=allowed.refusal or "failed", reason=allowed.reason or "not allowed"
+            )
+        send = MaterialSend(material_id=req.material_id, sender="journey", step_key=req.step_key)
+        outcome = await self._conversation_update(
+            req.tenant_id, req.account_id, req.customer_id, SEND_MATERIAL_UPDATE, send, req.step_key,
+            MaterialSendOutcome,
+        )  # fmt: skip
+        if not isinstance(outcome, MaterialSendOutcome) or outcome.status == "refused":
+            await self.return_journey_send(SendSettled(tenant_id=req.tenant_id, step_key=req.step_key))
+            reason = outcome.reason if isinstance(outcome, MaterialSendOutcome) else None
+            return JourneySendOutcome(
+                status="refused", refusal=material_refusal(reason), reason=reason or "the account is gone"
+            )
+        return JourneySendOutcome(status="sent", reason=outcome.reason, message_id=outcome.share_link_id)
+
+    async def _conversation_update(
+        self,
+        tenant_id: str,
+        account_id: str,
+        customer_id: str,
+        update: str,
+        arg: BaseModel,
+        update_id: str,
+        result_type: type[BaseModel],
+    ) -> object | None:
+        """`update` on the customer's conversation with the account, started if none runs (None: either is
+        gone); the update id makes a retry answer the first call's result."""
+        async with self._sessionmaker() as session:
+            customer = await _customer(session, tenant_id, customer_id)
+            account = await DouyinAccountRepository(session, tenant_id).get(account_id)
+        if customer is None or account is None:
+            return None
+        run = starts.conversation(
+            ConversationInput(
+                tenant_id=tenant_id,
+                account_id=account_id,
+                customer_open_id=customer.open_id,
+                timing=conversation_timing(self._settings),
+            )
+        )
+        return await starts.update_with_start(
+            self._client, self._settings, run, update, arg, update_id=update_id, result_type=result_type
+        )
 
     @activity.defn
     async def allow_journey_send(self, req: SendAllowance) -> SendAllowed:

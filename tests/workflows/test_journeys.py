@@ -25,6 +25,7 @@ from douflow.settings import Settings
 from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
 from models.journeys import JourneyResult
+from tests.support import materials
 from tests.support.auth import TestUser, user_with_token
 from tests.support.conversations import ACCOUNT_OPEN_ID, Chat, knowledge, new_chat
 from tests.support.journeys import FOLLOW_UP, lead_journey, tag_journey
@@ -320,6 +321,9 @@ async def test_the_daily_cap_holds_for_a_customer_across_two_journeys(
     refused = next(s for s in says if s["outcome"] == "refused")
     assert refused["detail"]["refusal"] == "frequency_cap" and refused["task_needed"] is True
     assert "cap of 1" in refused["detail"]["reason"]
+    task = await http.get(f"/api/v1/tasks/{refused['detail']['task_id']}", headers=admin.headers)
+    assert task.status_code == 200 and task.json()["source"] == "journey", task.text
+    assert "cap of 1" in task.json()["reason"] and "请人工跟进" in task.json()["reason"]
     seen = [m["text"] for m in await chat.seen() if m["direction"] == "sent"]
     assert len([t for t in texts if t in seen]) == 1, "the customer got one journey message, not two"
 
@@ -350,18 +354,21 @@ async def test_a_customer_who_unsubscribes_leaves_every_journey(
         )
 
 
-async def test_actions_score_notify_enrol_and_hand_over_and_the_seams_are_recorded(
+async def test_actions_score_notify_task_material_enrol_and_hand_over(
     http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     designer = await _designer(http, sessionmaker, chat)
     other = await _journey(http, designer, tag_journey("second-journey", wait_minutes=24 * 60))
+    admin = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "adam", "admin")
+    shelf = await materials.library(http, admin)
+    faq = await materials.material(http, admin, shelf["id"])
     nodes = [
         {"id": "start", "kind": "trigger", "on": "manual", "next": "points"},
         {"id": "points", "kind": "action", "action": "add_points", "points": 40, "next": "note"},
         {"id": "note", "kind": "action", "action": "notify", "title": "客户进入高意向培育", "next": "task"},
         {"id": "task", "kind": "action", "action": "create_task", "title": "电话回访", "due_minutes": 60,
          "next": "price"},
-        {"id": "price", "kind": "action", "action": "send_material", "material_id": "m-1", "proactive": True,
+        {"id": "price", "kind": "action", "action": "send_material", "material_id": faq["id"], "proactive": True,
          "next": "other"},
         {"id": "other", "kind": "action", "action": "enrol", "journey_id": other, "next": "hand"},
         {"id": "hand", "kind": "action", "action": "handover", "next": "done"},
@@ -379,9 +386,18 @@ async def test_actions_score_notify_enrol_and_hand_over_and_the_seams_are_record
 
     outcomes = {s["node_id"]: s for s in done["steps"]}
     assert [outcomes[n]["outcome"] for n in ("points", "note", "task", "price", "other", "hand")] == [
-        "done", "done", "pending_wiring", "pending_wiring", "done", "done",
+        "done", "done", "done", "done", "done", "done",
     ]  # fmt: skip
-    assert outcomes["task"]["detail"]["seam"].startswith("Orchestration.create_follow_up_task")
+    task = await http.get(f"/api/v1/tasks/{outcomes['task']['detail']['task_id']}", headers=admin.headers)
+    assert task.status_code == 200, task.text
+    assert (task.json()["reason"], task.json()["source"]) == ("电话回访", "journey")
+    link = await http.get(
+        f"/api/v1/material-share-links/{outcomes['price']['detail']['share_link_id']}",
+        headers=admin.headers,
+    )
+    assert link.status_code == 200 and link.json()["material_id"] == faq["id"], link.text
+    sent = [m["text"] for m in await chat.seen() if m["direction"] == "sent"]
+    assert any(link.json()["url"] in text for text in sent), "the material went to the customer as our link"
     assert (done["exit_reason"], done["goal_reached"]) == ("goal", True)
     profile = (await http.get(f"/api/v1/customers/{customer_id}", headers=designer.headers)).json()
     assert ("journey_points", 40) in {(c["event_type"], c["points"]) for c in profile["explanation"]}
