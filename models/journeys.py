@@ -49,6 +49,7 @@ JourneyEvent = Literal[
     "tag_added",
     "level_reached",
     "handed_off",
+    "material_opened",
 ]
 ActionKind = Literal[
     "send_message",

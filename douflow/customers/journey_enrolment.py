@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from douflow.customers.journeys import RUNNING, EnrolmentRepository
 from douflow.db.conversation_tables import Customer
@@ -20,7 +21,7 @@ from douflow.db.journey_tables import Journey, JourneyEnrolment, JourneyVersion
 from douflow.db.tables import Tenant
 from douflow.settings import Settings
 from douflow.temporal import ids, starts
-from models.journeys import JourneyGraph, JourneyInput
+from models.journeys import JourneyGraph, JourneyInput, JourneySignal
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -106,3 +107,21 @@ async def journey_input(session: AsyncSession, enrolment: JourneyEnrolment) -> J
         graph=JourneyGraph.model_validate(version.graph),
         timezone=tenant.timezone if tenant is not None and tenant.timezone else DEFAULT_TIMEZONE,
     )
+
+
+async def tell_running(
+    session: AsyncSession, client: Client, tenant_id: str, customer_id: str, signal: JourneySignal
+) -> int:
+    """The customer's event to each of their running enrolments (a decision may wait for it); how many. An
+    enrolment whose run has ended meanwhile is skipped."""
+    told = 0
+    for enrolment in await EnrolmentRepository(session, tenant_id).running_of(customer_id):
+        handle = client.get_workflow_handle(ids.journey_workflow_id(enrolment.journey_id, customer_id))
+        try:
+            await handle.signal("behaviour", signal)
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise
+            continue
+        told += 1
+    return told

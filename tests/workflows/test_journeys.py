@@ -423,3 +423,39 @@ async def test_a_comment_on_an_item_enrols_the_commenter(
     enrolment = await _enrolment(http, designer, journey_id, customer_id, _at("pause"))
 
     assert (enrolment["trigger"], enrolment["status"]) == ("comment_on_item", "running")
+
+
+async def test_a_decision_hears_that_the_customer_opened_the_material_the_journey_sent(
+    http: httpx.AsyncClient, chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    admin = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "adam", "admin")
+    shelf = await materials.library(http, admin)
+    sheet = await materials.material(http, admin, shelf["id"], title="冬季课程价目表")
+    nodes = [
+        {"id": "start", "kind": "trigger", "on": "manual", "next": "send"},
+        {"id": "send", "kind": "action", "action": "send_material", "material_id": sheet["id"], "proactive": True,
+         "next": "read"},
+        {"id": "read", "kind": "decision", "event": "material_opened", "timeout_minutes": 2 * 24 * 60,
+         "yes": "warm", "no": "done"},
+        {"id": "warm", "kind": "action", "action": "tag", "tag": "看过价目表", "next": "done"},
+        {"id": "done", "kind": "exit"},
+    ]  # fmt: skip
+    journey_id = await _journey(
+        http, designer, {"nodes": nodes, "quiet_hours": None}, account_id=chat.account_id
+    )
+    await chat.write("课程多少钱")
+    await chat.replies(1)
+    customer_id = await _customer_of(chat, sessionmaker)
+    await _enrol(http, designer, journey_id, customer_id)
+    waiting = await _enrolment(http, designer, journey_id, customer_id, _at("read"))
+    link_id = next(s for s in waiting["steps"] if s["node_id"] == "send")["detail"]["share_link_id"]
+    link = (await http.get(f"/api/v1/material-share-links/{link_id}", headers=admin.headers)).json()
+
+    page = await http.get(httpx.URL(link["url"]).path)
+    done = await _enrolment(http, designer, journey_id, customer_id, _exited)
+
+    assert page.status_code == 200 and "冬季课程价目表" in page.text
+    assert [s["outcome"] for s in done["steps"] if s["node_id"] == "read"] == ["entered", "yes"]
+    profile = (await http.get(f"/api/v1/customers/{customer_id}", headers=admin.headers)).json()
+    assert "看过价目表" in profile["tags"]

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hmac
 import html
+import logging
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.service import RPCError
 
-from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep
+from api.gateway_bff.deps import SessionDep, SettingsDep, StateDep, TemporalDep
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
 from douflow.content.material_shares import (
     ShareRepository,
@@ -25,9 +29,12 @@ from douflow.content.material_shares import (
     find_link,
 )
 from douflow.content.materials import MaterialRepository, send_problem
+from douflow.customers.journey_enrolment import tell_running
 from douflow.db.base import utcnow
-from douflow.db.material_tables import Material, MaterialShareLink, MaterialVersion
+from douflow.db.material_tables import Material, MaterialShareEvent, MaterialShareLink, MaterialVersion
+from models.journeys import JourneySignal
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/m", tags=["material pages"], route_class=GuardedRoute, include_in_schema=False)
 COOKIE_PREFIX = "m_"
 FORM_LIMIT = 4096
@@ -123,7 +130,9 @@ def _material_body(token: str, material: Material, version: MaterialVersion | No
 
 
 @router.get("/{token}", response_class=HTMLResponse)
-async def open_material(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def open_material(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep, temporal: TemporalDep
+) -> Response:
     """The material's page; each view is an open."""
     found = await _usable(session, token)
     if isinstance(found, HTMLResponse):
@@ -131,11 +140,24 @@ async def open_material(token: str, request: Request, session: SessionDep, setti
     link, material, version = found
     if not _unlocked(request, link, settings.jwt_secret.get_secret_value()):
         return _code_form(token)
-    await ShareRepository(session, link.tenant_id).record(
+    opened = await ShareRepository(session, link.tenant_id).record(
         link, "open", _ip(request), request.headers.get("user-agent", ""), utcnow()
     )
     await session.commit()
+    await _tell_journeys(session, temporal, link.tenant_id, link.customer_id, opened)
     return _page(material.title, _material_body(token, material, version))
+
+
+async def _tell_journeys(
+    session: AsyncSession, temporal: Client, tenant_id: str, customer_id: str, opened: MaterialShareEvent
+) -> None:
+    """A journey deciding on "opened the material?" hears of it; the page opens even if Temporal cannot be
+    reached (the open is recorded and scored either way)."""
+    signal = JourneySignal(event="material_opened", at=opened.at, source_key=f"material_opened:{opened.id}")
+    try:
+        await tell_running(session, temporal, tenant_id, customer_id, signal)
+    except RPCError as err:
+        log.warning("journeys not told of material open %s: %s", opened.id, err.message)
 
 
 @router.post("/{token}", response_class=HTMLResponse)
