@@ -102,7 +102,9 @@ class CustomerReview(BaseModel):
         description="by the first person who answered (`bot`: nobody did); deals by who recorded them"
     )
     by_journey: list[FunnelRow] = Field(
-        default_factory=list, description="by customer journey; empty until journeys are enrolled"
+        default_factory=list,
+        description="by customer journey: the openings, leads and deals of its enrolled customers after they "
+        "entered it (contents, views and comments are not a journey's)",
     )
     resolution: Resolution
     first_response: FirstResponse

@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from douflow.content.metrics import tenant_zone
 from douflow.content.metrics_queries import local_range
 from douflow.customers.funnel_days import COUNTERS, UNANSWERED
-from douflow.db.funnel_tables import ConversationSession, FunnelDay
+from douflow.db.conversation_tables import Lead
+from douflow.db.funnel_tables import ConversationSession, Deal, FunnelDay
+from douflow.db.journey_tables import Journey, JourneyEnrolment
 from douflow.db.metrics_tables import DouyinItem, MetricDaily, MetricRollup
 from douflow.db.tables import DouyinAccount, User
 from models.funnel import (
@@ -110,12 +112,63 @@ class FunnelQueries:
         )
 
     async def by_journey(self, window: Window, account_id: str | None) -> list[FunnelRow]:
-        """Hook for customer journeys (seed 15): the funnel of the customers each journey enrolled.
+        """The funnel of the customers each journey enrolled: their conversation openings, leads and deals in
+        the period that came after they entered it (one grouped query per stage; a customer enrolled twice
+        counts each stage once per journey). Journeys of the account named, when one is."""
+        j = Journey
+        query = select(j.id, j.name).where(j.tenant_id == self._tenant_id)
+        if account_id is not None:
+            query = query.where(j.account_id == account_id)
+        names = {journey_id: name for journey_id, name in await self._session.execute(query)}
+        if not names:
+            return []
+        s, lead, deal = ConversationSession, Lead, Deal
+        stages: list[tuple[str, Any, Any, Any, Any]] = [
+            ("private_messages", s, s.opened_at, s.id, None),
+            ("leads", lead, lead.created_at, lead.id, None),
+            ("deals", deal, deal.closed_at, deal.id, deal.amount_fen),
+        ]
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for stage, table, at, key, amount in stages:
+            for journey_id, n, total in await self._journey_stage(
+                window, list(names), table, at, key, amount
+            ):
+                counts[journey_id][stage] += int(n)
+                if amount is not None:
+                    counts[journey_id]["deal_amount_fen"] += int(total or 0)
+        rows = [
+            FunnelRow(key=journey_id, label=name, counts=FunnelCounts(**counts.get(journey_id, {})))
+            for journey_id, name in names.items()
+        ]
+        return sorted(
+            rows, key=lambda r: (-r.counts.deals, -r.counts.leads, -r.counts.private_messages, r.key)
+        )
 
-        Empty until the journeys' enrolment table exists: wire it here after the merge with one grouped query
-        per stage joining enrolments (tenant, journey, customer, enrolled_at) to openings, leads and deals by
-        customer (credited when the stage happened after the enrolment started), keyed by journey id."""
-        return []
+    async def _journey_stage(
+        self, window: Window, journeys: list[str], table: Any, at: Any, key: Any, amount: Any
+    ) -> list[tuple[str, int, int | None]]:
+        e = JourneyEnrolment
+        start, end = window
+        columns = [e.journey_id.label("journey_id"), key.label("stage_id")]
+        if amount is not None:
+            columns.append(amount.label("amount"))
+        entered = (
+            select(*columns)
+            .join(
+                e,
+                (e.tenant_id == table.tenant_id)
+                & (e.customer_id == table.customer_id)
+                & (e.entered_at <= at),
+            )
+            .where(table.tenant_id == self._tenant_id, at >= start, at < end, e.journey_id.in_(journeys))
+            .distinct()
+            .subquery()
+        )
+        total = func.sum(entered.c.amount) if amount is not None else func.sum(0)
+        rows = await self._session.execute(
+            select(entered.c.journey_id, func.count(), total).group_by(entered.c.journey_id)
+        )
+        return [(journey_id, n, t) for journey_id, n, t in rows]
 
     async def _days(self, from_day: date, to_day: date, account_id: str | None, axes: _Axes) -> _Days:
         """The period's rollup rows summed by facet, account and key: one grouped query over a few rows per

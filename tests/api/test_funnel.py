@@ -17,6 +17,8 @@ from temporalio.testing import WorkflowEnvironment
 from douflow.content.metrics import tenant_zone
 from douflow.customers.deals import DealRepository
 from douflow.db.base import utcnow
+from douflow.db.conversation_tables import Conversation
+from douflow.db.journey_tables import Journey, JourneyEnrolment
 from douflow.settings import Settings
 from tests.support.auth import TestUser, user_with_token
 from tests.support.funnel import CustomerSide, customer_side
@@ -345,3 +347,43 @@ async def test_a_period_of_whole_months_reads_the_same_counts(
     }
     assert customers["resolution"]["closed"] == 3
     assert customers["first_response"]["within_sla"] == 2
+
+
+async def test_by_journey_counts_what_enrolled_customers_did_after_entering(
+    http: httpx.AsyncClient, funnel: Funnel, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        customer = {
+            name: (await session.get(Conversation, conversation_id)).customer_id  # type: ignore[union-attr]
+            for name, conversation_id in funnel.conversations.items()
+        }
+        nurture = Journey(tenant_id=funnel.side.tenant_id, name="新客培育", draft={}, trigger="manual",
+                          created_by=funnel.agent_b.user_id)  # fmt: skip
+        idle = Journey(tenant_id=funnel.side.tenant_id, name="沉睡唤醒", draft={}, trigger="manual",
+                       created_by=funnel.agent_b.user_id)  # fmt: skip
+        session.add_all([nurture, idle])
+        await session.flush()
+        day_before = funnel.now - timedelta(days=1)
+        for name, entered in (("u1", day_before), ("u2", day_before), ("u3", utcnow() + timedelta(hours=1))):
+            session.add(
+                JourneyEnrolment(
+                    tenant_id=funnel.side.tenant_id,
+                    journey_id=nurture.id,
+                    version=1,
+                    customer_id=customer[name],
+                    trigger="manual",
+                    entered_at=entered,
+                    workflow_id=f"journey-{nurture.id}-{customer[name]}",
+                )
+            )
+        await session.commit()
+
+    rows = {row["key"]: row for row in (await _customers(http, funnel.agent_b, funnel.params))["by_journey"]}
+
+    # u1 and u2 entered a day before their conversations, leads and deals; u3 entered after all of its own.
+    assert rows[nurture.id]["label"] == "新客培育"
+    counts = rows[nurture.id]["counts"]
+    assert (counts["private_messages"], counts["leads"], counts["deals"], counts["deal_amount_fen"]) == (
+        2, 1, 2, 120_000,
+    )  # fmt: skip
+    assert rows[idle.id]["counts"]["private_messages"] == 0, "a journey nobody entered shows, with nothing"
