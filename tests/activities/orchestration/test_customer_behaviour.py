@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activities.orchestration.customers import _record
+from activities.orchestration.customers import record_batch
 from douflow.accounts import ensure_tenant
 from douflow.db.conversation_tables import Customer, CustomerEvent, Lead, ScoreCrossing
 from douflow.db.metrics_tables import Notification
@@ -41,7 +41,7 @@ async def test_a_batch_recorded_twice_adds_nothing_and_fires_nothing_again(
     snapshots = []
     for _ in range(2):
         async with sessionmaker() as session:
-            snapshots.append(await _record(session, batch))
+            snapshots.append(await record_batch(session, batch))
             await session.commit()
 
     first, again = snapshots
