@@ -25,7 +25,7 @@ from activities.orchestration.contract import Orchestration
 from activities.orchestration.customers import record_batch
 from activities.orchestration.notifications import NotificationActivities
 from douflow.content.accounts import DouyinAccountRepository, customer_service_readiness
-from douflow.customers.conversations import AGENTS
+from douflow.customers.conversations import AGENTS, conversation_timing
 from douflow.customers.journey_enrolment import DEFAULT_TIMEZONE, enrol
 from douflow.customers.journeys import EnrolmentRepository, JourneyRepository
 from douflow.customers.profiles import CustomerProfiles
@@ -38,7 +38,7 @@ from douflow.db.tables import Tenant
 from douflow.notify import recipients
 from douflow.settings import Settings
 from douflow.temporal import ids, starts
-from models.conversations import ConversationInput, ConversationTiming
+from models.conversations import ConversationInput
 from models.customers import BehaviourBatch, BehaviourEvent
 from models.journeys import (
     ActionOutcome,
@@ -64,20 +64,6 @@ JOURNEY_SEND_UPDATE = "journey_send"
 JOURNEY_HANDOVER_UPDATE = "journey_handover"
 SEND_MATERIAL_UPDATE = "send_material"
 _NOTICE_NAMESPACE = uuid.UUID("2b0a6f0e-5d1c-4f7a-8e63-9c1d7a4b2e58")
-
-
-def conversation_timing(settings: Settings) -> ConversationTiming:
-    """The deployment's conversation timing, as the webhook's starts give it."""
-    return ConversationTiming(
-        debounce_seconds=settings.conversation_debounce_seconds,
-        idle_close_seconds=settings.conversation_idle_close_hours * 3600,
-        echo_wait_seconds=settings.conversation_echo_wait_seconds,
-        queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
-        queue_message=settings.conversation_queue_message,
-        continue_after_messages=settings.conversation_continue_after_messages,
-        lead_max_asks=settings.conversation_lead_max_asks,
-        lead_cooldown_seconds=settings.conversation_lead_cooldown_hours * 3600,
-    )
 
 
 def material_refusal(reason: str | None) -> SendRefusal:

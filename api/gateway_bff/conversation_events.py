@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from douflow.customers.conversations import conversation_timing
 from douflow.db.base import utcnow
 from douflow.db.tables import DouyinAccount
 from douflow.settings import Settings
 from douflow.temporal import starts
 from models.conversations import (
     ConversationInput,
-    ConversationTiming,
     EnteredChat,
     InboundMessage,
     SentEcho,
@@ -59,16 +59,7 @@ async def to_conversation(
             tenant_id=account.tenant_id,
             account_id=account.id,
             customer_open_id=customer,
-            timing=ConversationTiming(
-                debounce_seconds=settings.conversation_debounce_seconds,
-                idle_close_seconds=settings.conversation_idle_close_hours * 3600,
-                echo_wait_seconds=settings.conversation_echo_wait_seconds,
-                queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
-                queue_message=settings.conversation_queue_message,
-                continue_after_messages=settings.conversation_continue_after_messages,
-                lead_max_asks=settings.conversation_lead_max_asks,
-                lead_cooldown_seconds=settings.conversation_lead_cooldown_hours * 3600,
-            ),
+            timing=conversation_timing(settings),
         )
     )
     await starts.signal_with_start(temporal, settings, run, signal, arg)

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from douflow.customers.suggestions import SENT_STATUSES, SuggestionRepository
 from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
 from douflow.security.tokens import Role
-from models.conversations import ConversationState, MessageRecord, StateChange
+from douflow.settings import Settings
+from models.conversations import ConversationState, ConversationTiming, MessageRecord, StateChange
 
 # Who works conversations, and the audience of notifications meant for them.
 AGENT_ROLES: tuple[Role, ...] = ("admin", "operator", "agent")
@@ -192,3 +193,17 @@ class ConversationRepository:
             )
         )
         return found
+
+
+def conversation_timing(settings: Settings) -> ConversationTiming:
+    """The deployment's conversation timing: every start of a conversation (a webhook, a journey) gives it."""
+    return ConversationTiming(
+        debounce_seconds=settings.conversation_debounce_seconds,
+        idle_close_seconds=settings.conversation_idle_close_hours * 3600,
+        echo_wait_seconds=settings.conversation_echo_wait_seconds,
+        queue_timeout_seconds=settings.conversation_queue_timeout_minutes * 60,
+        queue_message=settings.conversation_queue_message,
+        continue_after_messages=settings.conversation_continue_after_messages,
+        lead_max_asks=settings.conversation_lead_max_asks,
+        lead_cooldown_seconds=settings.conversation_lead_cooldown_hours * 3600,
+    )
