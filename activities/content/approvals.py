@@ -26,8 +26,9 @@ class ApprovalActivities(ContentStore):
             if content is None or not approvals.in_review(content, notice.version):
                 return ReviewPending(pending=False)
             row = approvals.review_notification(content, notice.version, notice.reminder)
-            if await recipients.address(session, row):  # nothing when a retried attempt wrote it
-                await session.commit()
+            # Kept even when the tenant has no approver yet (history); a retried attempt adds nothing.
+            await recipients.address(session, row)
+            await session.commit()
             return ReviewPending(pending=True)
 
     @activity.defn

@@ -459,3 +459,47 @@ async def test_a_decision_hears_that_the_customer_opened_the_material_the_journe
     assert [s["outcome"] for s in done["steps"] if s["node_id"] == "read"] == ["entered", "yes"]
     profile = (await http.get(f"/api/v1/customers/{customer_id}", headers=admin.headers)).json()
     assert "看过价目表" in profile["tags"]
+
+
+async def test_a_captured_lead_waits_decides_on_a_reply_makes_a_task_and_sends_a_material(
+    http: httpx.AsyncClient,
+    chat: Chat,
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    designer = await _designer(http, sessionmaker, chat)
+    admin = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "adam", "admin")
+    shelf = await materials.library(http, admin)
+    sheet = await materials.material(http, admin, shelf["id"], title="春季课程价目表")
+    graph = lead_journey(wait_minutes=6 * 60, quiet_hours=None)
+    graph["nodes"][3]["next"] = "task"
+    graph["nodes"] += [
+        {"id": "task", "kind": "action", "action": "create_task", "title": "回访报名意向", "due_minutes": 120,
+         "next": "price"},
+        {"id": "price", "kind": "action", "action": "send_material", "material_id": sheet["id"], "next": "done"},
+    ]  # fmt: skip
+    journey_id = await _journey(http, designer, graph, account_id=chat.account_id)
+
+    await chat.write("我想报名，电话13812345678")
+    customer_id = await _customer_of(chat, sessionmaker)
+    await _enrolment(http, designer, journey_id, customer_id, _at("pause"))
+    await _skip(temporal_env.client, journey_id, customer_id, timedelta(hours=6, minutes=1))
+    await _enrolment(http, designer, journey_id, customer_id, _at("replied"))
+    await chat.write("课程多少钱")
+    done = await _enrolment(http, designer, journey_id, customer_id, _exited)
+
+    steps = {s["node_id"]: s for s in done["steps"]}
+    assert [(s["node_id"], s["outcome"]) for s in done["steps"]] == [
+        ("start", "entered"), ("pause", "entered"), ("pause", "passed"), ("replied", "entered"),
+        ("replied", "yes"), ("follow", "done"), ("task", "done"), ("price", "done"), ("done", "done"),
+    ]  # fmt: skip
+    task = (
+        await http.get(f"/api/v1/tasks/{steps['task']['detail']['task_id']}", headers=admin.headers)
+    ).json()
+    assert (task["reason"], task["source"], task["status"]) == ("回访报名意向", "journey", "open")
+    assert task["context"]["leads"], "the task's snapshot carries the lead the journey started from"
+    link_id = steps["price"]["detail"]["share_link_id"]
+    link = (await http.get(f"/api/v1/material-share-links/{link_id}", headers=admin.headers)).json()
+    sent = [m["text"] for m in await chat.seen() if m["direction"] == "sent"]
+    assert sent.count(FOLLOW_UP) == 1
+    assert [t for t in sent if link["url"] in t], "the price sheet reached the customer as our tracked link"
