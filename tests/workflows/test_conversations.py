@@ -291,7 +291,8 @@ async def test_a_quiet_conversation_closes_and_the_next_message_reopens_it_with_
 
         await chat.write("在吗")
         replies = await chat.replies(2)
-        reopened = await chat.detail()
+        # The customer sees a reply before the workflow records it as sent: wait for the transcript.
+        reopened = await eventually(chat.detail, lambda d: len(d["messages"]) >= 4, within=30)
 
     assert reopened["state"] == "bot" and reopened["owner_id"] is None
     assert [m["author"] for m in reopened["messages"]] == ["customer", "bot", "customer", "bot"]
