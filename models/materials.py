@@ -79,3 +79,30 @@ class BotMaterialHit(BaseModel):
     material_id: str | None = None
     title: str = ""
     score: float = 0.0
+
+
+class MaterialCitation(BaseModel):
+    """A material offered for the customer's words, and why: the words of theirs it holds and how much of
+    what they wrote it covers."""
+
+    material_id: str
+    title: str
+    kind: MaterialKind
+    library_id: str
+    coverage: float = Field(ge=0, le=1, description="the weighted share of the customer's words it holds")
+    matched: list[str] = Field(default_factory=list, description="the customer's words (normalised) it holds")
+    why: str = Field(description="why it matched, in a line an agent reads")
+
+
+class AgentMaterialQuery(BaseModel):
+    """The customer's words an agent asked suggestions for: which materials may that agent offer?"""
+
+    tenant_id: str
+    user_id: str
+    text: str
+
+
+class MaterialOffers(BaseModel):
+    """The materials that answer the words and may be sent by whoever asked, best first."""
+
+    materials: list[MaterialCitation] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from models.brands import BrandContext
 from models.conversations import Turn
 from models.knowledge import KnowledgeHits
+from models.materials import MaterialCitation
 
 # concise: 简洁直接; warm: 热情亲切; professional: 专业详细.
 SuggestionStyle = Literal["concise", "warm", "professional"]
@@ -46,13 +47,15 @@ class SuggestionContext(BaseModel):
 
 
 class SuggestionJob(BaseModel):
-    """agent-center's input: the customer's messages, the transcript, the knowledge hits and the brand."""
+    """agent-center's input: the customer's messages, the transcript, the knowledge hits, the brand, and the
+    materials the requesting agent may send that answer the customer."""
 
     tenant_id: str
     messages: list[str]
     history: list[Turn] = Field(default_factory=list)
     knowledge: KnowledgeHits = Field(default_factory=KnowledgeHits)
     brand: BrandContext | None = None
+    materials: list[MaterialCitation] = Field(default_factory=list)
 
 
 class SuggestedReply(BaseModel):
@@ -63,6 +66,10 @@ class SuggestedReply(BaseModel):
     text: str = Field(min_length=1, max_length=SUGGESTION_MAX)
     cited: list[str] = Field(default_factory=list, description="knowledge entry ids the text rests on")
     holding: bool = Field(default=False, description="no knowledge entry answers it: a holding reply")
+    materials: list[str] = Field(
+        default_factory=list,
+        description="ids of the set's materials the text offers (it names each by title)",
+    )
 
 
 class SuggestionSet(BaseModel):
@@ -87,6 +94,7 @@ class SuggestionBatch(BaseModel):
     requested_by: str
     suggestions: list[CheckedSuggestion]
     at: datetime
+    materials: list[MaterialCitation] = Field(default_factory=list)
 
 
 class StoredSuggestion(CheckedSuggestion):
@@ -99,7 +107,8 @@ class StoredSuggestion(CheckedSuggestion):
 
 class SuggestionResult(BaseModel):
     """A recorded set; `stale`: the customer wrote again after `based_on` (re-read when the set was ready,
-    and again whenever it is read)."""
+    and again whenever it is read). `materials`: those of the agent's libraries that answer the customer and
+    may be sent, each with why it matched; a draft that offers one lists its id in its own `materials`."""
 
     set_id: str
     conversation_id: str
@@ -108,6 +117,10 @@ class SuggestionResult(BaseModel):
     stale: bool
     suggestions: list[StoredSuggestion]
     created_at: datetime
+    materials: list[MaterialCitation] = Field(
+        default_factory=list,
+        description="materials the reader may send that answer the customer, best first (expired ones never)",
+    )
 
 
 class StyleStats(BaseModel):

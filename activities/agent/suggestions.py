@@ -2,7 +2,8 @@
 
 Deterministic, and never beyond what is known: a draft rests on the top knowledge hit's answer (cited) and
 the brand's own selling points. When no entry answers the customer, every style is a holding reply that
-cites nothing and says the agent will check, rather than an invented fact.
+cites nothing and says the agent will check, rather than an invented fact. When the agent may send a library
+material that answers the customer, every draft offers the best one by its title.
 """
 
 from __future__ import annotations
@@ -37,7 +38,22 @@ def suggest(job: SuggestionJob) -> SuggestionSet:
                 for style in STYLES
             ]
         )
-    return remove_avoid_words(result, job.brand)
+    return remove_avoid_words(_offering(result, job, data), job.brand)
+
+
+def _offering(result: SuggestionSet, job: SuggestionJob, data: dict[str, Any]) -> SuggestionSet:
+    """Each draft with the best material offered by name, the draft's own words shortened to make room; a
+    title holding one of the brand's avoid-words is passed over, since it could not be named."""
+    avoid = job.brand.profile.avoid_words if job.brand is not None else []
+    best = next((m for m in job.materials if not any(w in m.title for w in avoid)), None)
+    if best is None:
+        return result
+    drafts = []
+    for draft in result.suggestions:
+        offer = data["material"][draft.style].format(title=best.title)
+        text = draft.text[: SUGGESTION_MAX - len(offer)] + offer
+        drafts.append(draft.model_copy(update={"text": text, "materials": [best.material_id]}))
+    return SuggestionSet(suggestions=drafts)
 
 
 def _answers(job: SuggestionJob, data: dict[str, Any], question: str, answer: str) -> list[str]:
@@ -77,4 +93,18 @@ def check_suggestions(result: SuggestionSet, job: SuggestionJob) -> list[str]:
             problems.append(f"{draft.style} cites entries it was not given: {unknown}")
         if draft.holding and draft.cited:
             problems.append(f"{draft.style} holds yet cites {draft.cited}")
+        problems.extend(_offer_problems(draft, job))
+    return problems
+
+
+def _offer_problems(draft: SuggestedReply, job: SuggestionJob) -> list[str]:
+    """A draft offers only materials it was given, and names each, so the agent knows what it promises."""
+    titles = {m.material_id: m.title for m in job.materials}
+    problems = []
+    for material_id in draft.materials:
+        title = titles.get(material_id)
+        if title is None:
+            problems.append(f"{draft.style} offers a material it was not given: {material_id}")
+        elif title not in draft.text:
+            problems.append(f"{draft.style} offers material {material_id} without naming it ({title})")
     return problems

@@ -23,7 +23,14 @@ from models.douyin_accounts import (
     SavedAccount,
 )
 from models.knowledge import KnowledgeHits, KnowledgeQuery
-from models.materials import BotMaterialHit, BotMaterialQuery, MaterialDelivery, MaterialDeliveryRequest
+from models.materials import (
+    AgentMaterialQuery,
+    BotMaterialHit,
+    BotMaterialQuery,
+    MaterialDelivery,
+    MaterialDeliveryRequest,
+    MaterialOffers,
+)
 from models.media import RemovedMedia, UnattachedMedia
 from models.metrics import CandidateQuery, StoredSnapshots, StoreSnapshots, ViralCandidates
 from models.proven import ProvenPatterns, ProvenQuery
@@ -161,6 +168,11 @@ class ContentCenter:
     @activity.defn
     async def find_bot_material(self, query: BotMaterialQuery) -> BotMaterialHit:
         """A FAQ answer or case study of a library open to the bot that answers an unanswered question."""
+        raise NotImplementedError
+
+    @activity.defn
+    async def find_agent_materials(self, query: AgentMaterialQuery) -> MaterialOffers:
+        """The materials an agent may send that answer the customer's words, for their reply suggestions."""
         raise NotImplementedError
 
     # -- media housekeeping --------------------------------------------------------------------------

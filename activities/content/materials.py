@@ -1,4 +1,5 @@
-"""content-center's side of sending a material in a conversation (seed 17): may it go, and how.
+"""content-center's side of sending a material in a conversation (seed 17): what the bot or an agent's reply
+suggestions may offer (one rule, `douflow/content/material_offers.py`), may a material go, and how.
 
 The conversation workflow asks before it sends. An agent sends only materials of libraries they may view, the
 bot only those of libraries open to it (`bot_may_use`); a journey's material was chosen by whoever designed
@@ -15,19 +16,21 @@ from sqlalchemy import select
 from temporalio import activity
 
 from activities.content.store import ContentStore
-from douflow.content.material_search import best_match
+from douflow.content import material_offers
 from douflow.content.material_shares import NewShare, ShareRepository, link_url
 from douflow.content.materials import MaterialRepository, allows, send_problem
 from douflow.db.base import utcnow
 from douflow.db.tables import User
-from models.materials import BotMaterialHit, BotMaterialQuery, MaterialDelivery, MaterialDeliveryRequest
+from models.materials import (
+    AgentMaterialQuery,
+    BotMaterialHit,
+    BotMaterialQuery,
+    MaterialDelivery,
+    MaterialDeliveryRequest,
+    MaterialOffers,
+)
 
 LINK_LIFETIME = timedelta(days=7)
-# What the bot may offer when the knowledge base has no answer, and how much of the question it must cover
-# (looked at on bench/data/material_search.toml's materials: a question a material answers covers 0.6-1,
-# small talk and questions about something else under 0.3).
-BOT_KINDS = frozenset({"faq", "case_study"})
-BOT_MIN_SCORE = 0.5
 
 
 class MaterialActivities(ContentStore):
@@ -36,25 +39,27 @@ class MaterialActivities(ContentStore):
         """The FAQ answer or case study of a library open to the bot that best answers the question, if one
         matches closely enough and may be sent now."""
         async with self._sessionmaker() as session:
-            repo = MaterialRepository(session, query.tenant_id)
-            open_to_bot = set(await repo.bot_library_ids())
-            if not open_to_bot:
-                return BotMaterialHit()
-            now = utcnow()
-            for material_id, score in await best_match(session, query.tenant_id, query.text):
-                if score < BOT_MIN_SCORE:
-                    continue
-                material = await repo.get(material_id)
-                if (
-                    material is not None
-                    and material.library_id in open_to_bot
-                    and material.kind in BOT_KINDS
-                    and send_problem(material, now) is None
-                ):
-                    return BotMaterialHit(
-                        material_id=material.id, title=material.title, score=round(score, 4)
-                    )
-        return BotMaterialHit()
+            offerer = await material_offers.bot(MaterialRepository(session, query.tenant_id))
+            found = await material_offers.offers(session, query.tenant_id, query.text, offerer, utcnow())
+        if not found:
+            return BotMaterialHit()
+        return BotMaterialHit(material_id=found[0].material_id, title=found[0].title, score=found[0].coverage)
+
+    @activity.defn
+    async def find_agent_materials(self, query: AgentMaterialQuery) -> MaterialOffers:
+        """The materials of libraries the agent may send from that answer the customer's words and may be
+        sent now; none for a user the tenant does not hold."""
+        async with self._sessionmaker() as session:
+            user = await session.scalar(
+                select(User).where(User.id == query.user_id, User.tenant_id == query.tenant_id)
+            )
+            if user is None:
+                return MaterialOffers()
+            offerer = await material_offers.agent(
+                MaterialRepository(session, query.tenant_id), user.id, user.role
+            )
+            found = await material_offers.offers(session, query.tenant_id, query.text, offerer, utcnow())
+        return MaterialOffers(materials=found)
 
     @activity.defn
     async def prepare_material_delivery(self, request: MaterialDeliveryRequest) -> MaterialDelivery:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from douflow.content.knowledge_search import UNIGRAM_WEIGHT, tokens
+from douflow.content.knowledge_search import UNIGRAM_WEIGHT, normalise, tokens
 from douflow.db.material_tables import Material, MaterialTerm
 
 TITLE, TAGS, DESCRIPTION, BODY = 3.0, 2.0, 1.5, 1.0
@@ -107,12 +107,26 @@ async def search(session: AsyncSession, tenant_id: str, text: str) -> list[tuple
     return rank(rows, int(total), float(average) or 1.0, df)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a question a material covers (0..1), and which of the question's tokens it holds."""
+
+    material_id: str
+    share: float
+    held: frozenset[str]
+
+
 async def best_match(
     session: AsyncSession, tenant_id: str, text: str, top: int = 20
 ) -> list[tuple[str, float]]:
     """The first `top` materials in search order, each with how much of the question it covers (0..1): the
     weighted share of the question's tokens it holds. Unlike a BM25 score this reads the same in a library of
     two materials or of thousands, so it can decide whether a material answers a question at all."""
+    return [(found.material_id, found.share) for found in await coverage(session, tenant_id, text, top)]
+
+
+async def coverage(session: AsyncSession, tenant_id: str, text: str, top: int = 20) -> list[Coverage]:
+    """`best_match` with the tokens each material holds, so an offer can say why it matched."""
     ranked = [mid for mid, _ in (await search(session, tenant_id, text))[:top]]
     query = {t[:TERM_MAX] for t in tokens(text)}
     if not ranked or not query:
@@ -128,7 +142,27 @@ async def best_match(
     for material_id, term in rows.all():
         held[material_id].add(term)
     whole = sum(_term_weight(t) for t in query)
-    return [(mid, sum(_term_weight(t) for t in held[mid]) / whole) for mid in ranked]
+    return [
+        Coverage(mid, sum(_term_weight(t) for t in held[mid]) / whole, frozenset(held[mid])) for mid in ranked
+    ]
+
+
+def matched_words(text: str, held: frozenset[str]) -> list[str]:
+    """The customer's words (as normalised for search) that a material holds: the longest stretches of each
+    run whose every bigram it holds, and any Latin word or number it holds, in the order written."""
+    words: list[str] = []
+    for run in normalise(text):
+        if run.isascii():
+            if run[:TERM_MAX] in held:
+                words.append(run)
+            continue
+        start = 0
+        for end in range(1, len(run) + 1):
+            if end == len(run) or run[end - 1 : end + 1] not in held:
+                if end - start >= 2:
+                    words.append(run[start:end])
+                start = end
+    return list(dict.fromkeys(words))
 
 
 def _idf(total: int, df: int) -> float:

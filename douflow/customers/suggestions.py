@@ -1,5 +1,10 @@
 """Reply suggestions, tenant-scoped (seed 11): sets made for agents, whether each answers the customer's latest
 message still, and how many were sent as they were or edited. Repositories flush; the caller commits.
+
+A set's materials ride in each row's `citations` list beside the knowledge entry ids, tagged: `offers:<id>` for
+a material the draft offers, `material:<citation JSON>` for each material the set cites (the same on every
+row). Read back, they are re-checked for the reader (`for_reader`): a material that expired since, or of a
+library the reader may not send from, is dropped.
 """
 
 from __future__ import annotations
@@ -11,9 +16,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow.content import material_offers
+from douflow.content.materials import MaterialRepository
 from douflow.db.conversation_tables import ConversationMessage
 from douflow.db.suggestion_tables import Suggestion
 from models.conversations import Turn
+from models.materials import MaterialCitation
 from models.suggestions import (
     STYLE_LABELS,
     STYLES,
@@ -28,6 +36,8 @@ from models.suggestions import (
 # Statuses of an agent's message that count as sending the suggestion it was made from.
 SENT_STATUSES = frozenset({"sent", "unconfirmed"})
 _SUGGESTION_NAMESPACE = uuid.UUID("4b7f2c1e-8d3a-4e59-b6a0-91c5e2d7f384")
+OFFERS = "offers:"
+MATERIAL = "material:"
 
 
 def suggestion_id(set_id: str, style: str) -> str:
@@ -75,7 +85,7 @@ class SuggestionRepository:
                     style=draft.style,
                     position=position,
                     text=draft.text,
-                    citations=list(draft.cited),
+                    citations=_citations(draft.cited, draft.materials, batch.materials),
                     holding=draft.holding,
                     findings=list(draft.findings),
                     requested_by=batch.requested_by,
@@ -119,6 +129,7 @@ class SuggestionRepository:
             stale=latest != first.based_on,
             suggestions=[_stored(row) for row in rows],
             created_at=first.created_at,
+            materials=_materials(first),
         )
 
     async def mark_used(
@@ -173,13 +184,46 @@ def history_of(messages: Sequence[ConversationMessage]) -> tuple[list[str], list
     return [m.text for m in answered], [Turn(author=m.author, text=m.text) for m in earlier]
 
 
+async def for_reader(
+    session: AsyncSession,
+    result: SuggestionResult,
+    tenant_id: str,
+    user_id: str,
+    tenant_role: str,
+    now: datetime,
+) -> SuggestionResult:
+    """The set as this reader may use it: only the materials they may send now, cited and offered."""
+    if not result.materials:
+        return result
+    offerer = await material_offers.agent(MaterialRepository(session, tenant_id), user_id, tenant_role)
+    kept = await material_offers.still_offered(session, tenant_id, result.materials, offerer, now)
+    ids = {m.material_id for m in kept}
+    drafts = [
+        s.model_copy(update={"materials": [m for m in s.materials if m in ids]}) for s in result.suggestions
+    ]
+    return result.model_copy(update={"materials": kept, "suggestions": drafts})
+
+
+def _citations(
+    cited: Sequence[str], offers: Sequence[str], materials: Sequence[MaterialCitation]
+) -> list[str]:
+    return [*cited, *(OFFERS + m for m in offers), *(MATERIAL + m.model_dump_json() for m in materials)]
+
+
+def _materials(row: Suggestion) -> list[MaterialCitation]:
+    found = (c for c in row.citations or [] if c.startswith(MATERIAL))
+    return [MaterialCitation.model_validate_json(c.removeprefix(MATERIAL)) for c in found]
+
+
 def _stored(row: Suggestion) -> StoredSuggestion:
+    tagged = row.citations or []
     return StoredSuggestion(
         id=row.id,
         style=row.style,
         label=STYLE_LABELS[row.style],
         text=row.text,
-        cited=list(row.citations or []),
+        cited=[c for c in tagged if not c.startswith((OFFERS, MATERIAL))],
+        materials=[c.removeprefix(OFFERS) for c in tagged if c.startswith(OFFERS)],
         holding=row.holding,
         findings=list(row.findings or []),
         used_at=row.used_at,

@@ -31,6 +31,7 @@ class Suggestion(TenantScoped, Base):
     style: Mapped[SuggestionStyle] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
+    # Knowledge entry ids, and the set's materials tagged `offers:` / `material:` (douflow/customers/suggestions.py).
     citations: Mapped[list[str]] = mapped_column(JSONType, default=list)
     holding: Mapped[bool] = mapped_column(Boolean, default=False)
     findings: Mapped[list[str]] = mapped_column(JSONType, default=list)

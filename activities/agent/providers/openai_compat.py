@@ -122,13 +122,17 @@ class OpenAICompatProvider:
         return decision.model_copy(update={"cited": [c for c in decision.cited if c in given]})
 
     async def suggest_replies(self, job: SuggestionJob) -> SuggestionSet:
-        """As for the bot's reply, a draft cites only hits it was given; one citing none of them holds."""
+        """As for the bot's reply, a draft cites only hits it was given; one citing none of them holds. A draft
+        offers only materials it was given and names in its text."""
         result = await self._generate(prompts.suggestions_prompt(job), job, SuggestionSet)
         given = {hit.entry_id for hit in job.knowledge.hits}
+        titles = {m.material_id: m.title for m in job.materials}
         drafts = []
         for draft in result.suggestions:
             cited = [c for c in draft.cited if c in given]
-            drafts.append(draft.model_copy(update={"cited": cited, "holding": draft.holding or not cited}))
+            offered = [m for m in draft.materials if m in titles and titles[m] in draft.text]
+            update = {"cited": cited, "holding": draft.holding or not cited, "materials": offered}
+            drafts.append(draft.model_copy(update=update))
         return SuggestionSet(suggestions=drafts)
 
     async def follow_up_script(self, job: FollowUpScriptJob) -> FollowUpScript:

@@ -1,5 +1,6 @@
 """Reply suggestions for agents (seed 11): drafts in three styles for a conversation, the latest set, and how
-many were sent.
+many were sent. A set cites the library materials (seed 17) the agent may send that answer the customer; read
+later, it keeps only those the reader may still send.
 
 Asking starts a `ReplySuggestionWorkflow` and waits for it like the generation routes do (or answers 202 to
 poll). A set answers the customer's latest message when it was asked for; it is marked stale when the customer
@@ -24,7 +25,8 @@ from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.routers.conversations import Agent
 from api.gateway_bff.schemas.suggestions import SuggestionSetView
 from douflow.customers.conversations import ConversationRepository
-from douflow.customers.suggestions import SuggestionRepository
+from douflow.customers.suggestions import SuggestionRepository, for_reader
+from douflow.db.base import utcnow
 from douflow.temporal import starts
 from models.suggestions import SuggestionInput, SuggestionResult, SuggestionStats
 
@@ -60,7 +62,12 @@ async def suggest_replies(
 ) -> SuggestionSetView | JSONResponse:
     """Three replies to the customer's latest message, one per style (简洁直接, 热情亲切, 专业详细), grounded in
     the knowledge base and the brand with the entries they cite, compliance-checked; holding replies citing
-    nothing when no entry answers. `stale` when the customer wrote again while they were drafted."""
+    nothing when no entry answers. `stale` when the customer wrote again while they were drafted.
+
+    `materials` cites the library materials that answer the customer's latest messages and that you may send
+    (libraries you may view; never an expired or archived one), each with its id, title, kind and why it
+    matched; a draft that offers one names it by title and lists its id in its own `materials`. Send it with
+    `POST /api/v1/conversations/{id}/materials`."""
     conversation = await ConversationRepository(session, user.tenant_id).get(conversation_id)
     if conversation is None:
         raise NotFound(f"conversation {conversation_id} not found")
@@ -76,12 +83,15 @@ async def suggest_replies(
         result = await runner.wait_result(started, SuggestionResult, settings.bff_sync_timeout_seconds)
     if result is None:
         return runner.accepted(started.workflow_id)
-    return SuggestionSetView(**result.model_dump(), workflow_id=started.workflow_id)
+    made = SuggestionResult.model_validate(result.model_dump())
+    made = await for_reader(session, made, user.tenant_id, user.user_id, user.role, utcnow())
+    return SuggestionSetView(**made.model_dump(), workflow_id=started.workflow_id)
 
 
 @router.get("/conversations/{conversation_id}/suggestions", responses=answers(404))
 async def latest_suggestions(conversation_id: str, user: Agent, session: SessionDep) -> SuggestionSetView:
-    """The conversation's latest set, with whether it is stale now and which of it was sent."""
+    """The conversation's latest set, with whether it is stale now and which of it was sent; its materials
+    are those you may send now (one that expired since, or of a library you may not view, is left out)."""
     conversation = await ConversationRepository(session, user.tenant_id).get(conversation_id)
     if conversation is None:
         raise NotFound(f"conversation {conversation_id} not found")
@@ -89,7 +99,10 @@ async def latest_suggestions(conversation_id: str, user: Agent, session: Session
     rows = await repo.latest_set(conversation.id)
     if not rows:
         raise NotFound(f"no suggestions were made for conversation {conversation_id}")
-    return SuggestionSetView(**(await repo.result(rows)).model_dump())
+    result = await for_reader(
+        session, await repo.result(rows), user.tenant_id, user.user_id, user.role, utcnow()
+    )
+    return SuggestionSetView(**result.model_dump())
 
 
 @router.get("/suggestions/stats")

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.material_search import evaluate
+from douflow.content.material_search import matched_words
 from douflow.content.material_text import UnreadableDocument, extract_text
 from tests.support.materials import docx
 
@@ -51,3 +52,10 @@ def test_spreadsheet_and_slides_give_their_strings() -> None:
 def test_a_broken_office_file_is_refused() -> None:
     with pytest.raises(UnreadableDocument):
         extract_text("price.docx", b"not a zip at all")
+
+
+def test_the_words_a_material_matched_are_the_customers_stretches_it_holds() -> None:
+    held = frozenset({"咖啡", "啡机", "价目", "目表", "s1", "你"})
+
+    assert matched_words("你们咖啡机S1的价目表发我", held) == ["咖啡机", "s1", "价目表"]
+    assert matched_words("在吗", held) == []
