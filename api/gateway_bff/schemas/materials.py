@@ -50,7 +50,10 @@ class LibraryIn(RequestBody):
 
     name: Name
     description: Description = ""
-    bot_may_use: bool = Field(default=False, description="the bot and reply suggestions may cite and send it")
+    bot_may_use: bool = Field(
+        default=False,
+        description="the bot may offer and send it (reply suggestions cite what the asking agent may send)",
+    )
 
 
 class LibraryPatch(RequestBody):
