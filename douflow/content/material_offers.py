@@ -4,9 +4,10 @@ agents' reply suggestions, differing only in who offers.
 A material is offered when it covers at least MIN_COVERAGE of what the customer wrote (`coverage`), belongs to
 a library its offerer may send from, is of a kind the offerer offers, and may be sent now (`send_problem`:
 neither archived nor expired, so an expired price sheet is never offered). The bot may send from the libraries
-open to it (`bot_may_use`) and offers only FAQ answers and case studies, since nobody reviews what it sends;
-an agent may send from the libraries they may view, exactly as `POST /conversations/{id}/materials` checks,
-and is offered any kind, since they choose what goes.
+open to it (`bot_may_use`) and offers only FAQ answers and case studies, since nobody reviews what it sends.
+A reply suggestion is drafted by the model too, so it cites only libraries open to the bot, and of those only
+the ones the asking agent may view (as `POST /conversations/{id}/materials` checks, since the agent sends it);
+it may cite any kind, since the agent chooses what goes.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ async def bot(repo: MaterialRepository) -> Offerer:
 async def agent(repo: MaterialRepository, user_id: str, tenant_role: str) -> Offerer:
     permissions = await repo.permissions(user_id, tenant_role)
     viewable = frozenset(lib for lib, permission in permissions.items() if allows(permission, "viewer"))
-    return Offerer(libraries=viewable, kinds=None, limit=AGENT_OFFERS)
+    open_to_bot = frozenset(await repo.bot_library_ids())
+    return Offerer(libraries=viewable & open_to_bot, kinds=None, limit=AGENT_OFFERS)
 
 
 async def offers(

@@ -23,7 +23,7 @@ from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, u
 
 
 class MaterialLibrary(TenantScoped, Timestamped, Base):
-    """A shelf of materials with its own members; `bot_may_use` lets the bot offer and send its materials."""
+    """A shelf of materials with its own members; `bot_may_use` lets the bot (and reply suggestions) offer its materials."""
 
     __tablename__ = "material_libraries"
 

@@ -1,7 +1,7 @@
 """Reply suggestions cite library materials (seed 11, 17) end to end: a customer writes in the Douyin sandbox,
 an agent asks the BFF for suggestions, and the suggestion workflow on the real dev server cites the materials
-that answer the customer which that agent's libraries let them send, never an expired one nor another
-tenant's; a set read later keeps only what its reader may send now."""
+that answer the customer from libraries open to the bot that the agent may send from, never an expired one nor
+another tenant's; a set read later keeps only what its reader may send now."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def offered(made: dict[str, Any]) -> list[list[str]]:
 async def test_an_agent_sees_a_material_of_their_library_cited_and_offered_by_name(
     chat: Chat, http: httpx.AsyncClient, manager: TestUser
 ) -> None:
-    lib = await library(http, manager)
+    lib = await library(http, manager, bot_may_use=True)
     await member(http, manager, lib["id"], chat.user, "viewer")
     sheet = await material(http, manager, lib["id"], **SHEET)
     await customer_asks(chat)
@@ -106,10 +106,25 @@ async def test_an_agent_sees_a_material_of_their_library_cited_and_offered_by_na
     assert read["materials"] == made["materials"] and offered(read) == offered(made)
 
 
+async def test_a_library_closed_to_the_bot_is_never_cited_even_to_its_members(
+    chat: Chat, http: httpx.AsyncClient, manager: TestUser
+) -> None:
+    """Suggestions are the model's drafts: like the bot, they cite only libraries open to it."""
+    closed = await library(http, manager, bot_may_use=False)
+    await member(http, manager, closed["id"], chat.user, "viewer")
+    await material(http, manager, closed["id"], **SHEET)
+    await customer_asks(chat)
+
+    made = await suggest(chat, chat.user)
+
+    assert made["materials"] == [] and offered(made) == [[]] * 3
+    assert all(SHEET["title"] not in s["text"] for s in made["suggestions"])
+
+
 async def test_an_agent_without_access_to_the_library_is_neither_cited_nor_offered_it(
     chat: Chat, http: httpx.AsyncClient, manager: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    lib = await library(http, manager)
+    lib = await library(http, manager, bot_may_use=True)
     colleague = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "bruno", "agent")
     await member(http, manager, lib["id"], colleague, "viewer")
     sheet = await material(http, manager, lib["id"], **SHEET)
@@ -129,7 +144,7 @@ async def test_an_agent_without_access_to_the_library_is_neither_cited_nor_offer
 async def test_an_expired_material_is_never_cited_and_one_that_expires_later_drops_out(
     chat: Chat, http: httpx.AsyncClient, manager: TestUser
 ) -> None:
-    lib = await library(http, manager)
+    lib = await library(http, manager, bot_may_use=True)
     await member(http, manager, lib["id"], chat.user, "viewer")
     past = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
     old = await material(
@@ -157,9 +172,9 @@ async def test_another_tenants_materials_are_never_cited(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     stranger = await user_with_token(http, sessionmaker, f"other-{uuid.uuid4().hex[:6]}", "olga", "admin")
-    theirs = await library(http, stranger)
+    theirs = await library(http, stranger, bot_may_use=True)
     await material(http, stranger, theirs["id"], **SHEET | {"title": "咖啡机价目表"})
-    lib = await library(http, manager)
+    lib = await library(http, manager, bot_may_use=True)
     await member(http, manager, lib["id"], chat.user, "viewer")
     ours = await material(http, manager, lib["id"], **SHEET)
     await customer_asks(chat)

@@ -52,7 +52,7 @@ class LibraryIn(RequestBody):
     description: Description = ""
     bot_may_use: bool = Field(
         default=False,
-        description="the bot may offer and send it (reply suggestions cite what the asking agent may send)",
+        description="the bot may offer and send its materials, and reply suggestions cite them to agents who may view it",
     )
 
 
