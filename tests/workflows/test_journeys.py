@@ -1,7 +1,7 @@
 """Journeys running on the real dev server (seed 15): enrolments by a captured lead, by hand and by segment;
 waits of hours and days with per-workflow time skipping; decisions on a reply through the sandbox; sends through
-the conversation; versions pinned by running enrolments; a worker restart mid-wait; the frequency cap across
-journeys; unsubscribe.
+the conversation; versions pinned by running enrolments; a worker restart and a Temporal server restart mid-wait;
+the frequency cap across journeys; unsubscribe.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from temporalio.testing import TimeSkipper, WorkflowEnvironment
 
 from douflow.db.conversation_tables import Customer
 from douflow.db.journey_tables import JourneyStep
+from douflow.db.task_tables import FollowUpTask
 from douflow.settings import Settings
 from douflow.temporal import ids
 from douyin_sandbox.testing import RunningSandbox
@@ -30,7 +32,9 @@ from tests.support.auth import TestUser, user_with_token
 from tests.support.conversations import ACCOUNT_OPEN_ID, Chat, knowledge, new_chat
 from tests.support.journeys import FOLLOW_UP, lead_journey, tag_journey
 from tests.support.polling import eventually
+from tests.support.restarts import activity_runs, disk_server, late_by, pending_timer, timers
 from tests.support.stack import running_stack, running_workers
+from tests.support.tasks import desk, notices
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -279,6 +283,103 @@ async def test_a_worker_restart_in_the_middle_of_a_wait_fires_the_step_once(
         ("mark", "done"), ("pause", "entered"), ("pause", "passed"),
     ]  # fmt: skip
     assert tags == ["restarted"]
+
+
+def _task_then_wait_journey() -> dict[str, Any]:
+    """A follow-up task due in an hour, then a wait of one minute (the shortest a designer may give), then a tag."""
+    return {
+        "nodes": [
+            {"id": "start", "kind": "trigger", "on": "manual", "next": "task"},
+            {"id": "task", "kind": "action", "action": "create_task", "title": "回访", "due_minutes": 60, "next": "pause"},
+            {"id": "pause", "kind": "wait", "minutes": 1, "next": "mark"},
+            {"id": "mark", "kind": "action", "action": "tag", "tag": "server-restarted", "next": "done"},
+            {"id": "done", "kind": "exit"},
+        ]
+    }  # fmt: skip
+
+
+async def _journey_task(sessionmaker: async_sessionmaker[AsyncSession], customer_id: str) -> str:
+    async def probe() -> str | None:
+        async with sessionmaker() as session:
+            found: str | None = await session.scalar(
+                select(FollowUpTask.id).where(FollowUpTask.customer_id == customer_id)
+            )
+            return found
+
+    found: str = await eventually(probe, within=60)
+    return found
+
+
+@pytest.mark.timeout(300)
+async def test_a_server_restart_in_the_middle_of_a_wait_fires_the_step_and_the_task_reminder_once_on_time(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, tmp_path: Path
+) -> None:
+    where = await desk(sessionmaker, "restart")
+    async with disk_server(tmp_path) as server:
+        mine = settings.model_copy(
+            update={
+                "task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-",
+                "temporal_address": server.address,
+                # The journey's task is due in an hour: its owner is reminded a minute after it is made, while the
+                # journey waits its minute.
+                "task_reminder_minutes": 59,
+            }
+        )
+        client = await server.start()
+        async with (
+            running_stack(client, mine) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as own,
+        ):
+            designer = await user_with_token(own, sessionmaker, where.tenant_slug, "olivia", "operator")
+            journey_id = await _journey(own, designer, _task_then_wait_journey())
+            await _enrol(own, designer, journey_id, where.customer_id)
+            task_id = await _journey_task(sessionmaker, where.customer_id)
+            journey_run = ids.journey_workflow_id(journey_id, where.customer_id)
+            task_run = ids.follow_up_task_workflow_id(task_id)
+            wait = await pending_timer(client.get_workflow_handle(journey_run))
+            reminder = await pending_timer(client.get_workflow_handle(task_run))
+        # No worker now; both timers are still pending when the server stops.
+        assert await pending_timer(client.get_workflow_handle(journey_run)) == wait
+        assert await pending_timer(client.get_workflow_handle(task_run)) == reminder
+        await server.stop()
+
+        client = await server.start()
+        journey: WorkflowHandle[Any, JourneyResult] = client.get_workflow_handle(
+            journey_run, result_type=JourneyResult
+        )
+        task: WorkflowHandle[Any, Any] = client.get_workflow_handle(task_run)
+        async with running_workers(client, mine):
+            result = await asyncio.wait_for(journey.result(), 150)
+            fires = await eventually(
+                lambda: activity_runs(task, "fire_task_timer"),
+                lambda runs: any(r.completed for r in runs),
+                within=150,
+                interval=0.5,
+            )
+        waited = next(t for t in await timers(journey) if t.timer_id == wait.timer_id)
+        reminded = next(t for t in await timers(task) if t.timer_id == reminder.timer_id)
+        [tagged] = await activity_runs(journey, "run_journey_action")
+
+    assert result.exit_reason == "done"
+    assert (waited.due, len(waited.fired)) == (wait.due, 1), (
+        "the wait's timer survived the restart and fired once"
+    )
+    assert tagged.completed
+    assert timedelta(0) <= late_by(tagged, waited) < timedelta(seconds=60), (
+        "the step ran when the wait was over"
+    )
+    assert (reminded.due, len(reminded.fired)) == (reminder.due, 1)
+    [fired] = fires
+    assert fired.completed, "one reminder (the escalation is an hour away)"
+    assert timedelta(0) <= late_by(fired, reminded) < timedelta(seconds=60)
+    assert [kind for kind, _ in await notices(sessionmaker, task_id)] == ["task_assigned", "task_reminder"]
+    async with sessionmaker() as session:
+        steps = (await session.scalars(select(JourneyStep).where(JourneyStep.journey_id == journey_id))).all()
+        tags = await session.scalar(select(Customer.tags).where(Customer.id == where.customer_id))
+    assert sorted((s.node_id, s.outcome) for s in steps if s.node_id in ("pause", "mark")) == [
+        ("mark", "done"), ("pause", "entered"), ("pause", "passed"),
+    ]  # fmt: skip
+    assert tags == ["server-restarted"]
 
 
 def _send_journey(text: str) -> dict[str, Any]:
