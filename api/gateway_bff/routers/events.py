@@ -13,12 +13,12 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from api.gateway_bff.deps import CurrentUser, StateDep, current_standing
-from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.guarded_route import GuardedRoute, authenticated_by
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.state import BffState
 from douflow.live_events import Happened, tenant_events, visible_to
@@ -29,6 +29,7 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"], route_class=Guarded
 BACKLOG_PAGE = 500
 REMEMBERED_IDS = 10_000
 RETRY_MILLISECONDS = 3000
+MAX_EVENT_ID = 2**63 - 1
 
 STREAM_DESCRIPTION = """\
 A `text/event-stream` of the caller's tenant, for `new EventSource("/api/v1/events?ticket=...")`. Get the
@@ -66,43 +67,15 @@ async def ticket(user: CurrentUser, state: StateDep) -> StreamTicket:
     return StreamTicket(ticket=state.tickets.issue(user), expires_in=state.tickets.ttl_seconds)
 
 
-@router.get(
-    "",
-    description=STREAM_DESCRIPTION,
-    response_class=StreamingResponse,
-    responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "The stream"},
-        **answers(401),
-    },
-)
-async def stream(
-    state: StateDep,
-    ticket: Annotated[
-        str, Query(min_length=1, max_length=4096, description="from POST /api/v1/events/ticket")
-    ],
-    last_event_id: Annotated[
-        int | None,
-        Query(ge=0, description="resume after this event id (a new EventSource cannot send the header)"),
-    ] = None,
-    last_event_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
-) -> StreamingResponse:
-    """The tenant's live events as server-sent events."""
-    principal = await _ticket_holder(state, ticket)
-    after = last_event_id
-    if last_event_header is not None and last_event_header.strip().isdigit():
-        after = int(last_event_header.strip())
-    return StreamingResponse(
-        _events(state, principal, after),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-async def _ticket_holder(state: BffState, ticket: str) -> Principal:
+async def _ticket_holder(request: Request, state: BffState) -> Principal:
+    """The stream's caller, by the ticket in its URL, before anything else about the request is looked at."""
+    ticket = request.query_params.get("ticket", "")
     try:
         claimed = state.tickets.verify(ticket)
     except InvalidToken as exc:
-        raise _unauthorized("stream ticket rejected (invalid or expired); ask for a new one") from exc
+        raise _unauthorized(
+            "stream ticket missing, invalid or expired; ask POST /api/v1/events/ticket"
+        ) from exc
     standing = await current_standing(state, claimed)
     if standing is None:
         raise _unauthorized("session ended; log in again")
@@ -112,6 +85,45 @@ async def _ticket_holder(state: BffState, ticket: str) -> Principal:
         username=standing.username,
         role=standing.role,
         session_id=claimed.session_id,
+    )
+
+
+@router.get(
+    "",
+    description=STREAM_DESCRIPTION,
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "The stream"},
+        **answers(401),
+    },
+)
+@authenticated_by(_ticket_holder)
+async def stream(
+    request: Request,
+    state: StateDep,
+    ticket: Annotated[
+        str, Query(min_length=1, max_length=4096, description="from POST /api/v1/events/ticket")
+    ],
+    last_event_id: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_EVENT_ID,
+            description="resume after this id (a new EventSource cannot send the header)",
+        ),
+    ] = None,
+    last_event_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
+) -> StreamingResponse:
+    """The tenant's live events as server-sent events."""
+    principal: Principal = request.state.principal
+    after = last_event_id
+    header = (last_event_header or "").strip()
+    if header.isdigit() and int(header) <= MAX_EVENT_ID:
+        after = int(header)
+    return StreamingResponse(
+        _events(state, principal, after),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
