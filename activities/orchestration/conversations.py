@@ -100,12 +100,14 @@ class ConversationActivities(TaskActivities, Orchestration):
                 return Assignment()
             if conversation.state in ("human", "closed"):
                 return Assignment(user_id=conversation.owner_id)  # a person took it over meanwhile
+            before = (conversation.state, conversation.owner_id)
             if conversation.state == "bot":
                 conversation.state, conversation.owner_id = "waiting_human", None
                 conversation.paused_until, conversation.handoff_reason = None, req.reason
             desk = AgentDesk(session, req.tenant_id)
             user_id = await desk.assign(conversation, self._settings.conversation_agent_cap, req.at)
-            repo.announce(conversation)
+            if (conversation.state, conversation.owner_id) != before:
+                repo.announce(conversation)
             await session.commit()
             unassigned = (conversation.customer_id, conversation.account_id) if user_id is None else None
         if unassigned is not None:

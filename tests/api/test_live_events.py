@@ -64,7 +64,7 @@ def subjects(frames: list[Frame]) -> list[str]:
     return [f.data["subject_id"] for f in frames if f.event != "ready"]
 
 
-async def test_a_customer_message_and_a_takeover_reach_the_agents_stream(
+async def test_messages_a_handoff_and_a_takeover_reach_the_agents_stream(
     http: httpx.AsyncClient,
     sandbox: RunningSandbox,
     temporal_env: WorkflowEnvironment,
@@ -72,10 +72,18 @@ async def test_a_customer_message_and_a_takeover_reach_the_agents_stream(
     settings: Settings,
 ) -> None:
     chat = await new_chat(http, sandbox, temporal_env, sessionmaker, settings, "live-cs")
+    available = await http.put("/api/v1/agents/me", json={"available": True}, headers=chat.user.headers)
+    assert available.status_code == 200, available.text
     async with open_stream(http, chat.user) as stream:
-        await chat.write("你好，请问几点开门？")
+        await chat.write("你们能开增值税专用发票吗")
         said = await stream.until(lambda f: f.event == "message" and f.payload["author"] == "customer")
         conversation_id = await chat.conversation_id()
+        after = await stream.until_each(
+            lambda f: f.event == "conversation" and f.payload["state"] == "waiting_human",
+            lambda f: f.event == "message" and f.payload["author"] == "bot",
+        )
+        handed = [f for f in after if f.event == "conversation" and f.payload["state"] == "waiting_human"]
+        answered = [f for f in after if f.event == "message" and f.payload["author"] == "bot"]
         taken = await chat.post("takeover")
         assert taken.status_code == 200, taken.text
         human = await stream.until(lambda f: f.event == "conversation" and f.payload["state"] == "human")
@@ -84,8 +92,12 @@ async def test_a_customer_message_and_a_takeover_reach_the_agents_stream(
     assert message.payload["conversation_id"] == conversation_id == message.data["subject_id"]
     assert message.payload["status"] == "received" and message.id is not None
     assert "text" not in message.payload, "a message event names the message, never its text"
-    opened = [f for f in said + human if f.event == "conversation"]
+    opened = [f for f in said + handed if f.event == "conversation"]
     assert opened[0].payload["state"] == "bot", "the new conversation appeared first, with the bot"
+    assert handed[-1].payload["owner_id"] == chat.user.user_id, (
+        "handed off and assigned to the available agent"
+    )
+    assert answered[-1].payload["status"] == "sent", "the customer was told a person will answer"
     assert human[-1].payload == {
         "conversation_id": conversation_id,
         "account_id": chat.account_id,
@@ -93,7 +105,7 @@ async def test_a_customer_message_and_a_takeover_reach_the_agents_stream(
         "state": "human",
         "owner_id": chat.user.user_id,
     }
-    ids = [f.id for f in said + human if f.id is not None]
+    ids = [f.id for f in said + after + human if f.id is not None]
     assert ids == sorted(ids) and len(set(ids)) == len(ids), "each event once, in order"
 
 

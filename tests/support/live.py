@@ -69,6 +69,14 @@ class Stream:
                 if check(frame):
                     return seen
 
+    async def until_each(self, *checks: Callable[[Frame], bool], within: float = 60) -> list[Frame]:
+        """Every event until each check accepted one of them (in whichever order they come)."""
+        seen: list[Frame] = []
+        async with asyncio.timeout(within):
+            while not all(any(check(f) for f in seen) for check in checks):
+                seen.append(await self.next(within))
+        return seen
+
     async def ended(self, within: float = 30) -> list[str]:
         """The lines left once the server closes the stream."""
         rest: list[str] = []
