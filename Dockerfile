@@ -48,4 +48,5 @@ USER douflow
 
 EXPOSE 8000
 
-CMD ["uvicorn", "api.gateway_bff.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+# Open event streams (/api/v1/events) never finish by themselves: a stop waits 10 s for them, then ends them.
+CMD ["uvicorn", "api.gateway_bff.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "10"]

@@ -61,6 +61,8 @@ def service_commands(settings: Settings) -> dict[str, list[str]]:
         "gateway-bff": [
             py, "-m", "uvicorn", "api.gateway_bff.app:create_app", "--factory",
             "--host", settings.bff_host, "--port", str(settings.bff_port), "--log-level", "warning",
+            # Open event streams never finish by themselves: a stop waits this long for them, then ends them.
+            "--timeout-graceful-shutdown", "5",
         ],
     }  # fmt: skip
 

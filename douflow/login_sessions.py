@@ -56,6 +56,45 @@ async def session_standing(
     return None if row is None else Standing(username=row.username, role=row.role)
 
 
+async def refresh_session(
+    session: AsyncSession,
+    session_id: str,
+    user_id: str,
+    tenant_id: str,
+    *,
+    idle: timedelta,
+    max_age: timedelta,
+    now: datetime,
+) -> datetime | None:
+    """Extends a live session to `idle` from now, never past `max_age` after its login; the new end, or None
+    when the session ended (logout, password change, revoked, expired), its user is disabled or gone, or it
+    reached its absolute limit. Reads the row itself, never a cached standing."""
+    row = (
+        await session.execute(
+            select(UserSession)
+            .join(User, User.id == UserSession.user_id)
+            .where(
+                UserSession.id == session_id,
+                UserSession.user_id == user_id,
+                UserSession.tenant_id == tenant_id,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now,
+                User.tenant_id == tenant_id,
+                User.disabled.is_(False),
+            )
+            .with_for_update(of=UserSession)
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    limit = row.created_at + max_age
+    if limit <= now:
+        return None
+    row.expires_at = min(now + idle, limit)
+    await session.flush()
+    return row.expires_at
+
+
 async def end_session(session: AsyncSession, session_id: str, now: datetime) -> None:
     await session.execute(
         update(UserSession)

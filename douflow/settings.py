@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     # signed with the same key is refused here.
     jwt_audience: str = "douflow-api"
     access_token_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # A login session lasts at most this long from its login however often it is refreshed
+    # (`POST /api/v1/auth/refresh`); between refreshes it ends once its last token expires (the idle limit).
+    session_max_hours: float = Field(default=12, gt=0, le=24 * 30)
+    # Live updates (`GET /api/v1/events`): how often the BFF's one poller reads new events, the comment sent
+    # on a quiet stream (which is also when the stream rechecks its login session), how long an event may be
+    # replayed by Last-Event-ID before it is pruned, and how long a stream ticket may be used to connect.
+    live_events_poll_seconds: float = Field(default=0.3, ge=0.05, le=5)
+    live_events_keepalive_seconds: float = Field(default=15, gt=0, le=300)
+    live_events_retention_hours: float = Field(default=24, gt=0, le=24 * 30)
+    live_events_ticket_seconds: int = Field(default=60, ge=5, le=3600)
     # Token box and payload codec keys: one key, or "id:key,id:key" while rotating (every key decrypts,
     # the *_KEY_ID one encrypts); see douflow/security/keyring.py.
     # How long the BFF trusts its last look at a login session (logged out, user disabled or demoted

@@ -53,6 +53,8 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         # send of unknown outcome gives up waiting for its echo quickly.
         "conversation_debounce_seconds": 0.0,
         "conversation_echo_wait_seconds": 5.0,
+        # A live event stream rechecks its login session with each keep-alive: ended streams close within a second.
+        "live_events_keepalive_seconds": 1.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

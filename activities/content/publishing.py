@@ -14,6 +14,7 @@ from douflow.content.drafts import load_draft
 from douflow.content.publishes import (
     PublishKeyTaken,
     PublishRepository,
+    announce_publish,
     claimed_item_ids,
     sent_text,
     settle,
@@ -75,6 +76,7 @@ class PublishingActivities(ContentStore):
                 await session.commit()
                 return
             _apply(publish, event)
+            announce_publish(session, publish, event.event)
             await session.flush()
             content = await ContentRepository(session, event.tenant_id).get(event.content_id)
             summary = await repo.content_status(event.content_id)

@@ -94,16 +94,20 @@ class ConversationActivities(TaskActivities, Orchestration):
         """The conversation waits for a person, given round-robin to an available agent under the cap, in one
         write; one a person took over meanwhile is left as it is (the workflow re-syncs a release)."""
         async with self._sessionmaker() as session:
-            conversation = await ConversationRepository(session, req.tenant_id).get(req.conversation_id)
+            repo = ConversationRepository(session, req.tenant_id)
+            conversation = await repo.get(req.conversation_id)
             if conversation is None:
                 return Assignment()
             if conversation.state in ("human", "closed"):
                 return Assignment(user_id=conversation.owner_id)  # a person took it over meanwhile
+            before = (conversation.state, conversation.owner_id)
             if conversation.state == "bot":
                 conversation.state, conversation.owner_id = "waiting_human", None
                 conversation.paused_until, conversation.handoff_reason = None, req.reason
             desk = AgentDesk(session, req.tenant_id)
             user_id = await desk.assign(conversation, self._settings.conversation_agent_cap, req.at)
+            if (conversation.state, conversation.owner_id) != before:
+                repo.announce(conversation)
             await session.commit()
             unassigned = (conversation.customer_id, conversation.account_id) if user_id is None else None
         if unassigned is not None:

@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.notifications import NotificationActivities
+from douflow import live_events
 from douflow.customers import tasks
 from douflow.customers.tasks import TaskProblem, TaskRepository
 from douflow.customers.thresholds import LEVEL_KEY
@@ -27,6 +28,7 @@ from douflow.db.conversation_tables import ScoreCrossing
 from douflow.db.metrics_tables import Notification
 from douflow.db.tables import Tenant
 from douflow.db.task_tables import FollowUpTask
+from douflow.live_events import LiveKind
 from douflow.notify import recipients
 from douflow.notify.recipients import ADMINS
 from douflow.settings import Settings
@@ -178,9 +180,11 @@ class TaskActivities(NotificationActivities, Orchestration):
                 notice = await self._timer_notice(session, row, timer)
                 await recipients.address(session, notice, [row.owner_user_id] if row.owner_user_id else None)
                 row.reminded_for = timer.due_at
+                _announce_timer(session, row, "task_due")
             elif timer.kind == "escalation" and row.escalated_for != timer.due_at:
                 await recipients.address(session, await self._timer_notice(session, row, timer))
                 row.escalated_for = timer.due_at
+                _announce_timer(session, row, "task_overdue")
             if row.status == "snoozed":
                 row.status = "open"
             await session.commit()
@@ -240,6 +244,23 @@ class TaskActivities(NotificationActivities, Orchestration):
             object_id=row.id,
             audience=ADMINS,
         )
+
+
+def _announce_timer(session: AsyncSession, row: FollowUpTask, kind: LiveKind) -> None:
+    """A live event for the task's owner and the tenant's admins: it falls due soon, or it is overdue."""
+    live_events.record(
+        session,
+        row.tenant_id,
+        kind,
+        row.id,
+        {
+            "task_id": row.id,
+            "customer_id": row.customer_id,
+            "owner_user_id": row.owner_user_id,
+            "due_at": row.due_at.isoformat(),
+        },
+        user_id=row.owner_user_id,
+    )
 
 
 async def _local(session: AsyncSession, tenant_id: str, at: datetime) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import Depends, FastAPI
 
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
+from api.gateway_bff.live_hub import LiveHub
 from api.gateway_bff.openapi_errors import install_error_contract
 from api.gateway_bff.routers import (
     agents,
@@ -25,6 +27,7 @@ from api.gateway_bff.routers import (
     deals,
     douyin_accounts,
     douyin_webhook,
+    events,
     generation,
     health,
     journeys,
@@ -52,7 +55,7 @@ from douflow.db.engine import create_engine, create_sessionmaker
 from douflow.media import LocalMediaStore
 from douflow.security.login_throttle import LoginThrottle
 from douflow.security.passwords import PasswordHashing
-from douflow.security.tokens import TokenService
+from douflow.security.tokens import StreamTickets, TokenService
 from douflow.security.ttl_cache import TtlCache
 from douflow.settings import Settings, get_settings
 from douflow.temporal.client import connect_temporal
@@ -65,16 +68,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, echo=settings.database_echo)
+        sessionmaker = create_sessionmaker(engine)
         app.state.bff = BffState(
             settings=settings,
             temporal=await connect_temporal(settings),
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            sessionmaker=sessionmaker,
             tokens=TokenService(
                 settings.jwt_secret.get_secret_value(),
                 settings.jwt_issuer,
                 settings.jwt_audience,
                 settings.access_token_minutes * 60,
+            ),
+            tickets=StreamTickets(
+                settings.jwt_secret.get_secret_value(),
+                settings.jwt_issuer,
+                settings.jwt_audience,
+                settings.live_events_ticket_seconds,
+            ),
+            live=LiveHub(
+                sessionmaker,
+                settings.live_events_poll_seconds,
+                timedelta(hours=settings.live_events_retention_hours),
             ),
             media=LocalMediaStore(settings.media_dir),
             codec=EncryptionCodec(settings.payload_keyring),
@@ -89,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.bff.live.close()
             app.state.bff.passwords.close()
             await engine.dispose()
 
@@ -109,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (conversations, agents, comments, suggestions, customers, scoring_rules, journeys):
         app.include_router(router.router)
-    for router in (tasks, notification_webhooks, materials, material_pages, deals):
+    for router in (tasks, notification_webhooks, materials, material_pages, deals, events):
         app.include_router(router.router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)

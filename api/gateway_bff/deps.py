@@ -64,7 +64,7 @@ async def authenticate(state: BffState, token: str | None) -> Principal:
         raise _unauthorized(
             "access token rejected (invalid, expired or not issued here); log in again"
         ) from exc
-    standing = await _standing(state, claimed)
+    standing = await current_standing(state, claimed)
     if standing is None:
         raise _unauthorized(
             "session ended (logged out, password changed, or the user was disabled or removed); log in again"
@@ -72,7 +72,8 @@ async def authenticate(state: BffState, token: str | None) -> Principal:
     return replace(claimed, username=standing.username, role=standing.role)
 
 
-async def _standing(state: BffState, claimed: Principal) -> Standing | None:
+async def current_standing(state: BffState, claimed: Principal) -> Standing | None:
+    """The session's user as the database says now (trusted for SESSION_CHECK_CACHE_SECONDS), or None."""
     standing = state.sessions.get(claimed.session_id)
     if standing is None:
         async with state.sessionmaker() as session:

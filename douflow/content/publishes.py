@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow import live_events
 from douflow.db.base import utcnow
 from douflow.db.tables import Content, DouyinAccount, Publish
 from douflow.db.upsert import insert_for
@@ -270,6 +271,7 @@ async def settle(session: AsyncSession, settlement: Settlement) -> bool:
         if row.item_id or settlement.item_id in owned:
             return False
     _record_settlement(row, settlement)
+    announce_publish(session, row, "settled" if settlement.by == SWEEPER else RESOLVED)
     await session.flush()
     content = await session.scalar(
         select(Content).where(Content.id == row.content_id, Content.tenant_id == settlement.tenant_id)
@@ -278,6 +280,24 @@ async def settle(session: AsyncSession, settlement: Settlement) -> bool:
     if content is not None and summary is not None:
         content.status, content.status_detail = summary
     return True
+
+
+def announce_publish(session: AsyncSession, publish: Publish, event: str) -> None:
+    """A live event with the publish's status as this transaction leaves it."""
+    live_events.record(
+        session,
+        publish.tenant_id,
+        "publish",
+        publish.id,
+        {
+            "publish_id": publish.id,
+            "content_id": publish.content_id,
+            "account_id": publish.account_id,
+            "status": publish.status,
+            "event": event,
+            "item_id": publish.item_id,
+        },
+    )
 
 
 def _record_settlement(publish: Publish, settlement: Settlement) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from douflow import live_events
 from douflow.customers.suggestions import SENT_STATUSES, SuggestionRepository
 from douflow.db.conversation_tables import Conversation, ConversationMessage, Customer
 from douflow.security.tokens import Role
@@ -64,6 +65,7 @@ class ConversationRepository:
                         douyin_conversation_id=douyin_conversation_id,
                     )
                     self._session.add(found)
+                self.announce(found)
                 return found, False
             except IntegrityError:
                 found = await self._conversation(account_id, customer.id)
@@ -72,6 +74,7 @@ class ConversationRepository:
         reopened = found.state == "closed"
         if reopened:
             found.state, found.owner_id, found.paused_until, found.handoff_reason = "bot", None, None, None
+            self.announce(found)
         if douyin_conversation_id:
             found.douyin_conversation_id = douyin_conversation_id
         return found, reopened
@@ -131,6 +134,7 @@ class ConversationRepository:
             if same is not None:
                 return same
         row = await self._session.get(ConversationMessage, record.message_id)
+        announce = row is None or row.status != record.status
         if row is None:
             row = ConversationMessage(
                 id=record.message_id,
@@ -156,6 +160,21 @@ class ConversationRepository:
         conversation = await self.get(record.conversation_id)
         if conversation is not None and conversation.last_message_at < record.at:
             conversation.last_message_at = record.at
+        if announce:
+            live_events.record(
+                self._session,
+                self._tenant_id,
+                "message",
+                record.conversation_id,
+                {
+                    "conversation_id": record.conversation_id,
+                    "message_id": record.message_id,
+                    "author": record.author,
+                    "status": record.status,
+                    "msg_type": record.msg_type,
+                    "at": record.at.isoformat(),
+                },
+            )
         if record.suggestion_id and record.author == "agent" and record.status in SENT_STATUSES:
             await SuggestionRepository(self._session, self._tenant_id).mark_used(
                 record.suggestion_id, record.conversation_id, record.author_user_id, record.text, record.at
@@ -170,7 +189,25 @@ class ConversationRepository:
         row.owner_id = change.owner_id
         row.paused_until = change.paused_until
         row.handoff_reason = change.handoff_reason
+        self.announce(row)
         return row
+
+    def announce(self, row: Conversation) -> None:
+        """A live event with the conversation's state and assignee as they are now (in this transaction)."""
+        live_events.record(
+            self._session,
+            self._tenant_id,
+            "conversation",
+            row.id,
+            {
+                "conversation_id": row.id,
+                "account_id": row.account_id,
+                "customer_id": row.customer_id,
+                "state": row.state,
+                "owner_id": row.owner_id,
+            },
+            user_id=row.owner_id,
+        )
 
     async def summary(self, conversation_id: str) -> str:
         """What the customer last asked, for a bot starting over after a closed stretch; never replayed."""

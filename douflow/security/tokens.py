@@ -32,7 +32,9 @@ class Principal:
     session_id: str
 
 
-class TokenService:
+class SignedPrincipals:
+    """JWTs (HS256) naming a principal and its login session, for one audience."""
+
     def __init__(self, secret: str, issuer: str, audience: str, ttl_seconds: int) -> None:
         self._key = OctKey.import_key(secret)
         self._issuer = issuer
@@ -52,8 +54,11 @@ class TokenService:
     def ttl_seconds(self) -> int:
         return self._ttl
 
-    def issue(self, principal: Principal) -> str:
+    def issue(self, principal: Principal, expires_at: float | None = None) -> str:
+        """A token for the principal's session, expiring after the TTL or at `expires_at` if that is sooner
+        (a refreshed session's token never outlives the session's absolute limit)."""
         now = int(time.time())
+        expiry = now + self._ttl if expires_at is None else min(now + self._ttl, int(expires_at))
         claims = {
             "iss": self._issuer,
             "aud": self._audience,
@@ -63,7 +68,7 @@ class TokenService:
             "usr": principal.username,
             "role": principal.role,
             "iat": now,
-            "exp": now + self._ttl,
+            "exp": expiry,
         }
         return jwt.encode({"alg": "HS256"}, claims, self._key)
 
@@ -83,3 +88,16 @@ class TokenService:
             role=claims["role"],
             session_id=str(claims["sid"]),
         )
+
+
+class TokenService(SignedPrincipals):
+    """Access tokens, sent as `Authorization: Bearer` on every request."""
+
+
+class StreamTickets(SignedPrincipals):
+    """Short-lived tickets that open the live event stream, for clients that cannot send a header
+    (`EventSource`). A ticket names the same login session as the token that asked for it, under an audience
+    of its own, so a ticket is never an access token and an access token never a ticket."""
+
+    def __init__(self, secret: str, issuer: str, audience: str, ttl_seconds: int) -> None:
+        super().__init__(secret, issuer, f"{audience}#events", ttl_seconds)

@@ -17,7 +17,7 @@ from api.gateway_bff.state import BffState
 from douflow.accounts import find_login, tenant_user
 from douflow.db.base import utcnow
 from douflow.db.tables import Tenant
-from douflow.login_sessions import end_session, end_user_sessions, open_session
+from douflow.login_sessions import end_session, end_user_sessions, open_session, refresh_session
 from douflow.security.login_throttle import Admission, Throttled
 from douflow.security.passwords import HashingBusy
 from douflow.security.tokens import Principal
@@ -53,7 +53,8 @@ async def login(
             detail="wrong tenant, username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    opened = await open_session(session, user, timedelta(seconds=state.tokens.ttl_seconds), utcnow())
+    lifetime = min(timedelta(seconds=state.tokens.ttl_seconds), _max_age(state))
+    opened = await open_session(session, user, lifetime, utcnow())
     await session.commit()
     principal = Principal(
         user_id=user.id,
@@ -63,6 +64,34 @@ async def login(
         session_id=opened.id,
     )
     return TokenResponse(access_token=state.tokens.issue(principal), expires_in=state.tokens.ttl_seconds)
+
+
+@router.post("/refresh", responses=answers(401))
+async def refresh(user: CurrentUser, session: SessionDep, state: StateDep) -> TokenResponse:
+    """Answers a fresh token for this login session and extends the session by the token's lifetime, so a
+    console that refreshes while its token is still valid stays logged in through a working day. A session
+    ends SESSION_MAX_HOURS after its login however often it is refreshed, and once its last token expired
+    unrefreshed (the idle limit); a logged-out or revoked session, or a disabled user, is a 401."""
+    now = utcnow()
+    ends = await refresh_session(
+        session,
+        user.session_id,
+        user.user_id,
+        user.tenant_id,
+        idle=timedelta(seconds=state.tokens.ttl_seconds),
+        max_age=_max_age(state),
+        now=now,
+    )
+    if ends is None:
+        await session.rollback()
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="session ended or reached its longest lifetime; log in again",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    await session.commit()
+    token = state.tokens.issue(user, expires_at=ends.timestamp())
+    return TokenResponse(access_token=token, expires_in=max(0, int(ends.timestamp() - now.timestamp())))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=answers(401))
@@ -95,6 +124,10 @@ async def change_password(
 @router.get("/me")
 async def me(user: CurrentUser) -> Me:
     return Me(user_id=user.user_id, tenant_id=user.tenant_id, username=user.username, role=user.role)
+
+
+def _max_age(state: BffState) -> timedelta:
+    return timedelta(hours=state.settings.session_max_hours)
 
 
 def _admit(state: BffState, request: Request, tenant_slug: str, username: str) -> Admission:

@@ -10,6 +10,7 @@ import douflow.db.comment_tables
 import douflow.db.conversation_tables
 import douflow.db.funnel_tables
 import douflow.db.journey_tables
+import douflow.db.live_tables
 import douflow.db.material_tables
 import douflow.db.metrics_tables
 import douflow.db.notification_tables
