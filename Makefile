@@ -5,8 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The operator console (web/): its packages, installed by `npm ci` whenever package-lock.json changes.
+WEB_STAMP := web/node_modules/.installed-stamp
+CHROMIUM := /usr/bin/chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install fonts run worker bff sandbox test test-postgres histories lint format bench rotate-keys clean
+.PHONY: install web-deps web web-client web-client-check web-lint web-test chromium fonts run worker bff sandbox test test-postgres histories lint format bench rotate-keys clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +18,48 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) fonts
+install: $(STAMP) fonts web-deps
+
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $(WEB_STAMP)
+
+web-deps: $(WEB_STAMP)
+
+# The built console (web/dist), which the BFF serves at /; `make run` rebuilds it when its sources change.
+web: web-deps
+	cd web && npm run build
+
+# Regenerates the console's typed client (web/src/client/) from the BFF's OpenAPI document.
+web-client: $(STAMP) web-deps
+	$(PY) -m api.gateway_bff.openapi_dump web/.openapi/openapi.json
+	cd web && npx openapi-ts
+	@rm -rf web/.openapi/client
+
+# Fails when the committed client is not what the BFF's document generates today.
+web-client-check: $(STAMP) web-deps
+	$(PY) -m api.gateway_bff.openapi_dump web/.openapi/openapi.json
+	@rm -rf web/.openapi/client
+	cd web && OPENAPI_OUTPUT=.openapi/client npx openapi-ts >/dev/null
+	@diff -r web/src/client web/.openapi/client >/dev/null \
+		|| (diff -r web/src/client web/.openapi/client | head -40; \
+			echo "web/src/client is out of date with the BFF's OpenAPI document: run make web-client"; exit 1)
+
+web-lint: web-deps web-client-check
+	cd web && npx tsc --noEmit
+	cd web && npx biome check .
+
+# Vitest (logic, components), then Playwright against the whole system it starts (web/e2e/).
+web-test: web-deps chromium
+	cd web && npx vitest run
+	cd web && npx playwright test
+
+# The e2e tests drive Debian's Chromium; Playwright's own browser downloads are not used.
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: could not install chromium; the console's e2e tests need it"; \
+	fi
 
 # Cover images are rendered with a CJK font; Debian's WenQuanYi Micro Hei is small and free.
 fonts:
@@ -39,6 +84,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(MAKE) web-lint
 
 format: install
 	$(PY) -m ruff format .
@@ -47,6 +93,7 @@ format: install
 test: install
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	$(MAKE) web-test
 
 test-postgres: install
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest
@@ -63,4 +110,4 @@ rotate-keys: install
 	$(PY) -m douflow.key_rotation
 
 clean:
-	rm -rf .data .pytest_cache .ruff_cache
+	rm -rf .data .pytest_cache .ruff_cache web/dist web/.openapi web/test-results
