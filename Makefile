@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The operator console (web/): its packages, installed by `npm ci` whenever package-lock.json changes.
-WEB_STAMP := web/node_modules/.installed-stamp
+WEB_STAMP := web/node_modules/.lock-digest
 CHROMIUM := /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
@@ -22,7 +22,7 @@ install: $(STAMP) fonts web-deps
 
 $(WEB_STAMP): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
-	@touch $(WEB_STAMP)
+	@sha256sum web/package-lock.json | cut -d' ' -f1 > $(WEB_STAMP)
 
 web-deps: $(WEB_STAMP)
 

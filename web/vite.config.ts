@@ -13,5 +13,7 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // antd's components are heavy under jsdom on a busy two-CPU machine.
+    testTimeout: 30_000,
   },
 });

@@ -8,7 +8,11 @@ import { zhCN } from '../locales/zh-CN';
 export function RoleGate({ page, children }: { page: PageKey; children: ReactNode }) {
   const me = useMe();
   if (me.data && !canSee(me.data.role, page)) {
-    return <Result status="403" title={zhCN.common.forbidden} data-testid="forbidden" />;
+    return (
+      <div data-testid="forbidden">
+        <Result status="403" title={zhCN.common.forbidden} />
+      </div>
+    );
   }
   return <>{children}</>;
 }

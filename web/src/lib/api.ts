@@ -33,8 +33,8 @@ function detailOf(body: unknown, status: number): string {
  * The one place the generated client is set up: same origin, the bearer from the session, errors thrown
  * as ApiError, and a 401 (the session ended or expired) clears the token and goes to the login page.
  */
-export function configureApi(): void {
-  client.setConfig({ baseUrl: '', auth: () => getToken() ?? undefined, throwOnError: true });
+export function configureApi(baseUrl = ''): void {
+  client.setConfig({ baseUrl, auth: () => getToken() ?? undefined, throwOnError: true });
   client.interceptors.error.use((error, response, request) => {
     const status = response?.status ?? 0;
     // A wrong password is the login form's own 401: only a signed-in call's 401 ends the session.
