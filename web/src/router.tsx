@@ -46,7 +46,10 @@ export function createAppRouter(queryClient: QueryClient) {
   ]);
   setUnauthorizedHandler(() => {
     queryClient.clear();
-    void router.navigate(loginPath(router.state.location));
+    // Several queries of one page may fail together: the first one leads to login, with its `next`.
+    if (router.state.location.pathname !== '/login') {
+      void router.navigate(loginPath(router.state.location), { replace: true });
+    }
   });
   return router;
 }

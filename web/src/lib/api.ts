@@ -13,7 +13,7 @@ export class ApiError extends Error {
 }
 
 let onUnauthorized: () => void = () => {
-  window.location.assign(loginPath(window.location));
+  if (window.location.pathname !== '/login') window.location.assign(loginPath(window.location));
 };
 
 /** Lets the router replace the full-page redirect with a client-side navigation. */
