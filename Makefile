@@ -10,7 +10,7 @@ WEB_STAMP := web/node_modules/.lock-digest
 CHROMIUM := /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install web-deps web web-client web-client-check web-lint web-test chromium fonts run worker bff sandbox test test-postgres histories lint format bench rotate-keys clean
+.PHONY: install web-deps web web-client web-client-check web-lint web-test chromium fonts run worker bff sandbox test test-postgres histories lint format bench bench-console rotate-keys clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -104,6 +104,10 @@ histories: install
 
 bench: install
 	$(PY) bench/generation.py
+
+# The console's initial JavaScript per page and its time to a usable create page, in headless Chromium.
+bench-console: install chromium
+	$(PY) bench/console.py
 
 # After switching ENCRYPTION_KEY_ID / PAYLOAD_KEY_ID: stored tokens and schedules move to the current key.
 rotate-keys: install
