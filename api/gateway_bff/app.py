@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -62,9 +63,10 @@ from douflow.temporal.codec import EncryptionCodec
 
 
 def operation_id(route: APIRoute) -> str:
-    """`{tag}-{function}`: the generated console client reads `GenerationService.generateTitles`."""
+    """`{tag}_{function}`, so the console's generated client reads `generationGenerateTitles`; one word
+    (FastAPI names a form body's schema `Body_{operation id}`, and schema names stay `\\w+`)."""
     tag = str(route.tags[0]) if route.tags else "default"
-    return f"{tag}-{route.name}"
+    return re.sub(r"\W+", "_", f"{tag}_{route.name}")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

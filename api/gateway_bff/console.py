@@ -8,11 +8,13 @@ material pages), which keep their JSON 404.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -28,8 +30,24 @@ CONSOLE_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
-# Paths the server answers itself: an unknown one there is the server's 404, never the console's page.
-SERVER_PREFIXES = ("api/", "m/", "docs", "redoc", "openapi.json", "healthz", "assets/")
+# Paths the server answers itself: the fallback never matches them, so an unknown one there keeps the
+# server's own answer (404, or 405 for a method a route does not take), never the console's page.
+SERVER_PREFIXES = ("api", "m", "docs", "redoc", "openapi.json", "healthz", "assets")
+
+
+class ConsolePath(Convertor[str]):
+    """Any path but the server's own: `path` with the prefixes above (as whole segments) left out."""
+
+    regex = "(?!(?:" + "|".join(re.escape(p) for p in SERVER_PREFIXES) + ")(?:/|$)).*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("console_path", ConsolePath())
 
 
 class HashedAssets(StaticFiles):
@@ -61,10 +79,8 @@ def install_console(app: FastAPI, dist: Path) -> None:
     app.mount("/assets", HashedAssets(directory=dist / "assets", check_dir=False), name="console-assets")
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/{path:path}")
+    @router.get("/{path:console_path}")
     def console(path: str) -> Response:  # sync: FastAPI runs it on a thread, off the event loop
-        if path.startswith(SERVER_PREFIXES):
-            raise HTTPException(status_code=404, detail="Not Found")
         index = dist / "index.html"
         if not index.is_file():
             return not_built_page(dist)

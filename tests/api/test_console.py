@@ -75,7 +75,7 @@ async def test_console_csp_lets_antd_inject_styles_but_no_inline_script(built: h
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/nothing-here", "/api/", "/m/", "/docs/extra", "/openapi.json/x", "/healthz/x"]
+    "path", ["/api/v1/nothing-here", "/api", "/api/", "/m/", "/docs/extra", "/openapi.json/x", "/healthz/x"]
 )
 async def test_the_fallback_never_shadows_the_servers_own_paths(built: httpx.AsyncClient, path: str) -> None:
     response = await built.get(path)
@@ -91,6 +91,11 @@ async def test_docs_and_spec_are_still_the_apis(built: httpx.AsyncClient) -> Non
     assert not any(p in spec.json()["paths"] for p in ("/", "/{path}"))
     docs = await built.get("/docs")
     assert "swagger" in docs.text.lower()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/titles"])
+async def test_an_undeclared_get_on_an_api_path_is_still_405(built: httpx.AsyncClient, path: str) -> None:
+    assert (await built.get(path)).status_code == 405
 
 
 async def test_api_answers_keep_the_strict_policy(built: httpx.AsyncClient) -> None:
@@ -109,7 +114,8 @@ async def test_without_a_build_the_root_says_how_to_build(tmp_path: Path) -> Non
 
 async def test_operation_ids_name_tag_and_function(built: httpx.AsyncClient) -> None:
     spec = (await built.get("/openapi.json")).json()
-    assert spec["paths"]["/api/v1/titles"]["post"]["operationId"] == "generation-generate_titles"
+    assert spec["paths"]["/api/v1/titles"]["post"]["operationId"] == "generation_generate_titles"
+    assert spec["paths"]["/api/v1/douyin/accounts"]["get"]["operationId"] == "douyin_accounts_list_accounts"
     ids = [
         op["operationId"] for item in spec["paths"].values() for op in item.values() if "operationId" in op
     ]

@@ -386,7 +386,7 @@ export type BindStarted = {
 };
 
 /**
- * Body_auth-login
+ * Body_auth_login
  */
 export type BodyAuthLogin = {
     /**
@@ -7273,7 +7273,7 @@ export type BrandsListBrandVersionsError = BrandsListBrandVersionsErrors[keyof B
 
 export type BrandsListBrandVersionsResponses = {
     /**
-     * Response Brands-List Brand Versions
+     * Response Brands List Brand Versions
      *
      * Successful Response
      */
@@ -7367,7 +7367,7 @@ export type CalendarListEntriesError = CalendarListEntriesErrors[keyof CalendarL
 
 export type CalendarListEntriesResponses = {
     /**
-     * Response Calendar-List Entries
+     * Response Calendar List Entries
      *
      * Successful Response
      */
@@ -8180,7 +8180,7 @@ export type MediaAttachAssetsError = MediaAttachAssetsErrors[keyof MediaAttachAs
 
 export type MediaAttachAssetsResponses = {
     /**
-     * Response Media-Attach Assets
+     * Response Media Attach Assets
      *
      * Successful Response
      */
@@ -8224,7 +8224,7 @@ export type ContentsAuditTrailError = ContentsAuditTrailErrors[keyof ContentsAud
 
 export type ContentsAuditTrailResponses = {
     /**
-     * Response Contents-Audit Trail
+     * Response Contents Audit Trail
      *
      * Successful Response
      */
@@ -8368,7 +8368,7 @@ export type ContentsListVersionsError = ContentsListVersionsErrors[keyof Content
 
 export type ContentsListVersionsResponses = {
     /**
-     * Response Contents-List Versions
+     * Response Contents List Versions
      *
      * Successful Response
      */
@@ -9127,7 +9127,7 @@ export type DouyinAccountsListAccountsError = DouyinAccountsListAccountsErrors[k
 
 export type DouyinAccountsListAccountsResponses = {
     /**
-     * Response Douyin-Accounts-List Accounts
+     * Response Douyin Accounts List Accounts
      *
      * Successful Response
      */
@@ -9401,7 +9401,7 @@ export type DouyinWebhookReceiveWebhookError = DouyinWebhookReceiveWebhookErrors
 
 export type DouyinWebhookReceiveWebhookResponses = {
     /**
-     * Response Douyin-Webhook-Receive Webhook
+     * Response Douyin Webhook Receive Webhook
      *
      * Successful Response
      */
@@ -10443,7 +10443,7 @@ export type MaterialsListLibrariesError = MaterialsListLibrariesErrors[keyof Mat
 
 export type MaterialsListLibrariesResponses = {
     /**
-     * Response Materials-List Libraries
+     * Response Materials List Libraries
      *
      * Successful Response
      */
@@ -10666,7 +10666,7 @@ export type MaterialsListMembersError = MaterialsListMembersErrors[keyof Materia
 
 export type MaterialsListMembersResponses = {
     /**
-     * Response Materials-List Members
+     * Response Materials List Members
      *
      * Successful Response
      */
@@ -10714,7 +10714,7 @@ export type MaterialsSetMemberError = MaterialsSetMemberErrors[keyof MaterialsSe
 
 export type MaterialsSetMemberResponses = {
     /**
-     * Response Materials-Set Member
+     * Response Materials Set Member
      *
      * Successful Response
      */
@@ -11212,7 +11212,7 @@ export type MaterialsListSharesError = MaterialsListSharesErrors[keyof Materials
 
 export type MaterialsListSharesResponses = {
     /**
-     * Response Materials-List Shares
+     * Response Materials List Shares
      *
      * Successful Response
      */
@@ -11260,7 +11260,7 @@ export type MaterialsListVersionsError = MaterialsListVersionsErrors[keyof Mater
 
 export type MaterialsListVersionsResponses = {
     /**
-     * Response Materials-List Versions
+     * Response Materials List Versions
      *
      * Successful Response
      */
@@ -11656,7 +11656,7 @@ export type NotificationsListWebhooksError = NotificationsListWebhooksErrors[key
 
 export type NotificationsListWebhooksResponses = {
     /**
-     * Response Notifications-List Webhooks
+     * Response Notifications List Webhooks
      *
      * Successful Response
      */
@@ -11917,7 +11917,7 @@ export type PublishListPublishesError = PublishListPublishesErrors[keyof Publish
 
 export type PublishListPublishesResponses = {
     /**
-     * Response Publish-List Publishes
+     * Response Publish List Publishes
      *
      * Successful Response
      */
@@ -12109,7 +12109,7 @@ export type ViralReplicationListReplicationsError = ViralReplicationListReplicat
 
 export type ViralReplicationListReplicationsResponses = {
     /**
-     * Response Viral Replication-List Replications
+     * Response Viral Replication List Replications
      *
      * Successful Response
      */
@@ -12715,7 +12715,7 @@ export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersError
 
 export type UsersListUsersResponses = {
     /**
-     * Response Users-List Users
+     * Response Users List Users
      *
      * Successful Response
      */
@@ -12996,7 +12996,7 @@ export type HealthHealthzData = {
 
 export type HealthHealthzResponses = {
     /**
-     * Response Health-Healthz
+     * Response Health Healthz
      *
      * Successful Response
      */

@@ -1,4 +1,4 @@
-import { Result } from 'antd';
+import { Alert } from 'antd';
 import type { ReactNode } from 'react';
 import { canSee, type PageKey } from '../features/auth/roles';
 import { useMe } from '../features/auth/useMe';
@@ -10,7 +10,7 @@ export function RoleGate({ page, children }: { page: PageKey; children: ReactNod
   if (me.data && !canSee(me.data.role, page)) {
     return (
       <div data-testid="forbidden">
-        <Result status="403" title={zhCN.common.forbidden} />
+        <Alert type="warning" showIcon message={zhCN.common.forbidden} />
       </div>
     );
   }
