@@ -24,20 +24,23 @@ $(WEB_STAMP): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@sha256sum web/package-lock.json | cut -d' ' -f1 > $(WEB_STAMP)
 
-web-deps: $(WEB_STAMP)
+# Without npm the rest still installs and `make run` serves the API alone (its banner says how to add the console).
+web-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) -s --no-print-directory $(WEB_STAMP); \
+	else echo "warning: npm not found; the operator console needs Node.js >= 20.19 and npm (README)"; fi
 
 # The built console (web/dist), which the BFF serves at /; `make run` rebuilds it when its sources change.
-web: web-deps
+web: $(WEB_STAMP)
 	cd web && npm run build
 
 # Regenerates the console's typed client (web/src/client/) from the BFF's OpenAPI document.
-web-client: $(STAMP) web-deps
+web-client: $(STAMP) $(WEB_STAMP)
 	$(PY) -m api.gateway_bff.openapi_dump web/.openapi/openapi.json
 	cd web && npx openapi-ts
 	@rm -rf web/.openapi/client
 
 # Fails when the committed client is not what the BFF's document generates today.
-web-client-check: $(STAMP) web-deps
+web-client-check: $(STAMP) $(WEB_STAMP)
 	$(PY) -m api.gateway_bff.openapi_dump web/.openapi/openapi.json
 	@rm -rf web/.openapi/client
 	cd web && OPENAPI_OUTPUT=.openapi/client npx openapi-ts >/dev/null
@@ -45,12 +48,12 @@ web-client-check: $(STAMP) web-deps
 		|| (diff -r web/src/client web/.openapi/client | head -40; \
 			echo "web/src/client is out of date with the BFF's OpenAPI document: run make web-client"; exit 1)
 
-web-lint: web-deps web-client-check
+web-lint: $(WEB_STAMP) web-client-check
 	cd web && npx tsc --noEmit
 	cd web && npx biome check .
 
 # Vitest (logic, components), then Playwright against the whole system it starts (web/e2e/).
-web-test: web-deps chromium
+web-test: $(WEB_STAMP) chromium
 	cd web && npx vitest run
 	cd web && npx playwright test
 
