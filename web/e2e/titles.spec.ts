@@ -11,6 +11,11 @@ test('generate titles, see them checked, open the draft with its versions', asyn
   await expect(results.getByTestId('candidate').first()).toBeVisible();
   expect(await results.getByTestId('candidate').count()).toBe(5);
   await expect(results.getByTestId('compliance')).toBeVisible();
+  const firstTitle = (
+    (await results.getByTestId('candidate').first().locator('span').first().textContent()) ?? ''
+  )
+    .replace(/^1\.\s*/, '')
+    .trim();
 
   await results.getByTestId('open-draft').click();
   await expect(page).toHaveURL(/\/contents\/[^/]+$/);
@@ -18,6 +23,7 @@ test('generate titles, see them checked, open the draft with its versions', asyn
   const detail = page.getByTestId('content-detail');
   await expect(detail).toBeVisible();
   await expect(detail).toContainText(topic);
+  await expect(detail.getByTestId('content-body')).toContainText(firstTitle);
   await expect(page.getByTestId('versions').locator('tbody tr')).toHaveCount(1);
 
   await page.getByRole('link', { name: /返回列表/ }).click();

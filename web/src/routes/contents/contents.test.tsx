@@ -69,7 +69,7 @@ describe('ContentDetailPage', () => {
         json({
           ...ITEM,
           status_detail: null,
-          body: { candidates: [] },
+          body: { candidates: [{ text: '3 个防晒误区', formula: 'number', length: 7 }] },
           compliance: {
             passed: false,
             findings: [{ term: '最', category: 'absolute_claim', field: 'title', suggestion: '删去' }],
@@ -102,6 +102,7 @@ describe('ContentDetailPage', () => {
 
     const detail = await screen.findByTestId('content-detail');
     expect(within(detail).getByTestId('compliance')).toHaveTextContent('发现 1 处合规问题');
+    expect(within(detail).getByTestId('content-body')).toHaveTextContent('1. 3 个防晒误区');
     const versions = await screen.findByTestId('versions');
     const rows = within(versions).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);

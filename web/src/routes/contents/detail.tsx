@@ -11,6 +11,7 @@ import type {
 } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { ContentBody } from '../../features/contents/ContentBody';
 import { formatTime, kindLabel, statusColor, statusLabel } from '../../features/contents/labels';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { isApiError } from '../../lib/api';
@@ -50,9 +51,7 @@ export function ContentDetailPage() {
               <Typography.Title level={5} style={{ marginTop: 16 }}>
                 {t.body}
               </Typography.Title>
-              <pre style={{ whiteSpace: 'pre-wrap', background: '#fafafa', padding: 12 }}>
-                {JSON.stringify(view.body, null, 2)}
-              </pre>
+              <ContentBody body={view.body} />
             </Card>
           )}
         </QueryState>
