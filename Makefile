@@ -49,6 +49,8 @@ web-client-check: $(STAMP) $(WEB_STAMP)
 			echo "web/src/client is out of date with the BFF's OpenAPI document: run make web-client"; exit 1)
 
 web-lint: $(WEB_STAMP) web-client-check
+	@! grep -n '"resolved"' web/package-lock.json \
+		|| (echo "web/package-lock.json records download addresses: keep web/.npmrc and run npm install again"; exit 1)
 	cd web && npx tsc --noEmit
 	cd web && npx biome check .
 
