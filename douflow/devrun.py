@@ -20,6 +20,7 @@ import httpx
 
 from douflow.agent_provider import describe_agent_provider
 from douflow.bootstrap import bootstrap
+from douflow.console_build import build_console
 from douflow.logging import configure_logging
 from douflow.settings import DEV_DEMO_PASSWORD, Settings, get_settings
 from douflow.temporal import codec
@@ -119,7 +120,7 @@ async def wait_temporal(settings: Settings, supervisor: Supervisor) -> None:
             await asyncio.sleep(0.3)
 
 
-def banner(settings: Settings) -> str:
+def banner(settings: Settings, console_built: bool = True) -> str:
     password = settings.douflow_demo_password.get_secret_value()
     shown = (
         f"{password}  (the default; set DOUFLOW_DEMO_PASSWORD)"
@@ -130,6 +131,8 @@ def banner(settings: Settings) -> str:
         [
             "",
             "DouFlow is running.",
+            f"  Console                : {settings.public_base_url}/"
+            + ("" if console_built else "  (not built: install Node.js and npm, then `make web`)"),
             f"  API docs (gateway-bff) : {settings.public_base_url}/docs",
             f"  Temporal UI            : http://127.0.0.1:{settings.temporal_ui_port}",
             f"  Douyin sandbox         : http://127.0.0.1:{settings.douyin_sandbox_port}/sandbox/admin/users",
@@ -143,6 +146,8 @@ def banner(settings: Settings) -> str:
 
 async def run(settings: Settings, supervisor: Supervisor, stop: asyncio.Event) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Before the services: a failed build stops here, with npm's own output above.
+    console_built = await asyncio.to_thread(build_console, settings.web_dist_dir)
     await bootstrap(settings)
     supervisor.start("temporal", temporal_command(settings))
     await wait_temporal(settings, supervisor)
@@ -150,7 +155,7 @@ async def run(settings: Settings, supervisor: Supervisor, stop: asyncio.Event) -
         supervisor.start(name, command)
     await wait_http(f"http://127.0.0.1:{settings.douyin_sandbox_port}/sandbox/admin/users", supervisor)
     await wait_http(f"http://{settings.bff_host}:{settings.bff_port}/healthz", supervisor)
-    sys.stdout.write(banner(settings))
+    sys.stdout.write(banner(settings, console_built))
     sys.stdout.flush()
     while not stop.is_set():
         if dead := supervisor.dead():

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     bff_host: str = "127.0.0.1"
     bff_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
+    # The built operator console (`make web`: web/dist) that the BFF serves at `/`.
+    web_dist_dir: Path = Path("web/dist")
     bff_sync_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     # Largest request body of a JSON route; uploads and the webhook have their own limits.
     max_json_body_bytes: int = Field(default=1024**2, ge=1024, le=64 * 1024**2)

@@ -37,6 +37,8 @@ def make_settings(tmp: Path, database_url: str, temporal_address: str, **overrid
         "task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-",
         "data_dir": tmp,
         "media_dir": tmp / "media",
+        # No console is built there: what the BFF serves at / does not depend on a local `make web`.
+        "web_dist_dir": tmp / "web-dist",
         "agent_provider": "template",
         "openai_base_url": None,
         "image_base_url": None,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 
+from api.gateway_bff.console import install_console
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
 from api.gateway_bff.live_hub import LiveHub
@@ -62,6 +65,13 @@ from douflow.temporal.client import connect_temporal
 from douflow.temporal.codec import EncryptionCodec
 
 
+def operation_id(route: APIRoute) -> str:
+    """`{tag}_{function}`, so the console's generated client reads `generationGenerateTitles`; one word
+    (FastAPI names a form body's schema `Body_{operation id}`, and schema names stay `\\w+`)."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return re.sub(r"\W+", "_", f"{tag}_{route.name}")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -113,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="AI content and customer engagement for Douyin operators. Log in at /api/v1/auth/token.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
         dependencies=[Depends(refuse_nul_text)],
     )
     install_error_handlers(app)
@@ -131,4 +142,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)
     app.add_middleware(PrefixCORSMiddleware, prefix=codec.PREFIX, origins=settings.codec_cors_origins)
+    install_console(app, settings.web_dist_dir)
     return app

@@ -7,10 +7,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # nosniff: browsers must take the declared Content-Type as it is, never guess another from the bytes.
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+# The API answers data, never a page to render: nothing may load from it or frame it. Pages the server
+# renders itself (the console, the material pages, the binding pages) set their own policy.
+API_PREFIX = "/api/"
+API_HEADERS = {"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
 
 
 class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every HTTP response that does not set them itself."""
+    """Adds SECURITY_HEADERS to every HTTP response, and API_HEADERS to the API's, unless it sets them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -20,10 +24,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        extra = API_HEADERS if scope["path"].startswith(API_PREFIX) else {}
+
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in (SECURITY_HEADERS | extra).items():
                     headers.setdefault(name, value)
             await send(message)
 

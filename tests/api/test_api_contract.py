@@ -237,7 +237,9 @@ async def test_text_is_trimmed_as_its_pattern_says(spec: dict[str, Any]) -> None
 async def test_the_login_form_says_its_fields_cannot_be_empty(
     http: httpx.AsyncClient, spec: dict[str, Any]
 ) -> None:
-    form = spec["components"]["schemas"]["Body_login_api_v1_auth_token_post"]["properties"]
+    body = spec["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
+    ref = body["application/x-www-form-urlencoded"]["schema"]["$ref"].rsplit("/", 1)[1]
+    form = spec["components"]["schemas"][ref]["properties"]
     assert form["username"]["minLength"] == form["password"]["minLength"] == 1
     empty = await http.post("/api/v1/auth/token", data={"username": "", "password": "x"})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "username"

@@ -31,3 +31,10 @@ def test_banner_names_the_model_endpoint_without_credentials(tmp_path: Path) -> 
 def test_banner_names_openai_itself_when_no_base_url_is_set(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, "sqlite+aiosqlite://", "127.0.0.1:7233", agent_provider="openai")
     assert "openai at https://api.openai.com/v1, model gpt-4o-mini" in banner(settings)
+
+
+def test_banner_names_the_console_first(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "sqlite+aiosqlite://", "127.0.0.1:7233", public_base_url="http://h:9")
+    lines = [line for line in banner(settings).splitlines() if line.startswith("  ")]
+    assert lines[0] == "  Console                : http://h:9/"
+    assert "make web" in banner(settings, console_built=False).splitlines()[2]

@@ -1,0 +1,153 @@
+"""The operator console's weight and speed, measured in headless Chromium against the whole system.
+
+- initial JavaScript of the login and create pages: the `/assets/*.js` files the browser loaded to render
+  each page, gzipped (level 6, as a proxy in front of the BFF would send them; target <= 350 KB);
+- time from navigation to a usable create page (its generate button shown and enabled), by the page's own
+  clock, in a fresh browser context (cold cache) and again in the same context (warm); target p50 <= 1 s.
+
+Starts `python -m douflow.devrun` (which builds the console first) on free ports with temporary state, or
+measures a running system named by --base-url.
+
+    .venv/bin/python bench/console.py [--runs 10] [--base-url http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# As a script, bench/ heads sys.path, where bench/calendar.py would shadow the standard library's calendar.
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+
+import httpx
+
+from douflow.settings import DEV_DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB = ROOT / "web"
+TARGET_JS_KB = 350
+TARGET_USABLE_MS = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def running_system(dist: Path) -> Iterator[str]:
+    """The whole system as `make run` starts it, on its own ports and temporary state."""
+    bff, temporal, ui, sandbox = (free_port() for _ in range(4))
+    with tempfile.TemporaryDirectory(prefix="douflow-bench-console-") as data:
+        env = os.environ | {
+            "DOUFLOW_ENV": "development",
+            "DATA_DIR": data,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{data}/douflow.db",
+            "MEDIA_DIR": f"{data}/media",
+            "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal}",
+            "TEMPORAL_UI_PORT": str(ui),
+            "TASK_QUEUE_PREFIX": f"bench{bff}-",
+            "BFF_PORT": str(bff),
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{bff}",
+            "DOUYIN_SANDBOX_PORT": str(sandbox),
+            "DOUYIN_BASE_URL": f"http://127.0.0.1:{sandbox}",
+            "WEB_DIST_DIR": str(dist),
+            "AGENT_PROVIDER": "template",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "douflow.devrun"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{bff}"
+        try:
+            deadline = time.monotonic() + 240
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"douflow.devrun exited with {proc.returncode}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{base}/healthz", timeout=2).json().get("status") == "ok":
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the system did not become healthy within 240 s")
+                time.sleep(0.5)
+            yield base
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def gzip_kb(dist: Path, scripts: list[str]) -> float:
+    total = sum(len(gzip.compress((dist / s.lstrip("/")).read_bytes(), compresslevel=6)) for s in scripts)
+    return total / 1024
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(base: str, dist: Path, runs: int) -> dict[str, object]:
+    token = httpx.post(
+        f"{base}/api/v1/auth/token",
+        data={"username": "admin", "password": os.environ.get("DOUFLOW_DEMO_PASSWORD", DEV_DEMO_PASSWORD)},
+    ).json()["access_token"]
+    out = subprocess.run(
+        ["node", "scripts/console-timing.mjs", base, token, str(runs)],
+        cwd=WEB,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    raw = json.loads(out.strip().splitlines()[-1])
+    report: dict[str, object] = {}
+    for page, data in raw.items():
+        report[page] = {
+            "initial_js_gzip_kb": round(gzip_kb(dist, data["scripts"]), 1),
+            "js_files": len(data["scripts"]),
+            "usable_cold_p50_ms": round(p50(data["cold_ms"]), 1),
+            "usable_cold_max_ms": round(max(data["cold_ms"]), 1),
+            "usable_warm_p50_ms": round(p50(data["warm_ms"]), 1),
+        }
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--base-url", help="a running system whose console was built into --dist")
+    parser.add_argument("--dist", type=Path, default=WEB / "dist")
+    args = parser.parse_args()
+    if args.base_url:
+        report = measure(args.base_url, args.dist, args.runs)
+    else:
+        with running_system(args.dist.resolve()) as base:
+            report = measure(base, args.dist, args.runs)
+    report["targets"] = {"initial_js_gzip_kb": TARGET_JS_KB, "usable_create_p50_ms": TARGET_USABLE_MS}
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+import { describe, expect, it, vi } from 'vitest';
+import { authMe } from '../client/sdk.gen';
+import { fakeBff, json } from '../test/fakeBff';
+import { ApiError, configureApi, setUnauthorizedHandler } from './api';
+import { getToken, setToken } from './session';
+
+describe('the API client', () => {
+  it('sends the bearer, and a 401 ends the session and goes to the login page', async () => {
+    const bff = fakeBff({ 'GET /api/v1/auth/me': () => json({ detail: 'session ended' }, 401) });
+    const toLogin = vi.fn();
+    setUnauthorizedHandler(toLogin);
+    configureApi('http://console.test');
+    setToken('old-token');
+
+    const failure = await authMe().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(401);
+    expect((failure as ApiError).detail).toBe('session ended');
+    expect(bff.requests[0].headers.get('Authorization')).toBe('Bearer old-token');
+    expect(getToken()).toBeNull();
+    expect(toLogin).toHaveBeenCalledOnce();
+  });
+
+  it('leaves the session alone on other errors', async () => {
+    fakeBff({ 'GET /api/v1/auth/me': () => json({ detail: 'role may not' }, 403) });
+    const toLogin = vi.fn();
+    setUnauthorizedHandler(toLogin);
+    configureApi('http://console.test');
+    setToken('tok');
+    await expect(authMe()).rejects.toMatchObject({ status: 403, detail: 'role may not' });
+    expect(getToken()).toBe('tok');
+    expect(toLogin).not.toHaveBeenCalled();
+  });
+});

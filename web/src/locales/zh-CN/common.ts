@@ -1,0 +1,10 @@
+export default {
+  appName: 'DouFlow 运营控制台',
+  loading: '加载中…',
+  retry: '重试',
+  empty: '暂无数据',
+  loadFailed: '加载失败',
+  notFound: '页面不存在',
+  backHome: '返回首页',
+  forbidden: '当前角色无权访问此页面',
+} as const;

@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { Link, useParams } from 'react-router';
+import {
+  contentsGetContentOptions,
+  contentsListVersionsOptions,
+} from '../../client/@tanstack/react-query.gen';
+import type {
+  ComplianceReport,
+  ApiGatewayBffSchemasContentsVersionView as VersionView,
+} from '../../client/types.gen';
+import { QueryState } from '../../components/QueryState';
+import { RoleGate } from '../../components/RoleGate';
+import { ContentBody } from '../../features/contents/ContentBody';
+import { formatTime, kindLabel, statusColor, statusLabel } from '../../features/contents/labels';
+import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
+import { isApiError } from '../../lib/api';
+import { zhCN } from '../../locales/zh-CN';
+
+const t = zhCN.contents;
+
+/** One content: its current version, compliance, and every version before it. */
+export function ContentDetailPage() {
+  const { contentId = '' } = useParams();
+  const content = useQuery(contentsGetContentOptions({ path: { content_id: contentId } }));
+  const versions = useQuery(contentsListVersionsOptions({ path: { content_id: contentId } }));
+  const view = content.data;
+
+  return (
+    <RoleGate page="contents.detail">
+      <Space direction="vertical" style={{ width: '100%' }} size={16}>
+        <Link to="/contents">← {t.back}</Link>
+        <QueryState
+          isPending={content.isPending}
+          error={isApiError(content.error, 404) ? t.notFound : content.error}
+          onRetry={() => content.refetch()}
+        >
+          {view && (
+            <Card title={view.title || view.topic} data-testid="content-detail">
+              <Descriptions column={{ xs: 1, md: 2 }} size="small">
+                <Descriptions.Item label={t.kind}>{kindLabel(view.kind)}</Descriptions.Item>
+                <Descriptions.Item label={t.status}>
+                  <Tag color={statusColor(view.status)}>{statusLabel(view.status)}</Tag>
+                </Descriptions.Item>
+                <Descriptions.Item label={t.topic}>{view.topic}</Descriptions.Item>
+                <Descriptions.Item label={t.version}>v{view.version}</Descriptions.Item>
+                <Descriptions.Item label={t.createdBy}>{view.created_by}</Descriptions.Item>
+                <Descriptions.Item label={t.updatedAt}>{formatTime(view.updated_at)}</Descriptions.Item>
+              </Descriptions>
+              <ComplianceSummary report={view.compliance as unknown as ComplianceReport} />
+              <Typography.Title level={5} style={{ marginTop: 16 }}>
+                {t.body}
+              </Typography.Title>
+              <ContentBody body={view.body} />
+            </Card>
+          )}
+        </QueryState>
+        <Card title={t.versions}>
+          <QueryState
+            isPending={versions.isPending}
+            error={versions.error}
+            isEmpty={versions.data?.length === 0}
+          >
+            <Table<VersionView>
+              rowKey="version"
+              pagination={false}
+              dataSource={versions.data}
+              data-testid="versions"
+              columns={[
+                {
+                  title: t.version,
+                  dataIndex: 'version',
+                  width: 90,
+                  render: (v: number) => (
+                    <Space>
+                      v{v}
+                      {v === view?.version && <Tag color="blue">{t.current}</Tag>}
+                    </Space>
+                  ),
+                },
+                { title: t.titleCol, dataIndex: 'title' },
+                { title: t.changeNote, dataIndex: 'change' },
+                { title: t.createdBy, dataIndex: 'created_by', width: 140 },
+                { title: t.createdAt, dataIndex: 'created_at', width: 180, render: formatTime },
+              ]}
+            />
+          </QueryState>
+        </Card>
+      </Space>
+    </RoleGate>
+  );
+}
