@@ -3267,7 +3267,7 @@ export type LibraryIn = {
     /**
      * Bot May Use
      *
-     * the bot and reply suggestions may cite and send it
+     * the bot may offer and send its materials, and reply suggestions cite them to agents who may view it
      */
     bot_may_use?: boolean;
     /**
@@ -3332,6 +3332,49 @@ export type LibraryView = {
      * yours in this library
      */
     permission: 'viewer' | 'contributor' | 'manager';
+};
+
+/**
+ * MaterialCitation
+ *
+ * A material offered for the customer's words, and why: the words of theirs it holds and how much of
+ * what they wrote it covers.
+ */
+export type MaterialCitation = {
+    /**
+     * Coverage
+     *
+     * the weighted share of the customer's words it holds
+     */
+    coverage: number;
+    /**
+     * Kind
+     */
+    kind: 'image' | 'video' | 'document' | 'price_sheet' | 'case_study' | 'faq';
+    /**
+     * Library Id
+     */
+    library_id: string;
+    /**
+     * Matched
+     *
+     * the customer's words (normalised) it holds
+     */
+    matched?: Array<string>;
+    /**
+     * Material Id
+     */
+    material_id: string;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Why
+     *
+     * why it matched, in a line an agent reads
+     */
+    why: string;
 };
 
 /**
@@ -5110,6 +5153,12 @@ export type StoredSuggestion = {
      */
     label: string;
     /**
+     * Materials
+     *
+     * ids of the set's materials the text offers (it names each by title)
+     */
+    materials?: Array<string>;
+    /**
      * Style
      */
     style: 'concise' | 'warm' | 'professional';
@@ -5125,6 +5174,20 @@ export type StoredSuggestion = {
      * Used By
      */
     used_by?: string | null;
+};
+
+/**
+ * StreamTicket
+ */
+export type StreamTicket = {
+    /**
+     * Expires In
+     */
+    expires_in: number;
+    /**
+     * Ticket
+     */
+    ticket: string;
 };
 
 /**
@@ -5182,6 +5245,12 @@ export type SuggestionSetView = {
      * Latest Customer Message
      */
     latest_customer_message: string | null;
+    /**
+     * Materials
+     *
+     * materials the reader may send that answer the customer, best first (expired ones never)
+     */
+    materials?: Array<MaterialCitation>;
     /**
      * Set Id
      */
@@ -6979,6 +7048,31 @@ export type AuthChangePasswordResponses = {
 };
 
 export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
+
+export type AuthRefreshData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/refresh';
+};
+
+export type AuthRefreshErrors = {
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+};
+
+export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
+
+export type AuthRefreshResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokenResponse;
+};
+
+export type AuthRefreshResponse = AuthRefreshResponses[keyof AuthRefreshResponses];
 
 export type AuthLoginData = {
     body: BodyAuthLogin;
@@ -9409,6 +9503,83 @@ export type DouyinWebhookReceiveWebhookResponses = {
 };
 
 export type DouyinWebhookReceiveWebhookResponse = DouyinWebhookReceiveWebhookResponses[keyof DouyinWebhookReceiveWebhookResponses];
+
+export type EventsStreamData = {
+    body?: never;
+    headers?: {
+        /**
+         * Last-Event-Id
+         */
+        'Last-Event-ID'?: string | null;
+    };
+    path?: never;
+    query: {
+        /**
+         * Ticket
+         *
+         * from POST /api/v1/events/ticket
+         */
+        ticket: string;
+        /**
+         * Last Event Id
+         *
+         * resume after this id (a new EventSource cannot send the header)
+         */
+        last_event_id?: number | null;
+    };
+    url: '/api/v1/events';
+};
+
+export type EventsStreamErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type EventsStreamError = EventsStreamErrors[keyof EventsStreamErrors];
+
+export type EventsStreamResponses = {
+    /**
+     * The stream
+     */
+    200: string;
+};
+
+export type EventsStreamResponse = EventsStreamResponses[keyof EventsStreamResponses];
+
+export type EventsTicketData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/events/ticket';
+};
+
+export type EventsTicketErrors = {
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+};
+
+export type EventsTicketError = EventsTicketErrors[keyof EventsTicketErrors];
+
+export type EventsTicketResponses = {
+    /**
+     * Successful Response
+     */
+    200: StreamTicket;
+};
+
+export type EventsTicketResponse = EventsTicketResponses[keyof EventsTicketResponses];
 
 export type GenerationGenerateImagePostData = {
     body: ImagePostRequest;
