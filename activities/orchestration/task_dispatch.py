@@ -76,7 +76,8 @@ async def taken_over(
         user = await session.get(User, change.owner_id) if change.owner_id else None
     if not targets:
         return 0
-    who = (user.display_name or user.username) if user is not None else ""
+    ours = user is not None and user.tenant_id == change.tenant_id
+    who = (user.display_name or user.username) if user is not None and ours else ""
     event = CustomerDid(kind="takeover", at=change.at, detail=f"客服{who}接手了会话")
     return await _tell(client, targets, [event])
 
