@@ -2,7 +2,8 @@
 and a suggested script; what the task workflow, orchestration's activities, agent-center and the BFF exchange.
 
 A task is made once per (tenant, source, source_ref), so a journey step, a score crossing or a handoff that is
-retried never makes a second one. It closes itself when the customer does what it waits for.
+retried never makes a second one. It closes itself when what it waits for happens: the customer replies or leaves
+a lead, or, for a handoff's task, an agent takes the conversation over.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from models.customers import Level
 from models.knowledge import KnowledgeHits
 
 TaskSource = Literal["journey", "score", "handoff", "agent"]
-TaskWait = Literal["reply", "lead"]
+TaskWait = Literal["reply", "lead", "takeover"]
 TaskStatus = Literal["open", "snoozed", "done", "auto_closed", "cancelled"]
 TaskOutcome = Literal["won", "lost", "no_answer", "other"]
 OPEN_STATUSES: tuple[TaskStatus, ...] = ("open", "snoozed")
@@ -177,7 +178,8 @@ class TaskCompletion(BaseModel):
 
 
 class CustomerDid(BaseModel):
-    """The customer did something a task may wait for (signal `customer_did`)."""
+    """Something a task may wait for happened (signal `customer_did`): the customer replied (`reply`) or left a
+    lead (`lead`), or an agent took the handed-off conversation over (`takeover`)."""
 
     kind: TaskWait
     at: datetime

@@ -1,6 +1,6 @@
 """Seed feature 16: one follow-up task's life. Its owner is reminded before the due time, the tenant's admins are
-told when it passes (durable timers, not polling), a snooze moves both, and the task closes itself when the
-customer does what it waits for.
+told when it passes (durable timers, not polling), a snooze moves both, and the task closes itself when what it
+waits for happens (the customer replies or leaves a lead; an agent takes a handed-off conversation over).
 
 Every change goes through this run (updates `snooze`, `reassign`, `complete`; signal `customer_did`), so a
 completion and the customer's reply never race. A timer fires for the due time it was set for: orchestration
@@ -67,7 +67,8 @@ class FollowUpTaskWorkflow:
 
     @workflow.signal
     def customer_did(self, event: CustomerDid) -> None:
-        """The customer replied or left a lead (orchestration's task dispatch)."""
+        """The customer replied or left a lead, or an agent took the conversation over (orchestration's task
+        dispatch)."""
         self._did.append(event)
 
     @workflow.update
@@ -178,7 +179,7 @@ class FollowUpTaskWorkflow:
                 self._escalations += 1
 
     async def _close_if_customer_did(self) -> None:
-        """The first thing the customer did since the task was made that the task waits for closes it."""
+        """The first thing since the task was made that the task waits for closes it."""
         while self._did and self._task().open:
             event = self._did.pop(0)
             task = self._task()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
 
-from activities.orchestration import journey_dispatch
+from activities.orchestration import journey_dispatch, task_dispatch
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.tasks import TaskActivities
 from douflow.content.brands import BrandRepository
@@ -88,6 +88,7 @@ class ConversationActivities(TaskActivities, Orchestration):
             await ConversationRepository(session, change.tenant_id).change(change)
             await ConversationOpenings(session, change.tenant_id).changed(change)
             await session.commit()
+        await task_dispatch.taken_over(self._client, self._sessionmaker, change)
 
     @activity.defn
     async def assign_conversation(self, req: AssignRequest) -> Assignment:

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Sequence
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
@@ -20,16 +19,14 @@ from temporalio.exceptions import ApplicationError
 from activities.orchestration.contract import Orchestration
 from douflow.db.base import utcnow
 from douflow.db.notification_tables import NotificationWebhook
-from douflow.notify import recipients, webhooks
+from douflow.notify import digests, recipients, webhooks
 from douflow.security.secretbox import SecretBox
 from douflow.settings import Settings
-from douflow.temporal import starts
 from douflow.temporal.errors import NOTIFICATION_WEBHOOK_REJECTED
-from models.notifications import DigestInput, DigestPost, DigestPosted, NewNotification, NotificationItem
+from models.notifications import DigestPost, DigestPosted, NewNotification, NotificationItem
 
 _NOTICE_NAMESPACE = uuid.UUID("9a3c6f0e-2b1d-4c8e-8f57-6d0e1b2a4c73")
 POST_TIMEOUT_SECONDS = 10.0
-DIGEST_SIGNAL = "add"
 
 
 class NotificationActivities(Orchestration):
@@ -103,27 +100,8 @@ class NotificationActivities(Orchestration):
                 await session.commit()
 
     async def _to_webhooks(self, tenant_id: str, items: Sequence[NotificationItem]) -> None:
-        """Each notification joins the digest of every enabled webhook of the tenant that takes its kind. A
-        failure is logged, not raised: the notification is stored and shown in-app whatever the robots do."""
+        """Each notification joins the digest of every enabled webhook of the tenant that takes its kind."""
         if not items:
             return
         async with self._sessionmaker() as session:
-            hooks = (
-                await session.scalars(
-                    select(NotificationWebhook).where(
-                        NotificationWebhook.tenant_id == tenant_id, NotificationWebhook.enabled.is_(True)
-                    )
-                )
-            ).all()
-        window = self._settings.notify_digest_seconds
-        for hook in hooks:
-            run = starts.notification_digest(
-                DigestInput(tenant_id=tenant_id, webhook_id=hook.id, window_seconds=window)
-            )
-            for item in items:
-                if hook.kinds and item.kind not in hook.kinds:
-                    continue
-                try:
-                    await starts.signal_with_start(self._client, self._settings, run, DIGEST_SIGNAL, item)
-                except Exception:
-                    activity.logger.warning("notification %s not handed to webhook %s", item.id, hook.id)
+            await digests.to_webhooks(self._client, self._settings, session, tenant_id, items)

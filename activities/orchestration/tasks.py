@@ -8,8 +8,7 @@ task, its kind and the due time it fired for.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,22 +16,23 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
+from activities.orchestration import task_dispatch
 from activities.orchestration.contract import Orchestration
 from activities.orchestration.notifications import NotificationActivities
 from douflow import live_events
-from douflow.customers import tasks
+from douflow.customers import task_creation, tasks
+from douflow.customers.task_creation import NOTICE_NAMESPACE as _NOTICE_NAMESPACE
 from douflow.customers.tasks import TaskProblem, TaskRepository
 from douflow.customers.thresholds import LEVEL_KEY
 from douflow.db.base import utcnow
 from douflow.db.conversation_tables import ScoreCrossing
 from douflow.db.metrics_tables import Notification
-from douflow.db.tables import Tenant
 from douflow.db.task_tables import FollowUpTask
 from douflow.live_events import LiveKind
 from douflow.notify import recipients
 from douflow.notify.recipients import ADMINS
 from douflow.settings import Settings
-from douflow.temporal import ids, starts
+from douflow.temporal import starts
 from douflow.temporal.errors import TASK_CHANGE_REFUSED
 from models.conversations import AssignRequest
 from models.customers import BehaviourBatch, CustomerSnapshot
@@ -47,14 +47,6 @@ from models.tasks import (
     TaskTimer,
 )
 
-_TASK_NAMESPACE = uuid.UUID("3e7b9c14-6a2f-4d85-b0c3-8f1e5a9d2c60")
-_NOTICE_NAMESPACE = uuid.UUID("c41f7d2a-9e58-4b36-a0d1-7b2e6f3c8a95")
-
-
-def task_id_for(tenant_id: str, source: str, source_ref: str) -> str:
-    """The same id on every attempt of one creation."""
-    return str(uuid.uuid5(_TASK_NAMESPACE, f"{tenant_id}:{source}:{source_ref}"))
-
 
 class TaskActivities(NotificationActivities, Orchestration):
     _client: Client
@@ -67,26 +59,11 @@ class TaskActivities(NotificationActivities, Orchestration):
 
     async def make_task(self, new: NewFollowUpTask) -> FollowUpTaskRef:
         """The task and its run; also what other orchestration activities call (score crossings, handoffs)."""
-        task_id = task_id_for(new.tenant_id, new.source, new.source_ref)
         async with self._sessionmaker() as session:
-            repo = TaskRepository(session, new.tenant_id)
-            row = await repo.by_source(new.source, new.source_ref)
-            created = False
-            if row is None:
-                now = utcnow()
-                try:
-                    context = await tasks.snapshot(
-                        session, new.tenant_id, new.customer_id, new.account_id, now
-                    )
-                except TaskProblem as exc:
-                    raise ApplicationError(str(exc), type=TASK_CHANGE_REFUSED, non_retryable=True) from exc
-                owner = await tasks.pick_owner(session, new.tenant_id, new.owner_user_id, now)
-                workflow_id = ids.follow_up_task_workflow_id(task_id)
-                row, created = await repo.create(new, owner, context, workflow_id, task_id)
-                if created and row.owner_user_id is not None:
-                    await recipients.address(
-                        session, await self._new_task_notice(session, row), [row.owner_user_id]
-                    )
+            try:
+                row, created = await task_creation.make(session, new, utcnow())
+            except TaskProblem as exc:
+                raise ApplicationError(str(exc), type=TASK_CHANGE_REFUSED, non_retryable=True) from exc
             await session.commit()
             items = recipients.written(session)
             ref = FollowUpTaskRef(task_id=row.id, owner_user_id=row.owner_user_id, created=created)
@@ -134,7 +111,8 @@ class TaskActivities(NotificationActivities, Orchestration):
     async def task_for_unassigned_handoff(
         self, req: AssignRequest, customer_id: str, account_id: str
     ) -> FollowUpTaskRef:
-        """A handed-off conversation no agent could take becomes a task (for an admin when nobody is available)."""
+        """A handed-off conversation no agent could take becomes a task (for an admin when nobody is available);
+        it closes itself when an agent takes the conversation over (`task_dispatch.taken_over`)."""
         return await self.make_task(
             NewFollowUpTask(
                 tenant_id=req.tenant_id,
@@ -142,8 +120,9 @@ class TaskActivities(NotificationActivities, Orchestration):
                 account_id=account_id,
                 reason=f"客户等待人工回复，暂无可分配的客服：{req.reason}"[:1000],
                 source="handoff",
-                source_ref=f"{req.conversation_id}:{req.at.isoformat()}",
+                source_ref=task_dispatch.handoff_ref(req.conversation_id, req.at),
                 due_at=req.at + timedelta(minutes=self._settings.task_handoff_due_minutes),
+                waiting_for=["takeover"],
             )
         )
 
@@ -202,7 +181,9 @@ class TaskActivities(NotificationActivities, Orchestration):
             except TaskProblem as exc:
                 raise ApplicationError(str(exc), type=TASK_CHANGE_REFUSED, non_retryable=True) from exc
             if change.action == "reassign" and change.owner_user_id:
-                notice = await self._new_task_notice(session, row, f"reassign:{change.at.isoformat()}")
+                notice = await task_creation.new_task_notice(
+                    session, row, f"reassign:{change.at.isoformat()}"
+                )
                 await recipients.address(session, notice, [change.owner_user_id])
             await session.commit()
             items = recipients.written(session)
@@ -216,23 +197,8 @@ class TaskActivities(NotificationActivities, Orchestration):
             raise ApplicationError(f"task {task_id} not found", type=TASK_CHANGE_REFUSED, non_retryable=True)
         return row
 
-    async def _new_task_notice(
-        self, session: AsyncSession, row: FollowUpTask, key: str = "new"
-    ) -> Notification:
-        due = await _local(session, row.tenant_id, row.due_at)
-        return Notification(
-            id=str(uuid.uuid5(_NOTICE_NAMESPACE, f"{row.id}:{key}")),
-            tenant_id=row.tenant_id,
-            kind="task_assigned",
-            title="新的跟进任务",
-            body=f"{row.reason[:200]}（截止 {due}）",
-            link=f"/api/v1/tasks/{row.id}",
-            object_id=row.id,
-            audience=ADMINS,
-        )
-
     async def _timer_notice(self, session: AsyncSession, row: FollowUpTask, timer: TaskTimer) -> Notification:
-        due = await _local(session, row.tenant_id, timer.due_at)
+        due = await task_creation.local_time(session, row.tenant_id, timer.due_at)
         reminder = timer.kind == "reminder"
         return Notification(
             id=str(uuid.uuid5(_NOTICE_NAMESPACE, f"{row.id}:{timer.kind}:{timer.due_at.isoformat()}")),
@@ -262,8 +228,3 @@ def _announce_timer(session: AsyncSession, row: FollowUpTask, kind: LiveKind) ->
         user_id=row.owner_user_id,
     )
 
-
-async def _local(session: AsyncSession, tenant_id: str, at: datetime) -> str:
-    tenant = await session.get(Tenant, tenant_id)
-    zone = ZoneInfo(tenant.timezone if tenant is not None and tenant.timezone else "Asia/Shanghai")
-    return at.astimezone(zone).strftime("%m-%d %H:%M")

@@ -109,6 +109,18 @@ class TaskRepository:
         )
         return rows.all()
 
+    async def open_from(self, source: str, ref_prefix: str) -> Sequence[FollowUpTask]:
+        """The open tasks of a source whose source_ref starts with the prefix (a handoff's: its conversation)."""
+        rows = await self._session.scalars(
+            select(FollowUpTask).where(
+                FollowUpTask.tenant_id == self._tenant_id,
+                FollowUpTask.source == source,
+                FollowUpTask.source_ref.startswith(ref_prefix, autoescape=True),
+                FollowUpTask.status.in_(OPEN_STATUSES),
+            )
+        )
+        return rows.all()
+
     async def list(
         self,
         *,

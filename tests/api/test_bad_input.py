@@ -167,3 +167,20 @@ async def test_a_json_body_over_the_limit_is_a_413(
             "detail": f"request body too large: this endpoint takes at most {settings.max_json_body_bytes} bytes",
             "code": "payload_too_large",
         }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/materials/any", {"tags": ["售后"] * 11}, "tags"),
+        ("/api/v1/knowledge/any", {"tags": ["营业"] * 11}, "tags"),
+        ("/api/v1/knowledge/any", {"variants": ["几点开门"] * 21}, "variants"),
+    ],
+)
+async def test_a_patch_counts_a_lists_items_as_sent(
+    http: httpx.AsyncClient, operator: TestUser, path: str, body: dict, field: str
+) -> None:
+    """The document's maxItems holds for the request, repeats included (they are dropped only after)."""
+    response = await http.patch(path, json=body, headers=operator.headers)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["detail"]

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.gateway_bff.app import create_app
-from douflow.db.conversation_tables import Customer
+from douflow.db.base import utcnow
+from douflow.db.conversation_tables import Customer, Lead
 from douflow.db.metrics_tables import Notification
+from douflow.db.notification_tables import NotificationWebhook
 from douflow.db.tables import DouyinAccount
 from douflow.notify import recipients
 from douflow.settings import Settings
@@ -97,7 +100,8 @@ async def _world(
     published = await eventually(publish, lambda p: p["item_id"], within=45)
     await _ok(http.post(f"/api/v1/metrics/accounts/{account_id}/sync?wait=true", headers=h))
     _, other_user_id = await create_user(sessionmaker, TENANT, "contract-other", "operator")
-    journey_id, enrolment_id = await _journey(http, admin, sessionmaker)
+    customer_id, lead_id = await _customer(sessionmaker, admin.tenant_id)
+    journey_id, enrolment_id = await _journey(http, admin, customer_id)
     return {
         "CONTRACT_CONTENT_ID": content_id,
         "CONTRACT_ASSET_ID": post["images"][0]["asset_id"],
@@ -112,23 +116,120 @@ async def _world(
         "CONTRACT_OTHER_USER_ID": other_user_id,
         "CONTRACT_JOURNEY_ID": journey_id,
         "CONTRACT_ENROLMENT_ID": enrolment_id,
+        "CONTRACT_CUSTOMER_ID": customer_id,
+        "CONTRACT_LEAD_ID": lead_id,
+        **await _tasks(http, admin, customer_id),
+        **await _materials(http, admin, customer_id),
+        **await _webhooks(sessionmaker, admin),
+        **await _knowledge(http, admin),
     }
 
 
-async def _journey(
-    http: httpx.AsyncClient, admin: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
-) -> tuple[str, str]:
-    """A published journey (version 1) with one customer enrolled."""
+async def _customer(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str) -> tuple[str, str]:
+    """A customer of the tenant who left a lead (deals are recorded on leads)."""
+    async with sessionmaker() as session:
+        customer = Customer(tenant_id=tenant_id, open_id="contract-fan", nickname="合约")
+        session.add(customer)
+        await session.flush()
+        lead = Lead(
+            tenant_id=tenant_id,
+            customer_id=customer.id,
+            phone="13800138000",
+            source="conversation",
+            source_key="contract-lead",
+        )
+        session.add(lead)
+        await session.commit()
+        return customer.id, lead.id
+
+
+async def _tasks(http: httpx.AsyncClient, admin: TestUser, customer_id: str) -> dict[str, str]:
+    """Two open tasks of the customer: one the run completes, one it snoozes and reassigns."""
+    due = (utcnow() + timedelta(days=30)).isoformat()
+    made = [
+        await _ok(
+            http.post(
+                "/api/v1/tasks",
+                json={"customer_id": customer_id, "reason": reason, "due_at": due},
+                headers=admin.headers,
+            )
+        )
+        for reason in ("回访：合约客户", "成交回访：合约客户")
+    ]
+    return {"CONTRACT_TASK_ID": made[0]["id"], "CONTRACT_DONE_TASK_ID": made[1]["id"]}
+
+
+async def _materials(http: httpx.AsyncClient, admin: TestUser, customer_id: str) -> dict[str, str]:
+    """A library with a FAQ material shared with the customer, and spares for the deletes."""
+    h = admin.headers
+    library, spare_library = [
+        await _ok(http.post("/api/v1/material-libraries", json={"name": name}, headers=h))
+        for name in ("合约资料库", "合约备用资料库")
+    ]
+    faq = {"library_id": library["id"], "kind": "faq", "text": "整机保修一年，核心部件保修三年。"}
+    material, spare_material = [
+        await _ok(http.post("/api/v1/materials", json={**faq, "title": title}, headers=h))
+        for title in ("保修多久", "保修范围")
+    ]
+    link = await _ok(
+        http.post(f"/api/v1/materials/{material['id']}/share", json={"customer_id": customer_id}, headers=h)
+    )
+    return {
+        "CONTRACT_LIBRARY_ID": library["id"],
+        "CONTRACT_SPARE_LIBRARY_ID": spare_library["id"],
+        "CONTRACT_MATERIAL_ID": material["id"],
+        "CONTRACT_SPARE_MATERIAL_ID": spare_material["id"],
+        "CONTRACT_LINK_ID": link["id"],
+    }
+
+
+async def _webhooks(sessionmaker: async_sessionmaker[AsyncSession], admin: TestUser) -> dict[str, str]:
+    """Two disabled group-robot webhooks (one for the delete), written directly: creating one through the
+    API checks that its host resolves to a public address, which a test machine cannot promise. The host
+    never resolves (`.invalid`), so one the run enables posts nowhere: its digest is refused at the target."""
+    async with sessionmaker() as session:
+        hooks = [
+            NotificationWebhook(
+                tenant_id=admin.tenant_id,
+                kind="wecom",
+                url=f"https://robot.contract.invalid/send?key=contract-{n}",
+                enabled=False,
+                created_by=admin.user_id,
+            )
+            for n in range(2)
+        ]
+        session.add_all(hooks)
+        await session.commit()
+        return {"CONTRACT_WEBHOOK_ID": hooks[0].id, "CONTRACT_SPARE_WEBHOOK_ID": hooks[1].id}
+
+
+async def _knowledge(http: httpx.AsyncClient, admin: TestUser) -> dict[str, str]:
+    """A knowledge entry and a brand, each with a spare for the delete."""
+    h = admin.headers
+    entries = [
+        await _ok(http.post("/api/v1/knowledge", json={"question": q, "answer": a}, headers=h))
+        for q, a in (("几点营业", "每天10:00-22:00营业。"), ("能开发票吗", "可以开具电子发票。"))
+    ]
+    brands = [
+        await _ok(http.post("/api/v1/brands", json={"name": name, "industry": "咖啡"}, headers=h))
+        for name in ("合约咖啡", "合约备用咖啡")
+    ]
+    return {
+        "CONTRACT_KNOWLEDGE_ID": entries[0]["id"],
+        "CONTRACT_SPARE_KNOWLEDGE_ID": entries[1]["id"],
+        "CONTRACT_BRAND_ID": brands[0]["id"],
+        "CONTRACT_SPARE_BRAND_ID": brands[1]["id"],
+    }
+
+
+async def _journey(http: httpx.AsyncClient, admin: TestUser, customer_id: str) -> tuple[str, str]:
+    """A published journey (version 1) with the customer enrolled."""
     h = admin.headers
     journey = await _ok(
         http.post("/api/v1/journeys", json={"name": "contract", "graph": tag_journey()}, headers=h)
     )
     await _ok(http.post(f"/api/v1/journeys/{journey['id']}/versions", headers=h))
-    async with sessionmaker() as session:
-        customer = Customer(tenant_id=admin.tenant_id, open_id="contract-fan")
-        session.add(customer)
-        await session.commit()
-    body = {"customer_ids": [customer.id]}
+    body = {"customer_ids": [customer_id]}
     enrolled = await _ok(http.post(f"/api/v1/journeys/{journey['id']}/enrolments", json=body, headers=h))
     return journey["id"], enrolled["items"][0]["enrolment_id"]
 
@@ -208,6 +309,6 @@ async def test_every_answer_keeps_the_openapi_contract(
         sys.stdout.write(f"\n{summary}\nanswers by class: {dict(sorted(counts.items()))}, {total} in all\n")
     assert code == 0, output
     assert counts["5xx"] == 0, output
-    # At least 30 % successes: the run reaches the handlers' logic, not only validation and 404s (the
-    # customer-side routes added with journeys, tasks and materials name ids the world seeds only in part).
-    assert counts["2xx"] * 10 >= total * 3, f"only {counts['2xx']} of {total} answers were successes"
+    # At least a third successes: the run reaches the handlers' logic, not only validation and 404s (with
+    # this seed and world, about 35 %).
+    assert counts["2xx"] * 3 >= total, f"only {counts['2xx']} of {total} answers were successes"

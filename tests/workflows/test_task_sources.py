@@ -1,6 +1,7 @@
 """Where follow-up tasks come from without anyone asking (seed 16): a customer in the Douyin sandbox whose
 handoff no agent can take, and a customer who turns hot by leaving a phone number, each become a task for a
-person (an admin when no agent is available), with the conversation in its context."""
+person (an admin when no agent is available), with the conversation in its context. A handoff's task closes
+itself once an agent takes the conversation over."""
 
 from __future__ import annotations
 
@@ -51,6 +52,26 @@ async def test_a_handoff_no_agent_can_take_becomes_an_admins_task(
     assert said == ["你们能开增值税专用发票吗"]
     mine = (await http.get("/api/v1/tasks", headers=admin.headers)).json()["items"]
     assert [t["id"] for t in mine] == [task["id"]]
+
+
+async def test_a_handoffs_task_closes_itself_when_an_agent_takes_the_conversation_over(
+    chat: Chat, http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    admin = await user_with_token(http, sessionmaker, chat.user.tenant_slug, "ada", "admin")
+    await chat.write("你们能开增值税专用发票吗")
+    [task] = await eventually(lambda: _tasks_of(http, admin, "handoff"), within=60)
+    taken = await chat.post("takeover")
+
+    async def closed() -> dict[str, Any] | None:
+        found: dict[str, Any] = (await http.get(f"/api/v1/tasks/{task['id']}", headers=admin.headers)).json()
+        return found if found["status"] != "open" else None
+
+    done = await eventually(closed, within=60)
+    assert task["waiting_for"] == ["takeover"]
+    assert taken.status_code == 200, taken.text
+    assert done["status"] == "auto_closed" and done["closed_at"] is not None
+    assert done["closed_reason"] == "客服agnes接手了会话（takeover）"
+    assert done["outcome"] is None, "closed by what happened, not by its owner"
 
 
 async def test_a_customer_turning_hot_becomes_a_task_once(

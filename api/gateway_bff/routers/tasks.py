@@ -1,5 +1,5 @@
-"""Follow-up tasks (seed 16): my tasks by status and due time (all of the tenant's for admins), and the owner's
-moves: complete with an outcome, snooze, reassign.
+"""Follow-up tasks (seed 16): my tasks by status and due time (all of the tenant's for admins), a task an agent
+makes by hand, and the owner's moves: complete with an outcome, snooze, reassign.
 
 A task's changes go through its run (`task-{id}`, updates), which moves its reminder and escalation with them and
 serialises them with the customer's own actions; these routes read the rows and ask the run.
@@ -9,28 +9,34 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.gateway_bff.deps import SessionDep, TemporalDep, require_role
+from api.gateway_bff import workflow_runner as runner
+from api.gateway_bff.deps import SessionDep, SettingsDep, TemporalDep, require_role
 from api.gateway_bff.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.tasks import (
     FollowUpTaskDetail,
     TaskCompletion,
+    TaskCreate,
     TaskPage,
     TaskReassign,
     TaskSnooze,
 )
-from douflow.customers import tasks
+from douflow.customers import task_creation, tasks
 from douflow.customers.conversations import AGENT_ROLES
-from douflow.customers.tasks import DueFilter, TaskRepository
+from douflow.customers.tasks import DueFilter, TaskProblem, TaskRepository
 from douflow.db.base import utcnow
+from douflow.db.conversation_tables import Customer, Lead
+from douflow.db.tables import DouyinAccount
 from douflow.db.task_tables import FollowUpTask
+from douflow.notify import digests, recipients
 from douflow.security.tokens import Principal
+from douflow.temporal import starts
 from models import tasks as task_models
 from models.tasks import TaskStatus
 
@@ -71,6 +77,69 @@ async def list_tasks(
     )
     now = utcnow()
     return TaskPage(items=[tasks.view_of(r, now) for r in rows], limit=limit, offset=offset)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=answers(404, 409, 422))
+async def create_task(
+    body: TaskCreate,
+    user: Agent,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    key: runner.Key,
+) -> FollowUpTaskDetail:
+    """A follow-up task the caller makes (owner: the caller unless another agent is named), built like the
+    automatic ones: the customer's snapshot, the suggested script (written by its run shortly after), the
+    reminder before `due_at`, the escalation when it passes, and closing itself on what it waits for. An
+    Idempotency-Key makes a retried request answer the same task."""
+    now = utcnow()
+    if body.due_at <= now:
+        raise Unprocessable("due_at: must be in the future")
+    customer_id = await _customer_of(session, user, body)
+    if body.account_id is not None:
+        account = await session.get(DouyinAccount, body.account_id)
+        if account is None or account.tenant_id != user.tenant_id:
+            raise NotFound(f"account {body.account_id} not found")
+    owner = body.owner_user_id or user.user_id
+    if not await tasks.is_agent(session, user.tenant_id, owner):
+        raise Unprocessable(f"owner_user_id: {owner} is not an agent of the tenant")
+    new = task_models.NewFollowUpTask(
+        tenant_id=user.tenant_id,
+        customer_id=customer_id,
+        account_id=body.account_id,
+        reason=body.reason,
+        source="agent",
+        # One task per request: a retry with the caller's key finds it (the key names the run too).
+        source_ref=f"{user.user_id}:{key.value}",
+        due_at=body.due_at,
+        owner_user_id=owner,
+        waiting_for=list(body.waiting_for),
+    )
+    try:
+        row, _ = await task_creation.make(session, new, now, notify_owner=owner != user.user_id)
+    except TaskProblem as exc:
+        raise NotFound(str(exc)) from exc
+    await session.commit()
+    items = recipients.written(session)
+    arg = task_models.FollowUpTaskInput(
+        tenant_id=user.tenant_id, task_id=row.id, remind_before_minutes=settings.task_reminder_minutes
+    )
+    await runner.start(temporal, settings, starts.follow_up_task(arg), key=key)
+    await digests.to_webhooks(temporal, settings, session, user.tenant_id, items)
+    return tasks.detail_of(row, utcnow())
+
+
+async def _customer_of(session: SessionDep, user: Principal, body: TaskCreate) -> str:
+    """The customer the task is for, of the caller's tenant (a lead names its customer)."""
+    if body.lead_id is not None:
+        lead = await session.get(Lead, body.lead_id)
+        if lead is None or lead.tenant_id != user.tenant_id:
+            raise NotFound(f"lead {body.lead_id} not found")
+        return lead.customer_id
+    customer = await session.get(Customer, body.customer_id)
+    if customer is None or customer.tenant_id != user.tenant_id:
+        raise NotFound(f"customer {body.customer_id} not found")
+    return customer.id
 
 
 @router.get("/{task_id}", responses=answers(404))

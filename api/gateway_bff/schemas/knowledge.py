@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from annotated_types import Interval
+from annotated_types import Interval, MaxLen
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -48,8 +48,9 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-Variants = Annotated[list[Question], AfterValidator(_unique)]
-Tags = Annotated[list[Tag], AfterValidator(_unique)]
+# The limit holds for what was sent, before repeats are dropped: the document says maxItems of the request.
+Variants = Annotated[list[Question], MaxLen(VARIANTS_MAX), AfterValidator(_unique)]
+Tags = Annotated[list[Tag], MaxLen(TAGS_MAX), AfterValidator(_unique)]
 
 
 class KnowledgeEntryIn(RequestBody):
@@ -78,9 +79,9 @@ class KnowledgePatch(RequestBody):
     )
 
     question: Question | None = None
-    variants: Variants | None = Field(default=None, max_length=VARIANTS_MAX)
+    variants: Variants | None = None
     answer: Answer | None = None
-    tags: Tags | None = Field(default=None, max_length=TAGS_MAX)
+    tags: Tags | None = None
     enabled: bool | None = None
     brand_id: RowId | None = None
     base_version: Annotated[int, Interval(ge=1, le=1_000_000), JsonInteger] | None = Field(

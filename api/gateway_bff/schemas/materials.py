@@ -124,7 +124,7 @@ class VersionIn(VersionContentIn):
 class MaterialPatch(RequestBody):
     title: Name | None = None
     description: Description | None = None
-    tags: Tags | None = Field(default=None, max_length=TAGS_MAX)
+    tags: Tags | None = None
     expires_at: BoundedAwareDateTime | None = Field(default=None, description="null: never expires")
     archived: bool | None = None
 

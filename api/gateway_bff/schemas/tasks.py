@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Interval
 from pydantic import BaseModel, Field, model_validator
@@ -18,6 +18,35 @@ class TaskPage(BaseModel):
     items: list[FollowUpTaskView]
     limit: int
     offset: int
+
+
+class TaskCreate(RequestBody):
+    """A follow-up task an agent makes: for a customer, or for the customer of a lead (exactly one of them)."""
+
+    customer_id: str | None = Field(default=None, min_length=1, max_length=36)
+    lead_id: str | None = Field(default=None, min_length=1, max_length=36, description="its customer's task")
+    account_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=36,
+        description="the Douyin account the customer talks to (its conversation and brand in the context)",
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="what to follow up, for the owner")
+    due_at: BoundedAwareDateTime = Field(description="when it is due (with its zone), in the future")
+    owner_user_id: str | None = Field(
+        default=None, min_length=1, max_length=36, description="an agent of the tenant; the caller by default"
+    )
+    waiting_for: list[Literal["reply", "lead"]] = Field(
+        default_factory=list,
+        max_length=2,
+        description="what of the customer closes it by itself: a `reply`, a `lead` left",
+    )
+
+    @model_validator(mode="after")
+    def _one_customer(self) -> TaskCreate:
+        if (self.customer_id is None) == (self.lead_id is None):
+            raise ValueError("customer_id, lead_id: name exactly one")
+        return self
 
 
 class TaskCompletion(RequestBody):
@@ -50,6 +79,7 @@ __all__ = [
     "FollowUpTaskDetail",
     "FollowUpTaskView",
     "TaskCompletion",
+    "TaskCreate",
     "TaskPage",
     "TaskReassign",
     "TaskSnooze",
