@@ -2409,7 +2409,7 @@ export type FollowUpTaskDetail = {
     /**
      * Waiting For
      */
-    waiting_for: Array<'reply' | 'lead'>;
+    waiting_for: Array<'reply' | 'lead' | 'takeover'>;
 };
 
 /**
@@ -2487,7 +2487,7 @@ export type FollowUpTaskView = {
     /**
      * Waiting For
      */
-    waiting_for: Array<'reply' | 'lead'>;
+    waiting_for: Array<'reply' | 'lead' | 'takeover'>;
 };
 
 /**
@@ -5444,6 +5444,54 @@ export type TaskContext = {
      * Tags
      */
     tags?: Array<string>;
+};
+
+/**
+ * TaskCreate
+ *
+ * A follow-up task an agent makes: for a customer, or for the customer of a lead (exactly one of them).
+ */
+export type TaskCreate = {
+    /**
+     * Account Id
+     *
+     * the Douyin account the customer talks to (its conversation and brand in the context)
+     */
+    account_id?: string | null;
+    /**
+     * Customer Id
+     */
+    customer_id?: string | null;
+    /**
+     * Due At
+     *
+     * when it is due (with its zone), in the future
+     */
+    due_at: string;
+    /**
+     * Lead Id
+     *
+     * its customer's task
+     */
+    lead_id?: string | null;
+    /**
+     * Owner User Id
+     *
+     * an agent of the tenant; the caller by default
+     */
+    owner_user_id?: string | null;
+    /**
+     * Reason
+     *
+     * what to follow up, for the owner
+     */
+    reason: string;
+    /**
+     * Waiting For
+     *
+     * what of the customer closes it by itself: a `reply`, a `lead` left
+     */
+    waiting_for?: Array<'reply' | 'lead'>;
 };
 
 /**
@@ -12529,6 +12577,59 @@ export type TasksListTasksResponses = {
 };
 
 export type TasksListTasksResponse = TasksListTasksResponses[keyof TasksListTasksResponses];
+
+export type TasksCreateTaskData = {
+    body: TaskCreate;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * client request id, 1-64 letters, digits and . _ : - (send a random one): a retried request with the same key answers the same result; the key with another request answers 409
+         */
+        'idempotency-key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/tasks';
+};
+
+export type TasksCreateTaskErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+    /**
+     * The caller's role or tenant may not do this
+     */
+    403: Error;
+    /**
+     * What the request names does not exist in the caller's tenant
+     */
+    404: Error;
+    /**
+     * The request conflicts with the current state of what it names (or its Idempotency-Key names another request)
+     */
+    409: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type TasksCreateTaskError = TasksCreateTaskErrors[keyof TasksCreateTaskErrors];
+
+export type TasksCreateTaskResponses = {
+    /**
+     * Successful Response
+     */
+    201: FollowUpTaskDetail;
+};
+
+export type TasksCreateTaskResponse = TasksCreateTaskResponses[keyof TasksCreateTaskResponses];
 
 export type TasksGetTaskData = {
     body?: never;
