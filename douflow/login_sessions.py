@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from douflow.db.tables import User, UserSession
@@ -42,15 +42,7 @@ async def session_standing(
         await session.execute(
             select(User.username, User.role)
             .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.id == session_id,
-                UserSession.user_id == user_id,
-                UserSession.tenant_id == tenant_id,
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > now,
-                User.tenant_id == tenant_id,
-                User.disabled.is_(False),
-            )
+            .where(*_live(session_id, user_id, tenant_id, now))
         )
     ).one_or_none()
     return None if row is None else Standing(username=row.username, role=row.role)
@@ -73,15 +65,7 @@ async def refresh_session(
         await session.execute(
             select(UserSession)
             .join(User, User.id == UserSession.user_id)
-            .where(
-                UserSession.id == session_id,
-                UserSession.user_id == user_id,
-                UserSession.tenant_id == tenant_id,
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > now,
-                User.tenant_id == tenant_id,
-                User.disabled.is_(False),
-            )
+            .where(*_live(session_id, user_id, tenant_id, now))
             .with_for_update(of=UserSession)
         )
     ).scalar_one_or_none()
@@ -93,6 +77,19 @@ async def refresh_session(
     row.expires_at = min(now + idle, limit)
     await session.flush()
     return row.expires_at
+
+
+def _live(session_id: str, user_id: str, tenant_id: str, now: datetime) -> list[ColumnElement[bool]]:
+    """A session still open, of an enabled user of its tenant (joined on `UserSession.user_id == User.id`)."""
+    return [
+        UserSession.id == session_id,
+        UserSession.user_id == user_id,
+        UserSession.tenant_id == tenant_id,
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > now,
+        User.tenant_id == tenant_id,
+        User.disabled.is_(False),
+    ]
 
 
 async def end_session(session: AsyncSession, session_id: str, now: datetime) -> None:
