@@ -227,4 +227,3 @@ def _announce_timer(session: AsyncSession, row: FollowUpTask, kind: LiveKind) ->
         },
         user_id=row.owner_user_id,
     )
-
