@@ -37,7 +37,7 @@ export function SignedInLayout() {
         <Menu
           mode="inline"
           items={menuItems(role)}
-          defaultOpenKeys={['create', 'contents']}
+          defaultOpenKeys={['create', 'contents', 'customers']}
           selectedKeys={[selectedKey(location.pathname)]}
           onClick={({ key }) => navigate(key)}
           data-testid="side-menu"
