@@ -85,7 +85,13 @@ export function Suggestions({
                   key={s.id}
                   data-testid="suggestion"
                   actions={[
-                    <Button key="insert" size="small" type="link" onClick={() => onInsert(s)}>
+                    <Button
+                      key="insert"
+                      size="small"
+                      type="link"
+                      onClick={() => onInsert(s)}
+                      data-testid="insert-suggestion"
+                    >
                       {t.insert}
                     </Button>,
                   ]}
