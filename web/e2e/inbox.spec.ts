@@ -96,4 +96,16 @@ test('a customer asks for a person: the conversation appears live, the agent tak
     conversation_short_id: chat,
   });
   await expect(page.getByTestId('transcript')).toContainText('好的，谢谢店长');
+
+  // Away from the inbox, a new customer message puts a badge on the menu.
+  await page.getByTestId('side-menu').getByText('我的任务').click();
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(page.getByTestId('live-status')).toHaveCount(0);
+  await customerWrites(page.request, sandbox, {
+    to_open_id: openId,
+    from_open_id: customer,
+    text: '还有一个问题',
+    conversation_short_id: chat,
+  });
+  await expect(page.getByTestId('menu-inbox').locator('.ant-badge-count')).toHaveText('1');
 });
