@@ -130,11 +130,14 @@ class TaskRepository:
         now: datetime,
         limit: int,
         offset: int,
+        customer_id: str | None = None,
     ) -> Sequence[FollowUpTask]:
-        """Soonest due first; `owner_user_id` None: everyone's."""
+        """Soonest due first; `owner_user_id` None: everyone's; `customer_id`: one customer's (their card)."""
         query = select(FollowUpTask).where(FollowUpTask.tenant_id == self._tenant_id)
         if owner_user_id is not None:
             query = query.where(FollowUpTask.owner_user_id == owner_user_id)
+        if customer_id is not None:
+            query = query.where(FollowUpTask.customer_id == customer_id)
         if status:
             query = query.where(FollowUpTask.status.in_(list(status)))
         if due == "overdue":

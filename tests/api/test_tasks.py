@@ -101,6 +101,8 @@ async def test_agents_list_their_own_tasks_and_admins_everyones(
     assert await _ids(http, team.agent, due="overdue") == [overdue]
     assert await _ids(http, team.other) == [theirs]
     assert set(await _ids(http, team.admin, scope="all")) == {mine, overdue, theirs}
+    assert await _ids(http, team.agent, customer_id=team.customer_id) == [overdue, mine]
+    assert await _ids(http, team.agent, customer_id=str(uuid.uuid4())) == [], "another customer's: none"
     refused = await http.get("/api/v1/tasks", params={"scope": "all"}, headers=team.agent.headers)
     assert refused.status_code == 403
     assert (await http.get("/api/v1/tasks", headers=team.viewer.headers)).status_code == 403

@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
     PUBLIC_BASE_URL: baseUrl,
     DOUYIN_SANDBOX_PORT: String(sandbox),
     DOUYIN_BASE_URL: `http://127.0.0.1:${sandbox}`,
+    // The sandbox's webhooks (customer messages, comments) reach this BFF, not the default port's.
+    DOUYIN_SANDBOX_WEBHOOK_URL: `${baseUrl}/api/v1/douyin/webhook`,
     WEB_DIST_DIR: join(ROOT, 'web', 'dist'),
     AGENT_PROVIDER: 'template',
   };

@@ -40,6 +40,27 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'contents/:contentId',
           lazy: async () => ({ Component: (await import('./routes/contents/detail')).ContentDetailPage }),
         },
+        { path: 'inbox', lazy: async () => ({ Component: (await import('./routes/inbox')).InboxPage }) },
+        {
+          path: 'inbox/:conversationId',
+          lazy: async () => ({ Component: (await import('./routes/inbox')).InboxPage }),
+        },
+        {
+          path: 'tasks',
+          lazy: async () => ({ Component: (await import('./routes/customers/tasks')).TasksPage }),
+        },
+        {
+          path: 'leads',
+          lazy: async () => ({ Component: (await import('./routes/customers/leads')).LeadsPage }),
+        },
+        {
+          path: 'customers',
+          lazy: async () => ({ Component: (await import('./routes/customers/list')).CustomersPage }),
+        },
+        {
+          path: 'customers/:customerId',
+          lazy: async () => ({ Component: (await import('./routes/customers/list')).CustomersPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -60,11 +60,13 @@ async def list_tasks(
     status: Annotated[list[TaskStatus] | None, Query()] = None,
     due: DueFilter | None = None,
     scope: Literal["mine", "all"] = "mine",
+    customer_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> TaskPage:
-    """The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable)
-    and `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) filter them."""
+    """The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable),
+    `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) and `customer_id`
+    (one customer's, for their card) filter them."""
     if scope == "all" and user.role != "admin":
         raise Forbidden("only admins list everyone's tasks")
     rows = await TaskRepository(session, user.tenant_id).list(
@@ -74,6 +76,7 @@ async def list_tasks(
         now=utcnow(),
         limit=limit,
         offset=offset,
+        customer_id=customer_id,
     )
     now = utcnow()
     return TaskPage(items=[tasks.view_of(r, now) for r in rows], limit=limit, offset=offset)

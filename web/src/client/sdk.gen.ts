@@ -1529,8 +1529,9 @@ export const suggestionsSuggestionStats = <ThrowOnError extends boolean = false>
 /**
  * List Tasks
  *
- * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable)
- * and `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) filter them.
+ * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable),
+ * `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) and `customer_id`
+ * (one customer's, for their card) filter them.
  */
 export const tasksListTasks = <ThrowOnError extends boolean = false>(options?: Options<TasksListTasksData, ThrowOnError>) => (options?.client ?? client).get<TasksListTasksResponses, TasksListTasksErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -12537,6 +12537,10 @@ export type TasksListTasksData = {
          */
         scope?: 'mine' | 'all';
         /**
+         * Customer Id
+         */
+        customer_id?: string | null;
+        /**
          * Limit
          */
         limit?: number;

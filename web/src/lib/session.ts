@@ -3,17 +3,81 @@
  * revokes it on logout; any 401 clears it here and sends the user to the login page.
  */
 const TOKEN_KEY = 'douflow.token';
+const EXPIRES_KEY = 'douflow.tokenExpiresAt';
 
 export function getToken(): string | null {
   return window.localStorage.getItem(TOKEN_KEY);
 }
 
-export function setToken(token: string): void {
+/** Keeps the token and, when the BFF said (`expires_in`, seconds), when it expires. */
+export function setToken(token: string, expiresIn?: number, now: number = Date.now()): void {
   window.localStorage.setItem(TOKEN_KEY, token);
+  if (expiresIn === undefined) window.localStorage.removeItem(EXPIRES_KEY);
+  else window.localStorage.setItem(EXPIRES_KEY, String(now + expiresIn * 1000));
+}
+
+/** When the token expires (epoch ms), if known. */
+export function getTokenExpiry(): number | null {
+  const raw = window.localStorage.getItem(EXPIRES_KEY);
+  return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
 }
 
 export function clearToken(): void {
   window.localStorage.removeItem(TOKEN_KEY);
+  window.localStorage.removeItem(EXPIRES_KEY);
+}
+
+export interface SlidingSessionOptions {
+  /** `POST /api/v1/auth/refresh`: a fresh token for the same login session. */
+  refresh: () => Promise<{ access_token: string; expires_in: number }>;
+  /** How often to look at the clock. */
+  checkMs?: number;
+  /** Refresh when the token has less than this left. */
+  marginMs?: number;
+  /** What counts as the user being active. */
+  activityEvents?: readonly string[];
+  now?: () => number;
+}
+
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'mousemove', 'wheel', 'touchstart'] as const;
+
+/**
+ * Sliding sessions: while the user works, the token is exchanged for a fresh one shortly before it expires,
+ * so a working day needs no new login; an idle console lets it lapse (the BFF's idle limit), and the next
+ * call's 401 leads to login. A refresh that fails is left to that 401 too. Returns stop().
+ */
+export function startSlidingSession(options: SlidingSessionOptions): () => void {
+  const { checkMs = 30_000, marginMs = 120_000, now = Date.now } = options;
+  let active = false; // since the current token was issued
+  let inFlight = false;
+  const onActivity = () => {
+    active = true;
+  };
+  const events = options.activityEvents ?? ACTIVITY_EVENTS;
+  for (const name of events) window.addEventListener(name, onActivity, { passive: true });
+  const timer = setInterval(() => {
+    const expires = getTokenExpiry();
+    if (inFlight || !getToken() || expires === null) return;
+    const left = expires - now();
+    if (left > marginMs || left <= 0 || !active) return;
+    inFlight = true;
+    active = false;
+    options
+      .refresh()
+      .then((answer) => {
+        if (getToken()) setToken(answer.access_token, answer.expires_in, now());
+      })
+      .catch(() => {
+        active = true;
+      })
+      .finally(() => {
+        inFlight = false;
+      });
+  }, checkMs);
+  return () => {
+    clearInterval(timer);
+    for (const name of events) window.removeEventListener(name, onActivity);
+  };
 }
 
 /** Where the login page sends the user back to: only a path of this console, never another site. */

@@ -7,6 +7,7 @@ import { QueryState } from '../components/QueryState';
 import { menuItems, selectedKey } from '../features/auth/menu';
 import { useMe } from '../features/auth/useMe';
 import { clearToken } from '../lib/session';
+import { useLiveUpdates } from '../lib/useLive';
 import { zhCN } from '../locales/zh-CN';
 
 const { Header, Sider, Content } = Layout;
@@ -26,6 +27,7 @@ export function SignedInLayout() {
     },
   });
   const role = me.data?.role;
+  useLiveUpdates(role !== undefined);
   const roleLabel = role ? ((zhCN.menu.roles as Record<string, string>)[role] ?? role) : '';
 
   return (
@@ -35,7 +37,7 @@ export function SignedInLayout() {
         <Menu
           mode="inline"
           items={menuItems(role)}
-          defaultOpenKeys={['create', 'contents']}
+          defaultOpenKeys={['create', 'contents', 'customers']}
           selectedKeys={[selectedKey(location.pathname)]}
           onClick={({ key }) => navigate(key)}
           data-testid="side-menu"

@@ -40,7 +40,7 @@ export function LoginPage() {
       return data;
     },
     onSuccess: (data) => {
-      setToken(data.access_token);
+      setToken(data.access_token, data.expires_in);
       queryClient.clear();
       navigate(safeNext(params.get('next')), { replace: true });
     },

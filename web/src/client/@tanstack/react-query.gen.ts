@@ -2728,8 +2728,9 @@ export const tasksListTasksQueryKey = (options?: Options<TasksListTasksData>) =>
 /**
  * List Tasks
  *
- * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable)
- * and `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) filter them.
+ * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable),
+ * `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) and `customer_id`
+ * (one customer's, for their card) filter them.
  */
 export const tasksListTasksOptions = (options?: Options<TasksListTasksData>) => queryOptions<TasksListTasksResponse, TasksListTasksError, TasksListTasksResponse, ReturnType<typeof tasksListTasksQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -2749,8 +2750,9 @@ export const tasksListTasksInfiniteQueryKey = (options?: Options<TasksListTasksD
 /**
  * List Tasks
  *
- * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable)
- * and `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) filter them.
+ * The caller's tasks, soonest due first (`scope=all`: the tenant's, admins only); `status` (repeatable),
+ * `due` (`overdue`: open and past due; `today`: due today in the tenant's time zone) and `customer_id`
+ * (one customer's, for their card) filter them.
  */
 export const tasksListTasksInfiniteOptions = (options?: Options<TasksListTasksData>) => infiniteQueryOptions<TasksListTasksResponse, TasksListTasksError, InfiniteData<TasksListTasksResponse>, QueryKey<Options<TasksListTasksData>>, number | Pick<QueryKey<Options<TasksListTasksData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
 // @ts-ignore

@@ -1,15 +1,16 @@
-import { EditOutlined, FileTextOutlined } from '@ant-design/icons';
+import { EditOutlined, FileTextOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
+import { CustomersAreaLabel, InboxMenuLabel } from '../inbox/InboxMenuLabel';
 import { canSee, type PageKey } from './roles';
 
 type Item = Required<MenuProps>['items'][number];
 
 interface Area {
   key: string;
-  label: string;
+  label: React.ReactNode;
   icon: React.ReactNode;
-  pages: { key: PageKey; path: string; label: string }[];
+  pages: { key: PageKey; path: string; label: React.ReactNode }[];
 }
 
 const AREAS: Area[] = [
@@ -24,6 +25,17 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaContents,
     icon: <FileTextOutlined />,
     pages: [{ key: 'contents.list', path: '/contents', label: zhCN.menu.contents }],
+  },
+  {
+    key: 'customers',
+    label: <CustomersAreaLabel label={zhCN.menu.areaCustomers} />,
+    icon: <TeamOutlined />,
+    pages: [
+      { key: 'inbox', path: '/inbox', label: <InboxMenuLabel label={zhCN.menu.inbox} /> },
+      { key: 'customers.tasks', path: '/tasks', label: zhCN.menu.tasks },
+      { key: 'customers.leads', path: '/leads', label: zhCN.menu.leads },
+      { key: 'customers.list', path: '/customers', label: zhCN.menu.customers },
+    ],
   },
 ];
 

@@ -4,12 +4,23 @@
  * README's role table is this one.
  */
 export type Role = 'admin' | 'operator' | 'reviewer' | 'agent' | 'viewer';
-export type PageKey = 'create.titles' | 'contents.list' | 'contents.detail';
+export type PageKey =
+  | 'create.titles'
+  | 'contents.list'
+  | 'contents.detail'
+  | 'inbox'
+  | 'customers.tasks'
+  | 'customers.leads'
+  | 'customers.list';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
   'contents.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'contents.detail': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  inbox: ['admin', 'operator', 'agent'],
+  'customers.tasks': ['admin', 'operator', 'agent'],
+  'customers.leads': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'customers.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

@@ -3,6 +3,11 @@ export default {
   createTitles: '爆款标题',
   areaContents: '内容',
   contents: '内容列表',
+  areaCustomers: '客户',
+  inbox: '收件箱',
+  tasks: '我的任务',
+  leads: '线索',
+  customers: '客户列表',
   logout: '退出登录',
   roles: {
     admin: '管理员',

@@ -1,0 +1,25 @@
+import dayjs from 'dayjs';
+import { zhCN } from '../../locales/zh-CN';
+
+const t = zhCN.customers;
+
+export const LEVEL_COLORS: Record<string, string> = { cold: 'blue', warm: 'orange', hot: 'red' };
+
+export function levelLabel(level: string): string {
+  return (t.levels as Record<string, string>)[level] ?? level;
+}
+
+export function taskStatusLabel(status: string): string {
+  return (t.statuses as Record<string, string>)[status] ?? status;
+}
+
+export function time(value: string | null | undefined): string {
+  return value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '–';
+}
+
+/** Roles that work conversations and tasks (the BFF's AGENT_ROLES). */
+export const AGENT_ROLES = ['admin', 'operator', 'agent'] as const;
+
+export function worksCustomers(role: string | undefined): boolean {
+  return role !== undefined && (AGENT_ROLES as readonly string[]).includes(role);
+}
