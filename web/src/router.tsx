@@ -40,6 +40,14 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'contents/:contentId',
           lazy: async () => ({ Component: (await import('./routes/contents/detail')).ContentDetailPage }),
         },
+        {
+          path: 'journeys',
+          lazy: async () => ({ Component: (await import('./routes/journeys/list')).JourneysPage }),
+        },
+        {
+          path: 'journeys/:journeyId',
+          lazy: async () => ({ Component: (await import('./routes/journeys/designer')).JourneyDesignerPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -1,4 +1,4 @@
-import { EditOutlined, FileTextOutlined } from '@ant-design/icons';
+import { EditOutlined, FileTextOutlined, NodeIndexOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { canSee, type PageKey } from './roles';
@@ -24,6 +24,12 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaContents,
     icon: <FileTextOutlined />,
     pages: [{ key: 'contents.list', path: '/contents', label: zhCN.menu.contents }],
+  },
+  {
+    key: 'journeys',
+    label: zhCN.menu.areaJourneys,
+    icon: <NodeIndexOutlined />,
+    pages: [{ key: 'journeys.list', path: '/journeys', label: zhCN.menu.journeys }],
   },
 ];
 

@@ -4,12 +4,22 @@
  * README's role table is this one.
  */
 export type Role = 'admin' | 'operator' | 'reviewer' | 'agent' | 'viewer';
-export type PageKey = 'create.titles' | 'contents.list' | 'contents.detail';
+export type PageKey =
+  | 'create.titles'
+  | 'contents.list'
+  | 'contents.detail'
+  | 'journeys.list'
+  | 'journeys.edit'
+  | 'journeys.unenrol';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
   'contents.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'contents.detail': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  // Journeys are read by every user; designed, published and simulated by `Operator`; unenrolled by agents too.
+  'journeys.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'journeys.edit': ['admin', 'operator'],
+  'journeys.unenrol': ['admin', 'operator', 'agent'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

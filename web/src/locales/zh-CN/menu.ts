@@ -3,6 +3,8 @@ export default {
   createTitles: '爆款标题',
   areaContents: '内容',
   contents: '内容列表',
+  areaJourneys: '客户旅程',
+  journeys: '旅程列表',
   logout: '退出登录',
   roles: {
     admin: '管理员',
