@@ -216,14 +216,12 @@ export function Designer({ journey, canEdit }: Props) {
 
   const addNode = (kind: NodeKind, position: { x: number; y: number }) => {
     edit();
-    setNodes((current) => {
-      const id = nextId(kind, current);
-      setSelected(id);
-      return [
-        ...current.map((n) => ({ ...n, selected: false })),
-        { id, type: kind, position, selected: true, data: { fields: defaultFields(kind), problems: [] } },
-      ];
-    });
+    const id = nextId(kind, nodes);
+    setSelected(id);
+    setNodes((current) => [
+      ...current.map((n) => ({ ...n, selected: false })),
+      { id, type: kind, position, selected: true, data: { fields: defaultFields(kind), problems: [] } },
+    ]);
   };
   // A click on the palette (the keyboard's way) places the node in the middle of what the canvas shows.
   const centre = () => {
@@ -432,7 +430,7 @@ export function Designer({ journey, canEdit }: Props) {
             onPaneClick={() => setSelected(null)}
             nodesConnectable={!readOnly}
             deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
-            fitView
+            fitView={journey !== null}
             fitViewOptions={{ maxZoom: 1 }}
           >
             <Background />
