@@ -48,6 +48,10 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'journeys/:journeyId',
           lazy: async () => ({ Component: (await import('./routes/journeys/designer')).JourneyDesignerPage }),
         },
+        {
+          path: 'materials',
+          lazy: async () => ({ Component: (await import('./routes/materials')).MaterialsPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -1,4 +1,4 @@
-import { EditOutlined, FileTextOutlined, NodeIndexOutlined } from '@ant-design/icons';
+import { EditOutlined, FileTextOutlined, FolderOpenOutlined, NodeIndexOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { canSee, type PageKey } from './roles';
@@ -30,6 +30,12 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaJourneys,
     icon: <NodeIndexOutlined />,
     pages: [{ key: 'journeys.list', path: '/journeys', label: zhCN.menu.journeys }],
+  },
+  {
+    key: 'materials',
+    label: zhCN.menu.areaMaterials,
+    icon: <FolderOpenOutlined />,
+    pages: [{ key: 'materials.list', path: '/materials', label: zhCN.menu.materials }],
   },
 ];
 

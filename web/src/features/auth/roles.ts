@@ -10,7 +10,8 @@ export type PageKey =
   | 'contents.detail'
   | 'journeys.list'
   | 'journeys.edit'
-  | 'journeys.unenrol';
+  | 'journeys.unenrol'
+  | 'materials.list';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -20,6 +21,8 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'journeys.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'journeys.edit': ['admin', 'operator'],
   'journeys.unenrol': ['admin', 'operator', 'agent'],
+  // Every user may open the material library; what they may do in a library is their membership's.
+  'materials.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

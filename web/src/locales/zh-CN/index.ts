@@ -3,8 +3,9 @@ import common from './common';
 import contents from './contents';
 import create from './create';
 import journeys from './journeys';
+import materials from './materials';
 import menu from './menu';
 
 /** Every string of the console, by area; another language is another folder of the same shape. */
-export const zhCN = { common, menu, auth, create, contents, journeys } as const;
+export const zhCN = { common, menu, auth, create, contents, journeys, materials } as const;
 export type Messages = typeof zhCN;

@@ -5,6 +5,8 @@ export default {
   contents: '内容列表',
   areaJourneys: '客户旅程',
   journeys: '旅程列表',
+  areaMaterials: '成交资料',
+  materials: '资料库',
   logout: '退出登录',
   roles: {
     admin: '管理员',
