@@ -53,7 +53,6 @@ export default {
     selfLoop: '节点不能连到自己',
     missingField: (field: string) => `缺少字段：${field}`,
     waitOne: '等待要填分钟数或时刻，二选一',
-    decisionMax: '判断最多等待 30 天',
   },
   fields: {
     on: '触发条件',
