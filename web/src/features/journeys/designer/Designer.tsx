@@ -429,6 +429,7 @@ export function Designer({ journey, canEdit }: Props) {
             isValidConnection={isValidConnection}
             onPaneClick={() => setSelected(null)}
             nodesConnectable={!readOnly}
+            nodesDraggable={!readOnly}
             deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
             fitView={journey !== null}
             fitViewOptions={{ maxZoom: 1 }}
