@@ -61,6 +61,18 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'customers/:customerId',
           lazy: async () => ({ Component: (await import('./routes/customers/list')).CustomersPage }),
         },
+        {
+          path: 'journeys',
+          lazy: async () => ({ Component: (await import('./routes/journeys/list')).JourneysPage }),
+        },
+        {
+          path: 'journeys/:journeyId',
+          lazy: async () => ({ Component: (await import('./routes/journeys/designer')).JourneyDesignerPage }),
+        },
+        {
+          path: 'materials',
+          lazy: async () => ({ Component: (await import('./routes/materials')).MaterialsPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -1,16 +1,18 @@
 import { Modal } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useBlocker } from 'react-router';
 
 /**
- * Unsaved edits ask before they are lost: leaving within the console asks through a dialog (`message`),
- * closing or reloading the tab through the browser's own prompt.
+ * Asks before unsaved edits are lost: a navigation inside the console waits for a confirm, and closing or
+ * reloading the tab gets the browser's own prompt. `release()` lets a save's own navigation through at once
+ * (the state saying "saved" arrives a render later).
  */
-export function useUnsavedPrompt(dirty: boolean, message: string): void {
+export function useUnsavedPrompt(dirty: boolean, message: string): { release: () => void } {
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
-      dirty &&
-      (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
+      dirtyRef.current && currentLocation.pathname !== nextLocation.pathname,
   );
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
@@ -22,10 +24,13 @@ export function useUnsavedPrompt(dirty: boolean, message: string): void {
   }, [blocker, message]);
   useEffect(() => {
     if (!dirty) return;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  return {
+    release: () => {
+      dirtyRef.current = false;
+    },
+  };
 }

@@ -1,4 +1,10 @@
-import { EditOutlined, FileTextOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  EditOutlined,
+  FileTextOutlined,
+  FolderOpenOutlined,
+  NodeIndexOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { CustomersAreaLabel, InboxMenuLabel } from '../inbox/InboxMenuLabel';
@@ -36,6 +42,18 @@ const AREAS: Area[] = [
       { key: 'customers.leads', path: '/leads', label: zhCN.menu.leads },
       { key: 'customers.list', path: '/customers', label: zhCN.menu.customers },
     ],
+  },
+  {
+    key: 'journeys',
+    label: zhCN.menu.areaJourneys,
+    icon: <NodeIndexOutlined />,
+    pages: [{ key: 'journeys.list', path: '/journeys', label: zhCN.menu.journeys }],
+  },
+  {
+    key: 'materials',
+    label: zhCN.menu.areaMaterials,
+    icon: <FolderOpenOutlined />,
+    pages: [{ key: 'materials.list', path: '/materials', label: zhCN.menu.materials }],
   },
 ];
 

@@ -11,7 +11,11 @@ export type PageKey =
   | 'inbox'
   | 'customers.tasks'
   | 'customers.leads'
-  | 'customers.list';
+  | 'customers.list'
+  | 'journeys.list'
+  | 'journeys.edit'
+  | 'journeys.unenrol'
+  | 'materials.list';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -21,6 +25,12 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'customers.tasks': ['admin', 'operator', 'agent'],
   'customers.leads': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'customers.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  // Journeys are read by every user; designed, published and simulated by `Operator`; unenrolled by agents too.
+  'journeys.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'journeys.edit': ['admin', 'operator'],
+  'journeys.unenrol': ['admin', 'operator', 'agent'],
+  // Every user may open the material library; what they may do in a library is their membership's.
+  'materials.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

@@ -4,8 +4,10 @@ import contents from './contents';
 import create from './create';
 import customers from './customers';
 import inbox from './inbox';
+import journeys from './journeys';
+import materials from './materials';
 import menu from './menu';
 
 /** Every string of the console, by area; another language is another folder of the same shape. */
-export const zhCN = { common, menu, auth, create, contents, inbox, customers } as const;
+export const zhCN = { common, menu, auth, create, contents, inbox, customers, journeys, materials } as const;
 export type Messages = typeof zhCN;

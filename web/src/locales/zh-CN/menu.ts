@@ -8,6 +8,10 @@ export default {
   tasks: '我的任务',
   leads: '线索',
   customers: '客户列表',
+  areaJourneys: '客户旅程',
+  journeys: '旅程列表',
+  areaMaterials: '成交资料',
+  materials: '资料库',
   logout: '退出登录',
   roles: {
     admin: '管理员',

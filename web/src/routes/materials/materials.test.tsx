@@ -1,0 +1,64 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { setToken } from '../../lib/session';
+import { fakeBff, json } from '../../test/fakeBff';
+import { renderAt } from '../../test/render';
+import { MaterialsPage } from './index';
+
+const AGENT = { user_id: 'u', tenant_id: 't', username: 'amy', role: 'agent' };
+const LIBRARY = {
+  id: 'lib1',
+  name: '报价',
+  description: '',
+  bot_may_use: false,
+  permission: 'viewer',
+  created_by: 'm',
+  created_at: '2026-12-01T08:00:00Z',
+};
+const material = (id: string, title: string, expired: boolean) => ({
+  id,
+  library_id: 'lib1',
+  kind: 'price_sheet',
+  title,
+  description: '',
+  tags: ['夏季'],
+  expires_at: '2026-11-01T00:00:00Z',
+  expired,
+  archived: false,
+  douyin_item_id: null,
+  current_version: null,
+  created_by: 'm',
+  created_at: '2026-10-01T08:00:00Z',
+  updated_at: '2026-10-01T08:00:00Z',
+  score: null,
+});
+
+describe('MaterialsPage', () => {
+  it("lists the first library's materials with expired ones marked, searches by q, offers a viewer no upload", async () => {
+    setToken('tok');
+    const bff = fakeBff({
+      'GET /api/v1/auth/me': () => json(AGENT),
+      'GET /api/v1/material-libraries': () => json([LIBRARY]),
+      'GET /api/v1/materials': (request) => {
+        const q = new URL(request.url).searchParams.get('q');
+        const items = q ? [material('m2', '团购价', false)] : [material('m1', '旧价目', true)];
+        return json({ items, total: items.length, limit: 20, offset: 0 });
+      },
+    });
+    const { router } = renderAt('/materials', [{ path: '/materials', element: <MaterialsPage /> }]);
+    const row = (await screen.findByText('旧价目')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('已过期')).toBeInTheDocument();
+    expect(within(row).getByText('价目表')).toBeInTheDocument();
+    expect(screen.queryByTestId('upload-material')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('new-library')).not.toBeInTheDocument();
+
+    const search = screen.getByTestId('material-search');
+    fireEvent.change(search, { target: { value: '团购' } });
+    fireEvent.keyDown(search, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(await screen.findByText('团购价')).toBeInTheDocument();
+    await waitFor(() => expect(router.state.location.search).toBe('?q=%E5%9B%A2%E8%B4%AD'));
+    const asked = bff.requests.map((r) => new URL(r.url)).filter((u) => u.pathname === '/api/v1/materials');
+    expect(asked.at(-1)?.searchParams.get('q')).toBe('团购');
+    expect(asked.at(-1)?.searchParams.get('library_id')).toBe('lib1');
+  });
+});
