@@ -40,6 +40,14 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'contents/:contentId',
           lazy: async () => ({ Component: (await import('./routes/contents/detail')).ContentDetailPage }),
         },
+        {
+          path: 'performance',
+          lazy: async () => ({ Component: (await import('./routes/performance')).PerformancePage }),
+        },
+        {
+          path: 'settings',
+          lazy: async () => ({ Component: (await import('./routes/settings')).SettingsPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

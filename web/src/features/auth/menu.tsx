@@ -1,4 +1,4 @@
-import { EditOutlined, FileTextOutlined } from '@ant-design/icons';
+import { BarChartOutlined, EditOutlined, FileTextOutlined, SettingOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { canSee, type PageKey } from './roles';
@@ -24,6 +24,18 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaContents,
     icon: <FileTextOutlined />,
     pages: [{ key: 'contents.list', path: '/contents', label: zhCN.menu.contents }],
+  },
+  {
+    key: 'insights',
+    label: zhCN.menu.areaInsights,
+    icon: <BarChartOutlined />,
+    pages: [{ key: 'insights.performance', path: '/performance', label: zhCN.menu.performance }],
+  },
+  {
+    key: 'settings',
+    label: zhCN.menu.areaSettings,
+    icon: <SettingOutlined />,
+    pages: [{ key: 'settings', path: '/settings', label: zhCN.menu.settings }],
   },
 ];
 

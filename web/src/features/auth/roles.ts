@@ -4,12 +4,21 @@
  * README's role table is this one.
  */
 export type Role = 'admin' | 'operator' | 'reviewer' | 'agent' | 'viewer';
-export type PageKey = 'create.titles' | 'contents.list' | 'contents.detail';
+export type PageKey =
+  | 'create.titles'
+  | 'contents.list'
+  | 'contents.detail'
+  | 'insights.performance'
+  | 'settings';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
   'contents.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'contents.detail': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  // The dashboard and metrics are readable by every user; settings are written by admins and operators
+  // (users and notification webhooks by admins only, tabs the page hides from operators).
+  'insights.performance': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  settings: ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

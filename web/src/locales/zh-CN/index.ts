@@ -2,8 +2,9 @@ import auth from './auth';
 import common from './common';
 import contents from './contents';
 import create from './create';
+import insights from './insights';
 import menu from './menu';
 
 /** Every string of the console, by area; another language is another folder of the same shape. */
-export const zhCN = { common, menu, auth, create, contents } as const;
+export const zhCN = { common, menu, auth, create, contents, insights } as const;
 export type Messages = typeof zhCN;

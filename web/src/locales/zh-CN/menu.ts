@@ -3,6 +3,10 @@ export default {
   createTitles: '爆款标题',
   areaContents: '内容',
   contents: '内容列表',
+  areaInsights: '数据',
+  performance: '数据表现',
+  areaSettings: '设置',
+  settings: '系统设置',
   logout: '退出登录',
   roles: {
     admin: '管理员',
