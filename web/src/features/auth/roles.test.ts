@@ -10,14 +10,21 @@ const keysOf = (role: string) =>
 describe('pages by role', () => {
   it('shows creation to admins and operators only, as the BFF authorises generation', () => {
     expect(PAGE_ROLES['create.titles']).toEqual(['admin', 'operator']);
-    expect(keysOf('operator')).toEqual(['/create/titles', '/contents']);
-    expect(keysOf('viewer')).toEqual(['/contents']);
-    expect(keysOf('reviewer')).toEqual(['/contents']);
+    expect(keysOf('operator')).toEqual(['/create/titles', '/contents', '/performance', '/settings']);
+    expect(keysOf('viewer')).toEqual(['/contents', '/performance']);
+    expect(keysOf('reviewer')).toEqual(['/contents', '/performance']);
     expect(keysOf('nobody')).toEqual([]);
   });
 
   it('hides an area whose pages are all hidden', () => {
-    expect(menuItems('agent').map((a) => a?.key)).toEqual(['contents']);
+    expect(menuItems('agent').map((a) => a?.key)).toEqual(['contents', 'insights']);
+  });
+
+  it('shows performance to every role and settings to admins and operators, as the BFF reads and writes them', () => {
+    expect(PAGE_ROLES['insights.performance']).toEqual(['admin', 'operator', 'reviewer', 'agent', 'viewer']);
+    expect(PAGE_ROLES.settings).toEqual(['admin', 'operator']);
+    expect(canSee('agent', 'settings')).toBe(false);
+    expect(selectedKey('/settings')).toBe('/settings');
   });
 
   it('sends each role home to a page it may use', () => {
