@@ -13,11 +13,11 @@ interface Row_ {
   unattributed?: boolean;
 }
 
-const columns = [
+const columnsFor = (days: number) => [
   {
     title: '',
     dataIndex: 'label',
-    render: (label: string, row: Row_) => (row.unattributed ? <UnattributedLabel /> : label),
+    render: (label: string, row: Row_) => (row.unattributed ? <UnattributedLabel days={days} /> : label),
   },
   ...(['views', 'private_messages', 'comments', 'leads', 'deals'] as const).map((key) => ({
     title: t.stages[key],
@@ -33,11 +33,13 @@ const columns = [
   },
 ];
 
-function UnattributedLabel() {
+function UnattributedLabel({ days }: { days: number }) {
   return (
-    <span data-testid="unattributed-row">
-      {t.unattributed} <QuestionCircleOutlined />
-    </span>
+    <Tooltip title={t.unattributedHelp(days)}>
+      <span data-testid="unattributed-row">
+        {t.unattributed} <QuestionCircleOutlined />
+      </span>
+    </Tooltip>
   );
 }
 
@@ -64,7 +66,7 @@ export function FunnelCard({ review }: { review: CustomerReview }) {
       size="small"
       pagination={false}
       rowKey="key"
-      columns={columns}
+      columns={columnsFor(review.attribution_days)}
       dataSource={withUnattributed ? [...rows, unattributed] : rows}
       locale={{ emptyText: zhCN.common.empty }}
     />
@@ -120,8 +122,7 @@ export function FunnelCard({ review }: { review: CustomerReview }) {
         <Col xs={24} md={8}>
           <Card size="small" title={t.resolution}>
             <Statistic title={t.botRate} value={percent(review.resolution.bot_rate)} />
-            {t.bot} {review.resolution.bot ?? 0} · {zhCN.insights.performance.byAgent}{' '}
-            {review.resolution.human ?? 0}
+            {t.bot} {review.resolution.bot ?? 0} · {t.human} {review.resolution.human ?? 0}
           </Card>
         </Col>
         <Col xs={24} md={8}>

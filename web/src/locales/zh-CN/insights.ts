@@ -44,6 +44,7 @@ export default {
     byJourney: '按客户旅程',
     byAgent: '按客服',
     bot: '机器人',
+    human: '人工',
     unattributed: '未归因',
     unattributedHelp: (days: number) =>
       `客户开启私信前 ${days} 天内没有与任何作品或账号互动（点赞、评论、进入私信等），这些私信、线索和成交无法归到某个作品，单独列出，不计入各作品。`,
