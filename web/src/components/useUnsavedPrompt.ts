@@ -1,4 +1,4 @@
-import { Modal } from 'antd';
+import { App } from 'antd';
 import { useEffect } from 'react';
 import { useBlocker } from 'react-router';
 import { zhCN } from '../locales/zh-CN';
@@ -9,18 +9,19 @@ import { zhCN } from '../locales/zh-CN';
  * user agrees to lose it.
  */
 export function useUnsavedPrompt(dirty: boolean, message: string = zhCN.common.unsaved) {
+  const { modal } = App.useApp();
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
   );
 
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
-    Modal.confirm({
+    modal.confirm({
       title: message,
       onOk: () => blocker.proceed(),
       onCancel: () => blocker.reset(),
     });
-  }, [blocker, message]);
+  }, [blocker, message, modal]);
 
   useEffect(() => {
     if (!dirty) return undefined;
@@ -32,7 +33,7 @@ export function useUnsavedPrompt(dirty: boolean, message: string = zhCN.common.u
   return (): Promise<boolean> =>
     dirty
       ? new Promise((done) =>
-          Modal.confirm({ title: message, onOk: () => done(true), onCancel: () => done(false) }),
+          modal.confirm({ title: message, onOk: () => done(true), onCancel: () => done(false) }),
         )
       : Promise.resolve(true);
 }

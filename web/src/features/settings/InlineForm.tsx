@@ -63,6 +63,7 @@ export function InlineForm<T extends object>({
         setDirty(true);
         setSaved(false);
       }}
+      initialValues={values}
       onFinish={submit}
       data-testid={testId}
       style={{ maxWidth: 880 }}

@@ -99,7 +99,9 @@ function routes() {
 }
 
 describe('PerformancePage', () => {
-  it('shows the content side and the funnel with its rates, its breakdowns and the unattributed share explained', async () => {
+  it('shows the content side and the funnel with its rates, its breakdowns and the unattributed share explained', {
+    timeout: 60_000,
+  }, async () => {
     setToken('tok');
     fakeBff({
       'GET /api/v1/auth/me': () => json(ME),
@@ -127,7 +129,9 @@ describe('PerformancePage', () => {
     expect(JSON.parse(chart.dataset.option ?? '{}').series[0].data).toEqual([1000]);
   });
 
-  it('opens an item’s curve from the top contents and shows replications beside their sources', async () => {
+  it('opens an item’s curve from the top contents and shows replications beside their sources', {
+    timeout: 60_000,
+  }, async () => {
     setToken('tok');
     const bff = fakeBff({
       'GET /api/v1/auth/me': () => json(ME),

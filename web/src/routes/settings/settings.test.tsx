@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { setToken } from '../../lib/session';
@@ -44,7 +44,10 @@ function brandsBff(me: typeof ADMIN) {
 }
 
 describe('SettingsPage', () => {
-  it('creates a brand: the BFF’s 422 lands on its field, a fixed name is saved and listed', async () => {
+  // Typing into antd's inputs is slow on a busy machine: this test's steps get a minute.
+  it('creates a brand: the BFF’s 422 lands on its field, a fixed name is saved and listed', {
+    timeout: 60_000,
+  }, async () => {
     setToken('tok');
     const bff = brandsBff(ADMIN);
     renderAt('/settings?tab=brands', [{ path: '/settings', element: <SettingsPage /> }]);
@@ -84,5 +87,58 @@ describe('SettingsPage', () => {
     expect(await screen.findByRole('tab', { name: '品牌档案', selected: true })).toBeInTheDocument();
     expect(screen.queryByRole('tab', { name: '用户与角色' })).toBeNull();
     expect(screen.queryByRole('tab', { name: '通知机器人' })).toBeNull();
+  });
+
+  it('asks before unsaved edits of a form are lost, and keeps them when told to', {
+    timeout: 60_000,
+  }, async () => {
+    setToken('tok');
+    brandsBff(ADMIN);
+    renderAt('/settings?tab=brands', [{ path: '/settings', element: <SettingsPage /> }]);
+    await userEvent.click(await screen.findByTestId('brand-new'));
+    await userEvent.type(await screen.findByTestId('brand-name'), '半成品');
+    await userEvent.click(screen.getByRole('button', { name: '取 消' }));
+    const ask = await screen.findByText('有未保存的修改，确定离开？', {
+      selector: '.ant-modal-confirm-title',
+    });
+    const dialog = ask.closest('.ant-modal-confirm') as HTMLElement;
+    await userEvent.click(within(dialog).getByRole('button', { name: '取 消' }));
+    expect(screen.getByTestId('brand-name')).toHaveValue('半成品');
+  });
+
+  it('shows the BFF’s 422 on the replication rule’s field', async () => {
+    setToken('tok');
+    const rule = {
+      enabled: true,
+      metric: 'play_count',
+      ratio: 3,
+      min_samples: 5,
+      min_value: 0,
+      min_age_minutes: 60,
+      max_age_hours: 72,
+      baseline_days: 30,
+      variant_count: 3,
+      similarity_threshold: 0.6,
+      auto_schedule: false,
+    };
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(OPERATOR),
+      'GET /api/v1/viral-rules': () => json(rule),
+      'PUT /api/v1/viral-rules': () =>
+        json(
+          {
+            detail: 'invalid request',
+            code: 'invalid_request',
+            errors: [{ field: 'body.min_samples', message: 'too few samples for this baseline' }],
+          },
+          422,
+        ),
+    });
+    renderAt('/settings?tab=viral', [{ path: '/settings', element: <SettingsPage /> }]);
+    const samples = await screen.findByTestId('viral-min_samples');
+    await waitFor(() => expect(samples).toHaveValue('5'));
+    await userEvent.click(screen.getAllByRole('switch')[0]);
+    await userEvent.click(screen.getByTestId('form-save'));
+    expect(await screen.findByText('too few samples for this baseline')).toBeInTheDocument();
   });
 });
