@@ -7,6 +7,7 @@ import {
   brandsListBrandsOptions,
   brandsListBrandsQueryKey,
   brandsUpdateBrandMutation,
+  douyinAccountsListAccountsOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type { BrandProfile, BrandView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -31,6 +32,7 @@ export function TagsInput(props: {
  * deleting archives. */
 export function BrandsTab({ canWrite }: { canWrite: boolean }) {
   const queryClient = useQueryClient();
+  const accounts = useQuery(douyinAccountsListAccountsOptions());
   const list = useQuery(brandsListBrandsOptions({ query: { limit: 200 } }));
   const [editing, setEditing] = useState<BrandView | 'new' | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: brandsListBrandsQueryKey() });
@@ -151,6 +153,37 @@ export function BrandsTab({ canWrite }: { canWrite: boolean }) {
             <Form.Item name="proof" label={t.proof}>
               <TagsInput />
             </Form.Item>
+            <Form.Item name="account_ids" label={t.accounts}>
+              <Select
+                mode="multiple"
+                loading={accounts.isPending}
+                options={(accounts.data ?? []).map((a) => ({ value: a.id, label: a.nickname || a.open_id }))}
+              />
+            </Form.Item>
+            <Form.List name="products">
+              {(fields, { add, remove }) => (
+                <>
+                  {fields.map((field) => (
+                    <Space key={field.key} align="start" wrap>
+                      <Form.Item
+                        name={[field.name, 'name']}
+                        label={t.productName}
+                        rules={[{ required: true, whitespace: true, message: t.required }]}
+                      >
+                        <Input />
+                      </Form.Item>
+                      <Form.Item name={[field.name, 'selling_points']} label={t.sellingPoints}>
+                        <TagsInput />
+                      </Form.Item>
+                      <Button style={{ marginTop: 30 }} onClick={() => remove(field.name)}>
+                        {t.delete}
+                      </Button>
+                    </Space>
+                  ))}
+                  <Button onClick={() => add({ name: '' })}>{t.addProduct}</Button>
+                </>
+              )}
+            </Form.List>
           </>
         )}
       </FormModal>

@@ -15,6 +15,7 @@ function brandsBff(me: typeof ADMIN) {
     'GET /api/v1/auth/me': () => json(me),
     'GET /api/v1/users': () =>
       json([{ id: 'u', username: 'ada', role: 'admin', display_name: '', disabled: false }]),
+    'GET /api/v1/douyin/accounts': () => json([{ id: 'a1', nickname: '小美护肤', open_id: 'o1' }]),
     'GET /api/v1/brands': () => json({ items: brands, total: brands.length, limit: 200, offset: 0 }),
     'POST /api/v1/brands': async (request) => {
       const body = (await request.json()) as { name: string; avoid_words?: string[] };
