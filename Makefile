@@ -10,7 +10,7 @@ WEB_STAMP := web/node_modules/.lock-digest
 CHROMIUM := /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install web-deps web web-client web-client-check web-lint web-test chromium fonts run worker bff sandbox test test-postgres histories lint format bench bench-console rotate-keys clean
+.PHONY: install web-deps web web-client web-client-check web-lint web-test screenshots chromium fonts run worker bff sandbox test test-postgres histories lint format bench bench-console rotate-keys clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ web-lint: $(WEB_STAMP) web-client-check
 web-test: $(WEB_STAMP) chromium
 	cd web && npx vitest run
 	cd web && npx playwright test
+
+# PNGs of the console's main pages into docs/screenshots/ (the README's pictures), against the whole system.
+screenshots: $(WEB_STAMP) chromium
+	cd web && DOUFLOW_SCREENSHOTS=docs/screenshots npx playwright test e2e/screenshots.spec.ts
 
 # The e2e tests drive Debian's Chromium; Playwright's own browser downloads are not used.
 chromium:

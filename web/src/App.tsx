@@ -1,6 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
+// The ES module: through the CommonJS entry the production build received a namespace, not the locale.
+import zhCN from 'antd/es/locale/zh_CN';
 import { useState } from 'react';
 import { RouterProvider } from 'react-router';
 import 'dayjs/locale/zh-cn';

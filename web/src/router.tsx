@@ -73,6 +73,14 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'materials',
           lazy: async () => ({ Component: (await import('./routes/materials')).MaterialsPage }),
         },
+        {
+          path: 'performance',
+          lazy: async () => ({ Component: (await import('./routes/performance')).PerformancePage }),
+        },
+        {
+          path: 'settings',
+          lazy: async () => ({ Component: (await import('./routes/settings')).SettingsPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

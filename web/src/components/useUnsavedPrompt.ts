@@ -1,13 +1,20 @@
 import { Modal } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useBlocker } from 'react-router';
+import { zhCN } from '../locales/zh-CN';
+
+export interface UnsavedPrompt {
+  /** Lets a save's own navigation through at once (the state saying "saved" arrives a render later). */
+  release: () => void;
+  /** For a form's own cancel or close: true when there is nothing to lose or the user agrees to lose it. */
+  confirmDiscard: () => Promise<boolean>;
+}
 
 /**
  * Asks before unsaved edits are lost: a navigation inside the console waits for a confirm, and closing or
- * reloading the tab gets the browser's own prompt. `release()` lets a save's own navigation through at once
- * (the state saying "saved" arrives a render later).
+ * reloading the tab gets the browser's own prompt.
  */
-export function useUnsavedPrompt(dirty: boolean, message: string): { release: () => void } {
+export function useUnsavedPrompt(dirty: boolean, message: string = zhCN.common.unsaved): UnsavedPrompt {
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const blocker = useBlocker(
@@ -32,5 +39,11 @@ export function useUnsavedPrompt(dirty: boolean, message: string): { release: ()
     release: () => {
       dirtyRef.current = false;
     },
+    confirmDiscard: () =>
+      dirtyRef.current
+        ? new Promise((done) =>
+            Modal.confirm({ title: message, onOk: () => done(true), onCancel: () => done(false) }),
+          )
+        : Promise.resolve(true),
   };
 }

@@ -1,8 +1,10 @@
 import {
+  BarChartOutlined,
   EditOutlined,
   FileTextOutlined,
   FolderOpenOutlined,
   NodeIndexOutlined,
+  SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
@@ -54,6 +56,18 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaMaterials,
     icon: <FolderOpenOutlined />,
     pages: [{ key: 'materials.list', path: '/materials', label: zhCN.menu.materials }],
+  },
+  {
+    key: 'insights',
+    label: zhCN.menu.areaInsights,
+    icon: <BarChartOutlined />,
+    pages: [{ key: 'insights.performance', path: '/performance', label: zhCN.menu.performance }],
+  },
+  {
+    key: 'settings',
+    label: zhCN.menu.areaSettings,
+    icon: <SettingOutlined />,
+    pages: [{ key: 'settings', path: '/settings', label: zhCN.menu.settings }],
   },
 ];
 

@@ -14,6 +14,8 @@ describe('pages by role', () => {
     expect(keysOf('viewer')).toContain('/contents');
     expect(keysOf('viewer')).not.toContain('/create/titles');
     expect(keysOf('reviewer')).not.toContain('/create/titles');
+    expect(keysOf('viewer')).toContain('/performance');
+    expect(keysOf('operator')).toEqual(expect.arrayContaining(['/performance', '/settings']));
     expect(keysOf('nobody')).toEqual([]);
   });
 
@@ -29,6 +31,13 @@ describe('pages by role', () => {
     expect(PAGE_ROLES['journeys.edit']).toEqual(['admin', 'operator']);
     expect(PAGE_ROLES['journeys.unenrol']).toEqual(['admin', 'operator', 'agent']);
     expect(selectedKey('/journeys/abc')).toBe('/journeys');
+  });
+
+  it('shows performance to every role and settings to admins and operators, as the BFF reads and writes them', () => {
+    expect(PAGE_ROLES['insights.performance']).toEqual(['admin', 'operator', 'reviewer', 'agent', 'viewer']);
+    expect(PAGE_ROLES.settings).toEqual(['admin', 'operator']);
+    expect(canSee('agent', 'settings')).toBe(false);
+    expect(selectedKey('/settings')).toBe('/settings');
   });
 
   it('sends each role home to a page it may use', () => {

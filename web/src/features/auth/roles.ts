@@ -15,7 +15,9 @@ export type PageKey =
   | 'journeys.list'
   | 'journeys.edit'
   | 'journeys.unenrol'
-  | 'materials.list';
+  | 'materials.list'
+  | 'insights.performance'
+  | 'settings';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -31,6 +33,10 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'journeys.unenrol': ['admin', 'operator', 'agent'],
   // Every user may open the material library; what they may do in a library is their membership's.
   'materials.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  // The dashboard and metrics are readable by every user; settings are written by admins and operators
+  // (users and notification webhooks by admins only, tabs the page hides from operators).
+  'insights.performance': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  settings: ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

@@ -7,4 +7,5 @@ export default {
   notFound: '页面不存在',
   backHome: '返回首页',
   forbidden: '当前角色无权访问此页面',
+  unsaved: '有未保存的修改，确定离开？',
 } as const;

@@ -4,10 +4,22 @@ import contents from './contents';
 import create from './create';
 import customers from './customers';
 import inbox from './inbox';
+import insights from './insights';
 import journeys from './journeys';
 import materials from './materials';
 import menu from './menu';
 
 /** Every string of the console, by area; another language is another folder of the same shape. */
-export const zhCN = { common, menu, auth, create, contents, inbox, customers, journeys, materials } as const;
+export const zhCN = {
+  common,
+  menu,
+  auth,
+  create,
+  contents,
+  inbox,
+  customers,
+  journeys,
+  materials,
+  insights,
+} as const;
 export type Messages = typeof zhCN;

@@ -12,6 +12,10 @@ export default {
   journeys: '旅程列表',
   areaMaterials: '成交资料',
   materials: '资料库',
+  areaInsights: '数据',
+  performance: '数据表现',
+  areaSettings: '设置',
+  settings: '系统设置',
   logout: '退出登录',
   roles: {
     admin: '管理员',
