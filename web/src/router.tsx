@@ -40,6 +40,14 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'contents/:contentId',
           lazy: async () => ({ Component: (await import('./routes/contents/detail')).ContentDetailPage }),
         },
+        {
+          path: 'accounts',
+          lazy: async () => ({ Component: (await import('./routes/accounts/list')).AccountsPage }),
+        },
+        {
+          path: 'calendar',
+          lazy: async () => ({ Component: (await import('./routes/calendar/calendar')).CalendarPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

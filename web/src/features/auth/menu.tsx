@@ -1,4 +1,4 @@
-import { EditOutlined, FileTextOutlined } from '@ant-design/icons';
+import { CalendarOutlined, EditOutlined, FileTextOutlined, LinkOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { canSee, type PageKey } from './roles';
@@ -24,6 +24,18 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaContents,
     icon: <FileTextOutlined />,
     pages: [{ key: 'contents.list', path: '/contents', label: zhCN.menu.contents }],
+  },
+  {
+    key: 'publish',
+    label: zhCN.menu.areaPublish,
+    icon: <CalendarOutlined />,
+    pages: [{ key: 'calendar.view', path: '/calendar', label: zhCN.menu.calendar }],
+  },
+  {
+    key: 'accounts',
+    label: zhCN.menu.areaAccounts,
+    icon: <LinkOutlined />,
+    pages: [{ key: 'accounts.list', path: '/accounts', label: zhCN.menu.accounts }],
   },
 ];
 

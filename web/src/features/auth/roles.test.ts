@@ -10,20 +10,27 @@ const keysOf = (role: string) =>
 describe('pages by role', () => {
   it('shows creation to admins and operators only, as the BFF authorises generation', () => {
     expect(PAGE_ROLES['create.titles']).toEqual(['admin', 'operator']);
-    expect(keysOf('operator')).toEqual(['/create/titles', '/contents']);
-    expect(keysOf('viewer')).toEqual(['/contents']);
-    expect(keysOf('reviewer')).toEqual(['/contents']);
+    expect(keysOf('operator')).toEqual(['/create/titles', '/contents', '/calendar', '/accounts']);
+    expect(keysOf('viewer')).toEqual(['/contents', '/calendar', '/accounts']);
+    expect(keysOf('reviewer')).toEqual(['/contents', '/calendar', '/accounts']);
     expect(keysOf('nobody')).toEqual([]);
   });
 
   it('hides an area whose pages are all hidden', () => {
-    expect(menuItems('agent').map((a) => a?.key)).toEqual(['contents']);
+    expect(menuItems('agent').map((a) => a?.key)).toEqual(['contents', 'publish', 'accounts']);
   });
 
   it('sends each role home to a page it may use', () => {
     expect(homeFor('admin')).toBe('/create/titles');
     expect(homeFor('viewer')).toBe('/contents');
     expect(canSee(undefined, 'contents.list')).toBe(false);
+  });
+
+  it('lets every role read accounts and the calendar, and only the BFF\'s `Operator` roles change them', () => {
+    expect(PAGE_ROLES['accounts.manage']).toEqual(['admin', 'operator']);
+    expect(PAGE_ROLES['calendar.plan']).toEqual(['admin', 'operator']);
+    expect(canSee('viewer', 'calendar.view')).toBe(true);
+    expect(canSee('reviewer', 'accounts.manage')).toBe(false);
   });
 
   it('lights the list for its detail pages', () => {

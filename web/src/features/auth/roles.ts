@@ -4,12 +4,24 @@
  * README's role table is this one.
  */
 export type Role = 'admin' | 'operator' | 'reviewer' | 'agent' | 'viewer';
-export type PageKey = 'create.titles' | 'contents.list' | 'contents.detail';
+export type PageKey =
+  | 'create.titles'
+  | 'contents.list'
+  | 'contents.detail'
+  | 'accounts.list'
+  | 'accounts.manage'
+  | 'calendar.view'
+  | 'calendar.plan';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
   'contents.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'contents.detail': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  // Accounts and the calendar are readable by every user; binding, unbinding and planning are `Operator`.
+  'accounts.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'accounts.manage': ['admin', 'operator'],
+  'calendar.view': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'calendar.plan': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {
