@@ -26,7 +26,7 @@ describe('pages by role', () => {
     expect(canSee(undefined, 'contents.list')).toBe(false);
   });
 
-  it('lets every role read accounts and the calendar, and only the BFF\'s `Operator` roles change them', () => {
+  it("lets every role read accounts and the calendar, and only the BFF's `Operator` roles change them", () => {
     expect(PAGE_ROLES['accounts.manage']).toEqual(['admin', 'operator']);
     expect(PAGE_ROLES['calendar.plan']).toEqual(['admin', 'operator']);
     expect(canSee('viewer', 'calendar.view')).toBe(true);
