@@ -8,15 +8,21 @@ test('plan a one-off publish, run it now, and see its run published', async ({ p
   const topic = `周末亲子烘焙 ${Date.now()}`;
   const post = await page.request.post('/api/v1/image-posts', { headers, data: { topic } });
   expect(post.ok(), await post.text()).toBe(true);
+  const { content_id: contentId } = (await post.json()) as { content_id: string };
+  const content = (await (await page.request.get(`/api/v1/contents/${contentId}`, { headers })).json()) as {
+    title: string;
+  };
+  // The picker lists contents by title; the title is the draft's own, so it is read rather than guessed.
+  const title = content.title || topic;
 
   await page.goto('/calendar');
   await page.getByTestId('new-entry').click();
   const form = page.getByTestId('entry-form');
   await form.getByTestId('entry-content').click();
-  await page.keyboard.type(topic);
-  await page.getByRole('option', { name: new RegExp(topic) }).click();
+  await page.keyboard.type(title);
+  await page.getByTestId(`content-option-${contentId}`).click();
   await form.getByTestId('entry-account').click();
-  await page.getByRole('option', { name: SANDBOX.coder.nickname }).click();
+  await page.locator('.ant-select-item-option').getByText(SANDBOX.coder.nickname, { exact: true }).click();
   await page.getByTestId('entry-submit').click();
 
   const detail = page.getByTestId('entry-detail');

@@ -13,7 +13,7 @@ import {
   TimePicker,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { calendarCreateEntry } from '../../client/sdk.gen';
 import type { EntryCreate, EntryDetail } from '../../client/types.gen';
 import { isApiError } from '../../lib/api';
@@ -41,7 +41,7 @@ export function toEntryCreate(values: EntryFormValues): EntryCreate {
 interface Props {
   open: boolean;
   initialDay?: Dayjs;
-  contents: { value: string; label: string }[];
+  contents: { value: string; label: ReactNode; search: string }[];
   accounts: { value: string; label: string }[];
   onClose: () => void;
   onCreated: (entry: EntryDetail) => void;
@@ -129,7 +129,7 @@ export function EntryForm({ open, initialDay, contents, accounts, onClose, onCre
         <Form.Item name="contentId" label={t.form.content} rules={[{ required: true }]}>
           <Select
             showSearch
-            optionFilterProp="label"
+            optionFilterProp="search"
             options={contents}
             placeholder={t.form.contentPlaceholder}
             data-testid="entry-content"

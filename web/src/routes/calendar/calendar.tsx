@@ -181,7 +181,14 @@ export function CalendarPage() {
         open={creating}
         contents={(contents.data?.items ?? [])
           .filter((c) => c.status !== 'archived')
-          .map((c) => ({ value: c.id, label: `${c.title || c.topic}（${kindLabel(c.kind)}）` }))}
+          .map((c) => {
+            const text = `${c.title || c.topic}（${kindLabel(c.kind)}）`;
+            return {
+              value: c.id,
+              search: text,
+              label: <span data-testid={`content-option-${c.id}`}>{text}</span>,
+            };
+          })}
         accounts={(accounts.data ?? [])
           .filter((a) => a.health !== 'unbound')
           .map((a) => ({ value: a.id, label: a.nickname || a.open_id }))}
