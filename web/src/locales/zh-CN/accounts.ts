@@ -34,6 +34,17 @@ export default {
   returned: {
     bound: '抖音账号已绑定',
     boundNamed: '抖音账号“{name}”已绑定',
-    other: '授权已返回，状态：{status}',
+    pending: '抖音响应较慢，账号稍后会出现在列表中。',
+    failed: '绑定失败',
+    codes: {
+      missing_code: '授权未完成（没有收到授权码），请重新绑定。',
+      unknown_state: '这个授权链接不是本系统发出的，请从这里重新绑定。',
+      link_used: '这个授权链接已经用过了，请重新绑定。',
+      link_expired: '授权链接已过期（10 分钟内有效），请重新绑定。',
+      other_browser: '授权需在打开链接的同一个浏览器中完成，请在这里重新绑定。',
+      account_bound_elsewhere: '这个抖音账号已绑定在其他租户下，需先在那里解绑。',
+      workflow_failed: '抖音授权服务暂时出错，请稍后重新绑定。',
+    },
+    unknownCode: '绑定没有完成，请重新绑定。',
   },
 } as const;

@@ -5,7 +5,7 @@ import type { AccountView } from '../../client/types.gen';
 import { setToken } from '../../lib/session';
 import { fakeBff, json } from '../../test/fakeBff';
 import { renderAt } from '../../test/render';
-import { AccountsPage } from './list';
+import { AccountsPage, failureText } from './list';
 
 const ADMIN = { user_id: 'u', tenant_id: 't', username: 'olivia', role: 'admin' };
 const VIEWER = { ...ADMIN, role: 'viewer' };
@@ -94,6 +94,21 @@ describe('AccountsPage', () => {
     expect(await screen.findByText('抖音账号“小鹿咖啡馆官方号”已绑定')).toBeInTheDocument();
     await userEvent.click(within(screen.getByTestId('bind-result')).getByRole('button'));
     expect(router.state.location.search).toBe('');
+  });
+
+  it('explains a failed binding by its code, and never shows text from the address', async () => {
+    setToken('tok');
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(ADMIN),
+      'GET /api/v1/douyin/accounts': () => json([]),
+    });
+    renderAt('/accounts?status=failed&code=link_expired', route);
+    const notice = await screen.findByTestId('bind-result');
+    expect(notice).toHaveTextContent('绑定失败');
+    expect(notice).toHaveTextContent('授权链接已过期（10 分钟内有效），请重新绑定。');
+    expect(failureText('Call 400-123 now')).toBe('绑定没有完成，请重新绑定。');
+    expect(failureText('constructor')).toBe('绑定没有完成，请重新绑定。');
+    expect(failureText(null)).toBe('绑定没有完成，请重新绑定。');
   });
 
   it('unbinds after confirming, with an Idempotency-Key, and reads the list again', async () => {

@@ -40,7 +40,13 @@ import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.accounts;
 
-/** What the BFF's callback sent the browser back with, shown once above the list. */
+/** The outcome a code names, in words; an unknown code gets a general line, never text from the address. */
+export function failureText(code: string | null): string {
+  const known = t.returned.codes as Record<string, string>;
+  return (code && Object.hasOwn(known, code) && known[code]) || t.returned.unknownCode;
+}
+
+/** What the BFF's callback sent the browser back with, shown above the list until closed. */
 function ReturnNotice({ accounts }: { accounts: AccountView[] | undefined }) {
   const [params, setParams] = useSearchParams();
   const status = params.get('status');
@@ -48,23 +54,32 @@ function ReturnNotice({ accounts }: { accounts: AccountView[] | undefined }) {
   const account = accounts?.find((a) => a.id === params.get('account_id'));
   const close = () => {
     const next = new URLSearchParams(params);
-    next.delete('status');
-    next.delete('account_id');
+    for (const name of ['status', 'account_id', 'code']) next.delete(name);
     setParams(next, { replace: true });
   };
-  const message =
-    status === 'bound'
-      ? account
-        ? fmt(t.returned.boundNamed, { name: account.nickname || account.open_id })
-        : t.returned.bound
-      : fmt(t.returned.other, { status });
+  let type: 'success' | 'info' | 'error' = 'info';
+  let message: string = t.returned.unknownCode;
+  let description: string | undefined;
+  if (status === 'bound') {
+    type = 'success';
+    message = account
+      ? fmt(t.returned.boundNamed, { name: account.nickname || account.open_id })
+      : t.returned.bound;
+  } else if (status === 'pending') {
+    message = t.returned.pending;
+  } else if (status === 'failed') {
+    type = 'error';
+    message = t.returned.failed;
+    description = failureText(params.get('code'));
+  }
   return (
     <Alert
-      type={status === 'bound' ? 'success' : 'warning'}
+      type={type}
       showIcon
       closable
       onClose={close}
       message={message}
+      description={description}
       data-testid="bind-result"
       style={{ marginBottom: 16 }}
     />
