@@ -126,6 +126,36 @@ describe('CalendarPage', () => {
     expect(dayjs(body.run_at).format('YYYY-MM-DD HH:mm')).toBe('2030-03-15 09:30');
   });
 
+  it('shows a week by hour, and a slot dropped on another hour moves there, keeping its minutes', async () => {
+    setToken('tok');
+    const bff = bffWith([slot()], {
+      'PATCH /api/v1/calendar/entries/e1': () => json(DETAIL),
+    });
+    renderAt(`/calendar?view=week&day=${DAY}`, route);
+    const chip = await screen.findByTestId('occurrence');
+    const cell = chip.closest('[data-day]') as HTMLElement;
+    expect(cell).toHaveAttribute('data-hour', '9');
+    expect(screen.getByTestId('calendar-title')).toHaveTextContent('2030-03-11 ~ 03-17');
+    const target = document.querySelector('[data-day="2030-03-14"][data-hour="15"]') as HTMLElement;
+    fireEvent.dragStart(chip, { dataTransfer: { setData: () => {}, effectAllowed: '' } });
+    fireEvent.dragOver(target, { dataTransfer: { dropEffect: '' } });
+    fireEvent.drop(target, { dataTransfer: {} });
+    expect(await screen.findByText('已改期到 03-14 15:30')).toBeInTheDocument();
+    const body = (await bff.requests.find((r) => r.method === 'PATCH')?.json()) as { run_at: string };
+    expect(dayjs(body.run_at).format('YYYY-MM-DD HH:mm')).toBe('2030-03-14 15:30');
+  });
+
+  it('asks before a new entry with edits is closed', async () => {
+    setToken('tok');
+    bffWith([]);
+    renderAt(`/calendar?day=${DAY}`, route);
+    // fireEvent rather than userEvent: the same clicks, without computing styles over the whole grid.
+    fireEvent.click(await screen.findByTestId('new-entry'));
+    fireEvent.click(await screen.findByText('周期'));
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(await screen.findAllByText('放弃未保存的排期？')).not.toHaveLength(0);
+  });
+
   it('opens an entry with its runs, the reason a run skipped, and runs it now', async () => {
     setToken('tok');
     let triggered = false;
