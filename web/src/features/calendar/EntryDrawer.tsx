@@ -177,6 +177,12 @@ export function EntryDrawer({ entryId, names, canPlan, onClose, onChanged }: Pro
               {view.kind === 'one_off' ? (
                 <Descriptions.Item label={t.detail.runAt} span={2}>
                   {formatTime(view.run_at)}
+                  {view.run_at_local && (
+                    <Typography.Text type="secondary">
+                      {' '}
+                      （{view.timezone} {view.run_at_local.replace('T', ' ').slice(0, 16)}）
+                    </Typography.Text>
+                  )}
                 </Descriptions.Item>
               ) : (
                 <Descriptions.Item label={t.detail.recurrence} span={2}>
