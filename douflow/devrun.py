@@ -120,6 +120,14 @@ async def wait_temporal(settings: Settings, supervisor: Supervisor) -> None:
             await asyncio.sleep(0.3)
 
 
+def console_environment(settings: Settings, console_built: bool) -> dict[str, str]:
+    """What the services need to know of the console: with it built, a Douyin binding comes back to its
+    accounts page (unless DOUYIN_BIND_RETURN_URL names another place) rather than to the BFF's own page."""
+    if not console_built or settings.douyin_bind_return_url:
+        return {}
+    return {"DOUYIN_BIND_RETURN_URL": f"{settings.public_base_url.rstrip('/')}/accounts"}
+
+
 def banner(settings: Settings, console_built: bool = True) -> str:
     password = settings.douflow_demo_password.get_secret_value()
     shown = (
@@ -148,6 +156,8 @@ async def run(settings: Settings, supervisor: Supervisor, stop: asyncio.Event) -
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Before the services: a failed build stops here, with npm's own output above.
     console_built = await asyncio.to_thread(build_console, settings.web_dist_dir)
+    # The children inherit this process's environment.
+    os.environ.update(console_environment(settings, console_built))
     await bootstrap(settings)
     supervisor.start("temporal", temporal_command(settings))
     await wait_temporal(settings, supervisor)

@@ -380,3 +380,34 @@ def test_health(
         renewals_left=renewals_left,
     )
     assert account_health(account, now) == health
+
+
+async def test_a_binding_comes_back_to_the_console_with_its_outcome(
+    http: httpx.AsyncClient, operator: auth.TestUser, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With DOUYIN_BIND_RETURN_URL set, success and failure both return there: a failure by a fixed code."""
+    monkeypatch.setattr(settings, "douyin_bind_return_url", "http://console.test/accounts")
+    async with browser(http) as person:
+        location = await authorize_in_sandbox(
+            person, await start_binding(http, operator.headers), TRAVEL.open_id
+        )
+        bound = await person.get(bff_path(location))
+        assert bound.status_code == 303, bound.text
+        back = urlsplit(bound.headers["location"])
+        assert f"{back.scheme}://{back.netloc}{back.path}" == "http://console.test/accounts"
+        account = next(a for a in await _accounts(http, operator) if a["open_id"] == TRAVEL.open_id)
+        assert parse_qs(back.query) == {"account_id": [account["id"]], "status": ["bound"]}
+
+        again = await person.get(bff_path(location))
+    assert again.status_code == 303, again.text
+    assert parse_qs(urlsplit(again.headers["location"]).query) == {
+        "status": ["failed"],
+        "code": ["link_used"],
+    }
+    unknown = await http.get(
+        "/api/v1/douyin/oauth/callback", params={"code": "c", "state": "nobody-issued-this"}
+    )
+    assert parse_qs(urlsplit(unknown.headers["location"]).query) == {
+        "status": ["failed"],
+        "code": ["unknown_state"],
+    }

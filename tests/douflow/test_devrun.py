@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from douflow.devrun import banner
+from douflow.devrun import banner, console_environment
 from tests.conftest import make_settings
 
 
@@ -38,3 +38,15 @@ def test_banner_names_the_console_first(tmp_path: Path) -> None:
     lines = [line for line in banner(settings).splitlines() if line.startswith("  ")]
     assert lines[0] == "  Console                : http://h:9/"
     assert "make web" in banner(settings, console_built=False).splitlines()[2]
+
+
+def test_a_binding_comes_back_to_the_console_when_it_is_built(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, "sqlite+aiosqlite://", "127.0.0.1:7233", public_base_url="http://h:9/")
+    assert console_environment(settings, console_built=True) == {
+        "DOUYIN_BIND_RETURN_URL": "http://h:9/accounts"
+    }
+    assert console_environment(settings, console_built=False) == {}
+    chosen = make_settings(
+        tmp_path, "sqlite+aiosqlite://", "127.0.0.1:7233", douyin_bind_return_url="https://ops.example/bound"
+    )
+    assert console_environment(chosen, console_built=True) == {}

@@ -81,6 +81,14 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'settings',
           lazy: async () => ({ Component: (await import('./routes/settings')).SettingsPage }),
         },
+        {
+          path: 'accounts',
+          lazy: async () => ({ Component: (await import('./routes/accounts/list')).AccountsPage }),
+        },
+        {
+          path: 'calendar',
+          lazy: async () => ({ Component: (await import('./routes/calendar/calendar')).CalendarPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -113,7 +113,13 @@ async def open_bind_link(
     response_model=None,
     # The binding's own failures (unknown or used state, Douyin refused) are pages for the browser.
     responses=_pages(202, 400, 404, 409, 502)
-    | {303: {"description": "bound: on to DOUYIN_BIND_RETURN_URL with `account_id` and `status`"}},
+    | {
+        303: {
+            "description": "with DOUYIN_BIND_RETURN_URL set, back there: `status=bound` and `account_id`, "
+            "`status=pending`, or `status=failed` and `code` (missing_code, unknown_state, link_used, "
+            "link_expired, other_browser, or the API's error code)"
+        }
+    },
 )
 async def oauth_callback(
     request: Request,
@@ -125,10 +131,10 @@ async def oauth_callback(
 ) -> Response:
     """Douyin sends the browser back here with `code` and `state`; the binding runs as a workflow."""
     if not code or not state:
-        return _page("绑定失败 · Binding failed", "The link is missing its code or state.", 400)
+        return _failed(settings, "missing_code", "The link is missing its code or state.", 400)
     pending = await _consume_state(session, state, request.cookies.get(cookie_name(state)))
-    if isinstance(pending, str):
-        return _page("绑定失败 · Binding failed", pending, 400)
+    if isinstance(pending, tuple):
+        return _failed(settings, *pending, 400)
     response = await _bind(temporal, settings, pending, code)
     clear_browser_cookie(response, settings, state)
     return response
@@ -144,18 +150,20 @@ async def _bind(temporal: TemporalDep, settings: SettingsDep, pending: OAuthStat
         result = await runner.wait_result(started, BindingResult, settings.bff_sync_timeout_seconds)
     except AccountBoundElsewhere as exc:
         log.warning("douyin binding %s refused: %s", started.workflow_id, exc.detail)
-        return _page("绑定失败 · Binding refused", f"{exc.detail}.", exc.status_code, code=exc.code)
+        return _failed(
+            settings, exc.code, f"{exc.detail}.", exc.status_code, title="绑定失败 · Binding refused"
+        )
     except DomainError as exc:
         log.warning("douyin binding %s failed: %s", started.workflow_id, exc.detail)
-        message = f"{exc.detail}. Start the binding again."
-        return _page("绑定失败 · Binding failed", message, exc.status_code, code=exc.code)
+        return _failed(settings, exc.code, f"{exc.detail}. Start the binding again.", exc.status_code)
     if not isinstance(result, BindingResult):
+        if settings.douyin_bind_return_url:
+            return _back(settings, status="pending")
         return _page("绑定中 · Binding", "Douyin is slow to answer; the account will appear shortly.", 202)
     # Metrics history starts with the binding (seed 8); the schedule is idempotent, so a rebind is harmless.
     await ensure_metrics_schedule(temporal, settings, pending.tenant_id, result.account_id)
     if settings.douyin_bind_return_url:
-        query = urlencode({"account_id": result.account_id, "status": "bound"})
-        return RedirectResponse(f"{settings.douyin_bind_return_url}?{query}", status_code=303)
+        return _back(settings, account_id=result.account_id, status="bound")
     name = result.nickname or result.open_id
     return _page("绑定成功 · Account bound", f"Douyin account {name} is bound. You can close this page.", 200)
 
@@ -184,15 +192,17 @@ async def _claim_state(session: SessionDep, state: str, browser_hash: str) -> st
     return _refusal(pending)
 
 
-async def _consume_state(session: SessionDep, state: str, browser_secret: str | None) -> OAuthState | str:
-    """Marks the state used (once, atomically, from the browser that opened the bind link); a string
-    explains why it cannot be used."""
+async def _consume_state(
+    session: SessionDep, state: str, browser_secret: str | None
+) -> OAuthState | tuple[str, str]:
+    """Marks the state used (once, atomically, from the browser that opened the bind link); a code and a
+    message explain why it cannot be used."""
     now = utcnow()
     pending = await session.get(OAuthState, state)
     if pending is None or pending.used_at is not None or pending.expires_at <= now:
-        return _refusal(pending)
+        return _refusal_code(pending), _refusal(pending)
     if not matches(pending.browser_hash, browser_secret):
-        return (
+        return "other_browser", (
             "This binding was opened in another browser (or its link was not opened at all). "
             "Finish it in the browser that opened the link from DouFlow, or start the binding again."
         )
@@ -204,8 +214,29 @@ async def _consume_state(session: SessionDep, state: str, browser_secret: str | 
     await session.commit()
     if getattr(result, "rowcount", 0) != 1:
         await session.refresh(pending)
-        return _refusal(pending)
+        return _refusal_code(pending), _refusal(pending)
     return pending
+
+
+def _refusal_code(pending: OAuthState | None) -> str:
+    if pending is None:
+        return "unknown_state"
+    return "link_used" if pending.used_at is not None else "link_expired"
+
+
+def _back(settings: SettingsDep, **query: str) -> Response:
+    """Back to DOUYIN_BIND_RETURN_URL (the console's accounts page) with the binding's outcome."""
+    return RedirectResponse(f"{settings.douyin_bind_return_url}?{urlencode(query)}", status_code=303)
+
+
+def _failed(
+    settings: SettingsDep, code: str, message: str, status_code: int, title: str = "绑定失败 · Binding failed"
+) -> Response:
+    """A failed binding: back to the return URL with its code (a fixed word the console explains, never
+    the message, so no link can make the console say anything else), or a page saying why."""
+    if settings.douyin_bind_return_url:
+        return _back(settings, status="failed", code=code)
+    return _page(title, message, status_code, code=code)
 
 
 def _refusal(pending: OAuthState | None) -> str:

@@ -1,12 +1,15 @@
 import {
   BarChartOutlined,
+  CalendarOutlined,
   EditOutlined,
   FileTextOutlined,
   FolderOpenOutlined,
+  LinkOutlined,
   NodeIndexOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
+
 import type { MenuProps } from 'antd';
 import { zhCN } from '../../locales/zh-CN';
 import { CustomersAreaLabel, InboxMenuLabel } from '../inbox/InboxMenuLabel';
@@ -33,6 +36,18 @@ const AREAS: Area[] = [
     label: zhCN.menu.areaContents,
     icon: <FileTextOutlined />,
     pages: [{ key: 'contents.list', path: '/contents', label: zhCN.menu.contents }],
+  },
+  {
+    key: 'publish',
+    label: zhCN.menu.areaPublish,
+    icon: <CalendarOutlined />,
+    pages: [{ key: 'calendar.view', path: '/calendar', label: zhCN.menu.calendar }],
+  },
+  {
+    key: 'accounts',
+    label: zhCN.menu.areaAccounts,
+    icon: <LinkOutlined />,
+    pages: [{ key: 'accounts.list', path: '/accounts', label: zhCN.menu.accounts }],
   },
   {
     key: 'customers',

@@ -16,6 +16,9 @@ describe('pages by role', () => {
     expect(keysOf('reviewer')).not.toContain('/create/titles');
     expect(keysOf('viewer')).toContain('/performance');
     expect(keysOf('operator')).toEqual(expect.arrayContaining(['/performance', '/settings']));
+    for (const role of ['operator', 'viewer', 'reviewer']) {
+      expect(keysOf(role)).toEqual(expect.arrayContaining(['/calendar', '/accounts']));
+    }
     expect(keysOf('nobody')).toEqual([]);
   });
 
@@ -44,6 +47,13 @@ describe('pages by role', () => {
     expect(homeFor('admin')).toBe('/create/titles');
     expect(homeFor('viewer')).toBe('/contents');
     expect(canSee(undefined, 'contents.list')).toBe(false);
+  });
+
+  it("lets every role read accounts and the calendar, and only the BFF's `Operator` roles change them", () => {
+    expect(PAGE_ROLES['accounts.manage']).toEqual(['admin', 'operator']);
+    expect(PAGE_ROLES['calendar.plan']).toEqual(['admin', 'operator']);
+    expect(canSee('viewer', 'calendar.view')).toBe(true);
+    expect(canSee('reviewer', 'accounts.manage')).toBe(false);
   });
 
   it('lights the list for its detail pages', () => {

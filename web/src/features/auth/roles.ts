@@ -17,7 +17,11 @@ export type PageKey =
   | 'journeys.unenrol'
   | 'materials.list'
   | 'insights.performance'
-  | 'settings';
+  | 'settings'
+  | 'accounts.list'
+  | 'accounts.manage'
+  | 'calendar.view'
+  | 'calendar.plan';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -37,6 +41,11 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   // (users and notification webhooks by admins only, tabs the page hides from operators).
   'insights.performance': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   settings: ['admin', 'operator'],
+  // Accounts and the calendar are readable by every user; binding, unbinding and planning are `Operator`.
+  'accounts.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'accounts.manage': ['admin', 'operator'],
+  'calendar.view': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'calendar.plan': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

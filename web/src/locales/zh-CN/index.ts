@@ -1,4 +1,6 @@
+import accounts from './accounts';
 import auth from './auth';
+import calendar from './calendar';
 import common from './common';
 import contents from './contents';
 import create from './create';
@@ -21,5 +23,7 @@ export const zhCN = {
   journeys,
   materials,
   insights,
+  accounts,
+  calendar,
 } as const;
 export type Messages = typeof zhCN;

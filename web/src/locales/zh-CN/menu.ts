@@ -17,6 +17,10 @@ export default {
   areaSettings: '设置',
   settings: '系统设置',
   logout: '退出登录',
+  areaPublish: '发布',
+  calendar: '内容日历',
+  areaAccounts: '账号',
+  accounts: '抖音账号',
   roles: {
     admin: '管理员',
     operator: '运营',

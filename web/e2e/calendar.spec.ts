@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { bearer, bindAccount, SANDBOX } from './douyin';
+
+test('plan a one-off publish, run it now, and see its run published', async ({ page }) => {
+  // Setup through the API: a bound account and an image post to publish.
+  const headers = await bearer(page);
+  await bindAccount(page.request, headers, SANDBOX.coder.openId);
+  const topic = `周末亲子烘焙 ${Date.now()}`;
+  const post = await page.request.post('/api/v1/image-posts', { headers, data: { topic } });
+  expect(post.ok(), await post.text()).toBe(true);
+  const { content_id: contentId } = (await post.json()) as { content_id: string };
+  const content = (await (await page.request.get(`/api/v1/contents/${contentId}`, { headers })).json()) as {
+    title: string;
+  };
+  // The picker lists contents by title; the title is the draft's own, so it is read rather than guessed.
+  const title = content.title || topic;
+
+  await page.goto('/calendar');
+  await page.getByTestId('new-entry').click();
+  const form = page.getByTestId('entry-form');
+  await form.getByTestId('entry-content').click();
+  await page.keyboard.type(title);
+  await page.getByTestId(`content-option-${contentId}`).click();
+  await form.getByTestId('entry-account').click();
+  await page.locator('.ant-select-item-option').getByText(SANDBOX.coder.nickname, { exact: true }).click();
+  await page.getByTestId('entry-submit').click();
+
+  const detail = page.getByTestId('entry-detail');
+  await expect(detail.getByTestId('entry-status')).toHaveText('已排期');
+  await expect(page).toHaveURL(/[?&]entry=[^&]+/);
+  const entryId = new URL(page.url()).searchParams.get('entry');
+
+  await page.getByTestId('entry-run-now').click();
+  await page.getByTestId('run-now-confirm').click();
+  const run = detail.getByTestId('run-status').first();
+  await expect(run).toHaveAttribute('data-status', /^(published|under_review)$/, { timeout: 60_000 });
+  await expect(detail.getByTestId('entry-runs')).toContainText('立即执行');
+
+  // The run is on the calendar too, today.
+  await page.keyboard.press('Escape');
+  await expect(page.locator(`[data-testid="occurrence"][data-entry="${entryId}"]`).first()).toBeVisible();
+});
