@@ -40,6 +40,18 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'contents/:contentId',
           lazy: async () => ({ Component: (await import('./routes/contents/detail')).ContentDetailPage }),
         },
+        {
+          path: 'create/copywriting',
+          lazy: async () => ({ Component: (await import('./routes/create/copywriting')).CopywritingPage }),
+        },
+        {
+          path: 'create/image-post',
+          lazy: async () => ({ Component: (await import('./routes/create/image-post')).ImagePostPage }),
+        },
+        {
+          path: 'create/video-script',
+          lazy: async () => ({ Component: (await import('./routes/create/video-script')).VideoScriptPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

@@ -4,12 +4,21 @@
  * README's role table is this one.
  */
 export type Role = 'admin' | 'operator' | 'reviewer' | 'agent' | 'viewer';
-export type PageKey = 'create.titles' | 'contents.list' | 'contents.detail';
+export type PageKey =
+  | 'create.titles'
+  | 'contents.list'
+  | 'contents.detail'
+  | 'create.copywriting'
+  | 'create.imagePost'
+  | 'create.videoScript';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
   'contents.list': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'contents.detail': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
+  'create.copywriting': ['admin', 'operator'],
+  'create.imagePost': ['admin', 'operator'],
+  'create.videoScript': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

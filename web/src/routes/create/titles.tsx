@@ -17,6 +17,7 @@ import { Link } from 'react-router';
 import type { TitleRequest } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { BrandPicker } from '../../features/create/components/BrandPicker';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { FlaggedText } from '../../features/create/components/FlaggedText';
 import { progressPercent } from '../../features/create/progress';
@@ -40,6 +41,7 @@ interface TitleForm {
   keywords?: string[];
   platform: TitleRequest['platform'];
   count: number;
+  brand_id?: string;
 }
 
 function toRequest(values: TitleForm): TitleRequest {
@@ -50,6 +52,7 @@ function toRequest(values: TitleForm): TitleRequest {
     keywords: values.keywords ?? [],
     platform: values.platform,
     count: values.count,
+    brand_id: values.brand_id || undefined,
   };
 }
 
@@ -92,6 +95,9 @@ export function TitlesPage() {
               </Row>
               <Form.Item name="keywords" label={t.keywords}>
                 <Select mode="tags" maxCount={10} placeholder={t.keywordsPlaceholder} open={false} />
+              </Form.Item>
+              <Form.Item name="brand_id" label={t.brand}>
+                <BrandPicker />
               </Form.Item>
               <Row gutter={12}>
                 <Col span={12}>
