@@ -10,7 +10,8 @@ export type PageKey =
   | 'contents.detail'
   | 'create.copywriting'
   | 'create.imagePost'
-  | 'create.videoScript';
+  | 'create.videoScript'
+  | 'contents.edit';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -19,6 +20,8 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.copywriting': ['admin', 'operator'],
   'create.imagePost': ['admin', 'operator'],
   'create.videoScript': ['admin', 'operator'],
+  // Not a page: what the detail page offers operators (edit, upload, submit, publish: the BFF's `Operator`).
+  'contents.edit': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {
