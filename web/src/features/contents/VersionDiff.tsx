@@ -6,8 +6,12 @@ import { diffVersions } from './diff';
 
 const t = zhCN.contents;
 
+/** `title` is the version's title; `body.<name>` a field of its body, labelled by its name. */
 function fieldLabel(key: string): string {
-  return (t.fields as Record<string, string>)[key] ?? key;
+  const labels = t.fields as Record<string, string>;
+  if (!key.startsWith('body.')) return labels[key] ?? key;
+  const name = key.slice('body.'.length);
+  return `${t.body} · ${labels[name] ?? name}`;
 }
 
 /** Two versions side by side, field by field: what was removed struck in red, what was added in green. */

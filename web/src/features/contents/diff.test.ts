@@ -14,24 +14,32 @@ describe('version diff', () => {
     const diffs = diffVersions(before, after);
     expect(diffs.map((d) => [d.key, d.changed])).toEqual([
       ['title', true],
-      ['body', false],
-      ['hashtags', true],
+      ['body.body', false],
+      ['body.hashtags', true],
     ]);
     const title = diffs[0];
     expect(title.parts.filter((p) => p.added).map((p) => p.value)).toEqual(['攻略']);
     expect(title.parts.filter((p) => p.removed)).toEqual([]);
   });
 
+  it('keeps the version title apart from a title field of the body', () => {
+    const diffs = diffVersions({ title: 'a', body: { title: 'x' } }, { title: 'b', body: { title: 'x' } });
+    expect(diffs.map((d) => [d.key, d.changed])).toEqual([
+      ['title', true],
+      ['body.title', false],
+    ]);
+  });
+
   it('reads title candidates one per line and marks a field only one side has', () => {
     expect(fieldsOf({ title: 't', body: { candidates: [{ text: '一' }, { text: '二' }] } })).toEqual([
       { key: 'title', text: 't' },
-      { key: 'candidates', text: '一\n二' },
+      { key: 'body.candidates', text: '一\n二' },
     ]);
     const [, , extra] = diffVersions(
       { title: 't', body: { a: '1' } },
       { title: 't', body: { a: '1', note: '新' } },
     );
-    expect(extra).toMatchObject({ key: 'note', changed: true });
+    expect(extra).toMatchObject({ key: 'body.note', changed: true });
     expect(extra.parts).toEqual([expect.objectContaining({ added: true, value: '新' })]);
   });
 });

@@ -20,7 +20,8 @@ function textOf(value: unknown): string {
 }
 
 /**
- * A version as fields: its title, then each top-level field of its body (the stored request, which an edit
+ * A version as fields: its title (`title`), then each top-level field of its body (`body.<name>`, apart
+ * from the version's title even where the body has a title of its own) (the stored request, which an edit
  * never changes, left out); arrays of `{text}` (title candidates) one line per item so a diff reads by line.
  */
 export function fieldsOf(version: { title: string; body: Record<string, unknown> }): Field[] {
@@ -28,9 +29,12 @@ export function fieldsOf(version: { title: string; body: Record<string, unknown>
   for (const [key, value] of Object.entries(version.body)) {
     if (key === 'request') continue;
     if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && 'text' in v)) {
-      fields.push({ key, text: value.map((v) => textOf((v as { text: unknown }).text)).join('\n') });
+      fields.push({
+        key: `body.${key}`,
+        text: value.map((v) => textOf((v as { text: unknown }).text)).join('\n'),
+      });
     } else {
-      fields.push({ key, text: textOf(value) });
+      fields.push({ key: `body.${key}`, text: textOf(value) });
     }
   }
   return fields;

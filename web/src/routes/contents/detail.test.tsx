@@ -84,7 +84,7 @@ describe('ContentDetailPage', () => {
     const diff = await screen.findByTestId('version-diff');
     const title = within(diff).getByTestId('diff-title');
     expect(within(title).getByTestId('diff-added')).toHaveTextContent('亲子');
-    expect(within(diff).queryByTestId('diff-note')).toBeNull();
+    expect(within(diff).queryByTestId('diff-body.note')).toBeNull();
     expect(await screen.findByTestId('approve')).toBeInTheDocument();
     expect(screen.queryByTestId('edit')).toBeNull();
     expect(screen.queryByTestId('publish')).toBeNull();
