@@ -10,7 +10,14 @@ const keysOf = (role: string) =>
 describe('pages by role', () => {
   it('shows creation to admins and operators only, as the BFF authorises generation', () => {
     expect(PAGE_ROLES['create.titles']).toEqual(['admin', 'operator']);
-    expect(keysOf('operator')).toEqual(['/create/titles', '/contents']);
+    expect(keysOf('operator')).toEqual([
+      '/create/titles',
+      '/create/copywriting',
+      '/create/image-post',
+      '/create/video-script',
+      '/contents',
+    ]);
+    expect(PAGE_ROLES['contents.edit']).toEqual(['admin', 'operator']);
     expect(keysOf('viewer')).toEqual(['/contents']);
     expect(keysOf('reviewer')).toEqual(['/contents']);
     expect(keysOf('nobody')).toEqual([]);

@@ -3,6 +3,7 @@ import { App, Button, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { contentsEditContent, workflowsGetWorkflow } from '../../client/sdk.gen';
 import type { ContentView } from '../../client/types.gen';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { fmt } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 
@@ -50,6 +51,11 @@ export function EditDraft({ content }: { content: ContentView }) {
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const initial = { title: content.title, body: editableBody(content.body) };
+  const edits = useDirtyForm();
+  const shut = () => {
+    edits.clean();
+    setOpen(false);
+  };
 
   const save = useMutation({
     mutationFn: async (values: EditForm) => {
@@ -69,21 +75,21 @@ export function EditDraft({ content }: { content: ContentView }) {
       await queryClient.invalidateQueries({
         predicate: (q) => JSON.stringify(q.queryKey).includes(content.id),
       });
-      setOpen(false);
+      shut();
       message.success(fmt(t.saved, { version: content.version + 1 }));
     },
   });
 
   const close = () => {
-    if (!form.isFieldsTouched()) {
-      setOpen(false);
+    if (!edits.dirty) {
+      shut();
       return;
     }
     modal.confirm({
       title: t.discardTitle,
       okText: t.discard,
       cancelText: t.keepEditing,
-      onOk: () => setOpen(false),
+      onOk: shut,
     });
   };
 

@@ -2,6 +2,7 @@ import { Button, Card, Col, Form, Row, Select, Space, Tag, Typography } from 'an
 import { Link } from 'react-router';
 import type { CopywritingRequest, PlatformCopy, PlatformRules } from '../../client/types.gen';
 import { RoleGate } from '../../components/RoleGate';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BriefFields, type BriefValues, briefOf } from '../../features/create/components/BriefFields';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { Counter } from '../../features/create/components/Counter';
@@ -72,6 +73,7 @@ function CopyCard({ copy, rules, terms }: { copy: PlatformCopy; rules?: Platform
 /** Multi-platform copy: one brief, each platform's copy side by side with its rules and counters. */
 export function CopywritingPage() {
   const generation = useCopywritingGeneration();
+  const brief = useDirtyForm();
   const rules = usePlatformRules();
   const result = generation.result;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
@@ -85,7 +87,11 @@ export function CopywritingPage() {
             <Form<CopyForm>
               layout="vertical"
               initialValues={{ platforms: ['douyin', 'xiaohongshu'] }}
-              onFinish={(values) => generation.start({ ...briefOf(values), platforms: values.platforms })}
+              onValuesChange={brief.touched}
+              onFinish={(values) => {
+                brief.clean();
+                generation.start({ ...briefOf(values), platforms: values.platforms });
+              }}
             >
               <BriefFields />
               <Form.Item name="platforms" label={t.copyPlatforms} rules={[{ required: true }]}>

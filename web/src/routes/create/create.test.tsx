@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { setToken } from '../../lib/session';
@@ -159,5 +159,28 @@ describe('VideoScriptPage', () => {
     expect(rows[0]).toHaveTextContent('0:03–0:07');
     expect(rows[1]).toHaveTextContent('0:07–0:13');
     expect(screen.getByTestId('compliance')).toHaveTextContent('合规检查通过');
+  });
+});
+
+describe('an unsent brief', () => {
+  it('asks before a route change loses it, and stays when told to', async () => {
+    setToken('tok');
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(ME),
+      'GET /api/v1/brands': () => json(BRANDS),
+    });
+    const { router } = renderAt('/create/video-script', [
+      { path: '/create/video-script', element: <VideoScriptPage /> },
+      { path: '/contents', element: <div>contents page</div> },
+    ]);
+    await userEvent.type(screen.getByTestId('topic'), '蛋糕');
+    await act(() => router.navigate('/contents'));
+    expect(await screen.findByRole('dialog')).toHaveTextContent('离开此页面后，填写的内容会丢失。');
+    await userEvent.click(screen.getByRole('button', { name: '留在此页' }));
+    expect(router.state.location.pathname).toBe('/create/video-script');
+
+    await act(() => router.navigate('/contents'));
+    await userEvent.click(await screen.findByRole('button', { name: '离开此页' }));
+    expect(await screen.findByText('contents page')).toBeInTheDocument();
   });
 });

@@ -5,6 +5,7 @@ import { contentsGetContentOptions } from '../../client/@tanstack/react-query.ge
 import type { ComplianceReport, ImagePostDraft, ImagePostRequest } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BriefFields, type BriefValues, briefOf } from '../../features/create/components/BriefFields';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { Counter } from '../../features/create/components/Counter';
@@ -67,6 +68,7 @@ function DraftImages({ contentId }: { contentId: string }) {
 /** Image+text posts: the note (counted against its platform) and its generated images. */
 export function ImagePostPage() {
   const generation = useImagePostGeneration();
+  const brief = useDirtyForm();
   const rules = usePlatformRules();
   const result = generation.result as unknown as ImageTextResult | undefined;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
@@ -81,13 +83,15 @@ export function ImagePostPage() {
             <Form<ImageForm>
               layout="vertical"
               initialValues={{ platform: 'xiaohongshu', image_count: 3 }}
-              onFinish={(values) =>
+              onValuesChange={brief.touched}
+              onFinish={(values) => {
+                brief.clean();
                 generation.start({
                   ...briefOf(values),
                   platform: values.platform,
                   image_count: values.image_count,
-                })
-              }
+                });
+              }}
             >
               <BriefFields />
               <Row gutter={12}>

@@ -17,6 +17,7 @@ import { Link } from 'react-router';
 import type { TitleRequest } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BrandPicker } from '../../features/create/components/BrandPicker';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { FlaggedText } from '../../features/create/components/FlaggedText';
@@ -59,6 +60,7 @@ function toRequest(values: TitleForm): TitleRequest {
 /** Titles: the brief, the run's progress, and the candidates with compliance findings marked. */
 export function TitlesPage() {
   const generation = useTitleGeneration();
+  const brief = useDirtyForm();
   const running = generation.phase === 'starting' || generation.phase === 'running';
   const result = generation.result;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
@@ -72,7 +74,11 @@ export function TitlesPage() {
             <Form<TitleForm>
               layout="vertical"
               initialValues={{ platform: 'douyin', count: 5 }}
-              onFinish={(values) => generation.start(toRequest(values))}
+              onValuesChange={brief.touched}
+              onFinish={(values) => {
+                brief.clean();
+                generation.start(toRequest(values));
+              }}
             >
               <Form.Item
                 name="topic"

@@ -14,6 +14,7 @@ import {
 import { Link } from 'react-router';
 import type { Shot, VideoScriptRequest } from '../../client/types.gen';
 import { RoleGate } from '../../components/RoleGate';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BriefFields, type BriefValues, briefOf } from '../../features/create/components/BriefFields';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { FlaggedText } from '../../features/create/components/FlaggedText';
@@ -34,6 +35,7 @@ interface ScriptForm extends BriefValues {
 /** Video scripts: the hook, then a shot table with each shot's time in the video. */
 export function VideoScriptPage() {
   const generation = useVideoScriptGeneration();
+  const brief = useDirtyForm();
   const result = generation.result;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
   const flagged = (text: string) => <FlaggedText text={text} terms={terms} />;
@@ -47,13 +49,15 @@ export function VideoScriptPage() {
             <Form<ScriptForm>
               layout="vertical"
               initialValues={{ script_type: 'product_seeding', duration_seconds: 60 }}
-              onFinish={(values) =>
+              onValuesChange={brief.touched}
+              onFinish={(values) => {
+                brief.clean();
                 generation.start({
                   ...briefOf(values),
                   script_type: values.script_type,
                   duration_seconds: values.duration_seconds,
-                })
-              }
+                });
+              }}
             >
               <BriefFields />
               <Row gutter={12}>
