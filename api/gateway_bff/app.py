@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router.router)
     for router in (tasks, notification_webhooks, materials, material_pages, deals, events):
         app.include_router(router.router)
+    app.include_router(generation.rules_router)
     install_error_contract(app)
     codec.document_namespace(app, settings.temporal_namespace)
     document_storable_text(app)

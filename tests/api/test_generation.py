@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from douflow.platforms import rules_for
 from tests.support.auth import TestUser
 from tests.support.polling import eventually
 
@@ -151,3 +152,15 @@ async def test_async_form_start_then_poll(http: httpx.AsyncClient, operator: Tes
     content_id = status["result"]["content_id"]
     content = await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)
     assert content.json()["kind"] == "video_script"
+
+
+async def test_platform_rules_are_readable_by_any_user_and_match_what_generation_uses(
+    http: httpx.AsyncClient, viewer: TestUser
+) -> None:
+    response = await http.get("/api/v1/platforms", headers=viewer.headers)
+    assert response.status_code == 200, response.text
+    rules = {r["platform"]: r for r in response.json()}
+    assert set(rules) == {"douyin", "xiaohongshu", "wechat_mp", "weibo", "kuaishou"}
+    assert rules["xiaohongshu"]["title_max"] == rules_for("xiaohongshu").title_max
+    assert rules["douyin"]["body_max"] == rules_for("douyin").body_max
+    assert (await http.get("/api/v1/platforms")).status_code == 401

@@ -76,3 +76,78 @@ async def test_a_content_douyin_would_refuse_is_refused_up_front_and_left_as_it_
             select(func.count()).select_from(Publish).where(Publish.content_id == content_id)
         )
     assert started == 0
+
+
+async def test_the_checks_answer_every_refusal_as_a_list_and_start_nothing(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    other_tenant_operator: TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        readonly = DouyinAccount(
+            tenant_id=operator.tenant_id,
+            open_id=str(uuid.uuid4()),
+            nickname="只读账号",
+            scopes=["user_info"],
+            bound_by=operator.user_id,
+        )
+        foreign = DouyinAccount(
+            tenant_id=other_tenant_operator.tenant_id,
+            open_id=str(uuid.uuid4()),
+            nickname="别家账号",
+            scopes=["user_info", "video.create.bind"],
+            bound_by=other_tenant_operator.user_id,
+        )
+        session.add_all([readonly, foreign])
+        await session.commit()
+        readonly_id, foreign_id = readonly.id, foreign.id
+    titles = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
+    content_id = titles.json()["content_id"]
+
+    response = await http.post(
+        "/api/v1/publish/checks",
+        json={"content_id": content_id, "account_ids": [readonly_id, foreign_id]},
+        headers=operator.headers,
+    )
+    assert response.status_code == 200, response.text
+    checks = response.json()
+    assert checks["ok"] is False and checks["version"] == 1
+    assert any("no media" in p for p in checks["content_problems"])
+    by_id = {a["account_id"]: a for a in checks["accounts"]}
+    assert "did not grant video.create.bind" in by_id[readonly_id]["problem"]
+    # Another tenant's account is as unknown here as one never bound.
+    assert "not found" in by_id[foreign_id]["problem"]
+    async with sessionmaker() as session:
+        started = await session.scalar(
+            select(func.count()).select_from(Publish).where(Publish.content_id == content_id)
+        )
+    assert started == 0
+
+
+async def test_the_checks_pass_for_a_publishable_content_and_a_usable_account(
+    http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        account = DouyinAccount(
+            tenant_id=operator.tenant_id,
+            open_id=str(uuid.uuid4()),
+            scopes=["user_info", "video.create.bind"],
+            bound_by=operator.user_id,
+        )
+        session.add(account)
+        await session.commit()
+        account_id = account.id
+    post = await http.post("/api/v1/image-posts", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
+    assert post.status_code == 200, post.text
+
+    response = await http.post(
+        "/api/v1/publish/checks",
+        json={"content_id": post.json()["content_id"], "account_ids": [account_id]},
+        headers=operator.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["ok"] is True
+    assert response.json()["accounts"] == [
+        {"account_id": account_id, "problem": None, "live_publish_id": None, "live_status": None}
+    ]

@@ -89,6 +89,18 @@ export function createAppRouter(queryClient: QueryClient) {
           path: 'calendar',
           lazy: async () => ({ Component: (await import('./routes/calendar/calendar')).CalendarPage }),
         },
+        {
+          path: 'create/copywriting',
+          lazy: async () => ({ Component: (await import('./routes/create/copywriting')).CopywritingPage }),
+        },
+        {
+          path: 'create/image-post',
+          lazy: async () => ({ Component: (await import('./routes/create/image-post')).ImagePostPage }),
+        },
+        {
+          path: 'create/video-script',
+          lazy: async () => ({ Component: (await import('./routes/create/video-script')).VideoScriptPage }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }) },
       ],
     },

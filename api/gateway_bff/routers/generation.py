@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.gateway_bff import workflow_runner as runner
-from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, TemporalDep
+from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import may_answer
@@ -21,6 +21,7 @@ from api.gateway_bff.schemas.generation import (
 )
 from douflow.content.accounts import DouyinAccountRepository
 from douflow.content.brands import BrandRepository, generation_problem
+from douflow.platforms import PlatformRules, all_rules
 from douflow.temporal import starts
 from douflow.temporal.search import Feature
 from models.content import Actor
@@ -44,6 +45,9 @@ from models.workflows import (
 
 # A generation answers 200 with its result, or 202 (`?wait=false`, or still running) with where to poll.
 router = APIRouter(prefix="/api/v1", tags=["generation"], responses=runner.ACCEPTED, route_class=GuardedRoute)
+
+# Reads beside the generations: answered at once, never 202.
+rules_router = APIRouter(prefix="/api/v1", tags=["generation"], route_class=GuardedRoute)
 
 Wait = Annotated[bool, Query(description="false: answer 202 at once and poll /api/v1/workflows/{id}")]
 
@@ -103,6 +107,12 @@ class GenerationCall:
 
 
 Call = Annotated[GenerationCall, Depends()]
+
+
+@rules_router.get("/platforms")
+async def platform_rules(user: CurrentUser) -> list[PlatformRules]:
+    """Each platform's limits and habits, the ones generation writes within, for the console to count against."""
+    return list(all_rules().values())
 
 
 @router.post("/titles", response_model=TitlesResponse)

@@ -15,8 +15,10 @@ from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep,
 from api.gateway_bff.errors import Conflict, NotFound, PublishTaken, Unprocessable, UpstreamFailed
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
-from api.gateway_bff.publish_checks import check_account, check_approval, check_content
+from api.gateway_bff.publish_checks import approval_warning, check_account, check_approval, check_content
 from api.gateway_bff.schemas.publish import (
+    AccountCheck,
+    PublishChecks,
     PublishRequest,
     PublishResolved,
     PublishStarted,
@@ -24,7 +26,9 @@ from api.gateway_bff.schemas.publish import (
     ResolvePublished,
     ResolveRequest,
 )
+from douflow.content.accounts import DouyinAccountRepository, publish_problem
 from douflow.content.contents import ContentRepository
+from douflow.content.drafts import content_problems
 from douflow.content.publishes import PublishKeyTaken, PublishRepository, settle, where_it_stands
 from douflow.db.base import utcnow
 from douflow.db.tables import Content, Publish
@@ -92,6 +96,46 @@ async def publish(
     await _check(session, user.tenant_id, content, account_ids)
     views = [await _start_one(session, temporal, settings, user, content, a) for a in account_ids]
     return PublishStarted(content_id=body.content_id, publishes=views)
+
+
+@router.post("/checks", responses=answers(404))
+async def publish_checks(body: PublishRequest, user: Operator, session: SessionDep) -> PublishChecks:
+    """Every reason `POST /api/v1/publish` would refuse these accounts, answered as a list, so the console
+    shows them before sending; the same rules, nothing written, nothing started."""
+    tenant_id = user.tenant_id
+    content = await ContentRepository(session, tenant_id).get(body.content_id)
+    if content is None:
+        raise NotFound(f"content {body.content_id} not found")
+    problems = await content_problems(session, tenant_id, content.id) or []
+    approval = await approval_warning(session, tenant_id, content.id)
+    now = utcnow()
+    accounts = DouyinAccountRepository(session, tenant_id)
+    publishes = PublishRepository(session, tenant_id)
+    checks: list[AccountCheck] = []
+    for account_id in dict.fromkeys(body.account_ids):
+        problem = publish_problem(await accounts.get(account_id), account_id, now)
+        holder = await publishes.live(content.id, content.current_version, account_id)
+        checks.append(
+            AccountCheck(
+                account_id=account_id,
+                problem=problem,
+                live_publish_id=holder.id if holder else None,
+                live_status=holder.status if holder else None,
+            )
+        )
+    ok = (
+        not problems
+        and approval is None
+        and all(c.problem is None and c.live_publish_id is None for c in checks)
+    )
+    return PublishChecks(
+        content_id=content.id,
+        version=content.current_version,
+        content_problems=problems,
+        approval_problem=approval,
+        accounts=checks,
+        ok=ok,
+    )
 
 
 async def _check(session: AsyncSession, tenant_id: str, content: Content, account_ids: list[str]) -> None:

@@ -36,6 +36,28 @@ class PublishView(BaseModel):
     updated_at: datetime
 
 
+class AccountCheck(BaseModel):
+    account_id: str
+    problem: str | None = Field(description="why this account cannot publish now; None when it can")
+    live_publish_id: str | None = Field(
+        default=None, description="the publish that already holds this version on this account, if any"
+    )
+    live_status: str | None = None
+
+
+class PublishChecks(BaseModel):
+    """What `POST /api/v1/publish` would refuse, read without starting anything."""
+
+    content_id: str
+    version: int
+    content_problems: list[str] = Field(description="what Douyin would refuse in the content as it is")
+    approval_problem: str | None = Field(
+        description="why the tenant's policy holds it for approval; None if not"
+    )
+    accounts: list[AccountCheck]
+    ok: bool = Field(description="True when a publish to every account named would start")
+
+
 class PublishStarted(BaseModel):
     content_id: str
     publishes: list[PublishView]

@@ -25,6 +25,32 @@ export type Accepted = {
 };
 
 /**
+ * AccountCheck
+ */
+export type AccountCheck = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Live Publish Id
+     *
+     * the publish that already holds this version on this account, if any
+     */
+    live_publish_id?: string | null;
+    /**
+     * Live Status
+     */
+    live_status?: string | null;
+    /**
+     * Problem
+     *
+     * why this account cannot publish now; None when it can
+     */
+    problem: string | null;
+};
+
+/**
  * AccountSeries
  */
 export type AccountSeries = {
@@ -3951,6 +3977,62 @@ export type PlatformCopy = {
 };
 
 /**
+ * PlatformRules
+ *
+ * What one platform accepts; limits are in characters.
+ */
+export type PlatformRules = {
+    /**
+     * Body Max
+     */
+    body_max: number;
+    /**
+     * Display Name
+     */
+    display_name: string;
+    /**
+     * Emoji
+     */
+    emoji: boolean;
+    /**
+     * Generic Tags
+     */
+    generic_tags: Array<string>;
+    /**
+     * Hashtag Max
+     */
+    hashtag_max: number;
+    /**
+     * Hashtag Min
+     */
+    hashtag_min: number;
+    /**
+     * Hashtag Style
+     */
+    hashtag_style: 'single' | 'double' | 'none';
+    /**
+     * Image Max
+     */
+    image_max: number;
+    /**
+     * Notes
+     */
+    notes: Array<string>;
+    /**
+     * Platform
+     */
+    platform: 'douyin' | 'xiaohongshu' | 'wechat_mp' | 'weibo' | 'kuaishou';
+    /**
+     * Title Max
+     */
+    title_max: number;
+    /**
+     * Tone
+     */
+    tone: string;
+};
+
+/**
  * Product
  *
  * One product line and what may be said for it.
@@ -4049,6 +4131,44 @@ export type ProvenPost = {
      * Title
      */
     title: string;
+};
+
+/**
+ * PublishChecks
+ *
+ * What `POST /api/v1/publish` would refuse, read without starting anything.
+ */
+export type PublishChecks = {
+    /**
+     * Accounts
+     */
+    accounts: Array<AccountCheck>;
+    /**
+     * Approval Problem
+     *
+     * why the tenant's policy holds it for approval; None if not
+     */
+    approval_problem: string | null;
+    /**
+     * Content Id
+     */
+    content_id: string;
+    /**
+     * Content Problems
+     *
+     * what Douyin would refuse in the content as it is
+     */
+    content_problems: Array<string>;
+    /**
+     * Ok
+     *
+     * True when a publish to every account named would start
+     */
+    ok: boolean;
+    /**
+     * Version
+     */
+    version: number;
 };
 
 /**
@@ -12097,6 +12217,33 @@ export type NotificationsMarkReadResponses = {
 
 export type NotificationsMarkReadResponse = NotificationsMarkReadResponses[keyof NotificationsMarkReadResponses];
 
+export type GenerationPlatformRulesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/platforms';
+};
+
+export type GenerationPlatformRulesErrors = {
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+};
+
+export type GenerationPlatformRulesError = GenerationPlatformRulesErrors[keyof GenerationPlatformRulesErrors];
+
+export type GenerationPlatformRulesResponses = {
+    /**
+     * Response Generation Platform Rules
+     *
+     * Successful Response
+     */
+    200: Array<PlatformRules>;
+};
+
+export type GenerationPlatformRulesResponse = GenerationPlatformRulesResponses[keyof GenerationPlatformRulesResponses];
+
 export type PublishListPublishesData = {
     body?: never;
     path?: never;
@@ -12189,6 +12336,47 @@ export type PublishPublishResponses = {
 };
 
 export type PublishPublishResponse = PublishPublishResponses[keyof PublishPublishResponses];
+
+export type PublishPublishChecksData = {
+    body: PublishRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/publish/checks';
+};
+
+export type PublishPublishChecksErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+    /**
+     * The caller's role or tenant may not do this
+     */
+    403: Error;
+    /**
+     * What the request names does not exist in the caller's tenant
+     */
+    404: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type PublishPublishChecksError = PublishPublishChecksErrors[keyof PublishPublishChecksErrors];
+
+export type PublishPublishChecksResponses = {
+    /**
+     * Successful Response
+     */
+    200: PublishChecks;
+};
+
+export type PublishPublishChecksResponse = PublishPublishChecksResponses[keyof PublishPublishChecksResponses];
 
 export type PublishGetPublishData = {
     body?: never;

@@ -1,7 +1,13 @@
 import { Modal } from 'antd';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useBlocker } from 'react-router';
 import { zhCN } from '../locales/zh-CN';
+
+const ASK = {
+  content: zhCN.common.unsavedBody,
+  okText: zhCN.common.unsavedLeave,
+  cancelText: zhCN.common.unsavedStay,
+};
 
 export interface UnsavedPrompt {
   /** Lets a save's own navigation through at once (the state saying "saved" arrives a render later). */
@@ -23,11 +29,7 @@ export function useUnsavedPrompt(dirty: boolean, message: string = zhCN.common.u
   );
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
-    Modal.confirm({
-      title: message,
-      onOk: () => blocker.proceed(),
-      onCancel: () => blocker.reset(),
-    });
+    Modal.confirm({ ...ASK, title: message, onOk: () => blocker.proceed(), onCancel: () => blocker.reset() });
   }, [blocker, message]);
   useEffect(() => {
     if (!dirty) return;
@@ -42,8 +44,15 @@ export function useUnsavedPrompt(dirty: boolean, message: string = zhCN.common.u
     confirmDiscard: () =>
       dirtyRef.current
         ? new Promise((done) =>
-            Modal.confirm({ title: message, onOk: () => done(true), onCancel: () => done(false) }),
+            Modal.confirm({ ...ASK, title: message, onOk: () => done(true), onCancel: () => done(false) }),
           )
         : Promise.resolve(true),
   };
+}
+
+/** A form's unsaved state for `useUnsavedPrompt`: `touched` on every change, `clean` once saved or sent. */
+export function useDirtyForm() {
+  const [dirty, setDirty] = useState(false);
+  useUnsavedPrompt(dirty);
+  return { dirty, touched: () => setDirty(true), clean: () => setDirty(false) };
 }

@@ -29,7 +29,12 @@ const AREAS: Area[] = [
     key: 'create',
     label: zhCN.menu.areaCreate,
     icon: <EditOutlined />,
-    pages: [{ key: 'create.titles', path: '/create/titles', label: zhCN.menu.createTitles }],
+    pages: [
+      { key: 'create.titles', path: '/create/titles', label: zhCN.menu.createTitles },
+      { key: 'create.copywriting', path: '/create/copywriting', label: zhCN.menu.createCopywriting },
+      { key: 'create.imagePost', path: '/create/image-post', label: zhCN.menu.createImagePost },
+      { key: 'create.videoScript', path: '/create/video-script', label: zhCN.menu.createVideoScript },
+    ],
   },
   {
     key: 'contents',

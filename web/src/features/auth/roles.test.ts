@@ -19,6 +19,11 @@ describe('pages by role', () => {
     for (const role of ['operator', 'viewer', 'reviewer']) {
       expect(keysOf(role)).toEqual(expect.arrayContaining(['/calendar', '/accounts']));
     }
+    expect(keysOf('operator')).toEqual(
+      expect.arrayContaining(['/create/copywriting', '/create/image-post', '/create/video-script']),
+    );
+    expect(PAGE_ROLES['contents.edit']).toEqual(['admin', 'operator']);
+    expect(keysOf('viewer')).not.toContain('/create/copywriting');
     expect(keysOf('nobody')).toEqual([]);
   });
 

@@ -21,7 +21,11 @@ export type PageKey =
   | 'accounts.list'
   | 'accounts.manage'
   | 'calendar.view'
-  | 'calendar.plan';
+  | 'calendar.plan'
+  | 'create.copywriting'
+  | 'create.imagePost'
+  | 'create.videoScript'
+  | 'contents.edit';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -46,6 +50,11 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'accounts.manage': ['admin', 'operator'],
   'calendar.view': ['admin', 'operator', 'reviewer', 'agent', 'viewer'],
   'calendar.plan': ['admin', 'operator'],
+  'create.copywriting': ['admin', 'operator'],
+  'create.imagePost': ['admin', 'operator'],
+  'create.videoScript': ['admin', 'operator'],
+  // Not a page: what the detail page offers operators (edit, upload, submit, publish: the BFF's `Operator`).
+  'contents.edit': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

@@ -8,4 +8,8 @@ export default {
   backHome: '返回首页',
   forbidden: '当前角色无权访问此页面',
   unsaved: '有未保存的修改，确定离开？',
+  unsavedTitle: '有未保存的修改',
+  unsavedBody: '离开此页面后，填写的内容会丢失。',
+  unsavedLeave: '离开此页',
+  unsavedStay: '留在此页',
 } as const;

@@ -1,6 +1,9 @@
 export default {
   areaCreate: '创作',
   createTitles: '爆款标题',
+  createCopywriting: '多平台文案',
+  createImagePost: '图文笔记',
+  createVideoScript: '短视频脚本',
   areaContents: '内容',
   contents: '内容列表',
   areaCustomers: '客户',

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import {
   contentsGetContentOptions,
   contentsListVersionsOptions,
+  douyinAccountsListAccountsOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type {
   ComplianceReport,
@@ -11,20 +12,35 @@ import type {
 } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { canSee } from '../../features/auth/roles';
+import { useMe } from '../../features/auth/useMe';
+import { ApprovalPanel } from '../../features/contents/ApprovalPanel';
 import { ContentBody } from '../../features/contents/ContentBody';
+import { EditDraft } from '../../features/contents/EditDraft';
 import { formatTime, kindLabel, statusColor, statusLabel } from '../../features/contents/labels';
+import { MediaPanel } from '../../features/contents/MediaPanel';
+import { PublishDialog } from '../../features/contents/PublishDialog';
+import { PublishTimeline } from '../../features/contents/PublishTimeline';
+import { VersionDiff } from '../../features/contents/VersionDiff';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.contents;
 
-/** One content: its current version, compliance, and every version before it. */
+/**
+ * One content: its current version and compliance, editing (a new version), review, media, publishing to
+ * Douyin accounts with each publish's states, and every version with a diff between any two.
+ */
 export function ContentDetailPage() {
   const { contentId = '' } = useParams();
   const content = useQuery(contentsGetContentOptions({ path: { content_id: contentId } }));
   const versions = useQuery(contentsListVersionsOptions({ path: { content_id: contentId } }));
   const view = content.data;
+  const role = useMe().data?.role;
+  const operates = canSee(role, 'contents.edit');
+  const accounts = useQuery({ ...douyinAccountsListAccountsOptions(), retry: false });
+  const names = new Map((accounts.data ?? []).map((a) => [a.id, a.nickname || a.open_id]));
 
   return (
     <RoleGate page="contents.detail">
@@ -36,7 +52,18 @@ export function ContentDetailPage() {
           onRetry={() => content.refetch()}
         >
           {view && (
-            <Card title={view.title || view.topic} data-testid="content-detail">
+            <Card
+              title={view.title || view.topic}
+              data-testid="content-detail"
+              extra={
+                operates && (
+                  <Space>
+                    <EditDraft content={view} />
+                    <PublishDialog contentId={view.id} version={view.version} />
+                  </Space>
+                )
+              }
+            >
               <Descriptions column={{ xs: 1, md: 2 }} size="small">
                 <Descriptions.Item label={t.kind}>{kindLabel(view.kind)}</Descriptions.Item>
                 <Descriptions.Item label={t.status}>
@@ -55,6 +82,21 @@ export function ContentDetailPage() {
             </Card>
           )}
         </QueryState>
+        {view && (
+          <Card title={t.approval}>
+            <ApprovalPanel contentId={view.id} role={role} />
+          </Card>
+        )}
+        {view && (
+          <Card title={t.media}>
+            <MediaPanel contentId={view.id} assets={view.assets ?? []} canUpload={operates} />
+          </Card>
+        )}
+        {view && (
+          <Card title={t.publishes}>
+            <PublishTimeline contentId={view.id} names={names} />
+          </Card>
+        )}
         <Card title={t.versions}>
           <QueryState
             isPending={versions.isPending}
@@ -84,6 +126,11 @@ export function ContentDetailPage() {
                 { title: t.createdAt, dataIndex: 'created_at', width: 180, render: formatTime },
               ]}
             />
+          </QueryState>
+        </Card>
+        <Card title={t.diffTitle}>
+          <QueryState isPending={versions.isPending} error={versions.error}>
+            <VersionDiff key={versions.data?.length ?? 0} versions={versions.data ?? []} />
           </QueryState>
         </Card>
       </Space>

@@ -17,6 +17,8 @@ import { Link } from 'react-router';
 import type { TitleRequest } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { useDirtyForm } from '../../components/useUnsavedPrompt';
+import { BrandPicker } from '../../features/create/components/BrandPicker';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
 import { FlaggedText } from '../../features/create/components/FlaggedText';
 import { progressPercent } from '../../features/create/progress';
@@ -40,6 +42,7 @@ interface TitleForm {
   keywords?: string[];
   platform: TitleRequest['platform'];
   count: number;
+  brand_id?: string;
 }
 
 function toRequest(values: TitleForm): TitleRequest {
@@ -50,12 +53,14 @@ function toRequest(values: TitleForm): TitleRequest {
     keywords: values.keywords ?? [],
     platform: values.platform,
     count: values.count,
+    brand_id: values.brand_id || undefined,
   };
 }
 
 /** Titles: the brief, the run's progress, and the candidates with compliance findings marked. */
 export function TitlesPage() {
   const generation = useTitleGeneration();
+  const brief = useDirtyForm();
   const running = generation.phase === 'starting' || generation.phase === 'running';
   const result = generation.result;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
@@ -69,7 +74,11 @@ export function TitlesPage() {
             <Form<TitleForm>
               layout="vertical"
               initialValues={{ platform: 'douyin', count: 5 }}
-              onFinish={(values) => generation.start(toRequest(values))}
+              onValuesChange={brief.touched}
+              onFinish={(values) => {
+                brief.clean();
+                generation.start(toRequest(values));
+              }}
             >
               <Form.Item
                 name="topic"
@@ -92,6 +101,9 @@ export function TitlesPage() {
               </Row>
               <Form.Item name="keywords" label={t.keywords}>
                 <Select mode="tags" maxCount={10} placeholder={t.keywordsPlaceholder} open={false} />
+              </Form.Item>
+              <Form.Item name="brand_id" label={t.brand}>
+                <BrandPicker />
               </Form.Item>
               <Row gutter={12}>
                 <Col span={12}>

@@ -103,7 +103,7 @@ describe('SettingsPage', () => {
       selector: '.ant-modal-confirm-title',
     });
     const dialog = ask.closest('.ant-modal-confirm') as HTMLElement;
-    await userEvent.click(within(dialog).getByRole('button', { name: '取 消' }));
+    await userEvent.click(within(dialog).getByRole('button', { name: '留在此页' }));
     expect(screen.getByTestId('brand-name')).toHaveValue('半成品');
   });
 

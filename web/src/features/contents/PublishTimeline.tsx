@@ -1,0 +1,78 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Space, Tag, Timeline, Typography } from 'antd';
+import { publishListPublishesOptions } from '../../client/@tanstack/react-query.gen';
+import type { PublishView } from '../../client/types.gen';
+import { QueryState } from '../../components/QueryState';
+import { fmt } from '../../lib/format';
+import { zhCN } from '../../locales/zh-CN';
+import { formatTime, statusColor, statusLabel } from './labels';
+
+const t = zhCN.contents;
+/** Where a publish stops changing on its own (models/publish.py FINAL_STATUSES). */
+export const FINAL_STATUSES = new Set(['published', 'rejected', 'failed', 'unconfirmed']);
+const POLL_MS = 2000;
+
+export function stillMoving(publishes: readonly Pick<PublishView, 'status'>[] | undefined): boolean {
+  return (publishes ?? []).some((p) => !FINAL_STATUSES.has(p.status));
+}
+
+/** Each account's publish of this content with every state it went through; polled until all are final. */
+export function PublishTimeline({ contentId, names }: { contentId: string; names: Map<string, string> }) {
+  const publishes = useQuery({
+    ...publishListPublishesOptions({ query: { content_id: contentId } }),
+    refetchInterval: (query) => (stillMoving(query.state.data) ? POLL_MS : false),
+  });
+  return (
+    <QueryState
+      isPending={publishes.isPending}
+      error={publishes.error}
+      isEmpty={publishes.data?.length === 0}
+      emptyText={t.noPublishes}
+      onRetry={() => publishes.refetch()}
+    >
+      <Space direction="vertical" style={{ width: '100%' }} data-testid="publishes">
+        {publishes.data?.map((p) => (
+          <Card
+            key={p.id}
+            size="small"
+            data-testid="publish-row"
+            title={
+              <Space>
+                {names.get(p.account_id) ?? p.account_id}
+                <Typography.Text type="secondary">v{p.content_version}</Typography.Text>
+                <Tag color={statusColor(p.status)} data-testid="publish-status">
+                  {statusLabel(p.status)}
+                </Tag>
+              </Space>
+            }
+            extra={
+              p.share_url ? (
+                <a href={p.share_url} target="_blank" rel="noreferrer">
+                  {t.openShare}
+                </a>
+              ) : null
+            }
+          >
+            {p.status_reason && <Typography.Paragraph type="danger">{p.status_reason}</Typography.Paragraph>}
+            {p.item_id && <Typography.Paragraph>{fmt(t.itemId, { id: p.item_id })}</Typography.Paragraph>}
+            <Timeline
+              pending={FINAL_STATUSES.has(p.status) ? undefined : statusLabel(p.status)}
+              items={p.history.map((entry, index) => ({
+                key: `${String(entry.seq ?? index)}`,
+                color: statusColor(String(entry.status ?? '')) === 'error' ? 'red' : 'blue',
+                children: (
+                  <span>
+                    {statusLabel(String(entry.status ?? ''))}
+                    {entry.event ? ` · ${String(entry.event)}` : ''}
+                    {entry.reason ? ` · ${String(entry.reason)}` : ''}
+                    <Typography.Text type="secondary"> {formatTime(entry.at)}</Typography.Text>
+                  </span>
+                ),
+              }))}
+            />
+          </Card>
+        ))}
+      </Space>
+    </QueryState>
+  );
+}

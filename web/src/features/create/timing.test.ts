@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { clock, timeline } from './timing';
+
+describe('shot timing', () => {
+  it('starts the first shot after the hook and each next one where the last ended', () => {
+    const shots = [{ duration_seconds: 5 }, { duration_seconds: 7.5 }, { duration_seconds: 3 }];
+    expect(timeline(3, shots).map(({ start, end }) => [start, end])).toEqual([
+      [3, 8],
+      [8, 15.5],
+      [15.5, 18.5],
+    ]);
+  });
+
+  it('writes seconds as a clock', () => {
+    expect(clock(0)).toBe('0:00');
+    expect(clock(8)).toBe('0:08');
+    expect(clock(15.5)).toBe('0:15.5');
+    expect(clock(75)).toBe('1:15');
+  });
+});
