@@ -1,18 +1,4 @@
-import {
-  Button,
-  Card,
-  Col,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Progress,
-  Row,
-  Select,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Col, Form, Input, Progress, Row, Select, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { TitleRequest } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -44,6 +30,11 @@ interface TitleForm {
   count: number;
   brand_id?: string;
 }
+
+// How many titles to ask for; a select rather than a number box, so the page loads no extra input code.
+const COUNTS = Array.from({ length: 20 }, (_, i) => ({ value: i + 1, label: String(i + 1) }));
+const CANDIDATES: React.CSSProperties = { listStyle: 'none', margin: 0, padding: 0 };
+const CANDIDATE: React.CSSProperties = { padding: '12px 0', borderBottom: '1px solid rgba(5, 5, 5, 0.06)' };
 
 function toRequest(values: TitleForm): TitleRequest {
   return {
@@ -113,7 +104,7 @@ export function TitlesPage() {
                 </Col>
                 <Col span={12}>
                   <Form.Item name="count" label={t.count}>
-                    <InputNumber min={1} max={20} style={{ width: '100%' }} />
+                    <Select options={COUNTS} />
                   </Form.Item>
                 </Col>
               </Row>
@@ -148,10 +139,9 @@ export function TitlesPage() {
             {result && (
               <Space direction="vertical" style={{ width: '100%' }} data-testid="results">
                 <ComplianceSummary report={result.compliance} />
-                <List
-                  dataSource={result.candidates}
-                  renderItem={(candidate, index) => (
-                    <List.Item data-testid="candidate">
+                <ol style={CANDIDATES}>
+                  {result.candidates.map((candidate, index) => (
+                    <li key={`${index}:${candidate.text}`} data-testid="candidate" style={CANDIDATE}>
                       <Space direction="vertical" size={2}>
                         <span>
                           {index + 1}. <FlaggedText text={candidate.text} terms={terms} />
@@ -165,9 +155,9 @@ export function TitlesPage() {
                           </Tag>
                         </Space>
                       </Space>
-                    </List.Item>
-                  )}
-                />
+                    </li>
+                  ))}
+                </ol>
                 <Link to={`/contents/${result.content_id}`} data-testid="open-draft">
                   <Button type="primary">{t.openDraft}</Button>
                 </Link>
