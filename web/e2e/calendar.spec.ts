@@ -21,8 +21,20 @@ test('plan a one-off publish, run it now, and see its run published', async ({ p
   await form.getByTestId('entry-content').click();
   await page.keyboard.type(title);
   await page.getByTestId(`content-option-${contentId}`).click();
-  await form.getByTestId('entry-account').click();
-  await page.locator('.ant-select-item-option').getByText(SANDBOX.coder.nickname, { exact: true }).click();
+  // The page refreshes its lists every few seconds; a refresh may re-render the open dropdown under the
+  // click, so the choice is made again until the select shows it.
+  await expect(async () => {
+    await form.getByTestId('entry-account').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .getByText(SANDBOX.coder.nickname, { exact: true })
+      .click({ timeout: 3_000 });
+    await expect(form.locator('.ant-select-selection-item', { hasText: SANDBOX.coder.nickname })).toBeVisible(
+      {
+        timeout: 2_000,
+      },
+    );
+  }).toPass({ timeout: 30_000 });
   await page.getByTestId('entry-submit').click();
 
   const detail = page.getByTestId('entry-detail');

@@ -21,7 +21,10 @@ test('create a library, upload a document, find it by search, add a version', as
   await expect(page.getByTestId('material-drawer')).toBeVisible();
   await expect(page.getByTestId('material-versions').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('material-versions')).toContainText('prices.txt');
-  await page.getByTestId('material-drawer').getByRole('button', { name: 'Close' }).click();
+  await page
+    .getByTestId('material-drawer')
+    .getByRole('button', { name: /^(Close|关闭)$/ })
+    .click();
 
   await page.getByTestId('material-search').fill('团购价');
   await page.getByTestId('material-search').press('Enter');
