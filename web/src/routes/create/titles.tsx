@@ -141,7 +141,7 @@ export function TitlesPage() {
                 <ComplianceSummary report={result.compliance} />
                 <ol style={CANDIDATES}>
                   {result.candidates.map((candidate, index) => (
-                    <li key={`${index}:${candidate.text}`} data-testid="candidate" style={CANDIDATE}>
+                    <li key={candidate.text} data-testid="candidate" style={CANDIDATE}>
                       <Space direction="vertical" size={2}>
                         <span>
                           {index + 1}. <FlaggedText text={candidate.text} terms={terms} />
