@@ -64,12 +64,13 @@ async def offers(
     """The materials the offerer may offer for the customer's words, best first."""
     if not offerer.libraries or not text.strip():
         return []
-    repo = MaterialRepository(session, tenant_id)
+    matches = [m for m in await coverage(session, tenant_id, text) if m.share >= MIN_COVERAGE]
+    # One query for every candidate, not one per match.
+    rows = await MaterialRepository(session, tenant_id).get_many([m.material_id for m in matches])
+    by_id = {row.id: row for row in rows}
     found: list[MaterialCitation] = []
-    for match in await coverage(session, tenant_id, text):
-        if match.share < MIN_COVERAGE:
-            continue
-        material = await repo.get(match.material_id)
+    for match in matches:
+        material = by_id.get(match.material_id)
         if material is not None and offerer.may_offer(material, now):
             found.append(citation(material, match, text))
             if len(found) == offerer.limit:
