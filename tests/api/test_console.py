@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,6 +34,43 @@ async def built(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     (dist / "favicon.svg").write_text("<svg/>")
     async with console_app(tmp_path, dist) as client:
         yield client
+
+
+async def test_a_browser_that_takes_brotli_or_gzip_gets_the_builds_compressed_copy(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text(INDEX)
+    script = b"console.log('console');" * 200
+    (dist / "assets" / "index-abc123.js").write_bytes(script)
+    (dist / "assets" / "index-abc123.js.gz").write_bytes(gzip.compress(script))
+    (dist / "assets" / "index-abc123.js.br").write_bytes(b"brotli bytes")
+    (dist / "assets" / "small-def456.css").write_text("a{}")
+    async with console_app(tmp_path, dist) as client:
+        headers = {"Accept-Encoding": "gzip, br"}
+        async with client.stream("GET", "/assets/index-abc123.js", headers=headers) as brotli:
+            assert brotli.headers["content-encoding"] == "br"
+            assert b"".join([chunk async for chunk in brotli.aiter_raw()]) == b"brotli bytes"
+            assert "javascript" in brotli.headers["content-type"]
+            assert brotli.headers["vary"] == "Accept-Encoding"
+            assert brotli.headers["cache-control"] == ASSET_CACHE
+
+        gzipped = await client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip, br;q=0"})
+        assert gzipped.headers["content-encoding"] == "gzip"
+        assert gzipped.content == script  # httpx decodes it: the copy is the file
+
+        again = await client.get(
+            "/assets/index-abc123.js",
+            headers={"Accept-Encoding": "gzip", "If-None-Match": gzipped.headers["etag"]},
+        )
+        assert again.status_code == 304
+
+        plain = await client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == script
+        # A file the build left uncompressed (too small to gain) is sent as it is to anyone.
+        small = await client.get("/assets/small-def456.css", headers={"Accept-Encoding": "gzip, br"})
+        assert "content-encoding" not in small.headers
+        assert small.text == "a{}"
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/contents", "/contents/c-1", "/create/titles?x=1"])
