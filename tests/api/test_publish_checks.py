@@ -5,27 +5,44 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from douflow.db.tables import DouyinAccount, Publish
 from tests.support.auth import TestUser
 
 
-async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reason(
-    http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
+async def add_account(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    owner: TestUser,
+    scopes: list[str],
+    nickname: str | None = None,
+) -> str:
+    """A bound account with exactly these scopes, straight in the database (binding is tested elsewhere)."""
     async with sessionmaker() as session:
         account = DouyinAccount(
-            tenant_id=operator.tenant_id,
+            tenant_id=owner.tenant_id,
             open_id=str(uuid.uuid4()),
-            nickname="只读账号",
-            scopes=["user_info", "video.data.bind"],
-            bound_by=operator.user_id,
+            nickname=nickname,
+            scopes=scopes,
+            bound_by=owner.user_id,
         )
         session.add(account)
         await session.commit()
-        account_id = account.id
+        return account.id
+
+
+async def publishes_started(
+    sessionmaker: async_sessionmaker[AsyncSession], *where: ColumnElement[bool]
+) -> int:
+    async with sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(Publish).where(*where)) or 0
+
+
+async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reason(
+    http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    account_id = await add_account(sessionmaker, operator, ["user_info", "video.data.bind"], "只读账号")
     post = await http.post("/api/v1/image-posts", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
     assert post.status_code == 200, post.text
 
@@ -38,26 +55,13 @@ async def test_an_account_that_did_not_grant_publishing_is_refused_with_the_reas
     assert response.json()["detail"] == (
         "douyin account 只读账号 did not grant video.create.bind: reconnect it allowing publishing"
     )
-    async with sessionmaker() as session:
-        started = await session.scalar(
-            select(func.count()).select_from(Publish).where(Publish.account_id == account_id)
-        )
-    assert started == 0
+    assert await publishes_started(sessionmaker, Publish.account_id == account_id) == 0
 
 
 async def test_a_content_douyin_would_refuse_is_refused_up_front_and_left_as_it_was(
     http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with sessionmaker() as session:
-        account = DouyinAccount(
-            tenant_id=operator.tenant_id,
-            open_id=str(uuid.uuid4()),
-            scopes=["user_info", "video.create.bind"],
-            bound_by=operator.user_id,
-        )
-        session.add(account)
-        await session.commit()
-        account_id = account.id
+    account_id = await add_account(sessionmaker, operator, ["user_info", "video.create.bind"])
     titles = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
     content_id = titles.json()["content_id"]
 
@@ -71,11 +75,7 @@ async def test_a_content_douyin_would_refuse_is_refused_up_front_and_left_as_it_
     assert "no media" in response.json()["detail"]
     draft = (await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)).json()
     assert draft["status"] == "draft" and draft["version"] == 1
-    async with sessionmaker() as session:
-        started = await session.scalar(
-            select(func.count()).select_from(Publish).where(Publish.content_id == content_id)
-        )
-    assert started == 0
+    assert await publishes_started(sessionmaker, Publish.content_id == content_id) == 0
 
 
 async def test_the_checks_answer_every_refusal_as_a_list_and_start_nothing(
@@ -84,24 +84,10 @@ async def test_the_checks_answer_every_refusal_as_a_list_and_start_nothing(
     other_tenant_operator: TestUser,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessionmaker() as session:
-        readonly = DouyinAccount(
-            tenant_id=operator.tenant_id,
-            open_id=str(uuid.uuid4()),
-            nickname="只读账号",
-            scopes=["user_info"],
-            bound_by=operator.user_id,
-        )
-        foreign = DouyinAccount(
-            tenant_id=other_tenant_operator.tenant_id,
-            open_id=str(uuid.uuid4()),
-            nickname="别家账号",
-            scopes=["user_info", "video.create.bind"],
-            bound_by=other_tenant_operator.user_id,
-        )
-        session.add_all([readonly, foreign])
-        await session.commit()
-        readonly_id, foreign_id = readonly.id, foreign.id
+    readonly_id = await add_account(sessionmaker, operator, ["user_info"], "只读账号")
+    foreign_id = await add_account(
+        sessionmaker, other_tenant_operator, ["user_info", "video.create.bind"], "别家账号"
+    )
     titles = await http.post("/api/v1/titles", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
     content_id = titles.json()["content_id"]
 
@@ -118,26 +104,13 @@ async def test_the_checks_answer_every_refusal_as_a_list_and_start_nothing(
     assert "did not grant video.create.bind" in by_id[readonly_id]["problem"]
     # Another tenant's account is as unknown here as one never bound.
     assert "not found" in by_id[foreign_id]["problem"]
-    async with sessionmaker() as session:
-        started = await session.scalar(
-            select(func.count()).select_from(Publish).where(Publish.content_id == content_id)
-        )
-    assert started == 0
+    assert await publishes_started(sessionmaker, Publish.content_id == content_id) == 0
 
 
 async def test_the_checks_pass_for_a_publishable_content_and_a_usable_account(
     http: httpx.AsyncClient, operator: TestUser, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with sessionmaker() as session:
-        account = DouyinAccount(
-            tenant_id=operator.tenant_id,
-            open_id=str(uuid.uuid4()),
-            scopes=["user_info", "video.create.bind"],
-            bound_by=operator.user_id,
-        )
-        session.add(account)
-        await session.commit()
-        account_id = account.id
+    account_id = await add_account(sessionmaker, operator, ["user_info", "video.create.bind"])
     post = await http.post("/api/v1/image-posts", json={"topic": "周末亲子烘焙"}, headers=operator.headers)
     assert post.status_code == 200, post.text
 
