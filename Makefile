@@ -59,9 +59,10 @@ web-test: $(WEB_STAMP) chromium
 	cd web && npx vitest run
 	cd web && npx playwright test
 
-# PNGs of the console's main pages into docs/screenshots/ (the README's pictures), against the whole system.
+# PNGs of the console's main pages into docs/screenshots/ (the README's pictures): the whole e2e run, whose
+# last project photographs the pages with what the other specs made.
 screenshots: $(WEB_STAMP) chromium
-	cd web && DOUFLOW_SCREENSHOTS=docs/screenshots npx playwright test e2e/screenshots.spec.ts
+	cd web && DOUFLOW_SCREENSHOTS=docs/screenshots npx playwright test
 
 # The e2e tests drive Debian's Chromium; Playwright's own browser downloads are not used.
 chromium:

@@ -37,7 +37,15 @@ export default defineConfig({
     {
       name: 'chromium',
       testMatch: /.*\.spec\.ts/,
+      testIgnore: /screenshots\.spec\.ts/,
       dependencies: ['setup'],
+      use: { browserName: 'chromium', headless: true, storageState: 'test-results/.auth/admin.json' },
+    },
+    // Last, so the pictures show what the other specs made.
+    {
+      name: 'screenshots',
+      testMatch: /screenshots\.spec\.ts/,
+      dependencies: ['chromium'],
       use: { browserName: 'chromium', headless: true, storageState: 'test-results/.auth/admin.json' },
     },
   ],
