@@ -113,7 +113,9 @@ async def tail(session: AsyncSession, after: int, missing: Sequence[int], limit:
     return [_plain(row) for row in rows.all()]
 
 
-async def prune(session: AsyncSession, before: datetime) -> int:
-    """Removes events written before `before` (the retention); a stream resumed from older ids misses them."""
-    result = await session.execute(delete(LiveEvent).where(LiveEvent.created_at < before))
+async def prune(session: AsyncSession, before: datetime, limit: int = 5000) -> int:
+    """Removes up to `limit` of the events written before `before` (the retention), oldest first, so one call
+    never holds the table long; a stream resumed from older ids misses them."""
+    oldest = select(LiveEvent.id).where(LiveEvent.created_at < before).order_by(LiveEvent.id).limit(limit)
+    result = await session.execute(delete(LiveEvent).where(LiveEvent.id.in_(oldest.scalar_subquery())))
     return int(getattr(result, "rowcount", 0) or 0)

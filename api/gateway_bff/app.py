@@ -10,6 +10,7 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
+from api.gateway_bff.access_log import redact_tickets
 from api.gateway_bff.console import install_console
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
@@ -74,6 +75,7 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    redact_tickets()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.login_window_seconds,
             ),
         )
+        app.state.bff.live.start()
         try:
             yield
         finally:

@@ -85,6 +85,8 @@ class HashedAssets(StaticFiles):
     brotli or gzip copy when the browser takes one (the console's JavaScript is about a third as large)."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        if "\x00" in path:  # the file system refuses it: no asset is named so
+            return Response("Not Found", status_code=404, headers=CONSOLE_HEADERS)
         response = await self._compressed(path, scope) or await super().get_response(path, scope)
         if response.status_code == 200:
             response.headers["Cache-Control"] = ASSET_CACHE

@@ -3,7 +3,9 @@
 A stream never queries the table for new events itself, so a thousand open consoles cost one query per
 LIVE_EVENTS_POLL_SECONDS. Ids come from one sequence, but a transaction that took an id may commit after one
 that took a later id: the poller notes ids it passed over and looks for them again for `gap_wait_seconds`
-(a rolled-back insert leaves its id unused for good). The poller also prunes events past the retention.
+(a rolled-back insert leaves its id unused for good). Apart from the poller, which runs once somebody listens,
+every BFF process prunes the events past the retention from its start, listened to or not (workers write them
+either way).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from douflow.live_events import Happened
 log = logging.getLogger(__name__)
 
 MAX_PENDING_GAPS = 1000
+PRUNE_BATCH = 5000
 
 
 class Feed:
@@ -75,7 +78,12 @@ class LiveHub:
         self._gaps: dict[int, float] = {}
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._next_prune = 0.0
+        self._pruner: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Starts pruning (at the BFF's start), every `prune_every_seconds`, the first after one interval."""
+        if self._pruner is None:
+            self._pruner = asyncio.create_task(self._prune_forever(), name="live-events-pruner")
 
     async def subscribe(self, tenant_id: str) -> Feed:
         """A feed of the tenant's events from now on; the first subscriber starts the poller."""
@@ -98,11 +106,12 @@ class LiveHub:
         return min([self._high, *(gap - 1 for gap in self._gaps)])
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._pruner):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._pruner = None
 
     async def prime(self) -> None:
         """Starts the tail at the table's end: earlier events are read from the table by the streams."""
@@ -121,7 +130,6 @@ class LiveHub:
             await asyncio.sleep(self._poll)
             try:
                 await self.poll_once()
-                await self._maybe_prune()
             except Exception:
                 log.exception("live events: polling failed; retrying")
 
@@ -145,17 +153,24 @@ class LiveHub:
             if len(rows) < self._batch:
                 return read
 
-    async def _maybe_prune(self) -> None:
-        now = self._clock()
-        if now < self._next_prune:
-            return
-        self._next_prune = now + self._prune_every
-        await self.prune()
+    async def _prune_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._prune_every)
+            try:
+                await self.prune()
+            except Exception:
+                log.exception("live events: pruning failed; trying again next time")
 
     async def prune(self) -> None:
         """Removes the events past the retention (every BFF process does it now and then; it is idempotent)."""
-        async with self._sessionmaker() as session:
-            removed = await live_events.prune(session, utcnow() - self._retention)
-            await session.commit()
+        before = utcnow() - self._retention
+        removed = 0
+        while True:  # a batch per transaction, so the writers wait for none of them long
+            async with self._sessionmaker() as session:
+                batch = await live_events.prune(session, before, PRUNE_BATCH)
+                await session.commit()
+            removed += batch
+            if batch < PRUNE_BATCH:
+                break
         if removed:
             log.info("live events: pruned %d events older than %s", removed, self._retention)

@@ -7,13 +7,20 @@ whether that still holds (logged out, password changed, user disabled or removed
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from joserfc.jwt import JWTClaimsRegistry
+
+from douflow.security.ttl_cache import TtlCache
+
+# Tickets remembered as used: more than a BFF hands out within one ticket's life.
+SPENT_TICKETS = 200_000
+CLOCK_SLACK_SECONDS = 5
 
 Role = Literal["admin", "operator", "reviewer", "agent", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "operator", "reviewer", "agent", "viewer")
@@ -69,16 +76,23 @@ class SignedPrincipals:
             "role": principal.role,
             "iat": now,
             "exp": expiry,
+            "jti": uuid.uuid4().hex,
         }
         return jwt.encode({"alg": "HS256"}, claims, self._key)
 
     def verify(self, token: str) -> Principal:
+        return self._principal(self._validated(token))
+
+    def _validated(self, token: str) -> dict[str, Any]:
         try:
             decoded = jwt.decode(token, self._key, algorithms=["HS256"])
             self._claims.validate(decoded.claims)
         except (JoseError, ValueError) as exc:
             raise InvalidToken(str(exc)) from exc
-        claims = decoded.claims
+        return decoded.claims
+
+    @staticmethod
+    def _principal(claims: dict[str, Any]) -> Principal:
         if claims["role"] not in ROLES:
             raise InvalidToken("unknown role")
         return Principal(
@@ -97,7 +111,23 @@ class TokenService(SignedPrincipals):
 class StreamTickets(SignedPrincipals):
     """Short-lived tickets that open the live event stream, for clients that cannot send a header
     (`EventSource`). A ticket names the same login session as the token that asked for it, under an audience
-    of its own, so a ticket is never an access token and an access token never a ticket."""
+    of its own, so a ticket is never an access token and an access token never a ticket.
+
+    A ticket travels in a URL, which proxies and access logs may keep, so it opens one stream only: its id
+    is remembered until it expires (per BFF process; behind several, one ticket opens at most one stream
+    on each within its short life)."""
 
     def __init__(self, secret: str, issuer: str, audience: str, ttl_seconds: int) -> None:
         super().__init__(secret, issuer, f"{audience}#events", ttl_seconds)
+        self._spent: TtlCache[str, bool] = TtlCache(max(ttl_seconds, 0) + CLOCK_SLACK_SECONDS, SPENT_TICKETS)
+
+    def redeem(self, ticket: str) -> Principal:
+        """The ticket's principal, the first time it is shown; InvalidToken after."""
+        claims = self._validated(ticket)
+        ticket_id = claims.get("jti")
+        if not isinstance(ticket_id, str) or not ticket_id:
+            raise InvalidToken("ticket without an id")
+        if self._spent.get(ticket_id):
+            raise InvalidToken("ticket already used")
+        self._spent.put(ticket_id, True)
+        return self._principal(claims)

@@ -87,6 +87,9 @@ async def test_hashed_assets_are_cached_for_a_year(built: httpx.AsyncClient) -> 
     assert response.status_code == 200
     assert response.headers["cache-control"] == ASSET_CACHE == "public, max-age=31536000, immutable"
     assert "javascript" in response.headers["content-type"]
+    for nul in ("/assets/%00", "/assets/index-abc123.js%00"):
+        refused = await built.get(nul, headers={"Accept-Encoding": "gzip, br"})
+        assert refused.status_code == 404, "a NUL byte names no file; the file system must not be asked"
     missing = await built.get("/assets/index-gone.js")
     assert missing.status_code == 404
     assert "immutable" not in missing.headers.get("cache-control", "")

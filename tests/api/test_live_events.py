@@ -278,3 +278,26 @@ async def test_the_stream_ends_when_its_login_session_ends(
 
     assert last.event == "session_ended"
     assert rest == [], "nothing after it: the server closed the stream"
+
+
+async def test_a_ticket_opens_one_stream_only(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = await persona(http, sessionmaker, "live-ticket-once")
+    once = await ticket(http, operator)
+    async with http.stream("GET", "/api/v1/events", params={"ticket": once}) as first:
+        assert first.status_code == 200
+    again = await http.get("/api/v1/events", params={"ticket": once})
+    assert again.status_code == 401, "a ticket seen in a URL (a log, a proxy) opens nothing more"
+    assert "used" in again.json()["detail"]
+
+
+async def test_a_last_event_id_header_that_is_no_number_is_ignored(
+    http: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = await persona(http, sessionmaker, "live-odd-header")
+    # '²' passes str.isdigit() but not int(): the stream starts from now rather than failing.
+    headers = {b"Last-Event-ID": "\xb2".encode("latin-1")}
+    params = {"ticket": await ticket(http, operator)}
+    async with http.stream("GET", "/api/v1/events", params=params, headers=headers) as stream:
+        assert stream.status_code == 200

@@ -3,13 +3,15 @@ ids committed out of order, a transaction that never commits, pruning."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.gateway_bff import live_hub
 from api.gateway_bff.live_hub import Feed, LiveHub
 from douflow import live_events
 from douflow.db.base import utcnow
@@ -112,3 +114,45 @@ async def test_events_past_the_retention_are_pruned(sessionmaker: async_sessionm
     async with sessionmaker() as session:
         left = await session.scalars(select(LiveEvent.subject_id).where(LiveEvent.tenant_id == tenant))
         assert sorted(left.all()) == ["new"]
+
+
+async def test_pruning_goes_in_batches_until_nothing_past_the_retention_is_left(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_hub, "PRUNE_BATCH", 2)
+    tenant = str(uuid.uuid4())
+    async with sessionmaker() as session:
+        for n in range(5):
+            live_events.record(session, tenant, "publish", f"old-{n}", {}, at=utcnow() - timedelta(hours=2))
+        live_events.record(session, tenant, "publish", "new", {})
+        await session.commit()
+
+    await (await hub_for(sessionmaker, Clock())).prune()
+
+    async with sessionmaker() as session:
+        left = await session.scalars(select(LiveEvent.subject_id).where(LiveEvent.tenant_id == tenant))
+        assert left.all() == ["new"]
+
+
+async def test_a_started_hub_prunes_with_nobody_listening(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    tenant = str(uuid.uuid4())
+    async with sessionmaker() as session:
+        live_events.record(session, tenant, "publish", "old", {}, at=utcnow() - timedelta(hours=2))
+        await session.commit()
+    hub = LiveHub(sessionmaker, 5.0, timedelta(hours=1), prune_every_seconds=0.05, autostart=False)
+
+    hub.start()
+    try:
+        for _ in range(200):  # up to 10 s: the first prune is due after 0.05 s
+            async with sessionmaker() as session:
+                left = await session.scalar(
+                    select(func.count()).select_from(LiveEvent).where(LiveEvent.tenant_id == tenant)
+                )
+            if left == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert left == 0
+    finally:
+        await hub.close()

@@ -33,11 +33,11 @@ MAX_EVENT_ID = 2**63 - 1
 
 STREAM_DESCRIPTION = """\
 A `text/event-stream` of the caller's tenant, for `new EventSource("/api/v1/events?ticket=...")`. Get the
-ticket from `POST /api/v1/events/ticket` (bearer auth); it may open streams for `expires_in` seconds.
+ticket from `POST /api/v1/events/ticket` (bearer auth); it opens one stream, within `expires_in` seconds.
 
-Each event has an `id` (increasing; send it back as `Last-Event-ID` — EventSource does so when it
-reconnects — or as `last_event_id` when opening a new EventSource with a new ticket, to receive what was
-missed, kept for LIVE_EVENTS_RETENTION_HOURS), an `event` name (its kind) and `data`, one JSON object:
+Each event has an `id` (increasing; send the last one seen as `last_event_id` when opening a new EventSource
+with a new ticket, or as the `Last-Event-ID` header, to receive what was missed, kept for
+LIVE_EVENTS_RETENTION_HOURS; EventSource's own reconnection reuses the spent ticket and gets a 401), an `event` name (its kind) and `data`, one JSON object:
 `{"id", "kind", "subject_id", "at", "payload"}`. Delivery is at least once: dedupe by `id`. Payloads carry
 ids and states only, never message text or contact details; read the named resource for more.
 
@@ -52,7 +52,7 @@ ids and states only, never message text or contact details; read the named resou
 The stream also sends `ready` (data `{}`, its `id` the point the stream is live from) once what was missed
 has been sent, a comment (`: keep-alive`) every LIVE_EVENTS_KEEPALIVE_SECONDS, and `session_ended` just
 before it closes because the login session ended (logout, password change, the user disabled, expired).
-A bad or expired ticket, or an ended session, is a 401: get a new ticket (or log in again).
+A bad, expired or used ticket, or an ended session, is a 401: get a new ticket (or log in again).
 """
 
 
@@ -71,10 +71,10 @@ async def _ticket_holder(request: Request, state: BffState) -> Principal:
     """The stream's caller, by the ticket in its URL, before anything else about the request is looked at."""
     ticket = request.query_params.get("ticket", "")
     try:
-        claimed = state.tickets.verify(ticket)
+        claimed = state.tickets.redeem(ticket)
     except InvalidToken as exc:
         raise _unauthorized(
-            "stream ticket missing, invalid or expired; ask POST /api/v1/events/ticket"
+            "stream ticket missing, invalid, expired or used; ask POST /api/v1/events/ticket"
         ) from exc
     standing = await current_standing(state, claimed)
     if standing is None:
@@ -118,7 +118,7 @@ async def stream(
     principal: Principal = request.state.principal
     after = last_event_id
     header = (last_event_header or "").strip()
-    if header.isdigit() and int(header) <= MAX_EVENT_ID:
+    if header.isascii() and header.isdigit() and int(header) <= MAX_EVENT_ID:  # '²' is a digit too
         after = int(header)
     return StreamingResponse(
         _events(state, principal, after),
