@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,12 +28,20 @@ class JourneyRepository:
         self._session = session
         self._tenant_id = tenant_id
 
-    def create(self, name: str, account_id: str | None, graph: JourneyGraph, user_id: str) -> Journey:
+    def create(
+        self,
+        name: str,
+        account_id: str | None,
+        graph: JourneyGraph,
+        user_id: str,
+        layout: dict[str, Any] | None = None,
+    ) -> Journey:
         journey = Journey(
             tenant_id=self._tenant_id,
             name=name,
             account_id=account_id,
             draft=graph.model_dump(mode="json"),
+            layout=layout,
             trigger=graph.trigger().on,
             created_by=user_id,
         )
@@ -50,9 +59,18 @@ class JourneyRepository:
         )
         return rows.all()
 
-    def update_draft(self, journey: Journey, name: str, account_id: str | None, graph: JourneyGraph) -> None:
+    def update_draft(
+        self,
+        journey: Journey,
+        name: str,
+        account_id: str | None,
+        graph: JourneyGraph,
+        layout: dict[str, Any] | None = None,
+    ) -> None:
+        """Replaces the draft and its layout (a layout left out is none: nodes are laid out automatically)."""
         journey.name, journey.account_id = name, account_id
         journey.draft = graph.model_dump(mode="json")
+        journey.layout = layout
         journey.trigger = graph.trigger().on
 
     async def publish(self, journey: Journey, user_id: str, at: datetime) -> JourneyVersion:
@@ -216,6 +234,22 @@ class EnrolmentRepository:
             .offset(offset)
         )
         return rows.all()
+
+    async def of_customer(self, customer_id: str, limit: int) -> Sequence[tuple[JourneyEnrolment, str]]:
+        """The customer's enrolments in every journey with the journey's name, newest first (the customer
+        card reads them in one request rather than one per journey)."""
+        rows = await self._session.execute(
+            select(JourneyEnrolment, Journey.name)
+            .join(
+                Journey,
+                (Journey.id == JourneyEnrolment.journey_id)
+                & (Journey.tenant_id == JourneyEnrolment.tenant_id),
+            )
+            .where(JourneyEnrolment.tenant_id == self._tenant_id, JourneyEnrolment.customer_id == customer_id)
+            .order_by(JourneyEnrolment.entered_at.desc(), JourneyEnrolment.id)
+            .limit(limit)
+        )
+        return [(enrolment, name) for enrolment, name in rows.all()]
 
     async def steps(self, enrolment_id: str) -> Sequence[JourneyStep]:
         rows = await self._session.scalars(

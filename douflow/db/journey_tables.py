@@ -17,7 +17,8 @@ from douflow.db.base import Base, JSONType, TenantScoped, Timestamped, new_id, u
 
 
 class Journey(TenantScoped, Timestamped, Base):
-    """A journey being designed: its draft graph, and the version new enrolments get (None until published)."""
+    """A journey being designed: its draft graph, and the version new enrolments get (None until published).
+    `layout` is where the designer's nodes were put (node id -> {x, y}): presentation only, never published."""
 
     __tablename__ = "journeys"
 
@@ -25,6 +26,7 @@ class Journey(TenantScoped, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(100))
     account_id: Mapped[str | None] = mapped_column(String(36))
     draft: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    layout: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     trigger: Mapped[str] = mapped_column(String(24))
     published_version: Mapped[int | None] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(36))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from douflow.db.conversation_tables import Customer
+from douflow.db.journey_tables import JourneyEnrolment
 from douflow.temporal import ids
 from models.journeys import JourneyResult
 from tests.support.auth import TestUser, user_with_token
@@ -249,3 +251,170 @@ async def test_a_segment_is_enrolled_and_an_agent_unenrols_one_customer(
     assert ended.exit_reason == "unenrolled" and "mark:done" not in ended.path, "its run ended before the tag"
     stats = (await http.get(f"{url}/stats", headers=operator.headers)).json()
     assert (stats["enrolled"], stats["running"]) == (2, 1)
+
+
+async def test_the_layout_is_kept_with_the_draft_and_never_published(
+    http: httpx.AsyncClient, operator: TestUser
+) -> None:
+    layout = {"start": {"x": 0, "y": 0}, "pause": {"x": 260.5, "y": -140}, "mark": {"x": 99_999, "y": 3}}
+    created = await _create(http, operator, tag_journey(), layout=layout)
+    url = f"/api/v1/journeys/{created['id']}"
+    assert created["layout"] == {k: {"x": float(v["x"]), "y": float(v["y"])} for k, v in layout.items()}
+    assert (await http.get(url, headers=operator.headers)).json()["layout"] == created["layout"]
+
+    moved = {"start": {"x": 10, "y": 20}, "done": {"x": -300, "y": 400}}
+    put = await http.put(
+        url, json={"name": "x", "graph": tag_journey(), "layout": moved}, headers=operator.headers
+    )
+    assert put.status_code == 200, put.text
+    assert (await http.get(url, headers=operator.headers)).json()["layout"] == {
+        "start": {"x": 10.0, "y": 20.0},
+        "done": {"x": -300.0, "y": 400.0},
+    }
+    version = await http.post(f"{url}/versions", headers=operator.headers)
+    assert version.status_code == 201, version.text
+    assert "layout" not in version.json()["graph"], "a version holds the graph alone"
+
+    cleared = await http.put(url, json={"name": "x", "graph": tag_journey()}, headers=operator.headers)
+    assert cleared.json()["layout"] == {}, "a draft saved without a layout is laid out automatically"
+
+
+@pytest.mark.parametrize(
+    ("layout", "field"),
+    [
+        ({"start": {"x": 100_001, "y": 0}}, "layout.start.x"),
+        ({"start": {"x": 0, "y": -100_001}}, "layout.start.y"),
+        ({"start": {"x": "12", "y": 0}}, "layout.start.x"),
+        ({"start": {"x": 0}}, "layout.start.y"),
+        ({"start": {"x": 0, "y": 0, "z": 1}}, "layout.start.z"),
+        ({f"n{i}": {"x": i, "y": 0} for i in range(101)}, "layout"),
+        ({"bad id!": {"x": 0, "y": 0}}, "layout.bad id!.[key]"),
+        ({"ghost": {"x": 0, "y": 0}}, "layout.ghost"),
+    ],
+)
+async def test_a_layout_out_of_bounds_answers_422_naming_the_field(
+    http: httpx.AsyncClient, operator: TestUser, layout: dict[str, Any], field: str
+) -> None:
+    created = await _create(http, operator, tag_journey())
+    for method, url in [("POST", "/api/v1/journeys"), ("PUT", f"/api/v1/journeys/{created['id']}")]:
+        answer = await http.request(
+            method,
+            url,
+            json={"name": "x", "graph": tag_journey(), "layout": layout},
+            headers=operator.headers,
+        )
+        assert answer.status_code == 422, (method, answer.text)
+        assert field in [e["field"] for e in answer.json()["errors"]], answer.text
+    kept = (await http.get(f"/api/v1/journeys/{created['id']}", headers=operator.headers)).json()
+    assert kept["layout"] == {}
+
+
+async def test_a_non_finite_position_is_refused(http: httpx.AsyncClient, operator: TestUser) -> None:
+    """NaN and Infinity are no JSON, but a lenient parser reads them: the model refuses them all the same."""
+    body = '{"name": "x", "graph": {"nodes": [{"id": "s", "kind": "trigger", "on": "manual", "next": "e"},'
+    body += ' {"id": "e", "kind": "exit"}]}, "layout": {"s": {"x": NaN, "y": Infinity}}}'
+    answer = await http.post(
+        "/api/v1/journeys",
+        content=body,
+        headers={**operator.headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["layout.s.x", "layout.s.y"]
+
+
+async def test_another_tenant_cannot_move_the_nodes(
+    http: httpx.AsyncClient, operator: TestUser, other_tenant_operator: TestUser
+) -> None:
+    layout = {"start": {"x": 1, "y": 2}}
+    created = await _create(http, operator, tag_journey(), layout=layout)
+    url = f"/api/v1/journeys/{created['id']}"
+    them = other_tenant_operator.headers
+    moved = {"name": "x", "graph": tag_journey(), "layout": {"start": {"x": 500, "y": 500}}}
+    assert (await http.put(url, json=moved, headers=them)).status_code == 404
+    assert (await http.get(url, headers=them)).status_code == 404
+    kept = (await http.get(url, headers=operator.headers)).json()
+    assert kept["layout"] == {"start": {"x": 1.0, "y": 2.0}}
+
+
+async def _enrolment(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tenant_id: str,
+    journey_id: str,
+    customer_id: str,
+    entered_at: datetime,
+    **fields: Any,
+) -> str:
+    """An enrolment row as the enrolment path writes it (no run: the card reads rows only)."""
+    async with sessionmaker() as session:
+        row = JourneyEnrolment(
+            tenant_id=tenant_id,
+            journey_id=journey_id,
+            version=1,
+            customer_id=customer_id,
+            trigger="manual",
+            entered_at=entered_at,
+            workflow_id=f"journey-{uuid.uuid4().hex}",
+            **fields,
+        )
+        session.add(row)
+        await session.commit()
+        return row.id
+
+
+async def test_a_customers_enrolments_in_every_journey_in_one_request(
+    http: httpx.AsyncClient,
+    operator: TestUser,
+    viewer: TestUser,
+    other_tenant_operator: TestUser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    fan = await _fan(sessionmaker, operator.tenant_id, [])
+    someone_else = await _fan(sessionmaker, operator.tenant_id, [])
+    first = await _create(http, operator, tag_journey())
+    second = await _create(http, operator, {**tag_journey(), "reentry": "always"})
+    second_name = "回访"
+    await http.put(
+        f"/api/v1/journeys/{second['id']}",
+        json={"name": second_name, "graph": {**tag_journey(), "reentry": "always"}},
+        headers=operator.headers,
+    )
+    at = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    oldest = await _enrolment(
+        sessionmaker, operator.tenant_id, first["id"], fan, at, status="exited", current_node="done",
+        exited_at=at + timedelta(days=1), exit_reason="done",
+    )  # fmt: skip
+    middle = await _enrolment(
+        sessionmaker, operator.tenant_id, second["id"], fan, at + timedelta(days=2), status="exited",
+        current_node="mark", exited_at=at + timedelta(days=3), exit_reason="goal", goal_reached=True,
+    )  # fmt: skip
+    newest = await _enrolment(
+        sessionmaker, operator.tenant_id, second["id"], fan, at + timedelta(days=5), current_node="pause"
+    )
+    await _enrolment(sessionmaker, operator.tenant_id, first["id"], someone_else, at + timedelta(days=9))
+
+    url = f"/api/v1/customers/{fan}/enrolments"
+    answer = await http.get(url, headers=viewer.headers)
+    assert answer.status_code == 200, answer.text
+    items = answer.json()["items"]
+    assert [e["id"] for e in items] == [newest, middle, oldest]
+    assert items[0] | {"entered_at": None} == {
+        "id": newest, "journey_id": second["id"], "journey_name": second_name, "version": 1,
+        "status": "running", "current_node": "pause", "entered_at": None, "exited_at": None,
+        "exit_reason": None, "goal_reached": False,
+    }  # fmt: skip
+    assert (items[1]["exit_reason"], items[1]["goal_reached"], items[1]["exited_at"]) == (
+        "goal", True, "2026-11-04T10:00:00Z",
+    )  # fmt: skip
+    assert items[2]["journey_name"] == first["name"]
+    limited = (await http.get(url, params={"limit": 1}, headers=operator.headers)).json()
+    assert ([e["id"] for e in limited["items"]], limited["limit"]) == ([newest], 1)
+    assert (await http.get(url, params={"limit": 101}, headers=operator.headers)).status_code == 422
+
+    assert (await http.get(url, headers=other_tenant_operator.headers)).status_code == 404
+    theirs = await _fan(sessionmaker, other_tenant_operator.tenant_id, [])
+    assert (
+        await http.get(f"/api/v1/customers/{theirs}/enrolments", headers=operator.headers)
+    ).status_code == 404
+    assert (
+        await http.get("/api/v1/customers/nobody/enrolments", headers=operator.headers)
+    ).status_code == 404

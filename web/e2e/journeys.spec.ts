@@ -17,7 +17,7 @@ async function connect(page: Page, from: string, handle: string, to: string) {
   await page.mouse.up();
 }
 
-test('build a journey in the designer, fix the node the server refuses, save and publish a version', async ({
+test('build a journey in the designer, fix the node the server refuses, save, publish, and keep its settings and layout', async ({
   page,
 }) => {
   await page.goto('/journeys');
@@ -69,6 +69,44 @@ test('build a journey in the designer, fix the node the server refuses, save and
 
   await page.getByTestId('publish').click();
   await expect(page.getByText('已发布版本 v1')).toBeVisible();
+
+  // The journey's settings and where a node was put are saved with the draft and are there after a reload.
+  await page.getByTestId('settings-open').click();
+  const settings = page.getByTestId('settings-panel');
+  await settings.getByText('隔一段时间后').click();
+  await expect(settings).toContainText('间隔天数须为 1–365 的整数');
+  await expect(page.getByTestId('save')).toBeDisabled();
+  await settings.getByTestId('settings-reentry-days').fill('14');
+  await expect(settings).not.toContainText('间隔天数须为 1–365 的整数');
+  await settings.getByTestId('settings-exit-on-reply').click();
+  await expect(settings.getByTestId('settings-exit-on-reply')).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId('settings-close').click();
+  await expect(settings).toBeHidden();
+
+  const exitBox = page.locator('.react-flow__node[data-id="exit_1"]');
+  const placed = () => exitBox.evaluate((el) => (el as HTMLElement).style.transform);
+  const before = await placed();
+  const box = await exitBox.boundingBox();
+  if (!box) throw new Error('the exit node is not drawn');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 180, box.y + box.height / 2 + 90, { steps: 10 });
+  await page.mouse.up();
+  await expect.poll(placed).not.toBe(before);
+  const moved = await placed();
+  await expect(page.getByTestId('publish')).toBeDisabled();
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save')).toBeDisabled();
+  await expect(page.getByTestId('publish')).toBeEnabled();
+
+  await page.reload();
+  await expect(page.getByTestId('node-exit_1')).toBeVisible();
+  await expect.poll(placed).toBe(moved);
+  await page.getByTestId('settings-open').click();
+  await expect(settings.locator('.ant-radio-button-wrapper-checked')).toHaveText('隔一段时间后');
+  await expect(settings.getByTestId('settings-reentry-days')).toHaveValue('14');
+  await expect(settings.getByTestId('settings-exit-on-reply')).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId('settings-close').click();
   await page.getByRole('tab', { name: '版本' }).click();
   const versions = page.getByTestId('versions');
   await expect(versions.locator('tbody tr')).toHaveCount(1);

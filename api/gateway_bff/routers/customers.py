@@ -1,4 +1,5 @@
-"""Customers (seed 12, 13): their intent scores, level, tags, the events behind the score, and their leads.
+"""Customers (seed 12, 13): their intent scores, level, tags, the events behind the score, their leads, and
+the journeys they are or were in.
 
 Every user of the tenant reads; phone numbers and WeChat ids are whole only for admins, operators and agents
 (viewers and reviewers see them masked). Scores are computed now from the events and the tenant's rules.
@@ -17,16 +18,19 @@ from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.customers import (
     CrossingView,
     CustomerDetail,
+    CustomerEnrolmentPage,
+    CustomerEnrolmentView,
     CustomerPage,
     CustomerSummary,
     EventView,
     LeadPage,
     LeadView,
 )
+from douflow.customers.journeys import EnrolmentRepository
 from douflow.customers.profiles import CustomerProfiles, Scored, shown
 from douflow.customers.scoring import top_score
 from douflow.db.base import utcnow
-from douflow.db.conversation_tables import Lead
+from douflow.db.conversation_tables import Customer, Lead
 from douflow.security.tokens import Role
 from models.customers import Level
 
@@ -107,6 +111,38 @@ async def get_customer(customer_id: str, user: CurrentUser, session: SessionDep)
             for c in await profiles.crossings(customer_id)
         ],
         leads=[_lead(lead, user.role) for lead in leads],
+    )
+
+
+@router.get("/customers/{customer_id}/enrolments", responses=answers(404))
+async def list_customer_enrolments(
+    customer_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> CustomerEnrolmentPage:
+    """The customer's enrolments in every journey, newest first, each with its journey's name and version."""
+    customer = await session.get(Customer, customer_id)
+    if customer is None or customer.tenant_id != user.tenant_id:
+        raise NotFound(f"customer {customer_id} not found")
+    found = await EnrolmentRepository(session, user.tenant_id).of_customer(customer_id, limit)
+    return CustomerEnrolmentPage(
+        items=[
+            CustomerEnrolmentView(
+                id=e.id,
+                journey_id=e.journey_id,
+                journey_name=name,
+                version=e.version,
+                status=e.status,
+                current_node=e.current_node,
+                entered_at=e.entered_at,
+                exited_at=e.exited_at,
+                exit_reason=e.exit_reason,
+                goal_reached=e.goal_reached,
+            )
+            for e, name in found
+        ],
+        limit=limit,
     )
 
 

@@ -24,6 +24,7 @@ from api.gateway_bff.schemas.journeys import (
     JourneyIn,
     JourneyPage,
     JourneyView,
+    NodePosition,
     NodeStatsView,
     SimulateIn,
     SimulationView,
@@ -65,13 +66,47 @@ class JourneyInvalid(Unprocessable):
         return super().body() | {"errors": errors}
 
 
+class LayoutInvalid(Unprocessable):
+    """A position for a node the graph does not have (`errors[].field` is `layout.<id>`)."""
+
+    code = "layout_invalid"
+
+    def __init__(self, unknown: list[str]) -> None:
+        super().__init__(
+            "; ".join(f"layout.{node_id}: no node {node_id} in the graph" for node_id in unknown)
+        )
+        self.unknown = unknown
+
+    def body(self) -> dict[str, object]:
+        errors = [{"field": f"layout.{n}", "message": f"no node {n} in the graph"} for n in self.unknown]
+        return super().body() | {"errors": errors}
+
+
+def _layout(body: JourneyIn) -> dict[str, object] | None:
+    """The layout as stored; every position names a node of the graph."""
+    if body.layout is None:
+        return None
+    nodes = {n.id for n in body.graph.nodes}
+    unknown = [node_id for node_id in body.layout if node_id not in nodes]
+    if unknown:
+        raise LayoutInvalid(unknown)
+    return {node_id: p.model_dump() for node_id, p in body.layout.items()}
+
+
 def _view(journey: Journey) -> JourneyView:
+    draft = JourneyGraph.model_validate(journey.draft)
+    nodes = {n.id for n in draft.nodes}
     return JourneyView(
         id=journey.id,
         name=journey.name,
         account_id=journey.account_id,
         trigger=journey.trigger,
-        draft=JourneyGraph.model_validate(journey.draft),
+        draft=draft,
+        layout={
+            node_id: NodePosition.model_validate(at)
+            for node_id, at in (journey.layout or {}).items()
+            if node_id in nodes
+        },
         published_version=journey.published_version,
         created_by=journey.created_by,
         created_at=journey.created_at,
@@ -159,10 +194,12 @@ def _audit(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_journey(body: JourneyIn, user: Operator, session: SessionDep) -> JourneyView:
-    """A new journey with its draft graph, validated (422 names the node); nothing runs until it is published."""
+    """A new journey with its draft graph and layout, validated (422 names the node); nothing runs until it is
+    published."""
+    layout = _layout(body)
     await _validated(session, user.tenant_id, body.account_id, body.graph)
     journey = JourneyRepository(session, user.tenant_id).create(
-        body.name, body.account_id, body.graph, user.user_id
+        body.name, body.account_id, body.graph, user.user_id, layout
     )
     await session.flush()
     _audit(session, user, "journey.created", journey.id, {})
@@ -186,10 +223,13 @@ async def get_journey(journey_id: str, user: CurrentUser, session: SessionDep) -
 async def update_journey(
     journey_id: str, body: JourneyIn, user: Operator, session: SessionDep
 ) -> JourneyView:
-    """Replaces the draft (published versions never change), validated."""
+    """Replaces the draft and its layout (published versions never change), validated."""
     journey = await _journey(session, user.tenant_id, journey_id)
+    layout = _layout(body)
     await _validated(session, user.tenant_id, body.account_id, body.graph)
-    JourneyRepository(session, user.tenant_id).update_draft(journey, body.name, body.account_id, body.graph)
+    JourneyRepository(session, user.tenant_id).update_draft(
+        journey, body.name, body.account_id, body.graph, layout
+    )
     _audit(session, user, "journey.draft_saved", journey.id, {})
     await session.commit()
     await session.refresh(journey)

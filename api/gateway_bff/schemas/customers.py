@@ -80,3 +80,23 @@ class CustomerDetail(CustomerSummary):
     events: list[EventView] = Field(description="the latest behaviour events, newest first")
     crossings: list[CrossingView] = Field(description="thresholds crossed and level changes, newest first")
     leads: list[LeadView]
+
+
+class CustomerEnrolmentView(BaseModel):
+    """One of the customer's journey enrolments, with the journey's name (the customer card)."""
+
+    id: str
+    journey_id: str
+    journey_name: str
+    version: int = Field(description="the journey version the enrolment runs")
+    status: str = Field(description="running or exited")
+    current_node: str | None = Field(description="the node the customer is at, or ended at")
+    entered_at: datetime
+    exited_at: datetime | None
+    exit_reason: str | None
+    goal_reached: bool
+
+
+class CustomerEnrolmentPage(BaseModel):
+    items: list[CustomerEnrolmentView] = Field(description="newest first")
+    limit: int

@@ -6,21 +6,42 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.gateway_bff.schemas.request_body import RequestBody
 from api.gateway_bff.time_bounds import BoundedAwareDateTime
 from models.journey_steps import SimulatedEvent, Simulation
-from models.journeys import CustomerFacts, JourneyGraph
+from models.journeys import CustomerFacts, JourneyGraph, NodeId
 from models.request_types import JsonInteger
+
+LAYOUT_MAX = 100
+# How far from the origin a node may be put on the designer's canvas (flow coordinates).
+CANVAS_EXTENT = 100_000
+
+
+class NodePosition(BaseModel):
+    """Where a node is on the designer's canvas."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    x: float = Field(ge=-CANVAS_EXTENT, le=CANVAS_EXTENT, allow_inf_nan=False)
+    y: float = Field(ge=-CANVAS_EXTENT, le=CANVAS_EXTENT, allow_inf_nan=False)
+
+
+# Node id -> position: presentation only, kept with the draft and never in a published version.
+Layout = Annotated[dict[NodeId, NodePosition], Field(max_length=LAYOUT_MAX)]
 
 
 class JourneyIn(RequestBody):
-    """A journey's draft: its name, the bound account its messages go through, and the graph."""
+    """A journey's draft: its name, the bound account its messages go through, the graph, and where the
+    designer put its nodes (nodes without a position are laid out automatically)."""
 
     name: str = Field(min_length=1, max_length=100)
     account_id: str | None = Field(default=None, min_length=1, max_length=36)
     graph: JourneyGraph
+    layout: Layout | None = Field(
+        default=None,
+        description="node id -> {x, y} on the designer's canvas; each id names a node of the graph",
+    )
 
 
 class JourneyView(BaseModel):
@@ -29,6 +50,9 @@ class JourneyView(BaseModel):
     account_id: str | None
     trigger: str
     draft: JourneyGraph
+    layout: dict[str, NodePosition] = Field(
+        description="where the designer put the draft's nodes, by node id"
+    )
     published_version: int | None = Field(description="the version new enrolments get; none until published")
     created_by: str
     created_at: datetime

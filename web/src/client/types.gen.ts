@@ -1423,6 +1423,76 @@ export type CustomerDetail = {
 };
 
 /**
+ * CustomerEnrolmentPage
+ */
+export type CustomerEnrolmentPage = {
+    /**
+     * Items
+     *
+     * newest first
+     */
+    items: Array<CustomerEnrolmentView>;
+    /**
+     * Limit
+     */
+    limit: number;
+};
+
+/**
+ * CustomerEnrolmentView
+ *
+ * One of the customer's journey enrolments, with the journey's name (the customer card).
+ */
+export type CustomerEnrolmentView = {
+    /**
+     * Current Node
+     *
+     * the node the customer is at, or ended at
+     */
+    current_node: string | null;
+    /**
+     * Entered At
+     */
+    entered_at: string;
+    /**
+     * Exit Reason
+     */
+    exit_reason: string | null;
+    /**
+     * Exited At
+     */
+    exited_at: string | null;
+    /**
+     * Goal Reached
+     */
+    goal_reached: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Journey Id
+     */
+    journey_id: string;
+    /**
+     * Journey Name
+     */
+    journey_name: string;
+    /**
+     * Status
+     *
+     * running or exited
+     */
+    status: string;
+    /**
+     * Version
+     *
+     * the journey version the enrolment runs
+     */
+    version: number;
+};
+
+/**
  * CustomerFacts
  *
  * The customer as a condition reads them (also the simulation's test customer).
@@ -2874,7 +2944,8 @@ export type JourneyGraph = {
 /**
  * JourneyIn
  *
- * A journey's draft: its name, the bound account its messages go through, and the graph.
+ * A journey's draft: its name, the bound account its messages go through, the graph, and where the
+ * designer put its nodes (nodes without a position are laid out automatically).
  */
 export type JourneyIn = {
     /**
@@ -2882,6 +2953,14 @@ export type JourneyIn = {
      */
     account_id?: string | null;
     graph: JourneyGraph;
+    /**
+     * Layout
+     *
+     * node id -> {x, y} on the designer's canvas; each id names a node of the graph
+     */
+    layout?: {
+        [key: string]: unknown | NodePosition;
+    } | null;
     /**
      * Name
      */
@@ -2919,6 +2998,14 @@ export type JourneyView = {
      * Id
      */
     id: string;
+    /**
+     * Layout
+     *
+     * where the designer put the draft's nodes, by node id
+     */
+    layout: {
+        [key: string]: NodePosition;
+    };
     /**
      * Name
      */
@@ -3805,6 +3892,22 @@ export type NewWebhook = {
      * https, on a public address
      */
     url: string;
+};
+
+/**
+ * NodePosition
+ *
+ * Where a node is on the designer's canvas.
+ */
+export type NodePosition = {
+    /**
+     * X
+     */
+    x: number;
+    /**
+     * Y
+     */
+    y: number;
 };
 
 /**
@@ -9221,6 +9324,53 @@ export type CustomersGetCustomerResponses = {
 };
 
 export type CustomersGetCustomerResponse = CustomersGetCustomerResponses[keyof CustomersGetCustomerResponses];
+
+export type CustomersListCustomerEnrolmentsData = {
+    body?: never;
+    path: {
+        /**
+         * Customer Id
+         */
+        customer_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/v1/customers/{customer_id}/enrolments';
+};
+
+export type CustomersListCustomerEnrolmentsErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+    /**
+     * What the request names does not exist in the caller's tenant
+     */
+    404: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type CustomersListCustomerEnrolmentsError = CustomersListCustomerEnrolmentsErrors[keyof CustomersListCustomerEnrolmentsErrors];
+
+export type CustomersListCustomerEnrolmentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: CustomerEnrolmentPage;
+};
+
+export type CustomersListCustomerEnrolmentsResponse = CustomersListCustomerEnrolmentsResponses[keyof CustomersListCustomerEnrolmentsResponses];
 
 export type DashboardDashboardData = {
     body?: never;

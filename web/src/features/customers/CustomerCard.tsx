@@ -1,18 +1,26 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Card, Descriptions, Empty, List, Space, Table, Tag, Typography } from 'antd';
 import {
   customersGetCustomerOptions,
-  journeysListEnrolmentsOptions,
-  journeysListJourneysOptions,
+  customersListCustomerEnrolmentsOptions,
   tasksListTasksOptions,
 } from '../../client/@tanstack/react-query.gen';
-import type { Contribution, LeadView } from '../../client/types.gen';
+import type { Contribution, CustomerEnrolmentView, LeadView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { zhCN } from '../../locales/zh-CN';
 import { useMe } from '../auth/useMe';
-import { LEVEL_COLORS, levelLabel, taskStatusLabel, time, worksCustomers } from './labels';
+import {
+  enrolmentStatusLabel,
+  exitReasonLabel,
+  LEVEL_COLORS,
+  levelLabel,
+  taskStatusLabel,
+  time,
+  worksCustomers,
+} from './labels';
 
 const t = zhCN.customers;
+const JOURNEYS_SHOWN = 20;
 
 /** The customer at a glance: score and level with why, the leads they gave, their journeys and tasks. */
 export function CustomerCard({ customerId }: { customerId: string }) {
@@ -107,40 +115,54 @@ function Leads({ items }: { items: LeadView[] }) {
   );
 }
 
+/** The customer's journeys, newest first, in one request (not one per journey). */
 function Journeys({ customerId }: { customerId: string }) {
-  const journeys = useQuery(journeysListJourneysOptions());
-  const published = (journeys.data?.items ?? []).filter((j) => j.published_version !== null);
-  const enrolments = useQueries({
-    queries: published.map((journey) =>
-      journeysListEnrolmentsOptions({
-        path: { journey_id: journey.id },
-        query: { customer_id: customerId, limit: 5 },
-      }),
-    ),
-  });
-  const rows = published.flatMap((journey, i) =>
-    (enrolments[i]?.data?.items ?? []).map((e) => ({ ...e, name: journey.name })),
+  const enrolments = useQuery(
+    customersListCustomerEnrolmentsOptions({
+      path: { customer_id: customerId },
+      query: { limit: JOURNEYS_SHOWN },
+    }),
   );
+  const rows = enrolments.data?.items ?? [];
   return (
     <div>
       <Typography.Text type="secondary">{t.journeys}</Typography.Text>
-      {rows.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noJourneys} />
-      ) : (
-        <List
-          size="small"
-          dataSource={rows}
-          renderItem={(row) => (
-            <List.Item key={row.id}>
-              <Space>
-                <span>{row.name}</span>
-                <Tag>{row.status}</Tag>
-                <Typography.Text type="secondary">{time(row.entered_at)}</Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      )}
+      <QueryState
+        isPending={enrolments.isPending}
+        error={enrolments.error}
+        onRetry={() => enrolments.refetch()}
+      >
+        {rows.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noJourneys} />
+        ) : (
+          <List<CustomerEnrolmentView>
+            size="small"
+            dataSource={rows}
+            data-testid="customer-journeys"
+            renderItem={(row) => (
+              <List.Item key={row.id}>
+                <Space wrap size={[8, 0]}>
+                  <span>{row.journey_name}</span>
+                  <Typography.Text type="secondary">{`v${row.version}`}</Typography.Text>
+                  <Tag color={row.status === 'running' ? 'processing' : undefined}>
+                    {enrolmentStatusLabel(row.status)}
+                  </Tag>
+                  {row.current_node && (
+                    <Typography.Text type="secondary">{`${t.journeyNode} ${row.current_node}`}</Typography.Text>
+                  )}
+                  <Typography.Text type="secondary">{`${t.journeyEntered} ${time(row.entered_at)}`}</Typography.Text>
+                  {row.exited_at && (
+                    <Typography.Text type="secondary">
+                      {`${t.journeyExited} ${time(row.exited_at)}`}
+                      {row.exit_reason ? ` · ${exitReasonLabel(row.exit_reason)}` : ''}
+                    </Typography.Text>
+                  )}
+                </Space>
+              </List.Item>
+            )}
+          />
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -13,6 +13,14 @@ export function taskStatusLabel(status: string): string {
   return (t.statuses as Record<string, string>)[status] ?? status;
 }
 
+export function enrolmentStatusLabel(status: string): string {
+  return (t.enrolmentStatuses as Record<string, string>)[status] ?? status;
+}
+
+export function exitReasonLabel(reason: string): string {
+  return (t.exitReasons as Record<string, string>)[reason] ?? reason;
+}
+
 export function time(value: string | null | undefined): string {
   return value ? dayjs(value).format('YYYY-MM-DD HH:mm') : '–';
 }

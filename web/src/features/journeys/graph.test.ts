@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyGraph } from '../../client/types.gen';
 import {
+  CANVAS_EXTENT,
   connectionProblem,
   type Design,
   fromJourneyGraph,
   graphProblems,
+  graphSettings,
   layout,
+  layoutOf,
   nextId,
+  positionsOf,
+  type Settings,
   serverProblems,
+  settingsOf,
+  settingsProblems,
   toJourneyGraph,
 } from './graph';
 
@@ -193,5 +200,129 @@ describe('serverProblems', () => {
       { nodeId: 'a', message: 'too long' },
     ]);
     expect(found.other).toEqual(['name: required']);
+  });
+
+  it('puts errors on the settings on their fields', () => {
+    const found = serverProblems(
+      [
+        { field: 'graph', message: 'Value error, reentry after_days needs reentry_days' },
+        { field: 'graph.reentry_days', message: 'Input should be less than or equal to 365' },
+        { field: 'graph.quiet_hours.start', message: "String should match pattern '^…$'" },
+        { field: 'graph.quiet_hours.end', message: 'bad end' },
+        { field: 'graph.goal.tag', message: 'too long' },
+        { field: 'graph.goal.event', message: 'unknown event' },
+        { field: 'graph.exit_on_reply', message: 'Input should be a valid boolean' },
+        { field: 'graph', message: 'something else' },
+        { field: 'layout.ghost', message: 'no node ghost in the graph' },
+      ],
+      [],
+    );
+    expect(found.settings).toEqual({
+      reentryDays:
+        'Value error, reentry after_days needs reentry_days；Input should be less than or equal to 365',
+      quietStart: "String should match pattern '^…$'",
+      quietEnd: 'bad end',
+      goalTag: 'too long',
+      goalEvent: 'unknown event',
+      exitOnReply: 'Input should be a valid boolean',
+    });
+    expect(found.other).toEqual(['graph: something else', 'layout.ghost: no node ghost in the graph']);
+    expect(found.problems).toEqual([]);
+  });
+});
+
+describe('settings', () => {
+  const defaults: Settings = {
+    goalEvent: 'lead_left',
+    goalTag: '',
+    reentry: 'never',
+    reentryDays: null,
+    quiet: true,
+    quietStart: '22:00',
+    quietEnd: '08:00',
+    exitOnReply: false,
+  };
+
+  it("reads a graph without settings as the model's defaults", () => {
+    expect(settingsOf({})).toEqual(defaults);
+    expect(settingsOf({ quiet_hours: null }).quiet).toBe(false);
+  });
+
+  it('round-trips through the API shape, leaving out what does not apply', () => {
+    const edited: Settings = {
+      goalEvent: 'tag_added',
+      goalTag: ' vip ',
+      reentry: 'after_days',
+      reentryDays: 30,
+      quiet: true,
+      quietStart: '21:30',
+      quietEnd: '07:45',
+      exitOnReply: true,
+    };
+    const graph = toJourneyGraph(valid, graphSettings(edited));
+    expect(graph).toMatchObject({
+      goal: { event: 'tag_added', tag: 'vip' },
+      reentry: 'after_days',
+      reentry_days: 30,
+      quiet_hours: { start: '21:30', end: '07:45' },
+      exit_on_reply: true,
+    });
+    expect(settingsOf(fromJourneyGraph(graph).settings)).toEqual({ ...edited, goalTag: 'vip' });
+
+    const plain = graphSettings({ ...edited, goalEvent: 'replied', reentry: 'always', quiet: false });
+    expect(plain).toEqual({
+      goal: { event: 'replied' },
+      reentry: 'always',
+      quiet_hours: null,
+      exit_on_reply: true,
+    });
+    expect(settingsOf(plain)).toMatchObject({ goalTag: '', reentryDays: null, quiet: false });
+  });
+
+  it('validates like the model: days 1-365 with after_days, times HH:MM, a short goal tag', () => {
+    expect(settingsProblems(defaults)).toEqual({});
+    const after = { ...defaults, reentry: 'after_days' as const };
+    expect(Object.keys(settingsProblems({ ...after, reentryDays: null }))).toEqual(['reentryDays']);
+    expect(Object.keys(settingsProblems({ ...after, reentryDays: 0 }))).toEqual(['reentryDays']);
+    expect(Object.keys(settingsProblems({ ...after, reentryDays: 366 }))).toEqual(['reentryDays']);
+    expect(Object.keys(settingsProblems({ ...after, reentryDays: 2.5 }))).toEqual(['reentryDays']);
+    expect(settingsProblems({ ...after, reentryDays: 1 })).toEqual({});
+    expect(settingsProblems({ ...after, reentryDays: 365 })).toEqual({});
+    expect(settingsProblems({ ...defaults, reentryDays: null, reentry: 'always' })).toEqual({});
+    const times = settingsProblems({ ...defaults, quietStart: '24:00', quietEnd: '7:00' });
+    expect(Object.keys(times)).toEqual(['quietStart', 'quietEnd']);
+    expect(settingsProblems({ ...defaults, quiet: false, quietStart: 'x' })).toEqual({});
+    expect(settingsProblems({ ...defaults, quietStart: '23:59', quietEnd: '00:00' })).toEqual({});
+    const long = 'x'.repeat(41);
+    expect(Object.keys(settingsProblems({ ...defaults, goalEvent: 'tag_added', goalTag: long }))).toEqual([
+      'goalTag',
+    ]);
+  });
+});
+
+describe('layout', () => {
+  it('keeps saved positions and lays out the nodes saved without one', () => {
+    const saved = { t: { x: -40.5, y: 300 }, x: { x: 900, y: 12.25 } };
+    const at = positionsOf(valid, saved);
+    const automatic = layout(valid);
+    expect(at.get('t')).toEqual({ x: -40.5, y: 300 });
+    expect(at.get('x')).toEqual({ x: 900, y: 12.25 });
+    expect(at.get('d')).toEqual(automatic.get('d'));
+    expect(at.get('a')).toEqual(automatic.get('a'));
+    expect(positionsOf(valid, undefined)).toEqual(automatic);
+  });
+
+  it('saves one position per node within the bounds, and round-trips', () => {
+    const nodes = [
+      { id: 't', position: { x: 12.5, y: -7 } },
+      { id: 'd', position: { x: CANVAS_EXTENT * 2, y: -CANVAS_EXTENT * 3 } },
+      { id: 'a', position: { x: Number.NaN, y: 0 } },
+      { id: 'x', position: { x: 0, y: Number.POSITIVE_INFINITY } },
+    ];
+    const saved = layoutOf(nodes);
+    expect(saved).toEqual({ t: { x: 12.5, y: -7 }, d: { x: CANVAS_EXTENT, y: -CANVAS_EXTENT } });
+    const back = positionsOf(valid, saved);
+    expect(back.get('t')).toEqual({ x: 12.5, y: -7 });
+    expect(back.get('a')).toEqual(layout(valid).get('a'));
   });
 });

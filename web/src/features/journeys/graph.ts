@@ -10,6 +10,7 @@ import { zhCN } from '../../locales/zh-CN';
  */
 
 const t = zhCN.journeys.rules;
+const s = zhCN.journeys.settings;
 
 export type GraphNode = JourneyGraph['nodes'][number];
 export type NodeKind = GraphNode['kind'];
@@ -226,8 +227,126 @@ export function connectionProblem(design: Design, edge: DesignEdge): string | nu
   return null;
 }
 
-/** The graph settings that are not nodes (goal, re-entry, quiet hours), kept as loaded. */
+/** The graph settings that are not nodes (goal, re-entry, quiet hours, exit on reply), as the API has them. */
 export type GraphSettings = Omit<JourneyGraph, 'nodes'>;
+export type GoalEvent = NonNullable<NonNullable<JourneyGraph['goal']>['event']>;
+export type Reentry = NonNullable<JourneyGraph['reentry']>;
+
+/** The settings as the settings panel edits them: every one present, the model's defaults where unset. */
+export interface Settings {
+  goalEvent: GoalEvent;
+  /** Only with the `tag_added` goal: that tag (blank: any tag). */
+  goalTag: string;
+  reentry: Reentry;
+  reentryDays: number | null;
+  quiet: boolean;
+  quietStart: string;
+  quietEnd: string;
+  exitOnReply: boolean;
+}
+export type SettingsField = keyof Settings;
+
+/** `models/journeys.py`'s bounds. */
+export const REENTRY_DAYS = { min: 1, max: 365 } as const;
+export const GOAL_TAG_MAX = 40;
+const TIME_OF_DAY = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+/** A graph's settings for the panel; what the graph leaves out is the model's default (quiet hours 22:00–08:00). */
+export function settingsOf(graph: GraphSettings): Settings {
+  const quiet = graph.quiet_hours === undefined ? {} : graph.quiet_hours;
+  return {
+    goalEvent: graph.goal?.event ?? 'lead_left',
+    goalTag: graph.goal?.tag ?? '',
+    reentry: graph.reentry ?? 'never',
+    reentryDays: graph.reentry_days ?? null,
+    quiet: quiet !== null,
+    quietStart: quiet?.start ?? '22:00',
+    quietEnd: quiet?.end ?? '08:00',
+    exitOnReply: graph.exit_on_reply ?? false,
+  };
+}
+
+/** The panel's settings as the API takes them: what does not apply (days without `after_days`, a tag without
+ * the tag goal, times with quiet hours off) is left out. */
+export function graphSettings(settings: Settings): GraphSettings {
+  const tag = settings.goalEvent === 'tag_added' ? settings.goalTag.trim() : '';
+  return {
+    goal: tag ? { event: settings.goalEvent, tag } : { event: settings.goalEvent },
+    reentry: settings.reentry,
+    ...(settings.reentry === 'after_days' ? { reentry_days: settings.reentryDays } : {}),
+    quiet_hours: settings.quiet ? { start: settings.quietStart, end: settings.quietEnd } : null,
+    exit_on_reply: settings.exitOnReply,
+  };
+}
+
+/** What the model would refuse in the settings, by field (empty: they may be saved). */
+export function settingsProblems(settings: Settings): Partial<Record<SettingsField, string>> {
+  const found: Partial<Record<SettingsField, string>> = {};
+  const days = settings.reentryDays;
+  if (
+    settings.reentry === 'after_days' &&
+    (days === null || !Number.isInteger(days) || days < REENTRY_DAYS.min || days > REENTRY_DAYS.max)
+  ) {
+    found.reentryDays = s.reentryDaysRange;
+  }
+  if (settings.quiet) {
+    if (!TIME_OF_DAY.test(settings.quietStart)) found.quietStart = s.timeOfDay;
+    if (!TIME_OF_DAY.test(settings.quietEnd)) found.quietEnd = s.timeOfDay;
+  }
+  if (settings.goalEvent === 'tag_added' && settings.goalTag.trim().length > GOAL_TAG_MAX) {
+    found.goalTag = s.goalTagLong;
+  }
+  return found;
+}
+
+/** Where the server's field paths land in the settings panel. */
+const SETTINGS_PATHS: [RegExp, SettingsField][] = [
+  [/^graph\.goal\.tag/, 'goalTag'],
+  [/^graph\.goal/, 'goalEvent'],
+  [/^graph\.reentry_days/, 'reentryDays'],
+  [/^graph\.reentry/, 'reentry'],
+  [/^graph\.quiet_hours\.end/, 'quietEnd'],
+  [/^graph\.quiet_hours/, 'quietStart'],
+  [/^graph\.exit_on_reply/, 'exitOnReply'],
+];
+
+function settingsField(error: { field: string; message: string }): SettingsField | undefined {
+  // The model's whole-graph check names no field: "reentry after_days needs reentry_days".
+  if (error.field === 'graph' && error.message.includes('reentry_days')) return 'reentryDays';
+  return SETTINGS_PATHS.find(([path]) => path.test(error.field))?.[1];
+}
+
+/** A node's place on the canvas. */
+export interface Position {
+  x: number;
+  y: number;
+}
+export type Layout = Record<string, Position>;
+/** The server's bounds of a saved position (flow coordinates). */
+export const CANVAS_EXTENT = 100_000;
+
+const onCanvas = (v: number) => Math.min(CANVAS_EXTENT, Math.max(-CANVAS_EXTENT, v));
+
+/** The positions to save, one per node: within the server's bounds, none that is not a finite number. */
+export function layoutOf(nodes: readonly { id: string; position: Position }[]): Layout {
+  const out: Layout = {};
+  for (const { id, position } of nodes) {
+    if (Number.isFinite(position.x) && Number.isFinite(position.y)) {
+      out[id] = { x: onCanvas(position.x), y: onCanvas(position.y) };
+    }
+  }
+  return out;
+}
+
+/** Each node's position: the saved one, or the automatic layout's for a node saved without one. */
+export function positionsOf(design: Design, saved: Layout | undefined): Map<string, Position> {
+  const automatic = layout(design);
+  const out = new Map<string, Position>();
+  for (const node of design.nodes) {
+    out.set(node.id, saved?.[node.id] ?? automatic.get(node.id) ?? { x: 0, y: 0 });
+  }
+  return out;
+}
 
 /** The design as the API takes it; call only when `graphProblems` is empty (every branch has its edge). */
 export function toJourneyGraph(design: Design, settings: GraphSettings = {}): JourneyGraph {
@@ -271,8 +390,8 @@ export function fromJourneyGraph(graph: JourneyGraph): Design & { settings: Grap
 }
 
 /**
- * Positions for a graph that has none (the API keeps no layout): columns by distance from the trigger, rows in
- * node order within a column; nodes the trigger does not reach go to a last column.
+ * Positions for a graph saved without them (`positionsOf` prefers the saved ones): columns by distance from the
+ * trigger, rows in node order within a column; nodes the trigger does not reach go to a last column.
  */
 export function layout(design: Design, dx = 260, dy = 140): Map<string, { x: number; y: number }> {
   const out = edgesFrom(design);
@@ -303,15 +422,22 @@ export function layout(design: Design, dx = 260, dy = 140): Map<string, { x: num
 
 /**
  * The server's 422 errors (`field` = `graph.nodes.<id>`, or `graph.nodes.<index>…` for a field the model
- * refused) as problems on the nodes they name; errors naming no node are returned apart.
+ * refused) as problems on the nodes they name, and those on the settings (`graph.goal…`, `graph.reentry…`,
+ * `graph.quiet_hours…`) by settings field; errors naming neither are returned apart.
  */
 export function serverProblems(
   errors: readonly { field: string; message: string }[],
   nodeIds: readonly string[],
-): { problems: Problem[]; other: string[] } {
+): { problems: Problem[]; settings: Partial<Record<SettingsField, string>>; other: string[] } {
   const problems: Problem[] = [];
+  const settings: Partial<Record<SettingsField, string>> = {};
   const other: string[] = [];
   for (const error of errors) {
+    const setting = settingsField(error);
+    if (setting) {
+      settings[setting] = settings[setting] ? `${settings[setting]}；${error.message}` : error.message;
+      continue;
+    }
     const match = /^graph\.nodes\.([A-Za-z0-9_-]+)/.exec(error.field);
     let nodeId: string | undefined;
     if (match) {
@@ -321,5 +447,5 @@ export function serverProblems(
     if (nodeId) problems.push({ nodeId, message: error.message });
     else other.push(`${error.field}: ${error.message}`);
   }
-  return { problems, other };
+  return { problems, settings, other };
 }

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { setToken } from '../../lib/session';
@@ -108,12 +108,35 @@ describe('CustomersPage and LeadsPage', () => {
           crossings: [],
           leads: [],
         }),
-      'GET /api/v1/journeys': () => json({ items: [{ id: 'j1', name: '新客关怀', published_version: 1 }] }),
-      'GET /api/v1/journeys/j1/enrolments': () =>
+      'GET /api/v1/customers/cu1/enrolments': () =>
         json({
-          items: [{ id: 'e1', journey_id: 'j1', customer_id: 'cu1', status: 'running', entered_at: 'x' }],
-          limit: 5,
-          offset: 0,
+          items: [
+            {
+              id: 'e2',
+              journey_id: 'j1',
+              journey_name: '新客关怀',
+              version: 2,
+              status: 'running',
+              current_node: 'pause',
+              entered_at: '2026-12-01T09:00:00Z',
+              exited_at: null,
+              exit_reason: null,
+              goal_reached: false,
+            },
+            {
+              id: 'e1',
+              journey_id: 'j2',
+              journey_name: '老客唤醒',
+              version: 1,
+              status: 'exited',
+              current_node: 'done',
+              entered_at: '2026-11-01T09:00:00Z',
+              exited_at: '2026-11-02T09:00:00Z',
+              exit_reason: 'goal',
+              goal_reached: true,
+            },
+          ],
+          limit: 20,
         }),
     });
     const { router } = renderAt('/customers', [
@@ -125,9 +148,15 @@ describe('CustomersPage and LeadsPage', () => {
     const card = await screen.findByTestId('customer-card');
     expect(await within(card).findByText('新客关怀')).toBeInTheDocument();
     expect(within(card).getByTestId('customer-level')).toHaveTextContent('热');
-    await waitFor(() =>
-      expect(new URL(bff.requests.at(-1)?.url ?? '').pathname).toBe('/api/v1/journeys/j1/enrolments'),
-    );
+    const journeys = within(card).getAllByRole('listitem');
+    expect(journeys.map((j) => j.textContent)).toEqual([
+      expect.stringMatching(/新客关怀.*v2.*进行中.*节点 pause/),
+      expect.stringMatching(/老客唤醒.*v1.*已结束.*结束 .*达成目标/),
+    ]);
+    // One request for every journey of the customer, not one per journey.
+    const asked = bff.requests.map((r) => new URL(r.url).pathname);
+    expect(asked.filter((p) => p.includes('enrolments'))).toEqual(['/api/v1/customers/cu1/enrolments']);
+    expect(asked.some((p) => p.startsWith('/api/v1/journeys'))).toBe(false);
     expect(bff.requests.some((r) => r.url.includes('/api/v1/tasks'))).toBe(false);
   }, 60_000);
 

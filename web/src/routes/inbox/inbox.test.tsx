@@ -125,7 +125,7 @@ describe('InboxPage', () => {
       },
       'GET /api/v1/conversations/cv1/suggestions': () => json(SET),
       'GET /api/v1/customers/cu1': () => json(CARD),
-      'GET /api/v1/journeys': () => json({ items: [] }),
+      'GET /api/v1/customers/cu1/enrolments': () => json({ items: [], limit: 20 }),
       'GET /api/v1/tasks': () => json({ items: [], limit: 20, offset: 0 }),
     });
     const { router } = renderAt('/inbox', [

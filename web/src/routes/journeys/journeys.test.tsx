@@ -97,6 +97,76 @@ describe('JourneyDesignerPage', () => {
     expect(screen.getByTestId('publish')).toBeDisabled();
   });
 
+  it('edits the settings, saves them with the layout, and puts the server 422 on the settings field', async () => {
+    setToken('tok');
+    const saved = {
+      ...JOURNEY,
+      draft: { ...JOURNEY.draft, quiet_hours: null },
+      layout: { t: { x: -120.5, y: 340 } },
+    };
+    let answer422 = true;
+    const bff = fakeBff({
+      'GET /api/v1/auth/me': () => json(ADMIN),
+      'GET /api/v1/journeys/j1': () => json(saved),
+      'GET /api/v1/douyin/accounts': () => json([]),
+      'PUT /api/v1/journeys/j1': async (request) => {
+        if (answer422) {
+          answer422 = false;
+          return json(
+            {
+              detail: 'invalid request',
+              code: 'invalid_request',
+              errors: [{ field: 'graph.reentry_days', message: 'Input should be less than or equal to 365' }],
+            },
+            422,
+          );
+        }
+        const body = await request.json();
+        return json({ ...saved, draft: body.graph, layout: body.layout });
+      },
+    });
+    renderAt('/journeys/j1', routes);
+    await screen.findByTestId('node-d');
+    fireEvent.click(screen.getByTestId('settings-open'));
+    const panel = await screen.findByTestId('settings-panel');
+    // As loaded: quiet hours off, re-entry never.
+    expect(within(panel).getByTestId('settings-quiet')).not.toBeChecked();
+    expect(within(panel).queryByTestId('settings-reentry-days')).not.toBeInTheDocument();
+
+    fireEvent.click(within(panel).getByText('隔一段时间后'));
+    // after_days without days: the field says so, and the draft may not be saved.
+    expect(await within(panel).findByText('间隔天数须为 1–365 的整数')).toBeInTheDocument();
+    expect(screen.getByTestId('save')).toBeDisabled();
+    fireEvent.change(within(panel).getByTestId('settings-reentry-days'), { target: { value: '30' } });
+    fireEvent.click(within(panel).getByTestId('settings-exit-on-reply'));
+    await waitFor(() => expect(screen.getByTestId('save')).toBeEnabled());
+
+    fireEvent.click(screen.getByTestId('save'));
+    expect(await within(panel).findByText('Input should be less than or equal to 365')).toBeInTheDocument();
+    expect(screen.getByTestId('settings-problems')).toBeInTheDocument();
+    // Editing the field clears the server's word on it.
+    fireEvent.change(within(panel).getByTestId('settings-reentry-days'), { target: { value: '31' } });
+    await waitFor(() =>
+      expect(within(panel).queryByText('Input should be less than or equal to 365')).not.toBeInTheDocument(),
+    );
+    fireEvent.click(screen.getByTestId('save'));
+    await screen.findByText('草稿已保存');
+    const puts = bff.requests.filter((r) => r.method === 'PUT');
+    const body = await puts[1].json();
+    expect(body.graph).toMatchObject({
+      reentry: 'after_days',
+      reentry_days: 31,
+      exit_on_reply: true,
+      quiet_hours: null,
+      goal: { event: 'lead_left' },
+    });
+    expect(body.graph.nodes).toEqual(JOURNEY.draft.nodes);
+    // The saved position is kept; the others are where the automatic layout put them.
+    expect(Object.keys(body.layout).sort()).toEqual(['d', 't', 'x']);
+    expect(body.layout.t).toEqual({ x: -120.5, y: 340 });
+    expect(body.layout.d).toEqual({ x: 260, y: 0 });
+  });
+
   it('draws a simulated path and per-node statistics on the graph', async () => {
     setToken('tok');
     const bff = fakeBff({

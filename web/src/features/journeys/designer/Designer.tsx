@@ -14,7 +14,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Input, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Input, Select, Space, Switch, Tag, Typography } from 'antd';
 import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import {
@@ -37,19 +37,25 @@ import {
   defaultFields,
   type Fields,
   fromJourneyGraph,
-  type GraphSettings,
   graphProblems,
+  graphSettings,
   type Handle,
   KINDS,
-  layout,
+  layoutOf,
   type NodeKind,
   nextId,
   type Problem,
+  positionsOf,
+  type Settings,
+  type SettingsField,
   serverProblems,
+  settingsOf,
+  settingsProblems,
   toJourneyGraph,
 } from '../graph';
 import { type JourneyFlowNode, nodeTypes } from './JourneyNode';
 import { NodePanel } from './NodePanel';
+import { SettingsDrawer } from './SettingsDrawer';
 import { SimulateDrawer } from './SimulateDrawer';
 
 const t = zhCN.journeys;
@@ -67,9 +73,9 @@ function edgeOf(source: string, sourceHandle: Handle, target: string): Edge {
   };
 }
 
-function toFlow(journey: JourneyView): { nodes: JourneyFlowNode[]; edges: Edge[]; settings: GraphSettings } {
+function toFlow(journey: JourneyView): { nodes: JourneyFlowNode[]; edges: Edge[]; settings: Settings } {
   const design = fromJourneyGraph(journey.draft);
-  const at = layout(design);
+  const at = positionsOf(design, journey.layout);
   return {
     nodes: design.nodes.map((n) => ({
       id: n.id,
@@ -78,7 +84,7 @@ function toFlow(journey: JourneyView): { nodes: JourneyFlowNode[]; edges: Edge[]
       data: { fields: n.fields, problems: [] },
     })),
     edges: design.edges.map((e) => edgeOf(e.source, e.sourceHandle, e.target)),
-    settings: design.settings,
+    settings: settingsOf(design.settings),
   };
 }
 
@@ -106,7 +112,8 @@ interface Props {
 
 /**
  * The journey designer: a palette dragged onto the canvas, named handles (yes / no) connected under the graph
- * rules, the selected node's fields in a side panel, problems (ours and the server's 422) on their nodes, save
+ * rules, the selected node's fields in a side panel, the journey's settings (goal, re-entry, quiet hours) in a
+ * drawer, problems (ours and the server's 422) on their nodes and fields, save (with where each node was put)
  * and publish, the simulated path and per-node statistics drawn on the graph.
  */
 export function Designer({ journey, canEdit }: Props) {
@@ -117,7 +124,9 @@ export function Designer({ journey, canEdit }: Props) {
   const initial = useMemo(() => (journey ? toFlow(journey) : null), [journey]);
   const [nodes, setNodes, onNodesChange] = useNodesState<JourneyFlowNode>(initial?.nodes ?? []);
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(initial?.edges ?? []);
-  const [settings] = useState<GraphSettings>(initial?.settings ?? {});
+  const [settings, setSettings] = useState<Settings>(initial?.settings ?? settingsOf({}));
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [settingsFromServer, setSettingsFromServer] = useState<Partial<Record<SettingsField, string>>>({});
   const [name, setName] = useState(journey?.name ?? '');
   const [accountId, setAccountId] = useState<string | null>(journey?.account_id ?? null);
   const [dirty, setDirty] = useState(false);
@@ -133,6 +142,8 @@ export function Designer({ journey, canEdit }: Props) {
 
   const design = useMemo(() => designOf(nodes, edges), [nodes, edges]);
   const problems = useMemo(() => graphProblems(design), [design]);
+  const settingsWrong =
+    Object.keys(settingsProblems(settings)).length + Object.keys(settingsFromServer).length > 0;
   const accounts = useQuery({ ...douyinAccountsListAccountsOptions(), enabled: canEdit });
   const stats = useQuery({
     ...journeysJourneyStatsOptions({ path: { journey_id: journey?.id ?? '' } }),
@@ -171,7 +182,7 @@ export function Designer({ journey, canEdit }: Props) {
 
   const edit = useCallback(() => {
     setDirty(true);
-    setPath([]);
+    setPath((current) => (current.length ? [] : current));
   }, []);
 
   const handleNodesChange = useCallback(
@@ -179,7 +190,8 @@ export function Designer({ journey, canEdit }: Props) {
       const allowed = readOnly
         ? changes.filter((c) => c.type === 'select' || c.type === 'dimensions')
         : changes;
-      if (allowed.some((c) => c.type === 'remove')) edit();
+      // A node moved is an edit too: its position is saved with the draft.
+      if (allowed.some((c) => c.type === 'remove' || c.type === 'position')) edit();
       for (const c of allowed) if (c.type === 'select' && c.selected) setSelected(c.id);
       onNodesChange(allowed);
     },
@@ -259,12 +271,15 @@ export function Designer({ journey, canEdit }: Props) {
       design.nodes.map((n) => n.id),
     );
     setFromServer(found.problems);
+    setSettingsFromServer(found.settings);
     setOtherErrors(found.other);
+    if (Object.keys(found.settings).length > 0) setSettingsOpen(true);
     message.error(t.serverProblems);
   };
   const saved = (view: JourneyView) => {
     setDirty(false);
     setFromServer([]);
+    setSettingsFromServer({});
     setOtherErrors([]);
     queryClient.setQueryData(journeysGetJourneyQueryKey({ path: { journey_id: view.id } }), view);
     void queryClient.invalidateQueries({ queryKey: journeysListJourneysQueryKey() });
@@ -296,11 +311,24 @@ export function Designer({ journey, canEdit }: Props) {
   });
 
   const save = () => {
-    const body = { name: name.trim(), account_id: accountId, graph: toJourneyGraph(design, settings) };
+    const body = {
+      name: name.trim(),
+      account_id: accountId,
+      graph: toJourneyGraph(design, graphSettings(settings)),
+      layout: layoutOf(nodes),
+    };
     if (journey) update.mutate({ path: { journey_id: journey.id }, body });
     else create.mutate({ body });
   };
-  const cannotSave = problems.length > 0 || !name.trim();
+  const changeSettings = (next: Settings, field: SettingsField) => {
+    edit();
+    setSettings(next);
+    setSettingsFromServer((current) => {
+      const { [field]: _, ...rest } = current;
+      return rest;
+    });
+  };
+  const cannotSave = problems.length > 0 || settingsWrong || !name.trim();
   const saving = create.isPending || update.isPending;
   const selectedNode = shown.find((n) => n.id === selected) ?? null;
 
@@ -339,7 +367,7 @@ export function Designer({ journey, canEdit }: Props) {
               onClick={save}
               loading={saving}
               disabled={cannotSave || (!dirty && journey !== null)}
-              title={problems.length ? t.fixFirst : undefined}
+              title={problems.length || settingsWrong ? t.fixFirst : undefined}
               data-testid="save"
             >
               {t.save}
@@ -347,7 +375,7 @@ export function Designer({ journey, canEdit }: Props) {
             <Button
               onClick={() => journey && publish.mutate({ path: { journey_id: journey.id } })}
               loading={publish.isPending}
-              disabled={!journey || dirty || problems.length > 0}
+              disabled={!journey || dirty || problems.length > 0 || settingsWrong}
               title={!journey || dirty ? t.saveFirst : undefined}
               data-testid="publish"
             >
@@ -358,6 +386,11 @@ export function Designer({ journey, canEdit }: Props) {
             </Button>
           </>
         )}
+        <Badge dot={settingsWrong}>
+          <Button onClick={() => setSettingsOpen(true)} data-testid="settings-open">
+            {t.settings.open}
+          </Button>
+        </Badge>
         {journey && (
           <Space>
             <Switch checked={showStats} onChange={setShowStats} data-testid="show-stats" />
@@ -455,6 +488,11 @@ export function Designer({ journey, canEdit }: Props) {
             onDelete={deleteNode}
           />
           <div style={{ marginTop: 12 }} data-testid="problems">
+            {settingsWrong && (
+              <Typography.Text type="danger" style={{ display: 'block' }} data-testid="settings-problems">
+                {t.settings.problems}
+              </Typography.Text>
+            )}
             {problems.length === 0 && fromServer.length === 0 ? (
               <Tag color="success">{t.noProblems}</Tag>
             ) : (
@@ -465,6 +503,14 @@ export function Designer({ journey, canEdit }: Props) {
           </div>
         </Card>
       </div>
+      <SettingsDrawer
+        open={settingsOpen}
+        settings={settings}
+        fromServer={settingsFromServer}
+        readOnly={readOnly}
+        onChange={changeSettings}
+        onClose={() => setSettingsOpen(false)}
+      />
       {journey && (
         <SimulateDrawer
           open={simulating}
