@@ -729,11 +729,11 @@ export const douyinWebhookReceiveWebhook = <ThrowOnError extends boolean = false
  * Stream
  *
  * A `text/event-stream` of the caller's tenant, for `new EventSource("/api/v1/events?ticket=...")`. Get the
- * ticket from `POST /api/v1/events/ticket` (bearer auth); it may open streams for `expires_in` seconds.
+ * ticket from `POST /api/v1/events/ticket` (bearer auth); it opens one stream, within `expires_in` seconds.
  *
- * Each event has an `id` (increasing; send it back as `Last-Event-ID` — EventSource does so when it
- * reconnects — or as `last_event_id` when opening a new EventSource with a new ticket, to receive what was
- * missed, kept for LIVE_EVENTS_RETENTION_HOURS), an `event` name (its kind) and `data`, one JSON object:
+ * Each event has an `id` (increasing; send the last one seen as `last_event_id` when opening a new EventSource
+ * with a new ticket, or as the `Last-Event-ID` header, to receive what was missed, kept for
+ * LIVE_EVENTS_RETENTION_HOURS; EventSource's own reconnection reuses the spent ticket and gets a 401), an `event` name (its kind) and `data`, one JSON object:
  * `{"id", "kind", "subject_id", "at", "payload"}`. Delivery is at least once: dedupe by `id`. Payloads carry
  * ids and states only, never message text or contact details; read the named resource for more.
  *
@@ -748,7 +748,7 @@ export const douyinWebhookReceiveWebhook = <ThrowOnError extends boolean = false
  * The stream also sends `ready` (data `{}`, its `id` the point the stream is live from) once what was missed
  * has been sent, a comment (`: keep-alive`) every LIVE_EVENTS_KEEPALIVE_SECONDS, and `session_ended` just
  * before it closes because the login session ended (logout, password change, the user disabled, expired).
- * A bad or expired ticket, or an ended session, is a 401: get a new ticket (or log in again).
+ * A bad, expired or used ticket, or an ended session, is a 401: get a new ticket (or log in again).
  */
 export const eventsStream = <ThrowOnError extends boolean = false>(options: Options<EventsStreamData, ThrowOnError>) => (options.client ?? client).sse.get<EventsStreamResponses, EventsStreamErrors, ThrowOnError>({ url: '/api/v1/events', ...options });
 
