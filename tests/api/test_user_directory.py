@@ -64,4 +64,3 @@ async def test_another_tenants_users_never_appear(
         for query in ("", "?include_inactive=true"):
             ids = {e["id"] for e in (await http.get(f"{DIRECTORY}{query}", headers=reader.headers)).json()}
             assert ids == {reader.user_id}
-
