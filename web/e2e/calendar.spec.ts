@@ -52,3 +52,47 @@ test('plan a one-off publish, run it now, and see its run published', async ({ p
   await page.keyboard.press('Escape');
   await expect(page.locator(`[data-testid="occurrence"][data-entry="${entryId}"]`).first()).toBeVisible();
 });
+
+test.describe('a recurring entry', () => {
+  // The entry's times are read in its zone and shown in the browser's: both Shanghai, so the text is known.
+  test.use({ timezoneId: 'Asia/Shanghai' });
+
+  test('edit its recurrence in the drawer and see its new next run', async ({ page }) => {
+    const headers = await bearer(page);
+    const accountId = await bindAccount(page.request, headers, SANDBOX.coder.openId);
+    const post = await page.request.post('/api/v1/image-posts', {
+      headers,
+      data: { topic: `每周复盘 ${Date.now()}` },
+    });
+    expect(post.ok(), await post.text()).toBe(true);
+    const { content_id: contentId } = (await post.json()) as { content_id: string };
+    // Weekly (the server checks a recurrence's next month), at minutes no other spec plans on this account.
+    const created = await page.request.post('/api/v1/calendar/entries', {
+      headers,
+      data: {
+        content_id: contentId,
+        account_id: accountId,
+        timezone: 'Asia/Shanghai',
+        recurrence: { cron: '17 10 * * 1', max_runs: 3 },
+      },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const { id: entryId } = (await created.json()) as { id: string };
+
+    await page.goto(`/calendar?entry=${entryId}`);
+    const detail = page.getByTestId('entry-detail');
+    await expect(detail).toContainText(' 10:17:00');
+    await page.getByTestId('entry-edit').click();
+    const form = page.getByTestId('entry-form');
+    const cron = form.getByTestId('entry-cron');
+    await expect(cron).toHaveValue('17 10 * * 1');
+    await cron.fill('43 15 * * 3');
+    await page.getByTestId('entry-submit').click();
+
+    await expect(page.getByText('排期已更新')).toBeVisible();
+    await expect(form).toBeHidden();
+    await expect(detail).toContainText('43 15 * * 3');
+    await expect(detail).toContainText(' 15:43:00');
+    await expect(detail).not.toContainText(' 10:17:00');
+  });
+});

@@ -1,16 +1,18 @@
-"""Users of the caller's tenant, managed by its admins."""
+"""Users of the caller's tenant, managed by its admins; a directory of them that every user may read."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from api.gateway_bff.deps import Admin, SessionDep, StateDep
+from api.gateway_bff.deps import Admin, CurrentUser, SessionDep, StateDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
 from api.gateway_bff.openapi_errors import answers
-from api.gateway_bff.schemas.users import NewUser, UserChange, UserView
+from api.gateway_bff.schemas.users import DirectoryEntry, NewUser, UserChange, UserView
 from douflow.accounts import lock_tenant, other_active_admins, tenant_user, would_leave_admins
 from douflow.db.base import utcnow
 from douflow.db.tables import User
@@ -35,6 +37,26 @@ async def list_users(admin: Admin, session: SessionDep) -> list[UserView]:
         select(User).where(User.tenant_id == admin.tenant_id).order_by(User.username)
     )
     return [_view(u) for u in rows]
+
+
+@router.get("/directory")
+async def user_directory(
+    user: CurrentUser,
+    session: SessionDep,
+    include_inactive: Annotated[
+        bool, Query(description="also the users who may no longer log in (disabled)")
+    ] = False,
+) -> list[DirectoryEntry]:
+    """The tenant's users by name, for picking a task's owner or a library's member: any signed-in user may
+    read it, so it holds no more than a colleague needs to recognise someone."""
+    query = select(User).where(User.tenant_id == user.tenant_id)
+    if not include_inactive:
+        query = query.where(User.disabled.is_(False))
+    entries = [
+        DirectoryEntry(id=u.id, display_name=u.display_name or u.username, role=u.role, active=not u.disabled)
+        for u in await session.scalars(query)
+    ]
+    return sorted(entries, key=lambda e: (e.display_name.casefold(), e.id))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=answers(409))

@@ -41,3 +41,13 @@ class UserView(BaseModel):
     role: str
     display_name: str
     disabled: bool
+
+
+class DirectoryEntry(BaseModel):
+    """A colleague as any signed-in user of the tenant may see them: enough to pick an owner or a member,
+    nothing more (no login name unless it is the only name they have)."""
+
+    id: str
+    display_name: str = Field(description="the user's display name, or their username when they have none")
+    role: str
+    active: bool

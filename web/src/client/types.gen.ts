@@ -1903,6 +1903,33 @@ export type DecisionView = {
 };
 
 /**
+ * DirectoryEntry
+ *
+ * A colleague as any signed-in user of the tenant may see them: enough to pick an owner or a member,
+ * nothing more (no login name unless it is the only name they have).
+ */
+export type DirectoryEntry = {
+    /**
+     * Active
+     */
+    active: boolean;
+    /**
+     * Display Name
+     *
+     * the user's display name, or their username when they have none
+     */
+    display_name: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Role
+     */
+    role: string;
+};
+
+/**
  * DocumentIn
  *
  * A document file: PDF, TXT, MD, CSV, DOCX, XLSX or PPTX (text is extracted from all but PDF).
@@ -13378,6 +13405,48 @@ export type UsersCreateUserResponses = {
 };
 
 export type UsersCreateUserResponse = UsersCreateUserResponses[keyof UsersCreateUserResponses];
+
+export type UsersUserDirectoryData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Include Inactive
+         *
+         * also the users who may no longer log in (disabled)
+         */
+        include_inactive?: boolean;
+    };
+    url: '/api/v1/users/directory';
+};
+
+export type UsersUserDirectoryErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * No valid access token: log in at /api/v1/auth/token
+     */
+    401: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type UsersUserDirectoryError = UsersUserDirectoryErrors[keyof UsersUserDirectoryErrors];
+
+export type UsersUserDirectoryResponses = {
+    /**
+     * Response Users User Directory
+     *
+     * Successful Response
+     */
+    200: Array<DirectoryEntry>;
+};
+
+export type UsersUserDirectoryResponse = UsersUserDirectoryResponses[keyof UsersUserDirectoryResponses];
 
 export type UsersChangeUserData = {
     body: UserChange;

@@ -29,13 +29,15 @@ interface Props {
   canPlan: boolean;
   onClose: () => void;
   onChanged: () => void;
+  /** Opens the entry in the form to change its time, recurrence, zone, content or account. */
+  onEdit: (entry: EntryDetail) => void;
 }
 
 /**
  * One entry: its plan, its schedule as Temporal holds it, what will hold it back, and every run with its
- * result and reason; pause, resume, run now and delete. Polled while a run is under way.
+ * result and reason; edit, pause, resume, run now and delete. Polled while a run is under way.
  */
-export function EntryDrawer({ entryId, names, canPlan, onClose, onChanged }: Props) {
+export function EntryDrawer({ entryId, names, canPlan, onClose, onChanged, onEdit }: Props) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const options = calendarGetEntryOptions({ path: { entry_id: entryId ?? '' } });
@@ -105,6 +107,9 @@ export function EntryDrawer({ entryId, names, canPlan, onClose, onChanged }: Pro
         canPlan &&
         active && (
           <Space>
+            <Button onClick={() => onEdit(view)} data-testid="entry-edit">
+              {t.detail.edit}
+            </Button>
             {view.status === 'paused' ? (
               <Button
                 onClick={() => act.mutate('resume')}

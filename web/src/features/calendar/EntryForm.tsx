@@ -13,11 +13,12 @@ import {
   TimePicker,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { type ReactNode, useEffect } from 'react';
-import { calendarCreateEntry } from '../../client/sdk.gen';
-import type { EntryCreate, EntryDetail } from '../../client/types.gen';
+import { type ReactNode, useEffect, useMemo } from 'react';
+import { calendarCreateEntry, calendarReschedule } from '../../client/sdk.gen';
+import type { EntryCreate, EntryDetail, EntryPatch, EntryView } from '../../client/types.gen';
 import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
+import { fieldErrorsOf } from '../insights/fieldErrors';
 import { type RecurrenceForm, toRecurrence, WEEKDAYS } from './grid';
 
 const t = zhCN.calendar;
@@ -27,6 +28,8 @@ export interface EntryFormValues extends RecurrenceForm {
   accountId: string;
   kind: 'one_off' | 'recurring';
   runAt?: Dayjs;
+  /** Only when editing: the entry's IANA zone, in which its weekly times and cron are read. */
+  timezone?: string;
 }
 
 /** The API's request from the form: a one-off at an aware time, or a recurrence with its end. */
@@ -38,42 +41,134 @@ export function toEntryCreate(values: EntryFormValues): EntryCreate {
   return { ...base, recurrence: toRecurrence(values) } as EntryCreate;
 }
 
+/** An entry as the form holds it, to edit: its kind stays; a weekly plan is its days at its first slot's time
+ * (the form gives every chosen day one time). */
+export function toFormValues(entry: EntryView): EntryFormValues {
+  const base = { contentId: entry.content_id, accountId: entry.account_id, timezone: entry.timezone };
+  if (entry.kind !== 'recurring') {
+    return {
+      ...base,
+      kind: 'one_off',
+      mode: 'weekly',
+      runAt: entry.run_at ? dayjs(entry.run_at) : undefined,
+    };
+  }
+  const slots = entry.weekly ?? [];
+  const [hour, minute] = (slots[0]?.time ?? '09:00').split(':').map(Number);
+  return {
+    ...base,
+    kind: 'recurring',
+    mode: entry.cron ? 'cron' : 'weekly',
+    cron: entry.cron ?? undefined,
+    weekdays: WEEKDAYS.filter((day) => slots.some((slot) => slot.weekday === day)),
+    time: dayjs()
+      .hour(hour ?? 9)
+      .minute(minute ?? 0)
+      .second(0)
+      .millisecond(0),
+    endAt: entry.end_at ? dayjs(entry.end_at) : undefined,
+    maxRuns: entry.max_runs ?? undefined,
+  };
+}
+
+/**
+ * The PATCH of an edit: only what differs from the entry as it was opened. A one-off's time is sent as
+ * `run_at`; a recurring entry's plan is sent whole as `recurrence` when any part of it (days, time, cron,
+ * end) changed, since the API replaces a recurrence rather than merging it.
+ */
+export function toEntryPatch(before: EntryFormValues, after: EntryFormValues): EntryPatch {
+  const patch: EntryPatch = {};
+  if (after.contentId !== before.contentId) patch.content_id = after.contentId;
+  if (after.accountId !== before.accountId) patch.account_id = after.accountId;
+  if (after.timezone && after.timezone !== before.timezone) patch.timezone = after.timezone;
+  if (before.kind === 'one_off') {
+    const runAt = after.runAt?.format();
+    if (runAt && runAt !== before.runAt?.format()) patch.run_at = runAt;
+  } else {
+    const recurrence = toRecurrence(after);
+    if (JSON.stringify(recurrence) !== JSON.stringify(toRecurrence(before))) patch.recurrence = recurrence;
+  }
+  return patch;
+}
+
+/** What the BFF refused, in words: a 409 or a domain 422 says it in `detail`, a request's 422 per field. */
+export function refusal(error: unknown): string {
+  const { rest } = fieldErrorsOf(error, () => false);
+  return rest.map((line) => line.replace(/^body\./, '')).join('；');
+}
+
+/** The zones to choose from: the browser's list, with the entry's own first in case the list lacks it. */
+function zoneOptions(current: string | undefined): { value: string; label: string }[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([...(current ? [current] : []), ...zones])].map((zone) => ({
+    value: zone,
+    label: zone,
+  }));
+}
+
 interface Props {
   open: boolean;
   initialDay?: Dayjs;
+  /** Given: the form edits this entry (its kind fixed) instead of planning a new one. */
+  entry?: EntryView | null;
   contents: { value: string; label: ReactNode; search: string }[];
   accounts: { value: string; label: string }[];
   onClose: () => void;
-  onCreated: (entry: EntryDetail) => void;
+  onCreated?: (entry: EntryDetail) => void;
+  onSaved?: (entry: EntryDetail | null) => void;
 }
 
-/** Plans a one-off or recurring publish; closing with unsaved edits asks first. */
-export function EntryForm({ open, initialDay, contents, accounts, onClose, onCreated }: Props) {
+/** Plans a one-off or recurring publish, or edits one; closing with unsaved edits asks first. */
+export function EntryForm({
+  open,
+  initialDay,
+  entry,
+  contents,
+  accounts,
+  onClose,
+  onCreated,
+  onSaved,
+}: Props) {
   const { modal } = App.useApp();
   const [form] = Form.useForm<EntryFormValues>();
   const kind = Form.useWatch('kind', form);
   const mode = Form.useWatch('mode', form);
-  const create = useMutation({
-    mutationFn: async (body: EntryCreate) => {
-      const { data } = await calendarCreateEntry({ body, throwOnError: true });
-      return data;
+  const editing = entry ?? null;
+  const before = useMemo(() => (editing ? toFormValues(editing) : null), [editing]);
+  const save = useMutation({
+    mutationFn: async (values: EntryFormValues): Promise<{ entry: EntryDetail | null; created: boolean }> => {
+      if (editing && before) {
+        const body = toEntryPatch(before, values);
+        // Nothing changed: nothing to send, the entry stays as it is.
+        if (Object.keys(body).length === 0) return { entry: null, created: false };
+        const path = { entry_id: editing.id };
+        const { data } = await calendarReschedule({ path, body, throwOnError: true });
+        return { entry: data, created: false };
+      }
+      const { data } = await calendarCreateEntry({ body: toEntryCreate(values), throwOnError: true });
+      return { entry: data, created: true };
     },
-    onSuccess: (entry) => {
+    onSuccess: ({ entry: saved, created }) => {
       form.resetFields();
-      onCreated(entry);
+      if (created && saved) onCreated?.(saved);
+      else onSaved?.(saved);
     },
   });
 
   useEffect(() => {
     if (!open) return;
-    const start = (initialDay ?? dayjs())
-      .hour(dayjs().hour() + 1)
-      .minute(0)
-      .second(0);
     form.resetFields();
-    form.setFieldsValue({ runAt: start.isBefore(dayjs()) ? dayjs().add(1, 'hour').minute(0) : start });
-    create.reset();
-  }, [open, initialDay, form, create.reset]);
+    if (before) {
+      form.setFieldsValue(before);
+    } else {
+      const start = (initialDay ?? dayjs())
+        .hour(dayjs().hour() + 1)
+        .minute(0)
+        .second(0);
+      form.setFieldsValue({ runAt: start.isBefore(dayjs()) ? dayjs().add(1, 'hour').minute(0) : start });
+    }
+    save.reset();
+  }, [open, initialDay, before, form, save.reset]);
 
   // A reload or a closed tab while the form holds edits asks too.
   useEffect(() => {
@@ -96,11 +191,11 @@ export function EntryForm({ open, initialDay, contents, accounts, onClose, onCre
   return (
     <Modal
       open={open}
-      title={t.form.title}
-      okText={t.form.submit}
+      title={editing ? t.form.editTitle : t.form.title}
+      okText={editing ? t.form.save : t.form.submit}
       onOk={() => form.submit()}
       onCancel={close}
-      confirmLoading={create.isPending}
+      confirmLoading={save.isPending}
       okButtonProps={{ 'data-testid': 'entry-submit' }}
       destroyOnHidden
       width={560}
@@ -114,15 +209,22 @@ export function EntryForm({ open, initialDay, contents, accounts, onClose, onCre
           weekdays: ['mon'],
           time: dayjs().hour(9).minute(0),
         }}
-        onFinish={(values) => create.mutate(toEntryCreate(values))}
+        onFinish={(values) => save.mutate(values)}
         data-testid="entry-form"
       >
-        {create.isError && (
+        {save.isError && (
           <Alert
             type="error"
             showIcon
             style={{ marginBottom: 16 }}
-            message={isApiError(create.error) ? create.error.detail : String(create.error)}
+            message={
+              isApiError(save.error, 409)
+                ? t.form.conflict
+                : isApiError(save.error, 422)
+                  ? t.form.invalid
+                  : t.form.failed
+            }
+            description={refusal(save.error)}
             data-testid="entry-error"
           />
         )}
@@ -138,8 +240,14 @@ export function EntryForm({ open, initialDay, contents, accounts, onClose, onCre
         <Form.Item name="accountId" label={t.form.account} rules={[{ required: true }]}>
           <Select options={accounts} placeholder={t.form.accountPlaceholder} data-testid="entry-account" />
         </Form.Item>
-        <Form.Item name="kind" label={t.form.kind}>
+        {editing && (
+          <Form.Item name="timezone" label={t.form.timezone} extra={t.form.timezoneHelp}>
+            <Select showSearch options={zoneOptions(editing.timezone)} data-testid="entry-timezone" />
+          </Form.Item>
+        )}
+        <Form.Item name="kind" label={t.form.kind} extra={editing ? t.form.kindFixed : undefined}>
           <Radio.Group
+            disabled={editing !== null}
             optionType="button"
             options={[
               { value: 'one_off', label: t.kinds.one_off },

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Popconfirm, Select, Space, Table } from 'antd';
+import { App, Button, Form, Popconfirm, Select, Space, Table } from 'antd';
 import {
   materialsListMembersOptions,
   materialsListMembersQueryKey,
   materialsRemoveMemberMutation,
   materialsSetMemberMutation,
-  usersListUsersOptions,
+  usersUserDirectoryOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type { LibraryView, MemberIn, MemberView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -19,15 +19,18 @@ export const PERMISSION_OPTIONS = (Object.keys(t.permissions) as MemberIn['permi
   label: t.permissions[value],
 }));
 
-/** A library's members and their permissions; managers (and tenant admins) change them. */
-export function Members({ library, isAdmin }: { library: LibraryView; isAdmin: boolean }) {
+/** A library's members and their permissions; managers (and tenant admins) change them, picking new members
+ * from the tenant's directory. */
+export function Members({ library }: { library: LibraryView }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const path = { library_id: library.id };
   const manage = library.permission === 'manager';
   const list = useQuery(materialsListMembersOptions({ path }));
-  // Only admins may list the tenant's users; others name a member by id.
-  const users = useQuery({ ...usersListUsersOptions(), enabled: manage && isAdmin });
+  // Whoever manages the library picks from the tenant's directory (active users; the members already in
+  // it are left out of the picker, their permission is changed in the table).
+  const users = useQuery({ ...usersUserDirectoryOptions(), enabled: manage });
+  const members = new Set((list.data ?? []).map((m) => m.user_id));
   const refresh = () => queryClient.invalidateQueries({ queryKey: materialsListMembersQueryKey({ path }) });
   const failed = (error: unknown) => message.error(isApiError(error) ? error.detail : String(error));
   const set = useMutation({
@@ -52,20 +55,18 @@ export function Members({ library, isAdmin }: { library: LibraryView; isAdmin: b
           style={{ marginBottom: 12 }}
         >
           <Form.Item name="user_id" rules={[{ required: true }]}>
-            {isAdmin ? (
-              <Select
-                showSearch
-                optionFilterProp="label"
-                placeholder={t.members.userId}
-                style={{ width: 200 }}
-                options={(users.data ?? []).map((u) => ({
-                  value: u.id,
-                  label: u.display_name || u.username,
-                }))}
-              />
-            ) : (
-              <Input placeholder={t.members.userIdPlaceholder} style={{ width: 200 }} />
-            )}
+            <Select
+              showSearch
+              optionFilterProp="label"
+              placeholder={t.members.userId}
+              loading={users.isPending}
+              notFoundContent={users.isError ? t.members.directoryFailed : undefined}
+              style={{ width: 200 }}
+              options={(users.data ?? [])
+                .filter((u) => !members.has(u.id))
+                .map((u) => ({ value: u.id, label: u.display_name }))}
+              data-testid="member-user"
+            />
           </Form.Item>
           <Form.Item name="permission">
             <Select options={PERMISSION_OPTIONS} style={{ width: 100 }} />

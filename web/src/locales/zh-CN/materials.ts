@@ -19,7 +19,7 @@ export default {
     addedAt: '加入时间',
     add: '添加成员',
     userId: '用户',
-    userIdPlaceholder: '用户 ID',
+    directoryFailed: '读取成员名单失败，请稍后重试',
     remove: '移除',
     empty: '还没有成员',
   },

@@ -180,4 +180,57 @@ describe('CalendarPage', () => {
     const trigger = bff.requests.find((r) => r.method === 'POST');
     expect(trigger?.headers.get('idempotency-key')).toBeTruthy();
   });
+
+  it('edits a recurring entry from its drawer: sends only the new recurrence, shows a refusal, refreshes', async () => {
+    setToken('tok');
+    const recurring: EntryDetail = {
+      ...DETAIL,
+      kind: 'recurring',
+      run_at: null,
+      run_at_local: null,
+      cron: '30 9 * * *',
+      max_runs: 5,
+      runs: [],
+    };
+    let saved = false;
+    const bff = bffWith([slot({ kind: 'recurring' })], {
+      'GET /api/v1/calendar/entries/e1': () => json(saved ? { ...recurring, cron: '0 18 * * *' } : recurring),
+      'PATCH /api/v1/calendar/entries/e1': async (request) => {
+        const body = (await request.json()) as { recurrence: { cron: string } };
+        if (body.recurrence.cron === '0 18 * *') {
+          return json(
+            {
+              detail: 'invalid request',
+              code: 'invalid_request',
+              errors: [{ field: 'body.recurrence.cron', message: 'cron needs 5 fields' }],
+            },
+            422,
+          );
+        }
+        saved = true;
+        return json({ ...recurring, cron: body.recurrence.cron });
+      },
+    });
+    renderAt(`/calendar?day=${DAY}&entry=e1`, route);
+    fireEvent.click(await screen.findByTestId('entry-edit'));
+    const form = await screen.findByTestId('entry-form');
+    const cron = within(form).getByTestId('entry-cron');
+    expect(cron).toHaveValue('30 9 * * *');
+    expect(within(form).getByRole('radio', { name: '周期' })).toBeDisabled();
+
+    fireEvent.change(cron, { target: { value: '0 18 * *' } });
+    fireEvent.click(screen.getByTestId('entry-submit'));
+    expect(await screen.findByTestId('entry-error')).toHaveTextContent(
+      'recurrence.cron: cron needs 5 fields',
+    );
+
+    fireEvent.change(cron, { target: { value: '0 18 * * *' } });
+    fireEvent.click(screen.getByTestId('entry-submit'));
+    expect(await screen.findByText('排期已更新')).toBeInTheDocument();
+    const patches = bff.requests.filter((r) => r.method === 'PATCH');
+    expect(await patches.at(-1)?.json()).toEqual({ recurrence: { cron: '0 18 * * *', max_runs: 5 } });
+    expect(
+      await within(await screen.findByTestId('entry-detail')).findByText(/0 18 \* \* \*/),
+    ).toBeInTheDocument();
+  }, 60_000);
 });

@@ -29,7 +29,8 @@ const POLL_MS = 5000;
 
 /**
  * The content calendar: a month or a week of planned, running and finished publishes (view, day and account
- * in the address), new one-off and recurring entries, drag to reschedule, and each entry's runs in a drawer.
+ * in the address), new one-off and recurring entries, drag to reschedule, and each entry's runs in a drawer,
+ * from which it is edited.
  */
 export function CalendarPage() {
   const { message } = App.useApp();
@@ -44,6 +45,7 @@ export function CalendarPage() {
   const accountId = params.get('account') ?? undefined;
   const openEntry = params.get('entry');
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<EntryView | null>(null);
 
   const range = useMemo(() => visibleRange(mode, anchor), [mode, anchor]);
   const view = useQuery({
@@ -102,6 +104,20 @@ export function CalendarPage() {
     },
     onError: (error) => message.error(isApiError(error) ? error.detail : String(error)),
   });
+
+  const contentOptions = (contents.data?.items ?? [])
+    .filter((c) => c.status !== 'archived')
+    .map((c) => {
+      const text = `${c.title || c.topic}（${kindLabel(c.kind)}）`;
+      return {
+        value: c.id,
+        search: text,
+        label: <span data-testid={`content-option-${c.id}`}>{text}</span>,
+      };
+    });
+  const accountOptions = (accounts.data ?? [])
+    .filter((a) => a.health !== 'unbound')
+    .map((a) => ({ value: a.id, label: a.nickname || a.open_id }));
 
   const title =
     mode === 'month'
@@ -179,19 +195,8 @@ export function CalendarPage() {
       </Card>
       <EntryForm
         open={creating}
-        contents={(contents.data?.items ?? [])
-          .filter((c) => c.status !== 'archived')
-          .map((c) => {
-            const text = `${c.title || c.topic}（${kindLabel(c.kind)}）`;
-            return {
-              value: c.id,
-              search: text,
-              label: <span data-testid={`content-option-${c.id}`}>{text}</span>,
-            };
-          })}
-        accounts={(accounts.data ?? [])
-          .filter((a) => a.health !== 'unbound')
-          .map((a) => ({ value: a.id, label: a.nickname || a.open_id }))}
+        contents={contentOptions}
+        accounts={accountOptions}
         onClose={() => setCreating(false)}
         onCreated={(entry) => {
           setCreating(false);
@@ -206,6 +211,19 @@ export function CalendarPage() {
         canPlan={canPlan}
         onClose={() => set({ entry: null })}
         onChanged={refresh}
+        onEdit={setEditing}
+      />
+      <EntryForm
+        open={editing !== null}
+        entry={editing}
+        contents={contentOptions}
+        accounts={accountOptions}
+        onClose={() => setEditing(null)}
+        onSaved={(saved) => {
+          setEditing(null);
+          message.success(saved ? t.form.saved : t.form.unchanged);
+          refreshAll();
+        }}
       />
     </RoleGate>
   );

@@ -60,6 +60,35 @@ describe('TasksPage', () => {
     expect(await sent?.json()).toEqual({ outcome: 'no_answer', note: '', amount_fen: null });
   }, 60_000);
 
+  it('lets an agent hand a task to a colleague picked from the directory', async () => {
+    setToken('tok');
+    const bff = fakeBff({
+      'GET /api/v1/auth/me': () => json(AGENT),
+      'GET /api/v1/tasks': () => json({ items: [TASK], limit: 200, offset: 0 }),
+      'GET /api/v1/users/directory': () =>
+        json([
+          { id: 'agent-1', display_name: 'agnes', role: 'agent', active: true },
+          { id: 'agent-2', display_name: '小周', role: 'agent', active: true },
+          { id: 'viewer-1', display_name: '只读小王', role: 'viewer', active: true },
+        ]),
+      'POST /api/v1/tasks/k1/reassign': () => json({ ...TASK, owner_user_id: 'agent-2' }),
+    });
+    renderAt('/tasks', [{ path: '/tasks', element: <TasksPage /> }]);
+    const row = (await screen.findByText('回访：客户问过到店时间')).closest('tr') as HTMLElement;
+    await userEvent.click(within(row).getByTestId('task-reassign'));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByTestId('task-owner').querySelector('input') as HTMLElement);
+    await userEvent.click(await screen.findByTitle('小周'));
+    // Only other agents are offered: not the owner, not a viewer.
+    expect(screen.queryByTitle('只读小王')).toBeNull();
+    expect(screen.queryByTitle('agnes')).toBeNull();
+    await userEvent.click(within(dialog).getByRole('button', { name: /确\s*定|OK/ }));
+    await waitFor(() => expect(bff.requests.some((r) => r.url.endsWith('/reassign'))).toBe(true));
+    const sent = bff.requests.find((r) => r.url.endsWith('/reassign'));
+    expect(await sent?.json()).toEqual({ owner_user_id: 'agent-2' });
+    expect(bff.requests.some((r) => new URL(r.url).pathname === '/api/v1/users')).toBe(false);
+  }, 60_000);
+
   it('is refused to a viewer', async () => {
     setToken('tok');
     fakeBff({ 'GET /api/v1/auth/me': () => json(VIEWER) });

@@ -24,7 +24,7 @@ import {
   tasksListTasksOptions,
   tasksReassignTaskMutation,
   tasksSnoozeTaskMutation,
-  usersListUsersOptions,
+  usersUserDirectoryOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type { FollowUpTaskView, TaskCompletion, TasksListTasksData } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -161,15 +161,14 @@ export function TasksPage() {
                       <Button type="link" size="small" onClick={() => setAction({ kind: 'snooze', task })}>
                         {t.snooze}
                       </Button>
-                      {admin && (
-                        <Button
-                          type="link"
-                          size="small"
-                          onClick={() => setAction({ kind: 'reassign', task })}
-                        >
-                          {t.reassign}
-                        </Button>
-                      )}
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() => setAction({ kind: 'reassign', task })}
+                        data-testid="task-reassign"
+                      >
+                        {t.reassign}
+                      </Button>
                     </Space>
                   ) : null,
               },
@@ -196,7 +195,8 @@ function TaskAction({ action, onClose }: { action: NonNullable<Action>; onClose:
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ActionForm>();
   const outcome = Form.useWatch('outcome', form);
-  const users = useQuery({ ...usersListUsersOptions(), enabled: action.kind === 'reassign' });
+  // The tenant's directory (active users only), which every agent may read, not the admins' user list.
+  const users = useQuery({ ...usersUserDirectoryOptions(), enabled: action.kind === 'reassign' });
   const done = () => {
     message.success(t.done);
     void queryClient.invalidateQueries({
@@ -274,9 +274,12 @@ function TaskAction({ action, onClose }: { action: NonNullable<Action>; onClose:
             <Select
               loading={users.isPending}
               options={(users.data ?? [])
-                .filter((u) => !u.disabled && (AGENT_ROLES as readonly string[]).includes(u.role))
+                .filter((u) => u.active && (AGENT_ROLES as readonly string[]).includes(u.role))
                 .filter((u) => u.id !== action.task.owner_user_id)
-                .map((u) => ({ value: u.id, label: `${u.display_name || u.username} (${u.username})` }))}
+                .map((u) => ({ value: u.id, label: u.display_name }))}
+              showSearch
+              optionFilterProp="label"
+              data-testid="task-owner"
             />
           </Form.Item>
         )}

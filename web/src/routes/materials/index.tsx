@@ -135,7 +135,6 @@ export function MaterialsPage() {
             {library ? (
               <LibraryPane
                 library={library}
-                isAdmin={me.data?.role === 'admin'}
                 params={params}
                 set={set}
                 onUpload={() => setUploading(true)}
@@ -200,14 +199,12 @@ export function MaterialsPage() {
 
 function LibraryPane({
   library,
-  isAdmin,
   params,
   set,
   onUpload,
   onDelete,
 }: {
   library: LibraryView;
-  isAdmin: boolean;
   params: URLSearchParams;
   set: (changes: Record<string, string | undefined>) => void;
   onUpload: () => void;
@@ -361,7 +358,7 @@ function LibraryPane({
           {
             key: 'members',
             label: t.tabMembers,
-            children: <Members library={library} isAdmin={isAdmin} />,
+            children: <Members library={library} />,
           },
         ]}
       />

@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { setToken } from '../../lib/session';
 import { fakeBff, json } from '../../test/fakeBff';
@@ -61,4 +62,44 @@ describe('MaterialsPage', () => {
     expect(asked.at(-1)?.searchParams.get('q')).toBe('团购');
     expect(asked.at(-1)?.searchParams.get('library_id')).toBe('lib1');
   });
+
+  it('lets a manager who is not an admin add a member picked from the directory', async () => {
+    setToken('tok');
+    const members = [
+      {
+        user_id: 'u',
+        username: 'amy',
+        permission: 'manager',
+        added_by: 'm',
+        created_at: '2026-12-01T08:00:00Z',
+      },
+    ];
+    const bff = fakeBff({
+      'GET /api/v1/auth/me': () => json(AGENT),
+      'GET /api/v1/material-libraries': () => json([{ ...LIBRARY, permission: 'manager' }]),
+      'GET /api/v1/materials': () => json({ items: [], total: 0, limit: 20, offset: 0 }),
+      'GET /api/v1/material-libraries/lib1/members': () => json(members),
+      'GET /api/v1/users/directory': () =>
+        json([
+          { id: 'u', display_name: 'amy', role: 'agent', active: true },
+          { id: 'u2', display_name: '小周', role: 'agent', active: true },
+        ]),
+      'PUT /api/v1/material-libraries/lib1/members': async (request) => {
+        const body = (await request.json()) as { user_id: string; permission: string };
+        members.push({ ...body, username: 'zhou', added_by: 'u', created_at: '2026-12-02T08:00:00Z' });
+        return json(members);
+      },
+    });
+    renderAt('/materials', [{ path: '/materials', element: <MaterialsPage /> }]);
+    await userEvent.click(await screen.findByRole('tab', { name: '成员' }));
+    await userEvent.click((await screen.findByTestId('member-user')).querySelector('input') as HTMLElement);
+    await userEvent.click(await screen.findByTitle('小周'));
+    // A member already in the library is not offered again.
+    expect(screen.queryByTitle('amy')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: '添加成员' }));
+    expect(await within(screen.getByTestId('members')).findByText('zhou')).toBeInTheDocument();
+    const put = bff.requests.find((r) => r.method === 'PUT');
+    expect(await put?.json()).toEqual({ user_id: 'u2', permission: 'viewer' });
+    expect(bff.requests.some((r) => new URL(r.url).pathname === '/api/v1/users')).toBe(false);
+  }, 60_000);
 });
