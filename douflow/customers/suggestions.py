@@ -192,15 +192,15 @@ async def for_reader(
     tenant_role: str,
     now: datetime,
 ) -> SuggestionResult:
-    """The set as this reader may use it: only the materials they may send now, cited and offered."""
+    """The set as this reader may use it: only the materials they may send now, cited and offered. A draft
+    that offers one they may not send is left out whole, since its text names the material (《title》) and
+    promises it: the reader asks for a set of their own."""
     if not result.materials:
         return result
     offerer = await material_offers.agent(MaterialRepository(session, tenant_id), user_id, tenant_role)
     kept = await material_offers.still_offered(session, tenant_id, result.materials, offerer, now)
     ids = {m.material_id for m in kept}
-    drafts = [
-        s.model_copy(update={"materials": [m for m in s.materials if m in ids]}) for s in result.suggestions
-    ]
+    drafts = [s for s in result.suggestions if all(m in ids for m in s.materials)]
     return result.model_copy(update={"materials": kept, "suggestions": drafts})
 
 
