@@ -14,6 +14,7 @@ import {
   exitReasonLabel,
   LEVEL_COLORS,
   levelLabel,
+  scoreEventLabel,
   taskStatusLabel,
   time,
   worksCustomers,
@@ -77,7 +78,7 @@ function Explanation({ items }: { items: Contribution[] }) {
         locale={{ emptyText: t.noExplanation }}
         data-testid="customer-explanation"
         columns={[
-          { title: t.eventType, dataIndex: 'event_type' },
+          { title: t.eventType, dataIndex: 'event_type', render: (v: string) => scoreEventLabel(v) },
           { title: t.group, dataIndex: 'group', width: 70 },
           { title: t.points, dataIndex: 'points', width: 60 },
           { title: t.decayed, dataIndex: 'decayed', width: 60, render: (v: number) => v.toFixed(1) },

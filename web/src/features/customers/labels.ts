@@ -9,6 +9,10 @@ export function levelLabel(level: string): string {
   return (t.levels as Record<string, string>)[level] ?? level;
 }
 
+export function scoreEventLabel(eventType: string): string {
+  return (t.scoreEvents as Record<string, string>)[eventType] ?? eventType;
+}
+
 export function taskStatusLabel(status: string): string {
   return (t.statuses as Record<string, string>)[status] ?? status;
 }

@@ -11,6 +11,7 @@ import {
 import type { ScoreRule, ScoringRulesIn } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { zhCN } from '../../locales/zh-CN';
+import { scoreEventLabel } from '../customers/labels';
 import { TagsInput } from './BrandsTab';
 import { InlineForm } from './InlineForm';
 
@@ -106,7 +107,9 @@ export function ScoringTab({ canWrite }: { canWrite: boolean }) {
                             label={t.eventType}
                             rules={[{ required: true, message: t.required }]}
                           >
-                            <Select options={EVENT_TYPES.map((value) => ({ value, label: value }))} />
+                            <Select
+                              options={EVENT_TYPES.map((value) => ({ value, label: scoreEventLabel(value) }))}
+                            />
                           </Form.Item>
                         </Col>
                         <Col span={3}>

@@ -78,7 +78,14 @@ const CARD = {
   tags: [],
   last_seen_at: '2026-12-01T09:00:00Z',
   explanation: [
-    { event_id: 'e1', event_type: 'asked_price', group: 'intent', points: 40, decayed: 42, occurred_at: 'x' },
+    {
+      event_id: 'e1',
+      event_type: 'price_question',
+      group: 'intent',
+      points: 40,
+      decayed: 42,
+      occurred_at: 'x',
+    },
   ],
   not_counted: [],
   rules_version: 1,
@@ -139,6 +146,7 @@ describe('InboxPage', () => {
     expect(screen.getByText('转人工原因: 客户要求人工')).toBeInTheDocument();
     const card = await screen.findByTestId('customer-card');
     expect(await within(card).findByTestId('customer-score')).toHaveTextContent('42.0');
+    expect(within(card).getByText('问价格')).toBeInTheDocument(); // the scoring event by its name, not its code
     expect(within(card).getByText('手机 13800001234')).toBeInTheDocument();
     expect(screen.getByTestId('reply-text')).toBeDisabled();
 
