@@ -363,6 +363,23 @@ async def test_checks_refuse_what_cannot_publish_with_what_to_fix(
     assert (await status_and_detail(recurrence={"cron": "0 9 * * *", "max_runs": 2}))[0] == 422
 
 
+async def test_a_recurrence_whose_next_run_is_months_away_is_planned_and_one_that_ends_before_it_is_not(
+    http: httpx.AsyncClient, kim: TestUser, account: str, new_post: Any
+) -> None:
+    content_id = await new_post(title("年度"))
+    now = datetime.now(UTC)
+    month = (now.month + 5) % 12 + 1  # five to six months from now, whenever this runs
+    yearly = {"cron": f"0 9 1 {month} *", "max_runs": 1}
+
+    planned = await plan(http, kim, content_id=content_id, account_id=account, recurrence=yearly)
+    ending = yearly | {"end_at": (now + timedelta(days=40)).isoformat()}
+    refused = await plan(http, kim, content_id=content_id, account_id=account, recurrence=ending)
+
+    assert planned.status_code == 201, planned.text
+    assert refused.status_code == 400, refused.text
+    assert "no occurrence left" in refused.json()["detail"]
+
+
 async def test_one_account_is_not_scheduled_twice_within_the_spacing(
     http: httpx.AsyncClient, kim: TestUser, account: str, new_post: Any
 ) -> None:

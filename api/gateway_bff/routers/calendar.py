@@ -294,7 +294,14 @@ async def _check_times(
 ) -> None:
     with _spec_errors():
         times = await schedules.planned_times(temporal, session, settings, entry, now, saved=False)
-    if entry.kind == "recurring" and not times:
+        coming = bool(times) or entry.kind == "one_off"
+        if not coming:  # none within a month: a yearly one may still come
+            coming = bool(
+                await schedules.planned_times(
+                    temporal, session, settings, entry, now, saved=False, horizon=schedules.OCCURRENCE_HORIZON
+                )
+            )
+    if not coming:
         raise DomainError(
             "the recurrence has no occurrence left between now and its end: check `cron`/`weekly`, `end_at` "
             "and `max_runs` (it counts every scheduled run of the entry, also those before a reschedule)"

@@ -51,6 +51,8 @@ from models.content import Actor
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # Temporal counts from Sunday = 0
 # How far ahead recurrences are compared for spacing (a month covers every weekly and daily pattern).
 SPACING_HORIZON = timedelta(days=31)
+# How far a recurrence is looked at for its next occurrence at all (a yearly cron's may be 366 days away).
+OCCURRENCE_HORIZON = timedelta(days=367)
 NOTE = "DouFlow content calendar entry; edits through the calendar API reach this schedule at once"
 
 
@@ -220,11 +222,12 @@ async def planned_times(
     now: datetime,
     *,
     saved: bool,
+    horizon: timedelta = SPACING_HORIZON,
 ) -> list[datetime]:
-    """The entry's coming publishes within the spacing horizon (a saved recurrence asks its own schedule)."""
+    """The entry's coming publishes within the horizon (a saved recurrence asks its own schedule)."""
     if entry.kind == "one_off":
         return [entry.run_at] if entry.run_at is not None and entry.run_at >= now else []
-    end = now + SPACING_HORIZON
+    end = now + horizon
     if saved:
         times = await matching_times(client, ids.calendar_schedule_id(entry.id), now, end)
     else:
