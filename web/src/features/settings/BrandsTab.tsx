@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { Button, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import {
   brandsArchiveBrandMutation,
@@ -14,6 +14,7 @@ import { QueryState } from '../../components/QueryState';
 import { zhCN } from '../../locales/zh-CN';
 import { formatTime } from '../contents/labels';
 import { FormModal } from './FormModal';
+import { rowActionsColumn } from './RowActions';
 
 const t = zhCN.insights.settings;
 
@@ -83,26 +84,11 @@ export function BrandsTab({ canWrite }: { canWrite: boolean }) {
             },
             ...(canWrite
               ? [
-                  {
-                    title: '',
-                    key: 'actions',
-                    width: 140,
-                    render: (_: unknown, row: BrandView) => (
-                      <Space>
-                        <Button size="small" onClick={() => setEditing(row)}>
-                          {t.edit}
-                        </Button>
-                        <Popconfirm
-                          title={t.confirmDelete}
-                          onConfirm={() => archive.mutateAsync({ path: { brand_id: row.id } })}
-                        >
-                          <Button size="small" danger>
-                            {t.archive}
-                          </Button>
-                        </Popconfirm>
-                      </Space>
-                    ),
-                  },
+                  rowActionsColumn<BrandView>({
+                    onEdit: setEditing,
+                    onRemove: (row) => archive.mutateAsync({ path: { brand_id: row.id } }),
+                    removeLabel: t.archive,
+                  }),
                 ]
               : []),
           ]}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
+import { Button, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import {
   brandsListBrandsOptions,
@@ -14,6 +14,7 @@ import { QueryState } from '../../components/QueryState';
 import { zhCN } from '../../locales/zh-CN';
 import { TagsInput } from './BrandsTab';
 import { FormModal } from './FormModal';
+import { rowActionsColumn } from './RowActions';
 
 const t = zhCN.insights.settings;
 
@@ -80,26 +81,10 @@ export function KnowledgeTab({ canWrite }: { canWrite: boolean }) {
             { title: t.enabled, dataIndex: 'enabled', width: 70, render: (on: boolean) => (on ? '✓' : '–') },
             ...(canWrite
               ? [
-                  {
-                    title: '',
-                    key: 'actions',
-                    width: 140,
-                    render: (_: unknown, row: KnowledgeEntryView) => (
-                      <Space>
-                        <Button size="small" onClick={() => setEditing(row)}>
-                          {t.edit}
-                        </Button>
-                        <Popconfirm
-                          title={t.confirmDelete}
-                          onConfirm={() => remove.mutateAsync({ path: { knowledge_id: row.id } })}
-                        >
-                          <Button size="small" danger>
-                            {t.delete}
-                          </Button>
-                        </Popconfirm>
-                      </Space>
-                    ),
-                  },
+                  rowActionsColumn<KnowledgeEntryView>({
+                    onEdit: setEditing,
+                    onRemove: (row) => remove.mutateAsync({ path: { knowledge_id: row.id } }),
+                  }),
                 ]
               : []),
           ]}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, Form, Input, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Checkbox, Form, Input, Select, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import {
   notificationsChangeWebhookMutation,
@@ -15,6 +15,7 @@ import { zhCN } from '../../locales/zh-CN';
 import { formatTime } from '../contents/labels';
 import { TagsInput } from './BrandsTab';
 import { FormModal } from './FormModal';
+import { rowActionsColumn } from './RowActions';
 
 const t = zhCN.insights.settings;
 const KINDS = [
@@ -114,26 +115,11 @@ export function WebhooksTab() {
                 />
               ),
             },
-            {
-              title: '',
-              key: 'actions',
-              width: 140,
-              render: (_, row) => (
-                <Space size={4}>
-                  <Button size="small" onClick={() => setEditing(row)} data-testid={`webhook-edit-${row.id}`}>
-                    {t.edit}
-                  </Button>
-                  <Popconfirm
-                    title={t.confirmDelete}
-                    onConfirm={() => remove.mutateAsync({ path: { webhook_id: row.id } })}
-                  >
-                    <Button size="small" danger>
-                      {t.delete}
-                    </Button>
-                  </Popconfirm>
-                </Space>
-              ),
-            },
+            rowActionsColumn<WebhookView>({
+              onEdit: setEditing,
+              onRemove: (row) => remove.mutateAsync({ path: { webhook_id: row.id } }),
+              editTestId: (row) => `webhook-edit-${row.id}`,
+            }),
           ]}
         />
       </QueryState>
