@@ -315,7 +315,7 @@ function ScriptEditor({ value, onChange }: EditorProps<'video_script'>) {
     return area ? (
       <Input.TextArea
         {...props}
-        autoSize={{ minRows: 1, maxRows: 6 }}
+        rows={2}
         onChange={(e) => updateShot(row.key, { [field]: e.target.value })}
       />
     ) : (
