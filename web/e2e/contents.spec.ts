@@ -96,6 +96,32 @@ test('edit a draft and see the diff between its versions', async ({ page }) => {
   await expect(detail).toContainText('v2');
 });
 
+test('edit one shot of a video script through its form and see only that in the diff', async ({ page }) => {
+  const headers = { Authorization: `Bearer ${await tokenOf(page)}` };
+  const topic = `三步做蛋糕 ${Date.now()}`;
+  const made = await page.request.post('/api/v1/video-scripts', {
+    headers,
+    data: { topic, script_type: 'tutorial', duration_seconds: 30 },
+  });
+  expect(made.status()).toBe(200);
+  const { content_id: contentId } = (await made.json()) as { content_id: string };
+
+  await page.goto(`/contents/${contentId}`);
+  const detail = page.getByTestId('content-detail');
+  await expect(detail.getByTestId('shots')).toBeVisible();
+  await detail.getByTestId('edit').click();
+  const line = page.getByTestId('edit-shots').getByTestId('shot-line').nth(1);
+  const before = await line.inputValue();
+  await line.fill(`${before}（补一句）`);
+  await page.getByTestId('save-edit').click();
+
+  await expect(page.getByTestId('versions').locator('tbody tr')).toHaveCount(2);
+  const diff = page.getByTestId('version-diff');
+  await expect(diff.getByTestId('diff-body.shots').getByTestId('diff-added')).toHaveText('（补一句）');
+  await expect(diff.getByTestId('diff-title')).toHaveCount(0);
+  await expect(detail.getByTestId('shots')).toContainText(`${before}（补一句）`);
+});
+
 test('publish to a bound sandbox account and watch it reach published', async ({ page }) => {
   const headers = { Authorization: `Bearer ${await tokenOf(page)}` };
   const accountId = await bindSandboxAccount(page.request, headers);

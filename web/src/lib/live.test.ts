@@ -105,6 +105,27 @@ describe('live updates', () => {
     live.stop();
   });
 
+  it('refetches a content’s publishes on a publish event for that content only', async () => {
+    const live = setup();
+    await vi.runOnlyPendingTimersAsync();
+    const key = (content_id: string) => [{ _id: 'publishListPublishes', baseUrl: '', query: { content_id } }];
+    const all = [{ _id: 'publishListPublishes', baseUrl: '', query: { limit: 50 } }];
+    for (const k of [key('c1'), key('c2'), all]) await live.watch(k);
+    const publish = (id: number, content: string): LiveEvent => ({
+      id,
+      kind: 'publish',
+      subject_id: `p${id}`,
+      at: '2026-01-01T00:00:00Z',
+      payload: { publish_id: `p${id}`, content_id: content, status: 'under_review' },
+    });
+    live.sources[0].emit('publish', publish(7, 'c1'));
+    const stale = (k: unknown[]) => live.queryClient.getQueryState(k)?.isInvalidated;
+    expect(stale(key('c1'))).toBe(true);
+    expect(stale(key('c2'))).toBe(false);
+    expect(stale(all)).toBe(true);
+    live.stop();
+  });
+
   it('polls while the stream is down, then reconnects with a new ticket after the last id and refetches', async () => {
     const live = setup();
     await vi.runOnlyPendingTimersAsync();

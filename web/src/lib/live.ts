@@ -71,9 +71,18 @@ function queryPath(key: readonly unknown[]): Record<string, unknown> | undefined
     : undefined;
 }
 
+function queryParams(key: readonly unknown[]): Record<string, unknown> | undefined {
+  const head = key[0];
+  return head && typeof head === 'object' && 'query' in head
+    ? ((head as { query: unknown }).query as Record<string, unknown>)
+    : undefined;
+}
+
 /**
  * Marks stale what an event changed. A detail is only refetched when it is the one the event names
- * (a conversation's detail by `conversation_id`, a task's by `task_id`); lists always are.
+ * (a conversation's detail by `conversation_id`, a task's by `task_id`); a list filtered by one of those
+ * ids (a content's publishes by `content_id`) only when the event names that one or none; other lists
+ * always are.
  */
 export function applyEvent(queryClient: QueryClient, event: LiveEvent): void {
   const ids = new Set(STALE_BY_KIND[event.kind]);
@@ -87,9 +96,15 @@ export function applyEvent(queryClient: QueryClient, event: LiveEvent): void {
     predicate: (query) => {
       const id = queryId(query.queryKey);
       if (!id || !ids.has(id)) return false;
-      const path = queryPath(query.queryKey);
-      if (!path) return true;
-      return Object.entries(path).every(([name, value]) => !(name in subject) || subject[name] === value);
+      const path = queryPath(query.queryKey) ?? {};
+      const filters = queryParams(query.queryKey) ?? {};
+      return (
+        Object.entries(path).every(([name, value]) => !(name in subject) || subject[name] === value) &&
+        Object.entries(filters).every(
+          ([name, value]) =>
+            !(name in subject) || value == null || subject[name] == null || subject[name] === value,
+        )
+      );
     },
   });
 }

@@ -4,23 +4,39 @@ import { publishListPublishesOptions } from '../../client/@tanstack/react-query.
 import type { PublishView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { fmt } from '../../lib/format';
+import type { LiveStatus } from '../../lib/live';
+import { useLiveStatus } from '../../lib/useLive';
 import { zhCN } from '../../locales/zh-CN';
 import { formatTime, statusColor, statusLabel } from './labels';
 
 const t = zhCN.contents;
 /** Where a publish stops changing on its own (models/publish.py FINAL_STATUSES). */
 export const FINAL_STATUSES = new Set(['published', 'rejected', 'failed', 'unconfirmed']);
-const POLL_MS = 2000;
+/** How often a moving publish is read again while the live stream is not connected. */
+export const FALLBACK_POLL_MS = 10_000;
 
 export function stillMoving(publishes: readonly Pick<PublishView, 'status'>[] | undefined): boolean {
   return (publishes ?? []).some((p) => !FINAL_STATUSES.has(p.status));
 }
 
-/** Each account's publish of this content with every state it went through; polled until all are final. */
+/** Polling only stands in for the stream: none while it is live or once every publish is final. */
+export function pollInterval(
+  live: LiveStatus,
+  publishes: readonly Pick<PublishView, 'status'>[] | undefined,
+): number | false {
+  return live !== 'live' && stillMoving(publishes) ? FALLBACK_POLL_MS : false;
+}
+
+/**
+ * Each account's publish of this content with every state it went through. The tenant's live stream
+ * refetches it on each publish event naming this content (lib/live.ts); while the stream is down it is
+ * polled until all are final.
+ */
 export function PublishTimeline({ contentId, names }: { contentId: string; names: Map<string, string> }) {
+  const live = useLiveStatus();
   const publishes = useQuery({
     ...publishListPublishesOptions({ query: { content_id: contentId } }),
-    refetchInterval: (query) => (stillMoving(query.state.data) ? POLL_MS : false),
+    refetchInterval: (query) => pollInterval(live, query.state.data),
   });
   return (
     <QueryState
@@ -31,6 +47,11 @@ export function PublishTimeline({ contentId, names }: { contentId: string; names
       onRetry={() => publishes.refetch()}
     >
       <Space direction="vertical" style={{ width: '100%' }} data-testid="publishes">
+        {pollInterval(live, publishes.data) !== false && (
+          <Typography.Text type="secondary" data-testid="publish-polling">
+            {t.polling}
+          </Typography.Text>
+        )}
         {publishes.data?.map((p) => (
           <Card
             key={p.id}

@@ -25,3 +25,17 @@ export function clock(seconds: number): string {
   const text = Number.isInteger(rest) ? String(rest) : rest.toFixed(1);
   return `${minutes}:${rest < 10 ? '0' : ''}${text}`;
 }
+
+/**
+ * Where the shot table's clock starts. The generator makes the hook shot 1 (its shots add up to the total,
+ * prompts "第 1 个镜头就是 hook"); a script whose total also counts the hook apart from its shots starts
+ * them once the hook has played.
+ */
+export function shotsStart(script: {
+  hook: { duration_seconds: number };
+  shots: readonly { duration_seconds: number }[];
+  total_duration_seconds: number;
+}): number {
+  const shots = script.shots.reduce((total, shot) => total + shot.duration_seconds, 0);
+  return Math.abs(shots - script.total_duration_seconds) < 0.05 ? 0 : script.hook.duration_seconds;
+}

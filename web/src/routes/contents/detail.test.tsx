@@ -54,6 +54,26 @@ const APPROVAL = {
   version: 2,
   workflow_id: null,
 };
+const RULES = [
+  {
+    platform: 'douyin',
+    display_name: '抖音',
+    title_max: 30,
+    body_max: 1000,
+    hashtag_min: 1,
+    hashtag_max: 5,
+    notes: [],
+  },
+  {
+    platform: 'xiaohongshu',
+    display_name: '小红书',
+    title_max: 5,
+    body_max: 1000,
+    hashtag_min: 1,
+    hashtag_max: 10,
+    notes: [],
+  },
+];
 const ACCOUNT = {
   id: 'acc-1',
   nickname: '小鹿',
@@ -89,6 +109,122 @@ describe('ContentDetailPage', () => {
     expect(screen.queryByTestId('edit')).toBeNull();
     expect(screen.queryByTestId('publish')).toBeNull();
     expect(screen.queryByTestId('submit-review')).toBeNull();
+  });
+
+  it('shows each platform’s copy with its counters and edits one body through its form, sending only that', async () => {
+    setToken('tok');
+    const copies = [
+      { platform: 'douyin', title: '周末烘焙', body: '一起做蛋糕', hashtags: ['#烘焙'] },
+      { platform: 'xiaohongshu', title: '亲子烘焙时光', body: '周末和孩子', hashtags: ['#亲子#'] },
+    ];
+    const bff = fakeBff(
+      routes('operator', {
+        'GET /api/v1/contents/c1': () => json({ ...CONTENT, body: { copies, request: { topic: '烘焙' } } }),
+        'GET /api/v1/platforms': () => json(RULES),
+        'PATCH /api/v1/contents/c1': () => json({ ...CONTENT, version: 3 }),
+      }),
+    );
+    renderAt('/contents/c1', [{ path: '/contents/:contentId', element: <ContentDetailPage /> }]);
+
+    const body = await screen.findByTestId('content-body');
+    const xhs = within(body).getByTestId('copy-xiaohongshu');
+    expect(within(xhs).getByText('周末和孩子')).toBeInTheDocument();
+    await waitFor(() => expect(within(xhs).getByTestId('title-counter')).toHaveTextContent('6 / 5'));
+    expect(within(xhs).getByTestId('title-counter')).toHaveClass('ant-typography-danger');
+
+    await userEvent.click(screen.getByTestId('edit'));
+    const form = await screen.findByTestId('edit-copy-xiaohongshu');
+    await userEvent.type(within(form).getByTestId('copy-body'), '一起烤');
+    expect(within(form).getByTestId('body-counter')).toHaveTextContent('8 / 1000');
+    await userEvent.click(screen.getByTestId('save-edit'));
+
+    await waitFor(() => expect(bff.requests.some((r) => r.method === 'PATCH')).toBe(true));
+    const sent = bff.requests.find((r) => r.method === 'PATCH');
+    expect(sent?.headers.get('Idempotency-Key')).toBeTruthy();
+    expect(await sent?.json()).toEqual({
+      base_version: 2,
+      body: { copies: [copies[0], { ...copies[1], body: '周末和孩子一起烤' }] },
+    });
+    expect(await screen.findByText('已保存为 v3')).toBeInTheDocument();
+  }, 60_000);
+
+  it('times a script’s shots from the hook as shot 1, and saves a reordered, retimed shot table', async () => {
+    setToken('tok');
+    const shot = (index: number, seconds: number, line: string) => ({
+      index,
+      duration_seconds: seconds,
+      shot_size: '近景',
+      camera_movement: '固定',
+      visual: '画面',
+      on_screen_text: '字幕',
+      line,
+    });
+    const script = {
+      title: '三步做蛋糕',
+      script_type: 'tutorial',
+      hook: { text: '你也能做', visual: '成品', duration_seconds: 3 },
+      shots: [shot(1, 3, '你也能做'), shot(2, 4, '先打蛋'), shot(3, 6, '再烤')],
+      call_to_action: '关注我',
+      total_duration_seconds: 13,
+    };
+    let polls = 0;
+    const bff = fakeBff(
+      routes('operator', {
+        'GET /api/v1/contents/c1': () => json({ ...CONTENT, kind: 'video_script', body: script }),
+        'PATCH /api/v1/contents/c1': () =>
+          json({ workflow_id: 'edit-1', status: 'running', status_url: '/x' }, 202),
+        'GET /api/v1/workflows/edit-1': () => {
+          polls += 1;
+          return json({ workflow_id: 'edit-1', workflow_type: 'W', status: 'completed', result: {} });
+        },
+      }),
+    );
+    renderAt('/contents/c1', [{ path: '/contents/:contentId', element: <ContentDetailPage /> }]);
+
+    const table = await screen.findByTestId('shots');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('0:00–0:03');
+    expect(rows[2]).toHaveTextContent('0:07–0:13');
+
+    await userEvent.click(screen.getByTestId('edit'));
+    const shots = await screen.findByTestId('edit-shots');
+    const editRows = () => within(shots).getAllByRole('row').slice(1);
+    await userEvent.click(within(editRows()[2]).getByTestId('move-up'));
+    const seconds = within(editRows()[1]).getByTestId('shot-duration_seconds');
+    await userEvent.clear(seconds);
+    await userEvent.type(seconds, '8');
+    await waitFor(() => expect(editRows()[2]).toHaveTextContent('0:11–0:15'));
+    expect(screen.getByTestId('script-total')).toHaveTextContent('总时长 15 秒');
+    await userEvent.click(screen.getByTestId('save-edit'));
+
+    await waitFor(() => expect(polls).toBe(1));
+    const sent = (await bff.requests.find((r) => r.method === 'PATCH')?.json()) as {
+      body: typeof script;
+      title?: string;
+    };
+    expect(sent.title).toBeUndefined();
+    expect(sent.body.shots.map((s) => [s.index, s.line, s.duration_seconds])).toEqual([
+      [1, '你也能做', 3],
+      [2, '再烤', 8],
+      [3, '先打蛋', 4],
+    ]);
+    expect(sent.body.total_duration_seconds).toBe(15);
+  }, 60_000);
+
+  it('asks before closing an edited form, and saves nothing when nothing changed', async () => {
+    setToken('tok');
+    const bff = fakeBff(routes('operator', { 'GET /api/v1/platforms': () => json(RULES) }));
+    renderAt('/contents/c1', [{ path: '/contents/:contentId', element: <ContentDetailPage /> }]);
+
+    await userEvent.click(await screen.findByTestId('edit'));
+    await userEvent.click(await screen.findByTestId('save-edit'));
+    await waitFor(() => expect(screen.queryByTestId('save-edit')).toBeNull());
+    expect(bff.requests.some((r) => r.method === 'PATCH')).toBe(false);
+
+    await userEvent.click(screen.getByTestId('edit'));
+    await userEvent.type(await screen.findByTestId('edit-title'), '！');
+    await userEvent.click(screen.getByRole('button', { name: '取 消' }));
+    expect(await screen.findAllByText('放弃未保存的修改？')).not.toHaveLength(0);
   });
 
   it('shows the BFF’s pre-publish checks for the accounts chosen and sends only when they pass', async () => {

@@ -28,6 +28,12 @@ import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.contents;
 
+/** The terms compliance flagged in the current version, marked where the body shows them. */
+function termsOf(compliance: Record<string, unknown>): string[] {
+  const findings = (compliance as unknown as ComplianceReport).findings ?? [];
+  return findings.map((f) => f.term);
+}
+
 /**
  * One content: its current version and compliance, editing (a new version), review, media, publishing to
  * Douyin accounts with each publish's states, and every version with a diff between any two.
@@ -78,7 +84,12 @@ export function ContentDetailPage() {
               <Typography.Title level={5} style={{ marginTop: 16 }}>
                 {t.body}
               </Typography.Title>
-              <ContentBody body={view.body} />
+              <ContentBody
+                kind={view.kind}
+                body={view.body}
+                assets={view.assets ?? []}
+                terms={termsOf(view.compliance)}
+              />
             </Card>
           )}
         </QueryState>

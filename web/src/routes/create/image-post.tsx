@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Form, Image, InputNumber, Row, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, Col, Form, InputNumber, Row, Select, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { contentsGetContentOptions } from '../../client/@tanstack/react-query.gen';
 import type { ComplianceReport, ImagePostDraft, ImagePostRequest } from '../../client/types.gen';
@@ -8,12 +8,10 @@ import { RoleGate } from '../../components/RoleGate';
 import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BriefFields, type BriefValues, briefOf } from '../../features/create/components/BriefFields';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
-import { Counter } from '../../features/create/components/Counter';
-import { FlaggedText } from '../../features/create/components/FlaggedText';
 import { GenerationState } from '../../features/create/components/GenerationState';
+import { ImageGrid, PostView } from '../../features/create/components/PostView';
 import { PLATFORMS, usePlatformRules } from '../../features/create/platforms';
 import { useImagePostGeneration } from '../../features/create/useGeneration';
-import { fmt } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.create;
@@ -42,25 +40,7 @@ function DraftImages({ contentId }: { contentId: string }) {
       onRetry={() => content.refetch()}
       isEmpty={assets.length === 0}
     >
-      <Image.PreviewGroup>
-        <Space wrap data-testid="images">
-          {assets.map((asset, index) => (
-            <Space key={asset.id} direction="vertical" size={2} style={{ width: 160 }}>
-              <Image
-                src={asset.url}
-                width={160}
-                height={160}
-                style={{ objectFit: 'cover' }}
-                alt={asset.description || fmt(t.imageAlt, { index: index + 1 })}
-                data-testid="image"
-              />
-              <Typography.Text type="secondary" ellipsis>
-                {asset.caption}
-              </Typography.Text>
-            </Space>
-          ))}
-        </Space>
-      </Image.PreviewGroup>
+      <ImageGrid assets={assets} />
     </QueryState>
   );
 }
@@ -124,19 +104,7 @@ export function ImagePostPage() {
             {result && (
               <Space direction="vertical" style={{ width: '100%' }} data-testid="results">
                 <ComplianceSummary report={result.compliance} />
-                <Typography.Title level={5}>
-                  <FlaggedText text={result.post.title} terms={terms} />{' '}
-                  <Counter text={result.post.title} max={limits?.title_max} testId="title-counter" />
-                </Typography.Title>
-                <div style={{ whiteSpace: 'pre-wrap' }}>
-                  <FlaggedText text={result.post.body} terms={terms} />
-                </div>
-                <Counter text={result.post.body} max={limits?.body_max} testId="body-counter" />
-                <div>
-                  {result.post.hashtags.map((h) => (
-                    <Tag key={h}>{h}</Tag>
-                  ))}
-                </div>
+                <PostView post={result.post} limits={limits} terms={terms} />
                 <DraftImages contentId={result.content_id} />
                 <Link to={`/contents/${result.content_id}`} data-testid="open-draft">
                   <Button type="primary">{t.openDraft}</Button>

@@ -1,27 +1,13 @@
-import {
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Form,
-  InputNumber,
-  Row,
-  Select,
-  Space,
-  Table,
-  Typography,
-} from 'antd';
+import { Button, Card, Col, Form, InputNumber, Row, Select, Space, Typography } from 'antd';
 import { Link } from 'react-router';
-import type { Shot, VideoScriptRequest } from '../../client/types.gen';
+import type { VideoScriptRequest } from '../../client/types.gen';
 import { RoleGate } from '../../components/RoleGate';
 import { useDirtyForm } from '../../components/useUnsavedPrompt';
 import { BriefFields, type BriefValues, briefOf } from '../../features/create/components/BriefFields';
 import { ComplianceSummary } from '../../features/create/components/ComplianceSummary';
-import { FlaggedText } from '../../features/create/components/FlaggedText';
 import { GenerationState } from '../../features/create/components/GenerationState';
-import { clock, type Timed, timeline } from '../../features/create/timing';
+import { ScriptView } from '../../features/create/components/ScriptView';
 import { useVideoScriptGeneration } from '../../features/create/useGeneration';
-import { fmt } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.create;
@@ -38,7 +24,6 @@ export function VideoScriptPage() {
   const brief = useDirtyForm();
   const result = generation.result;
   const terms = result?.compliance.findings?.map((f) => f.term) ?? [];
-  const flagged = (text: string) => <FlaggedText text={text} terms={terms} />;
 
   return (
     <RoleGate page="create.videoScript">
@@ -90,49 +75,7 @@ export function VideoScriptPage() {
             {result && (
               <Space direction="vertical" style={{ width: '100%' }} data-testid="results">
                 <ComplianceSummary report={result.compliance} />
-                <Typography.Title level={5}>
-                  {flagged(result.script.title)}{' '}
-                  <Typography.Text type="secondary">
-                    {fmt(t.totalDuration, { seconds: result.script.total_duration_seconds })}
-                  </Typography.Text>
-                </Typography.Title>
-                <Descriptions column={1} size="small" bordered>
-                  <Descriptions.Item label={`${t.hook} 0:00–${clock(result.script.hook.duration_seconds)}`}>
-                    {flagged(result.script.hook.text)}
-                    <br />
-                    <Typography.Text type="secondary">{result.script.hook.visual}</Typography.Text>
-                  </Descriptions.Item>
-                </Descriptions>
-                <Table<Timed<Shot>>
-                  size="small"
-                  pagination={false}
-                  rowKey={(row) => row.item.index}
-                  dataSource={timeline(result.script.hook.duration_seconds, result.script.shots)}
-                  data-testid="shots"
-                  scroll={{ x: 900 }}
-                  columns={[
-                    { title: t.shot.index, width: 60, render: (_, row) => row.item.index },
-                    {
-                      title: t.shot.time,
-                      width: 110,
-                      render: (_, row) => `${clock(row.start)}–${clock(row.end)}`,
-                    },
-                    {
-                      title: t.shot.duration,
-                      width: 70,
-                      render: (_, row) => `${row.item.duration_seconds}s`,
-                    },
-                    { title: t.shot.shotSize, width: 80, render: (_, row) => row.item.shot_size },
-                    { title: t.shot.camera, width: 80, render: (_, row) => row.item.camera_movement },
-                    { title: t.shot.visual, render: (_, row) => row.item.visual },
-                    { title: t.shot.line, render: (_, row) => flagged(row.item.line) },
-                    { title: t.shot.onScreen, render: (_, row) => flagged(row.item.on_screen_text) },
-                  ]}
-                />
-                <Typography.Paragraph>
-                  <Typography.Text strong>{t.callToAction}：</Typography.Text>
-                  {flagged(result.script.call_to_action)}
-                </Typography.Paragraph>
+                <ScriptView script={result.script} terms={terms} />
                 <Link to={`/contents/${result.content_id}`} data-testid="open-draft">
                   <Button type="primary">{t.openDraft}</Button>
                 </Link>
