@@ -266,9 +266,9 @@ async def test_a_burst_of_messages_gets_one_answer(
     sandbox: RunningSandbox,
     bff_url: str,
 ) -> None:
-    """The three messages are in the run's history before any worker takes it (the BFF of this stack starts
-    first, its workers once the signals are there), so the test does not hang on how fast they arrive; the
-    debounce then answers them together."""
+    """The three messages are in the run's history, in order, before any worker takes it (the BFF of this stack
+    starts first, its workers once the signals are there), so the test does not hang on how fast they arrive;
+    the debounce then answers them together."""
     await knowledge(http, sessionmaker, chat, question="营业时间", variants=["几点开门"], answer=HOURS_ANSWER)
     mine = settings.model_copy(
         update={"task_queue_prefix": f"t{uuid.uuid4().hex[:8]}-", "conversation_debounce_seconds": 4.0}
@@ -279,9 +279,11 @@ async def test_a_burst_of_messages_gets_one_answer(
     async with running_uvicorn(create_app(mine)) as url:
         await sandbox.update_config(webhook_targets=[f"{url}/api/v1/douyin/webhook"])
         try:
-            for text in ("你好", "想问一下", "你们几点开门"):
+            # One at a time: the sandbox delivers webhooks concurrently, and the answer greets back only when
+            # the batch opens with the greeting.
+            for sent, text in enumerate(("你好", "想问一下", "你们几点开门"), start=1):
                 await chat.write(text)
-            await eventually(lambda: _signals(handle), lambda n: n == 3, within=30)
+                await eventually(lambda: _signals(handle), lambda n, sent=sent: n == sent, within=30)
             async with (
                 running_workers(temporal_env.client, mine),
                 httpx.AsyncClient(base_url=url, timeout=90) as own,
