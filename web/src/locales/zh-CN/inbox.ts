@@ -42,6 +42,8 @@ export default {
   suggestions: '回复建议',
   suggest: '生成建议',
   suggestAgain: '重新生成',
+  suggesting: '正在生成建议…',
+  suggestFailed: '生成建议失败或超时，请重试',
   noSuggestions: '暂无建议，点击“生成建议”',
   stale: '客户有新消息，建议可能已过时',
   insert: '插入',
