@@ -27,8 +27,22 @@ describe('the API client', () => {
     setUnauthorizedHandler(toLogin);
     configureApi('http://console.test');
     setToken('tok');
-    await expect(authMe()).rejects.toMatchObject({ status: 403, detail: 'role may not' });
+    // A 403 is said in the console's words; the BFF's English stays in the body.
+    await expect(authMe()).rejects.toMatchObject({
+      status: 403,
+      detail: '当前角色无权执行此操作',
+      body: { detail: 'role may not' },
+    });
     expect(getToken()).toBe('tok');
     expect(toLogin).not.toHaveBeenCalled();
+  });
+
+  it("keeps a 4xx's detail meant for the user, and says a bare status in Chinese", async () => {
+    const answers = [json({ detail: 'name: 不能为空' }, 422), new Response('bad gateway', { status: 502 })];
+    fakeBff({ 'GET /api/v1/auth/me': () => answers.shift() as Response });
+    configureApi('http://console.test');
+    setToken('tok');
+    await expect(authMe()).rejects.toMatchObject({ status: 422, detail: 'name: 不能为空' });
+    await expect(authMe()).rejects.toMatchObject({ status: 502, detail: '请求失败（HTTP 502）' });
   });
 });

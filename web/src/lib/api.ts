@@ -1,4 +1,5 @@
 import { client } from '../client/client.gen';
+import { zhCN } from '../locales/zh-CN';
 import { clearToken, getToken, loginPath } from './session';
 
 /** An answer of the BFF that is not a success: its status and its `detail`. */
@@ -21,12 +22,30 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/**
+ * What the user reads of a failed answer: the BFF's `detail` (a 4xx's is written for the user, a 422's names
+ * the fields), but a 403 in the console's words (the BFF's names roles in English), and a status alone when
+ * there is no detail.
+ */
 function detailOf(body: unknown, status: number): string {
+  if (status === 403) return zhCN.common.noPermission;
+  if (status === 0) return zhCN.common.networkError;
   if (body && typeof body === 'object' && 'detail' in body) {
     const detail = (body as { detail: unknown }).detail;
     return typeof detail === 'string' ? detail : JSON.stringify(detail);
   }
-  return `HTTP ${status}`;
+  return zhCN.common.httpError(status);
+}
+
+/** The ApiError of an answer that is not a success, for requests made outside the generated client. */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  return new ApiError(status, detailOf(body, status), body);
+}
+
+/** A signed-in call was answered 401 (the session ended or expired): clear the token and go to login. */
+export function endSession(): void {
+  clearToken();
+  onUnauthorized();
 }
 
 /**
@@ -38,11 +57,8 @@ export function configureApi(baseUrl = ''): void {
   client.interceptors.error.use((error, response, request) => {
     const status = response?.status ?? 0;
     // A wrong password is the login form's own 401: only a signed-in call's 401 ends the session.
-    if (status === 401 && !new URL(request.url).pathname.endsWith('/auth/token')) {
-      clearToken();
-      onUnauthorized();
-    }
-    return new ApiError(status, detailOf(error, status), error);
+    if (status === 401 && !new URL(request.url).pathname.endsWith('/auth/token')) endSession();
+    return apiErrorOf(status, error);
   });
 }
 

@@ -22,9 +22,18 @@ export function getTokenExpiry(): number | null {
   return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
 }
 
+const endListeners = new Set<() => void>();
+
+/** Runs `listener` whenever the session ends here (logout or a 401): what belongs to the user is forgotten. */
+export function onSessionEnd(listener: () => void): () => void {
+  endListeners.add(listener);
+  return () => endListeners.delete(listener);
+}
+
 export function clearToken(): void {
   window.localStorage.removeItem(TOKEN_KEY);
   window.localStorage.removeItem(EXPIRES_KEY);
+  for (const listener of endListeners) listener();
 }
 
 export interface SlidingSessionOptions {
@@ -62,10 +71,13 @@ export function startSlidingSession(options: SlidingSessionOptions): () => void 
     if (left > marginMs || left <= 0 || !active) return;
     inFlight = true;
     active = false;
+    // A logout (and perhaps another user's login) while the refresh travels: its answer is for a session
+    // that is no longer this one's, and must not replace the token of the one that is.
+    const refreshed = getToken();
     options
       .refresh()
       .then((answer) => {
-        if (getToken()) setToken(answer.access_token, answer.expires_in, now());
+        if (getToken() === refreshed) setToken(answer.access_token, answer.expires_in, now());
       })
       .catch(() => {
         active = true;

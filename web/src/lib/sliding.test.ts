@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getToken, getTokenExpiry, setToken, startSlidingSession } from './session';
+import { clearToken, getToken, getTokenExpiry, setToken, startSlidingSession } from './session';
 
 const MINUTE = 60_000;
 
@@ -56,5 +56,27 @@ describe('sliding session', () => {
     window.dispatchEvent(new Event('mousemove'));
     await vi.advanceTimersByTimeAsync(30_000);
     expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it("never lets a refresh begun before a logout replace the next user's token", async () => {
+    setToken('amy', 60);
+    let answer: (value: { access_token: string; expires_in: number }) => void = () => {};
+    const refresh = vi.fn(
+      () =>
+        new Promise<{ access_token: string; expires_in: number }>((resolve) => {
+          answer = resolve;
+        }),
+    );
+    const stop = startSlidingSession({ refresh });
+    window.dispatchEvent(new Event('keydown'));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    // Amy logs out and Bob logs in while Amy's refresh is still on its way.
+    clearToken();
+    setToken('bob', 30 * 60);
+    answer({ access_token: 'amy-refreshed', expires_in: 30 * 60 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(getToken()).toBe('bob');
+    stop();
   });
 });

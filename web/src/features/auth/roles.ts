@@ -25,7 +25,8 @@ export type PageKey =
   | 'create.copywriting'
   | 'create.imagePost'
   | 'create.videoScript'
-  | 'contents.edit';
+  | 'contents.edit'
+  | 'materials.media';
 
 export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.titles': ['admin', 'operator'],
@@ -55,6 +56,8 @@ export const PAGE_ROLES: Record<PageKey, readonly Role[]> = {
   'create.videoScript': ['admin', 'operator'],
   // Not a page: what the detail page offers operators (edit, upload, submit, publish: the BFF's `Operator`).
   'contents.edit': ['admin', 'operator'],
+  // Not a page: image and video materials (and their versions) go through the media upload, `Operator`.
+  'materials.media': ['admin', 'operator'],
 };
 
 export function canSee(role: string | undefined, page: PageKey): boolean {

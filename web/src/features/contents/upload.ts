@@ -1,7 +1,8 @@
 import { client } from '../../client/client.gen';
 import type { UploadedAsset } from '../../client/types.gen';
-import { ApiError } from '../../lib/api';
+import { ApiError, apiErrorOf, endSession } from '../../lib/api';
 import { getToken } from '../../lib/session';
+import { zhCN } from '../../locales/zh-CN';
 
 /**
  * `POST /api/v1/media` (the generated client's route and form fields) over XMLHttpRequest, the one
@@ -34,14 +35,12 @@ export function uploadMedia(
         resolve(body as UploadedAsset);
         return;
       }
-      const detail =
-        body && typeof body === 'object' && 'detail' in body
-          ? String((body as { detail: unknown }).detail)
-          : '';
-      reject(new ApiError(xhr.status, detail || `HTTP ${xhr.status}`, body));
+      // An expired session ends here as it does for the generated client's calls: at the login page.
+      if (xhr.status === 401) endSession();
+      reject(apiErrorOf(xhr.status, body));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network error', null));
-    xhr.onabort = () => reject(new ApiError(0, 'aborted', null));
+    xhr.onerror = () => reject(apiErrorOf(0, null));
+    xhr.onabort = () => reject(new ApiError(0, zhCN.common.uploadAborted, null));
     xhr.send(form);
   });
   return { done, abort: () => xhr.abort() };

@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd';
+import type { ButtonProps } from 'antd';
+import { Alert, App, Button, Card, Empty, Input, List, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import {
   conversationsGetConversationOptions,
   conversationsReleaseMutation,
   conversationsSendMessageMutation,
   conversationsTakeOverMutation,
+  usersUserDirectoryOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type { ConversationDetail, MessageView, StoredSuggestion } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -64,7 +66,20 @@ function Conversation({ conversation }: { conversation: ConversationDetail }) {
     onError,
   });
   const mine = conversation.owner_id !== null && conversation.owner_id === me.data?.user_id;
+  const othersId = mine ? null : conversation.owner_id;
+  // A colleague who has the conversation is named (the directory is readable by every user); until the
+  // directory answers, or for a user it no longer lists, the id's start stands in.
+  const directory = useQuery({
+    ...usersUserDirectoryOptions({ query: { include_inactive: true } }),
+    enabled: othersId !== null,
+    staleTime: 5 * 60_000,
+  });
+  const owner = othersId
+    ? (directory.data?.find((u) => u.id === othersId)?.display_name ?? othersId.slice(0, 8))
+    : null;
   const name = conversation.customer.nickname ?? conversation.customer.open_id;
+  const takeOver = () => takeover.mutate({ path });
+  const giveBack = () => release.mutate({ path });
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
@@ -77,32 +92,48 @@ function Conversation({ conversation }: { conversation: ConversationDetail }) {
               {stateLabel(conversation.state)}
             </Tag>
             {conversation.owner_id && (
-              <Typography.Text type="secondary">
-                {`${t.owner}: ${mine ? t.ownerMe : conversation.owner_id.slice(0, 8)}`}
+              <Typography.Text type="secondary" data-testid="conversation-owner">
+                {`${t.owner}: ${owner ?? t.ownerMe}`}
               </Typography.Text>
             )}
           </Space>
         }
         extra={
           <Space>
+            {/* Taking over from a colleague, or releasing what is not one's own, asks first: it takes the
+                conversation out of their hands. */}
             {conversation.state !== 'human' || !mine ? (
-              <Button
-                type="primary"
-                loading={takeover.isPending}
-                onClick={() => takeover.mutate({ path })}
-                data-testid="takeover"
+              <Popconfirm
+                title={t.confirmTakeover(owner ?? '')}
+                disabled={owner === null}
+                onConfirm={takeOver}
+                okButtonProps={{ 'data-testid': 'takeover-confirm' } as ButtonProps}
               >
-                {t.takeover}
-              </Button>
+                <Button
+                  type="primary"
+                  loading={takeover.isPending}
+                  onClick={owner === null ? takeOver : undefined}
+                  data-testid="takeover"
+                >
+                  {t.takeover}
+                </Button>
+              </Popconfirm>
             ) : null}
             {conversation.state === 'human' || conversation.state === 'waiting_human' ? (
-              <Button
-                loading={release.isPending}
-                onClick={() => release.mutate({ path })}
-                data-testid="release"
+              <Popconfirm
+                title={owner === null ? t.confirmReleaseUnowned : t.confirmRelease(owner)}
+                disabled={mine}
+                onConfirm={giveBack}
+                okButtonProps={{ 'data-testid': 'release-confirm' } as ButtonProps}
               >
-                {t.release}
-              </Button>
+                <Button
+                  loading={release.isPending}
+                  onClick={mine ? giveBack : undefined}
+                  data-testid="release"
+                >
+                  {t.release}
+                </Button>
+              </Popconfirm>
             ) : null}
           </Space>
         }

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, List, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, Card, List, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import {
   suggestionsLatestSuggestionsOptions,
   suggestionsLatestSuggestionsQueryKey,
+  workflowsGetWorkflowOptions,
 } from '../../client/@tanstack/react-query.gen';
 import { suggestionsSuggestReplies } from '../../client/sdk.gen';
 import type { MaterialCitation, StoredSuggestion } from '../../client/types.gen';
@@ -12,6 +13,14 @@ import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.inbox;
+/** A workflow that has ended without completing: its set will never come. */
+const ENDED = ['failed', 'canceled', 'terminated', 'timed_out'];
+
+/** A set being written (202): the latest set before it, and the workflow writing it. */
+interface Waiting {
+  after: string;
+  workflowId: string;
+}
 
 /**
  * The latest reply suggestions for a conversation: insert one into the reply box (then edit it), see what
@@ -20,21 +29,52 @@ const t = zhCN.inbox;
 export function Suggestions({
   conversationId,
   onInsert,
+  pollMs = 2000,
+  waitLimitMs = 120_000,
 }: {
   conversationId: string;
   onInsert: (suggestion: StoredSuggestion) => void;
+  /** How often a set still being written is looked for. */
+  pollMs?: number;
+  /** How long it is waited for before the wait is called failed. */
+  waitLimitMs?: number;
 }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  // A set still being written (202) is polled for until a newer one is there.
-  const [waitingFor, setWaitingFor] = useState<string | null>(null);
+  // A set still being written (202) is polled for until a newer one is there, its workflow ended without
+  // one, or the wait is too long; then the failure is shown with a retry instead of polling on.
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
+  const [failed, setFailed] = useState(false);
   const options = suggestionsLatestSuggestionsOptions({ path: { conversation_id: conversationId } });
   const latest = useQuery({
     ...options,
     retry: false,
     refetchInterval: (query) =>
-      waitingFor !== null && (query.state.data?.set_id ?? '') === waitingFor ? 2000 : false,
+      waiting !== null && (query.state.data?.set_id ?? '') === waiting.after ? pollMs : false,
   });
+  const run = useQuery({
+    ...workflowsGetWorkflowOptions({ path: { workflow_id: waiting?.workflowId ?? '' } }),
+    enabled: waiting !== null,
+    retry: false,
+    refetchInterval: pollMs,
+  });
+  const arrived = waiting !== null && (latest.data?.set_id ?? '') !== waiting.after;
+  const ended = waiting !== null && ENDED.includes(run.data?.status ?? '');
+  useEffect(() => {
+    if (arrived) setWaiting(null);
+    else if (ended) {
+      setWaiting(null);
+      setFailed(true);
+    }
+  }, [arrived, ended]);
+  useEffect(() => {
+    if (waiting === null) return;
+    const timer = setTimeout(() => {
+      setWaiting(null);
+      setFailed(true);
+    }, waitLimitMs);
+    return () => clearTimeout(timer);
+  }, [waiting, waitLimitMs]);
   const none = isApiError(latest.error, 404);
   const ask = useMutation({
     mutationFn: async () =>
@@ -45,8 +85,11 @@ export function Suggestions({
           throwOnError: true,
         })
       ).data,
+    onMutate: () => setFailed(false),
     onSuccess: (answer) => {
-      if (answer && 'status_url' in answer) setWaitingFor(latest.data?.set_id ?? '');
+      if (answer && 'status_url' in answer) {
+        setWaiting({ after: latest.data?.set_id ?? '', workflowId: answer.workflow_id });
+      }
       return queryClient.invalidateQueries({
         queryKey: suggestionsLatestSuggestionsQueryKey({ path: { conversation_id: conversationId } }),
       });
@@ -62,11 +105,35 @@ export function Suggestions({
       title={t.suggestions}
       data-testid="suggestions"
       extra={
-        <Button size="small" loading={ask.isPending} onClick={() => ask.mutate()} data-testid="suggest">
+        <Button
+          size="small"
+          loading={ask.isPending || waiting !== null}
+          onClick={() => ask.mutate()}
+          data-testid="suggest"
+        >
           {set ? t.suggestAgain : t.suggest}
         </Button>
       }
     >
+      {waiting !== null && (
+        <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 8 }}>
+          {t.suggesting}
+        </Typography.Text>
+      )}
+      {failed && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 8 }}
+          message={t.suggestFailed}
+          data-testid="suggest-failed"
+          action={
+            <Button size="small" onClick={() => ask.mutate()} data-testid="suggest-retry">
+              {zhCN.common.retry}
+            </Button>
+          }
+        />
+      )}
       <QueryState
         isPending={latest.isPending}
         error={none ? null : latest.error}

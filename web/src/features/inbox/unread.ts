@@ -1,11 +1,13 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { LiveEvent } from '../../lib/live';
+import { onSessionEnd } from '../../lib/session';
 import { onLiveEvent } from '../../lib/useLive';
 import { zhCN } from '../../locales/zh-CN';
 
 /**
  * New customer messages the agent has not looked at: a count for the menu's badge, cleared by opening the
- * inbox, and a desktop notification when the browser allows it and the inbox is not what the agent sees.
+ * inbox (or coming back to its tab), and a desktop notification when the browser allows it and the inbox is
+ * not what the agent sees. The count is the signed-in user's: a logout or an expired session forgets it.
  */
 let unread = 0;
 const subscribers = new Set<() => void>();
@@ -83,21 +85,35 @@ export function useUnreadCounter(): void {
   useEffect(() => onLiveEvent((event) => void noteEvent(event)), []);
 }
 
-/** Mounted by the inbox page: what arrives while it is on screen is not unread. */
+/**
+ * Mounted by the inbox page: what arrives while it is on screen is not unread, and what arrived while its
+ * tab was hidden is read once the agent comes back to it.
+ */
 export function useInboxOpen(): void {
   useEffect(() => {
     inboxOpen = true;
     markAllRead();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') markAllRead();
+    };
+    document.addEventListener('visibilitychange', onVisible);
     return () => {
       inboxOpen = false;
+      document.removeEventListener('visibilitychange', onVisible);
     };
   }, []);
 }
 
-/** For tests: forget everything counted. */
-export function resetUnread(): void {
+function forgetCounted(): void {
   unread = 0;
   counted.clear();
-  inboxOpen = false;
   publish();
+}
+
+onSessionEnd(forgetCounted);
+
+/** For tests: forget everything counted. */
+export function resetUnread(): void {
+  forgetCounted();
+  inboxOpen = false;
 }

@@ -1,4 +1,7 @@
 import type { FunnelCounts } from '../../client/types.gen';
+import { zhCN } from '../../locales/zh-CN';
+
+const t = zhCN.insights.performance;
 
 export type StageKey = 'contents' | 'views' | 'private_messages' | 'comments' | 'leads' | 'deals';
 
@@ -41,7 +44,7 @@ export function yuan(fen: number | undefined): string {
 /** Seconds as the largest sensible unit. */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '–';
-  if (seconds < 60) return `${Math.round(seconds)} 秒`;
-  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} 分钟`;
-  return `${(seconds / 3600).toFixed(1)} 小时`;
+  if (seconds < 60) return t.seconds(String(Math.round(seconds)));
+  if (seconds < 3600) return t.minutes((seconds / 60).toFixed(1));
+  return t.hours((seconds / 3600).toFixed(1));
 }

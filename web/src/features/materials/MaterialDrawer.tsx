@@ -35,7 +35,7 @@ import { QueryState } from '../../components/QueryState';
 import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 import { formatTime } from '../journeys/labels';
-import { UploadForm } from './UploadForm';
+import { MEDIA_KINDS, UploadForm } from './UploadForm';
 
 const t = zhCN.materials;
 type Version = NonNullable<MaterialView['current_version']>;
@@ -56,10 +56,13 @@ interface EditValues {
 export function MaterialDrawer({
   materialId,
   canContribute,
+  mayUploadMedia,
   onClose,
 }: {
   materialId: string | null;
   canContribute: boolean;
+  /** Whether the user's role may use the media upload (`Operator`) that image and video versions go through. */
+  mayUploadMedia: boolean;
   onClose: () => void;
 }) {
   const { message } = App.useApp();
@@ -198,7 +201,13 @@ export function MaterialDrawer({
                       {canContribute && (
                         <div style={{ marginTop: 16 }}>
                           <Typography.Title level={5}>{t.detail.newVersion}</Typography.Title>
-                          <UploadForm mode="version" material={view} onDone={changed} />
+                          {mayUploadMedia || !MEDIA_KINDS.includes(view.kind) ? (
+                            <UploadForm mode="version" material={view} onDone={changed} />
+                          ) : (
+                            <Typography.Text type="secondary" data-testid="version-media-only">
+                              {t.form.versionOperatorOnly}
+                            </Typography.Text>
+                          )}
                         </div>
                       )}
                     </>

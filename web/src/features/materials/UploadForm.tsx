@@ -14,7 +14,7 @@ export const KIND_OPTIONS = (Object.keys(t.kinds) as Kind[]).map((value) => ({
   value,
   label: t.kinds[value],
 }));
-const MEDIA_KINDS: readonly Kind[] = ['image', 'video'];
+export const MEDIA_KINDS: readonly Kind[] = ['image', 'video'];
 const FILE_KINDS: readonly Kind[] = ['image', 'video', 'document', 'price_sheet', 'case_study'];
 const TEXT_KINDS: readonly Kind[] = ['document', 'price_sheet', 'case_study', 'faq'];
 
@@ -30,7 +30,13 @@ interface Values {
 }
 
 type Props =
-  | { mode: 'material'; libraryId: string; onDone: (view: MaterialView) => void }
+  | {
+      mode: 'material';
+      libraryId: string;
+      /** Whether the user's role may use the media upload (`Operator`) that images and videos go through. */
+      mayUploadMedia: boolean;
+      onDone: (view: MaterialView) => void;
+    }
   | { mode: 'version'; material: MaterialView; onDone: (view: MaterialView) => void };
 
 /**
@@ -118,8 +124,19 @@ export function UploadForm(props: Props) {
     >
       {props.mode === 'material' && (
         <>
-          <Form.Item name="kind" label={t.form.kind} rules={[{ required: true }]}>
-            <Select options={KIND_OPTIONS} data-testid="upload-kind" />
+          <Form.Item
+            name="kind"
+            label={t.form.kind}
+            rules={[{ required: true }]}
+            extra={props.mayUploadMedia ? undefined : t.form.mediaOperatorOnly}
+          >
+            <Select
+              options={KIND_OPTIONS.map((option) => ({
+                ...option,
+                disabled: !props.mayUploadMedia && MEDIA_KINDS.includes(option.value),
+              }))}
+              data-testid="upload-kind"
+            />
           </Form.Item>
           <Form.Item name="title" label={t.form.title} rules={[{ required: true, max: 100 }]}>
             <Input data-testid="upload-title" />

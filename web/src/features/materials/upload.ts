@@ -1,10 +1,11 @@
-import { ApiError } from '../../lib/api';
+import { apiErrorOf, endSession } from '../../lib/api';
 import { getToken } from '../../lib/session';
 
 /**
  * One request with upload progress. The generated client runs on `fetch`, which reports no upload progress,
  * so the two calls that carry files (a media upload, a material or version with a document) go through
- * XMLHttpRequest here, with the same bearer and the same ApiError as the client.
+ * XMLHttpRequest here, with the same bearer, the same ApiError and the same end of an expired session as the
+ * client.
  */
 export function sendWithProgress<T>(
   method: 'POST',
@@ -33,13 +34,10 @@ export function sendWithProgress<T>(
         resolve(parsed as T);
         return;
       }
-      const detail =
-        parsed && typeof parsed === 'object' && 'detail' in parsed
-          ? String((parsed as { detail: unknown }).detail)
-          : `HTTP ${xhr.status}`;
-      reject(new ApiError(xhr.status, detail, parsed));
+      if (xhr.status === 401) endSession();
+      reject(apiErrorOf(xhr.status, parsed));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network error', null));
+    xhr.onerror = () => reject(apiErrorOf(0, null));
     xhr.send(body);
   });
 }

@@ -1,6 +1,9 @@
 /** The performance and settings pages (issue 12). */
 export default {
   performance: {
+    seconds: (n: string) => `${n} 秒`,
+    minutes: (n: string) => `${n} 分钟`,
+    hours: (n: string) => `${n} 小时`,
     title: '数据表现',
     tabDashboard: '复盘看板',
     tabMetrics: '账号与作品',

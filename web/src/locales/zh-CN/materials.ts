@@ -63,6 +63,9 @@ export default {
     note: '版本说明',
     submit: '上传',
     needContent: '请选择文件或填写正文',
+    mediaOperatorOnly:
+      '图片和视频经媒体上传保存，只有管理员和运营可以上传；你可以上传文档、价目表、案例和问答。',
+    versionOperatorOnly: '图片和视频的新版本经媒体上传保存，只有管理员和运营可以上传。',
   },
   uploading: '上传中',
   uploaded: '已上传',

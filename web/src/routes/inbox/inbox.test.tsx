@@ -180,4 +180,44 @@ describe('InboxPage', () => {
     await userEvent.click(within(error).getByRole('button'));
     expect(await screen.findByText('该状态下暂无会话')).toBeInTheDocument();
   });
+
+  it('names a colleague who has the conversation, and asks before taking it or releasing it from them', async () => {
+    setToken('tok');
+    let state = conversation('human', 'agent-2');
+    const bff = fakeBff({
+      'GET /api/v1/auth/me': () => json(ME),
+      'GET /api/v1/conversations': () => json({ items: [state], limit: 100, offset: 0 }),
+      'GET /api/v1/conversations/cv1': () => json({ ...state, messages: [MESSAGE] }),
+      'GET /api/v1/users/directory': () =>
+        json([
+          { id: 'agent-1', display_name: 'agnes', role: 'agent', active: true },
+          { id: 'agent-2', display_name: '小周', role: 'agent', active: true },
+        ]),
+      'POST /api/v1/conversations/cv1/release': () => {
+        state = conversation('bot', null);
+        return json(state);
+      },
+      'GET /api/v1/conversations/cv1/suggestions': () => json({ detail: 'none yet' }, 404),
+      'GET /api/v1/customers/cu1': () => json(CARD),
+      'GET /api/v1/customers/cu1/enrolments': () => json({ items: [], limit: 20 }),
+      'GET /api/v1/tasks': () => json({ items: [], limit: 20, offset: 0 }),
+    });
+    renderAt('/inbox/cv1', [{ path: '/inbox/:conversationId', element: <InboxPage /> }]);
+    expect(await screen.findByText('负责人: 小周')).toBeInTheDocument();
+    const posted = () => bff.requests.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname);
+
+    // Taking over asks first, by the colleague's name; saying no leaves it with them.
+    await userEvent.click(screen.getByTestId('takeover'));
+    expect(await screen.findByText(/正由 小周 处理。接管后/)).toBeInTheDocument();
+    expect(posted()).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: /取\s*消/ }));
+
+    // Releasing their conversation asks too, and happens once confirmed.
+    await userEvent.click(screen.getByTestId('release'));
+    expect(await screen.findByText(/正由 小周 处理。确定替对方交回机器人/)).toBeInTheDocument();
+    expect(posted()).toEqual([]);
+    await userEvent.click(await screen.findByTestId('release-confirm'));
+    await waitFor(() => expect(posted()).toEqual(['/api/v1/conversations/cv1/release']));
+    await waitFor(() => expect(screen.getByTestId('conversation-state')).toHaveTextContent('机器人'));
+  }, 90_000);
 });

@@ -30,6 +30,7 @@ import {
 import type { LibraryIn, LibraryView, MaterialView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
+import { canSee } from '../../features/auth/roles';
 import { useMe } from '../../features/auth/useMe';
 import { formatTime } from '../../features/journeys/labels';
 import { ExpiryTag, MaterialDrawer } from '../../features/materials/MaterialDrawer';
@@ -58,6 +59,8 @@ export function MaterialsPage() {
   const libraries = useQuery(materialsListLibrariesOptions());
   // Creating a library is `Operator` at the BFF; the creator becomes its manager.
   const canCreate = me.data?.role === 'admin' || me.data?.role === 'operator';
+  // Images and videos go through the media upload, which is `Operator` too: other contributors add the rest.
+  const mayUploadMedia = canSee(me.data?.role, 'materials.media');
   const libraryId = params.get('library') ?? libraries.data?.[0]?.id ?? null;
   const library = libraries.data?.find((l) => l.id === libraryId) ?? null;
   const failed = (error: unknown) => message.error(isApiError(error) ? error.detail : String(error));
@@ -136,6 +139,7 @@ export function MaterialsPage() {
               <LibraryPane
                 library={library}
                 params={params}
+                mayUploadMedia={mayUploadMedia}
                 set={set}
                 onUpload={() => setUploading(true)}
                 onDelete={() => deleteLibrary.mutate({ path: { library_id: library.id } })}
@@ -184,6 +188,7 @@ export function MaterialsPage() {
           <UploadForm
             mode="material"
             libraryId={library.id}
+            mayUploadMedia={mayUploadMedia}
             onDone={(view) => {
               setUploading(false);
               message.success(t.uploaded);
@@ -200,12 +205,14 @@ export function MaterialsPage() {
 function LibraryPane({
   library,
   params,
+  mayUploadMedia,
   set,
   onUpload,
   onDelete,
 }: {
   library: LibraryView;
   params: URLSearchParams;
+  mayUploadMedia: boolean;
   set: (changes: Record<string, string | undefined>) => void;
   onUpload: () => void;
   onDelete: () => void;
@@ -350,6 +357,7 @@ function LibraryPane({
                 <MaterialDrawer
                   materialId={params.get('material')}
                   canContribute={contribute}
+                  mayUploadMedia={mayUploadMedia}
                   onClose={() => set({ material: undefined, page: params.get('page') ?? undefined })}
                 />
               </>

@@ -102,4 +102,36 @@ describe('MaterialsPage', () => {
     expect(await put?.json()).toEqual({ user_id: 'u2', permission: 'viewer' });
     expect(bff.requests.some((r) => new URL(r.url).pathname === '/api/v1/users')).toBe(false);
   }, 60_000);
+
+  it('offers a contributor whose role may not upload media no image or video kind, and says why', async () => {
+    setToken('tok');
+    const video = { ...material('m1', '门店视频', false), kind: 'video' };
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(AGENT),
+      'GET /api/v1/material-libraries': () => json([{ ...LIBRARY, permission: 'contributor' }]),
+      'GET /api/v1/materials': () => json({ items: [video], total: 1, limit: 20, offset: 0 }),
+      'GET /api/v1/materials/m1': () => json(video),
+      'GET /api/v1/materials/m1/versions': () => json([]),
+      'GET /api/v1/materials/m1/shares': () => json([]),
+    });
+    renderAt('/materials', [{ path: '/materials', element: <MaterialsPage /> }]);
+    await userEvent.click(await screen.findByTestId('upload-material'));
+    expect(await screen.findByText(/只有管理员和运营可以上传/)).toBeInTheDocument();
+    await userEvent.click(
+      (await screen.findByTestId('upload-kind'))
+        .closest('.ant-select')
+        ?.querySelector('input') as HTMLElement,
+    );
+    const option = async (title: string) =>
+      (await screen.findByTitle(title)).closest('.ant-select-item-option') as HTMLElement;
+    expect(await option('图片')).toHaveClass('ant-select-item-option-disabled');
+    expect(await option('视频')).toHaveClass('ant-select-item-option-disabled');
+    expect(await option('价目表')).not.toHaveClass('ant-select-item-option-disabled');
+    // A new version of a video would go through the media upload as well: not offered either.
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    await userEvent.click(await screen.findByText('门店视频'));
+    expect(await screen.findByTestId('version-media-only')).toBeInTheDocument();
+    expect(screen.queryByTestId('upload-form')).not.toBeInTheDocument();
+  }, 60_000);
 });
