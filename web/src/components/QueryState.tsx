@@ -48,9 +48,6 @@ export function QueryState({ isPending, error, hasData, isEmpty, emptyText, onRe
       />
     );
   }
-  if (isEmpty) {
-    return <Empty description={emptyText ?? zhCN.common.empty} />;
-  }
   // One shape with or without the alert, so the children keep their state when it comes and goes.
   return (
     <>
@@ -66,7 +63,7 @@ export function QueryState({ isPending, error, hasData, isEmpty, emptyText, onRe
           data-testid="refresh-error"
         />
       ) : null}
-      {children}
+      {isEmpty ? <Empty description={emptyText ?? zhCN.common.empty} /> : children}
     </>
   );
 }
