@@ -7,7 +7,7 @@ import { useMe } from '../features/auth/useMe';
 export function HomeRedirect() {
   const me = useMe();
   return (
-    <QueryState isPending={me.isPending} error={me.error}>
+    <QueryState isPending={me.isPending} error={me.error} hasData={me.data !== undefined}>
       <Navigate to={homeFor(me.data?.role)} replace />
     </QueryState>
   );

@@ -64,7 +64,7 @@ export function SignedInLayout() {
           </Dropdown>
         </Header>
         <Content style={{ margin: 24 }}>
-          <QueryState isPending={me.isPending} error={me.error}>
+          <QueryState isPending={me.isPending} error={me.error} hasData={me.data !== undefined}>
             <Outlet />
           </QueryState>
         </Content>

@@ -145,7 +145,12 @@ export function EntryDrawer({ entryId, names, canPlan, onClose, onChanged, onEdi
         )
       }
     >
-      <QueryState isPending={entry.isPending} error={entry.error} onRetry={() => entry.refetch()}>
+      <QueryState
+        isPending={entry.isPending}
+        error={entry.error}
+        hasData={entry.data !== undefined}
+        onRetry={() => entry.refetch()}
+      >
         {view && (
           <Space direction="vertical" style={{ width: '100%' }} size={16} data-testid="entry-detail">
             {view.schedule.paused && <Alert type="info" showIcon message={t.detail.pausedNote} />}

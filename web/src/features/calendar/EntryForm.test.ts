@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
 import type { EntryView } from '../../client/types.gen';
 import { ApiError } from '../../lib/api';
-import { refusal, toEntryCreate, toEntryPatch, toFormValues } from './EntryForm';
+import { hasMixedTimes, refusal, toEntryCreate, toEntryPatch, toFormValues } from './EntryForm';
 
 describe('toEntryCreate', () => {
   it('plans a one-off at an aware time', () => {
@@ -16,6 +16,17 @@ describe('toEntryCreate', () => {
     });
     expect(body).toEqual({ content_id: 'c', account_id: 'a', run_at: at.format() });
     expect(dayjs(body.run_at ?? '').valueOf()).toBe(at.valueOf());
+  });
+
+  it('sends the zone the times are read in', () => {
+    const at = dayjs('2030-03-13T09:30:00');
+    const base = { contentId: 'c', accountId: 'a', runAt: at, timezone: 'Asia/Tokyo' } as const;
+    expect(toEntryCreate({ ...base, kind: 'one_off', mode: 'weekly' })).toMatchObject({
+      timezone: 'Asia/Tokyo',
+    });
+    expect(
+      toEntryCreate({ ...base, kind: 'recurring', mode: 'cron', cron: '0 8 * * *', maxRuns: 3 }),
+    ).toMatchObject({ timezone: 'Asia/Tokyo', recurrence: { cron: '0 8 * * *' } });
   });
 
   it('plans a recurrence, without a run_at', () => {
@@ -127,6 +138,36 @@ describe('toEntryPatch', () => {
       weekly: [{ weekday: 'fri', time: '10:15' }],
       end_at: dayjs('2030-06-30T16:00:00Z').format(),
       max_runs: 12,
+    });
+  });
+
+  it('keeps slots at different times as they are when only the end changes', () => {
+    const uneven = {
+      ...RECURRING,
+      weekly: [
+        { weekday: 'mon', time: '09:00' },
+        { weekday: 'thu', time: '18:00' },
+      ],
+    } satisfies EntryView;
+    expect(hasMixedTimes(uneven.weekly)).toBe(true);
+    expect(hasMixedTimes(RECURRING.weekly)).toBe(false);
+    const before = toFormValues(uneven);
+    expect(toEntryPatch(before, { ...before, maxRuns: 20 })).toEqual({
+      recurrence: {
+        weekly: [
+          { weekday: 'mon', time: '09:00' },
+          { weekday: 'thu', time: '18:00' },
+        ],
+        end_at: dayjs('2030-06-30T16:00:00Z').format(),
+        max_runs: 20,
+      },
+    });
+    // Changing the time (or the days) puts every chosen day at the one time shown.
+    expect(toEntryPatch(before, { ...before, time: before.time?.hour(20) }).recurrence).toMatchObject({
+      weekly: [
+        { weekday: 'mon', time: '20:00' },
+        { weekday: 'thu', time: '20:00' },
+      ],
     });
   });
 

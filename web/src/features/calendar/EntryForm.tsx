@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -14,12 +14,21 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { type ReactNode, useEffect, useMemo } from 'react';
+import { tenantGetTenantOptions } from '../../client/@tanstack/react-query.gen';
 import { calendarCreateEntry, calendarReschedule } from '../../client/sdk.gen';
-import type { EntryCreate, EntryDetail, EntryPatch, EntryView } from '../../client/types.gen';
+import type {
+  EntryCreate,
+  EntryDetail,
+  EntryPatch,
+  EntryView,
+  Recurrence,
+  WeeklySlot,
+} from '../../client/types.gen';
 import { isApiError } from '../../lib/api';
+import { fmt } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { fieldErrorsOf } from '../insights/fieldErrors';
-import { type RecurrenceForm, toRecurrence, WEEKDAYS } from './grid';
+import { describeRecurrence, type RecurrenceForm, toRecurrence, WEEKDAYS } from './grid';
 
 const t = zhCN.calendar;
 
@@ -28,13 +37,19 @@ export interface EntryFormValues extends RecurrenceForm {
   accountId: string;
   kind: 'one_off' | 'recurring';
   runAt?: Dayjs;
-  /** Only when editing: the entry's IANA zone, in which its weekly times and cron are read. */
+  /** The entry's IANA zone, in which its weekly times and cron are read; a new entry's starts as the tenant's. */
   timezone?: string;
+  /** Only when editing a weekly entry: its slots as stored, kept unless its days or time are changed. */
+  weekly?: WeeklySlot[];
 }
 
 /** The API's request from the form: a one-off at an aware time, or a recurrence with its end. */
 export function toEntryCreate(values: EntryFormValues): EntryCreate {
-  const base = { content_id: values.contentId, account_id: values.accountId };
+  const base = {
+    content_id: values.contentId,
+    account_id: values.accountId,
+    ...(values.timezone ? { timezone: values.timezone } : {}),
+  };
   if (values.kind === 'one_off') {
     return { ...base, run_at: (values.runAt ?? dayjs()).format() } as EntryCreate;
   }
@@ -42,7 +57,7 @@ export function toEntryCreate(values: EntryFormValues): EntryCreate {
 }
 
 /** An entry as the form holds it, to edit: its kind stays; a weekly plan is its days at its first slot's time
- * (the form gives every chosen day one time). */
+ * (the form gives every chosen day one time), its stored slots kept beside them. */
 export function toFormValues(entry: EntryView): EntryFormValues {
   const base = { contentId: entry.content_id, accountId: entry.account_id, timezone: entry.timezone };
   if (entry.kind !== 'recurring') {
@@ -60,6 +75,7 @@ export function toFormValues(entry: EntryView): EntryFormValues {
     kind: 'recurring',
     mode: entry.cron ? 'cron' : 'weekly',
     cron: entry.cron ?? undefined,
+    weekly: entry.weekly ?? undefined,
     weekdays: WEEKDAYS.filter((day) => slots.some((slot) => slot.weekday === day)),
     time: dayjs()
       .hour(hour ?? 9)
@@ -85,10 +101,30 @@ export function toEntryPatch(before: EntryFormValues, after: EntryFormValues): E
     const runAt = after.runAt?.format();
     if (runAt && runAt !== before.runAt?.format()) patch.run_at = runAt;
   } else {
-    const recurrence = toRecurrence(after);
-    if (JSON.stringify(recurrence) !== JSON.stringify(toRecurrence(before))) patch.recurrence = recurrence;
+    const recurrence = editedRecurrence(before, after);
+    if (JSON.stringify(recurrence) !== JSON.stringify(editedRecurrence(before, before)))
+      patch.recurrence = recurrence;
   }
   return patch;
+}
+
+/** Whether a weekly entry's slots are not all at one time, which the form cannot show as they are. */
+export function hasMixedTimes(weekly: WeeklySlot[] | null | undefined): boolean {
+  return new Set((weekly ?? []).map((slot) => slot.time.slice(0, 5))).size > 1;
+}
+
+/** The recurrence an edit stands for: the stored weekly slots, each at its own time, unless the days or the
+ * time were changed (then every chosen day at the one time shown). */
+function editedRecurrence(before: EntryFormValues, after: EntryFormValues): Recurrence {
+  const recurrence = toRecurrence(after);
+  const untouched =
+    before.weekly &&
+    before.mode === 'weekly' &&
+    after.mode === 'weekly' &&
+    JSON.stringify(WEEKDAYS.filter((d) => after.weekdays?.includes(d))) ===
+      JSON.stringify(WEEKDAYS.filter((d) => before.weekdays?.includes(d))) &&
+    after.time?.format('HH:mm') === before.time?.format('HH:mm');
+  return untouched ? ({ ...recurrence, weekly: before.weekly } as Recurrence) : recurrence;
 }
 
 /** What the BFF refused, in words: a 409 or a domain 422 says it in `detail`, a request's 422 per field. */
@@ -135,6 +171,9 @@ export function EntryForm({
   const mode = Form.useWatch('mode', form);
   const editing = entry ?? null;
   const before = useMemo(() => (editing ? toFormValues(editing) : null), [editing]);
+  // A new entry is read in the tenant's zone unless another is chosen.
+  const tenant = useQuery({ ...tenantGetTenantOptions(), enabled: open && !editing });
+  const tenantZone = tenant.data?.timezone;
   const save = useMutation({
     mutationFn: async (values: EntryFormValues): Promise<{ entry: EntryDetail | null; created: boolean }> => {
       if (editing && before) {
@@ -169,6 +208,13 @@ export function EntryForm({
     }
     save.reset();
   }, [open, initialDay, before, form, save.reset]);
+
+  // The tenant's zone arrives after the form opens: it fills the zone unless one was chosen meanwhile.
+  useEffect(() => {
+    if (open && !editing && tenantZone && !form.getFieldValue('timezone')) {
+      form.setFieldsValue({ timezone: tenantZone });
+    }
+  }, [open, editing, tenantZone, form]);
 
   // A reload or a closed tab while the form holds edits asks too.
   useEffect(() => {
@@ -240,11 +286,13 @@ export function EntryForm({
         <Form.Item name="accountId" label={t.form.account} rules={[{ required: true }]}>
           <Select options={accounts} placeholder={t.form.accountPlaceholder} data-testid="entry-account" />
         </Form.Item>
-        {editing && (
-          <Form.Item name="timezone" label={t.form.timezone} extra={t.form.timezoneHelp}>
-            <Select showSearch options={zoneOptions(editing.timezone)} data-testid="entry-timezone" />
-          </Form.Item>
-        )}
+        <Form.Item name="timezone" label={t.form.timezone} extra={t.form.timezoneHelp}>
+          <Select
+            showSearch
+            options={zoneOptions(editing ? editing.timezone : tenantZone)}
+            data-testid="entry-timezone"
+          />
+        </Form.Item>
         <Form.Item name="kind" label={t.form.kind} extra={editing ? t.form.kindFixed : undefined}>
           <Radio.Group
             disabled={editing !== null}
@@ -283,6 +331,15 @@ export function EntryForm({
                 <Form.Item name="time" label={t.form.time} rules={[{ required: true }]}>
                   <TimePicker format="HH:mm" />
                 </Form.Item>
+                {editing && hasMixedTimes(editing.weekly) && (
+                  <Alert
+                    type="info"
+                    showIcon
+                    style={{ marginBottom: 16 }}
+                    message={fmt(t.form.mixedTimes, { slots: describeRecurrence(editing) })}
+                    data-testid="entry-mixed-times"
+                  />
+                )}
               </>
             )}
             <Form.Item label={t.form.endAt} extra={t.form.endHelp} style={{ marginBottom: 0 }} required>

@@ -49,7 +49,12 @@ export function ApprovalPanel({ contentId, role }: { contentId: string; role: st
   const error = submit.error ?? review.error;
 
   return (
-    <QueryState isPending={approval.isPending} error={approval.error} onRetry={() => approval.refetch()}>
+    <QueryState
+      isPending={approval.isPending}
+      error={approval.error}
+      hasData={approval.data !== undefined}
+      onRetry={() => approval.refetch()}
+    >
       {view && (
         <Space direction="vertical" style={{ width: '100%' }} data-testid="approval">
           <Space wrap>

@@ -91,6 +91,7 @@ export function PublishDialog({ contentId, version }: { contentId: string; versi
         <QueryState
           isPending={accounts.isPending}
           error={accounts.error}
+          hasData={accounts.data !== undefined}
           isEmpty={bound.length === 0}
           emptyText={t.noAccounts}
           onRetry={() => accounts.refetch()}

@@ -42,6 +42,7 @@ export function PublishTimeline({ contentId, names }: { contentId: string; names
     <QueryState
       isPending={publishes.isPending}
       error={publishes.error}
+      hasData={publishes.data !== undefined}
       isEmpty={publishes.data?.length === 0}
       emptyText={t.noPublishes}
       onRetry={() => publishes.refetch()}

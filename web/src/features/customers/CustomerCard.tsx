@@ -30,7 +30,12 @@ export function CustomerCard({ customerId }: { customerId: string }) {
   const data = customer.data;
   return (
     <Card size="small" title={t.card} data-testid="customer-card">
-      <QueryState isPending={customer.isPending} error={customer.error} onRetry={() => customer.refetch()}>
+      <QueryState
+        isPending={customer.isPending}
+        error={customer.error}
+        hasData={customer.data !== undefined}
+        onRetry={() => customer.refetch()}
+      >
         {data && (
           <Space direction="vertical" style={{ width: '100%' }} size="middle">
             <Descriptions size="small" column={1}>
@@ -131,6 +136,7 @@ function Journeys({ customerId }: { customerId: string }) {
       <QueryState
         isPending={enrolments.isPending}
         error={enrolments.error}
+        hasData={enrolments.data !== undefined}
         onRetry={() => enrolments.refetch()}
       >
         {rows.length === 0 ? (

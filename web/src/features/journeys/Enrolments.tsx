@@ -59,6 +59,7 @@ export function Enrolments({ journeyId, canUnenrol }: { journeyId: string; canUn
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={items.length === 0 && page === 1}
         emptyText={t.empty}
         onRetry={() => list.refetch()}

@@ -18,6 +18,7 @@ export function Versions({ journeyId }: { journeyId: string }) {
     <QueryState
       isPending={list.isPending}
       error={list.error}
+      hasData={list.data !== undefined}
       isEmpty={list.data?.items.length === 0}
       emptyText={t.empty}
       onRetry={() => list.refetch()}

@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import { fmt } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import type { Fields, NodeKind } from './graph';
 
@@ -28,9 +29,9 @@ export function summary(kind: NodeKind, f: Fields): string {
         .filter(Boolean)
         .join(' · ');
     case 'wait':
-      return f.until ? `→ ${f.until}` : f.minutes ? `${f.minutes} 分钟` : '';
+      return f.until ? `→ ${f.until}` : f.minutes ? fmt(t.minutesShort, { n: String(f.minutes) }) : '';
     case 'decision':
-      return `${name(t.events, f.event)} · ${f.timeout_minutes ?? '?'} 分钟`;
+      return `${name(t.events, f.event)} · ${fmt(t.minutesShort, { n: String(f.timeout_minutes ?? '?') })}`;
     case 'condition': {
       const check = (f.check ?? {}) as Fields;
       return `${name(t.checkFields, check.field)} ${name(t.ops, check.op)} ${check.value ?? check.key ?? ''}`.trim();

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import {
   brandsArchiveBrandMutation,
@@ -11,6 +11,7 @@ import {
 } from '../../client/@tanstack/react-query.gen';
 import type { BrandProfile, BrandView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
+import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 import { formatTime } from '../contents/labels';
 import { FormModal } from './FormModal';
@@ -32,6 +33,7 @@ export function TagsInput(props: {
 /** The tenant's brand profiles: generations are written with them; editing makes a new version,
  * deleting archives. */
 export function BrandsTab({ canWrite }: { canWrite: boolean }) {
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const accounts = useQuery(douyinAccountsListAccountsOptions());
   const list = useQuery(brandsListBrandsOptions({ query: { limit: 200 } }));
@@ -39,7 +41,8 @@ export function BrandsTab({ canWrite }: { canWrite: boolean }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: brandsListBrandsQueryKey() });
   const create = useMutation({ ...brandsCreateBrandMutation(), onSuccess: refresh });
   const update = useMutation({ ...brandsUpdateBrandMutation(), onSuccess: refresh });
-  const archive = useMutation({ ...brandsArchiveBrandMutation(), onSuccess: refresh });
+  const onError = (error: unknown) => message.error(isApiError(error) ? error.detail : String(error));
+  const archive = useMutation({ ...brandsArchiveBrandMutation(), onSuccess: refresh, onError });
 
   return (
     <>
@@ -56,6 +59,7 @@ export function BrandsTab({ canWrite }: { canWrite: boolean }) {
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={list.data?.total === 0}
         emptyText={t.noBrands}
         onRetry={() => list.refetch()}

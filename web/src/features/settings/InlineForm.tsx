@@ -1,5 +1,5 @@
 import { Alert, Button, Form, type FormInstance, Space } from 'antd';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useUnsavedPrompt } from '../../components/useUnsavedPrompt';
 import { zhCN } from '../../locales/zh-CN';
 import { showFieldErrors } from '../insights/fieldErrors';
@@ -32,8 +32,14 @@ export function InlineForm<T extends object>({
   const [problems, setProblems] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   useUnsavedPrompt(dirty);
+  // Edits counted, and the count when the save on its way began: what is typed meanwhile stays, unsaved.
+  const edits = useRef(0);
+  const savingAt = useRef<number | null>(null);
 
   useEffect(() => {
+    const heldAt = savingAt.current;
+    savingAt.current = null;
+    if (heldAt !== null && edits.current !== heldAt) return;
     form.resetFields();
     form.setFieldsValue(values as Parameters<typeof form.setFieldsValue>[0]);
     setDirty(false);
@@ -43,11 +49,17 @@ export function InlineForm<T extends object>({
     setSaving(true);
     setProblems([]);
     setSaved(false);
+    const at = edits.current;
+    savingAt.current = at;
     try {
       await onSubmit(next);
-      setDirty(false);
-      setSaved(true);
+      if (edits.current === at) {
+        savingAt.current = null;
+        setDirty(false);
+        setSaved(true);
+      }
     } catch (error) {
+      savingAt.current = null;
       setProblems(showFieldErrors(form, error));
     } finally {
       setSaving(false);
@@ -60,6 +72,7 @@ export function InlineForm<T extends object>({
       layout="vertical"
       disabled={!canWrite}
       onValuesChange={() => {
+        edits.current += 1;
         setDirty(true);
         setSaved(false);
       }}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import {
   brandsListBrandsOptions,
@@ -11,6 +11,7 @@ import {
 } from '../../client/@tanstack/react-query.gen';
 import type { KnowledgeEntryIn, KnowledgeEntryView } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
+import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 import { TagsInput } from './BrandsTab';
 import { FormModal } from './FormModal';
@@ -36,6 +37,7 @@ export function BrandPicker(props: { value?: string | null; onChange?: (value: s
 /** The knowledge the customer-service bot answers from: searched as the bot searches it, edited with
  * the version read (a concurrent edit is a 409). */
 export function KnowledgeTab({ canWrite }: { canWrite: boolean }) {
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const list = useQuery({
@@ -46,7 +48,8 @@ export function KnowledgeTab({ canWrite }: { canWrite: boolean }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: knowledgeListKnowledgeQueryKey() });
   const create = useMutation({ ...knowledgeCreateKnowledgeMutation(), onSuccess: refresh });
   const update = useMutation({ ...knowledgeUpdateKnowledgeMutation(), onSuccess: refresh });
-  const remove = useMutation({ ...knowledgeDeleteKnowledgeMutation(), onSuccess: refresh });
+  const onError = (error: unknown) => message.error(isApiError(error) ? error.detail : String(error));
+  const remove = useMutation({ ...knowledgeDeleteKnowledgeMutation(), onSuccess: refresh, onError });
 
   return (
     <>
@@ -61,6 +64,7 @@ export function KnowledgeTab({ canWrite }: { canWrite: boolean }) {
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={list.data?.total === 0}
         emptyText={t.noKnowledge}
         onRetry={() => list.refetch()}

@@ -6,7 +6,8 @@ const t = zhCN.insights.settings;
 
 interface RowActionsOptions<T> {
   onEdit: (row: T) => void;
-  /** Deletes (or archives) the row after the user confirms; its promise keeps the confirm busy. */
+  /** Deletes (or archives) the row after the user confirms; its promise keeps the confirm busy. A refusal is
+   * the caller's to say (its mutation's `onError`); here it only ends the wait. */
   onRemove: (row: T) => Promise<unknown>;
   removeLabel?: string;
   /** Names the edit button per row, for tests. */
@@ -29,7 +30,7 @@ export function rowActionsColumn<T>({
         <Button size="small" onClick={() => onEdit(row)} data-testid={editTestId?.(row)}>
           {t.edit}
         </Button>
-        <Popconfirm title={t.confirmDelete} onConfirm={() => onRemove(row)}>
+        <Popconfirm title={t.confirmDelete} onConfirm={() => onRemove(row).catch(() => undefined)}>
           <Button size="small" danger>
             {removeLabel}
           </Button>

@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Col, Form, InputNumber, Popconfirm, Row, Select, Switch, Tag } from 'antd';
+import { App, Button, Col, Form, InputNumber, Popconfirm, Row, Select, Switch, Tag } from 'antd';
 import { useMemo } from 'react';
 import {
   scoringRulesGetScoringRulesOptions,
@@ -10,6 +10,7 @@ import {
 } from '../../client/@tanstack/react-query.gen';
 import type { ScoreRule, ScoringRulesIn } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
+import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 import { scoreEventLabel } from '../customers/labels';
 import { TagsInput } from './BrandsTab';
@@ -37,11 +38,16 @@ const EVENT_TYPES: ScoreRule['event_type'][] = [
 /** The tenant's intent-scoring rules: points per event, level thresholds; the thresholds' actions are
  * kept as stored. Saving re-scores every customer at once; "defaults" goes back to the shipped rules. */
 export function ScoringTab({ canWrite }: { canWrite: boolean }) {
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const rules = useQuery(scoringRulesGetScoringRulesOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: scoringRulesGetScoringRulesQueryKey() });
   const put = useMutation({ ...scoringRulesReplaceScoringRulesMutation(), onSuccess: refresh });
-  const reset = useMutation({ ...scoringRulesResetScoringRulesMutation(), onSuccess: refresh });
+  const reset = useMutation({
+    ...scoringRulesResetScoringRulesMutation(),
+    onSuccess: refresh,
+    onError: (error) => message.error(isApiError(error) ? error.detail : String(error)),
+  });
   const values = useMemo<ScoringRulesIn | undefined>(() => {
     if (!rules.data) return undefined;
     const { custom: _custom, version: _version, ...body } = rules.data;
@@ -49,7 +55,12 @@ export function ScoringTab({ canWrite }: { canWrite: boolean }) {
   }, [rules.data]);
 
   return (
-    <QueryState isPending={rules.isPending} error={rules.error} onRetry={() => rules.refetch()}>
+    <QueryState
+      isPending={rules.isPending}
+      error={rules.error}
+      hasData={rules.data !== undefined}
+      onRetry={() => rules.refetch()}
+    >
       {values && rules.data && (
         <InlineForm<ScoringRulesIn>
           values={values}
@@ -57,7 +68,10 @@ export function ScoringTab({ canWrite }: { canWrite: boolean }) {
           testId="scoring-form"
           onSubmit={(body) => put.mutateAsync({ body: { ...values, ...body } })}
           extra={
-            <Popconfirm title={t.resetDefaults} onConfirm={() => reset.mutateAsync({})}>
+            <Popconfirm
+              title={t.resetDefaults}
+              onConfirm={() => reset.mutateAsync({}).catch(() => undefined)}
+            >
               <Button disabled={!rules.data.custom}>{t.resetDefaults}</Button>
             </Popconfirm>
           }

@@ -38,6 +38,7 @@ export function UsersTab() {
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={list.data?.length === 0}
         onRetry={() => list.refetch()}
       >

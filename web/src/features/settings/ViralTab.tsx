@@ -17,8 +17,8 @@ const METRICS = [
   { value: 'digg_count', label: p.likes },
   { value: 'comment_count', label: p.comments },
   { value: 'share_count', label: p.shares },
-  { value: 'download_count', label: '下载' },
-  { value: 'forward_count', label: '转发' },
+  { value: 'download_count', label: t.downloads },
+  { value: 'forward_count', label: t.forwards },
 ];
 
 /** When an item is a hit (its metric `ratio` times the account's median at a similar age) and how many
@@ -51,7 +51,12 @@ export function ViralTab({ canWrite }: { canWrite: boolean }) {
     </Col>
   );
   return (
-    <QueryState isPending={rule.isPending} error={rule.error} onRetry={() => rule.refetch()}>
+    <QueryState
+      isPending={rule.isPending}
+      error={rule.error}
+      hasData={rule.data !== undefined}
+      onRetry={() => rule.refetch()}
+    >
       {rule.data && (
         <InlineForm<ViralRuleSpec>
           values={rule.data}

@@ -18,11 +18,10 @@ import { FormModal } from './FormModal';
 import { rowActionsColumn } from './RowActions';
 
 const t = zhCN.insights.settings;
-const KINDS = [
-  { value: 'wecom', label: '企业微信' },
-  { value: 'feishu', label: '飞书' },
-  { value: 'dingtalk', label: '钉钉' },
-];
+const KINDS = (['wecom', 'feishu', 'dingtalk'] as const).map((value) => ({
+  value,
+  label: t.robotKinds[value],
+}));
 
 /** The robot form's values: a new robot's fields, and when editing, whether to drop the stored secret. */
 export type WebhookForm = NewWebhook & { clearSecret?: boolean };
@@ -77,6 +76,7 @@ export function WebhooksTab() {
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={list.data?.length === 0}
         emptyText={t.noWebhooks}
         onRetry={() => list.refetch()}

@@ -1,6 +1,7 @@
 export default {
   title: '内容日历',
   month: '月',
+  monthTitle: 'YYYY 年 M 月',
   week: '周',
   today: '今天',
   prev: '上一页',
@@ -58,6 +59,8 @@ export default {
     unchanged: '没有改动',
     timezone: '时区',
     timezoneHelp: '每周时间和 Cron 按这个时区执行',
+    mixedTimes:
+      '各天的时间不同（{slots}），上面显示的是第一天的。只改结束条件时原样保留；改了星期或时间，则所选各天都用同一时间。',
     kindFixed: '类型不能修改；要换类型请删除后重新排期',
     conflict: '这条排期已无法修改',
     invalid: '排期没有通过检查',

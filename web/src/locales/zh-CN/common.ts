@@ -4,6 +4,7 @@ export default {
   retry: '重试',
   empty: '暂无数据',
   loadFailed: '加载失败',
+  refreshFailed: '刷新失败，显示的是上次加载的内容',
   notFound: '页面不存在',
   backHome: '返回首页',
   forbidden: '当前角色无权访问此页面',

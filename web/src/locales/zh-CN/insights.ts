@@ -160,8 +160,11 @@ export default {
     variantCount: '变体数量',
     similarity: '相似度上限',
     autoSchedule: '自动排期',
+    downloads: '下载',
+    forwards: '转发',
     // webhooks
     webhookKind: '类型',
+    robotKinds: { wecom: '企业微信', feishu: '飞书', dingtalk: '钉钉' },
     url: '地址',
     secret: '签名密钥',
     secretKeep: '留空保持不变',

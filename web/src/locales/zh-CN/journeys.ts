@@ -10,6 +10,7 @@ export default {
   open: '打开',
   newTitle: '新旅程',
   namePlaceholder: '旅程名称',
+  minutesShort: '{n} 分钟',
   account: '发送账号',
   accountPlaceholder: '发送消息的抖音账号（可选）',
   save: '保存草稿',

@@ -164,6 +164,7 @@ export function AccountsPage() {
         <QueryState
           isPending={list.isPending}
           error={list.error}
+          hasData={list.data !== undefined}
           isEmpty={list.data?.length === 0}
           emptyText={t.empty}
           onRetry={() => list.refetch()}

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,8 @@ describe('CalendarPage', () => {
     });
     renderAt(`/calendar?day=${DAY}`, route);
     const chip = await screen.findByTestId('occurrence');
+    const reads = () => bff.requests.filter((r) => new URL(r.url).pathname === '/api/v1/calendar').length;
+    const before = reads();
     const target = document.querySelector('[data-day="2030-03-15"]') as HTMLElement;
     fireEvent.dragStart(chip, { dataTransfer: { setData: () => {}, effectAllowed: '' } });
     fireEvent.dragOver(target, { dataTransfer: { dropEffect: '' } });
@@ -124,6 +126,8 @@ describe('CalendarPage', () => {
     const patch = bff.requests.find((r) => r.method === 'PATCH');
     const body = (await patch?.json()) as { run_at: string };
     expect(dayjs(body.run_at).format('YYYY-MM-DD HH:mm')).toBe('2030-03-15 09:30');
+    // The month is read again at once, not at the next poll, so the slot does not snap back.
+    await waitFor(() => expect(reads()).toBeGreaterThan(before));
   });
 
   it('shows a week by hour, and a slot dropped on another hour moves there, keeping its minutes', async () => {
@@ -154,6 +158,19 @@ describe('CalendarPage', () => {
     fireEvent.click(await screen.findByText('周期'));
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     expect(await screen.findAllByText('放弃未保存的排期？')).not.toHaveLength(0);
+  });
+
+  it("shows a new entry's zone, the tenant's, in which its times are read", async () => {
+    setToken('tok');
+    bffWith([], {
+      'GET /api/v1/tenant': () =>
+        json({ id: 't', name: '小鹿', slug: 'xl', timezone: 'Asia/Tokyo', require_approval: false }),
+    });
+    renderAt(`/calendar?day=${DAY}`, route);
+    fireEvent.click(await screen.findByTestId('new-entry'));
+    const form = await screen.findByTestId('entry-form');
+    expect(await within(form).findByTitle('Asia/Tokyo')).toBeInTheDocument();
+    expect(within(form).getByText('每周时间和 Cron 按这个时区执行')).toBeInTheDocument();
   });
 
   it('opens an entry with its runs, the reason a run skipped, and runs it now', async () => {

@@ -19,6 +19,7 @@ import { CalendarGrid, type Names } from '../../features/calendar/CalendarGrid';
 import { EntryDrawer } from '../../features/calendar/EntryDrawer';
 import { EntryForm } from '../../features/calendar/EntryForm';
 import { byDay, DAY_KEY, movedRunAt, type ViewMode, visibleRange } from '../../features/calendar/grid';
+import { refreshCalendar, refreshCalendarAndEntries } from '../../features/calendar/refresh';
 import { kindLabel } from '../../features/contents/labels';
 import { isApiError } from '../../lib/api';
 import { fmt } from '../../lib/format';
@@ -82,11 +83,8 @@ export function CalendarPage() {
     setParams(next);
   };
   const shift = (step: number) => set({ day: anchor.add(step, mode).format(DAY_KEY) });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['calendarViewCalendar'] });
-  const refreshAll = () => {
-    void refresh();
-    void queryClient.invalidateQueries({ queryKey: [{ _id: 'calendarGetEntry' }] });
-  };
+  const refresh = () => refreshCalendar(queryClient);
+  const refreshAll = () => void refreshCalendarAndEntries(queryClient);
 
   const move = useMutation({
     mutationFn: async ({ occurrence, day, hour }: { occurrence: Occurrence; day: Dayjs; hour?: number }) => {
@@ -121,7 +119,7 @@ export function CalendarPage() {
 
   const title =
     mode === 'month'
-      ? anchor.format('YYYY 年 M 月')
+      ? anchor.format(t.monthTitle)
       : `${range.from.format('YYYY-MM-DD')} ~ ${range.to.subtract(1, 'day').format('MM-DD')}`;
 
   return (
@@ -176,7 +174,12 @@ export function CalendarPage() {
             {t.dragHint}
           </Typography.Paragraph>
         )}
-        <QueryState isPending={view.isPending} error={view.error} onRetry={() => view.refetch()}>
+        <QueryState
+          isPending={view.isPending}
+          error={view.error}
+          hasData={view.data !== undefined}
+          onRetry={() => view.refetch()}
+        >
           <CalendarGrid
             mode={mode}
             days={range.days}

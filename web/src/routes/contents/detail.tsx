@@ -55,6 +55,7 @@ export function ContentDetailPage() {
         <QueryState
           isPending={content.isPending}
           error={isApiError(content.error, 404) ? t.notFound : content.error}
+          hasData={content.data !== undefined}
           onRetry={() => content.refetch()}
         >
           {view && (
@@ -112,6 +113,7 @@ export function ContentDetailPage() {
           <QueryState
             isPending={versions.isPending}
             error={versions.error}
+            hasData={versions.data !== undefined}
             isEmpty={versions.data?.length === 0}
           >
             <Table<VersionView>
@@ -140,7 +142,11 @@ export function ContentDetailPage() {
           </QueryState>
         </Card>
         <Card title={t.diffTitle}>
-          <QueryState isPending={versions.isPending} error={versions.error}>
+          <QueryState
+            isPending={versions.isPending}
+            error={versions.error}
+            hasData={versions.data !== undefined}
+          >
             <VersionDiff key={versions.data?.length ?? 0} versions={versions.data ?? []} />
           </QueryState>
         </Card>

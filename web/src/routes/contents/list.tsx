@@ -68,6 +68,7 @@ export function ContentsPage() {
         <QueryState
           isPending={list.isPending}
           error={list.error}
+          hasData={list.data !== undefined}
           isEmpty={list.data?.total === 0}
           emptyText={t.empty}
           onRetry={() => list.refetch()}

@@ -33,6 +33,7 @@ function DraftImages({ contentId }: { contentId: string }) {
     <QueryState
       isPending={content.isPending}
       error={content.error}
+      hasData={content.data !== undefined}
       onRetry={() => content.refetch()}
       isEmpty={assets.length === 0}
     >

@@ -28,6 +28,7 @@ export function LeadsPage() {
         <QueryState
           isPending={list.isPending}
           error={list.error}
+          hasData={list.data !== undefined}
           isEmpty={page === 1 && items.length === 0}
           emptyText={t.leadsEmpty}
           onRetry={() => list.refetch()}

@@ -93,6 +93,7 @@ export function TasksPage() {
         <QueryState
           isPending={list.isPending}
           error={list.error}
+          hasData={list.data !== undefined}
           isEmpty={list.data?.items.length === 0}
           emptyText={t.tasksEmpty}
           onRetry={() => list.refetch()}

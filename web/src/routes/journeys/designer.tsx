@@ -44,6 +44,7 @@ export function JourneyDesignerPage() {
         <QueryState
           isPending={!isNew && journey.isPending}
           error={isNew ? null : journey.error}
+          hasData={journey.data !== undefined}
           onRetry={() => journey.refetch()}
         >
           <Tabs

@@ -167,6 +167,47 @@ describe('JourneyDesignerPage', () => {
     expect(body.layout.d).toEqual({ x: 260, y: 0 });
   });
 
+  it('keeps an edit made while the save is on its way as unsaved', async () => {
+    setToken('tok');
+    let answer: (response: Response) => void = () => {};
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(ADMIN),
+      'GET /api/v1/journeys/j1': () => json(JOURNEY),
+      'GET /api/v1/douyin/accounts': () => json([]),
+      'PUT /api/v1/journeys/j1': async (request) => {
+        const body = await request.json();
+        return new Promise<Response>((resolve) => {
+          answer = resolve;
+        }).then(() => json({ ...JOURNEY, name: body.name }));
+      },
+    });
+    renderAt('/journeys/j1', routes);
+    await screen.findByTestId('node-d');
+    fireEvent.change(screen.getByTestId('journey-name'), { target: { value: '回访一' } });
+    fireEvent.click(screen.getByTestId('save'));
+    await waitFor(() => expect(screen.getByTestId('save')).toHaveClass('ant-btn-loading'));
+    fireEvent.change(screen.getByTestId('journey-name'), { target: { value: '回访二' } });
+    answer(json({}));
+    await screen.findByText('草稿已保存');
+    // The second name was not in the request: still unsaved, so saving is offered and publishing is not.
+    await waitFor(() => expect(screen.getByTestId('save')).not.toHaveClass('ant-btn-loading'));
+    expect(screen.getByTestId('save')).toBeEnabled();
+    expect(screen.getByTestId('publish')).toBeDisabled();
+    expect(screen.getByTestId('journey-name')).toHaveValue('回访二');
+  });
+
+  it('names the account of the journey for a viewer too', async () => {
+    setToken('tok');
+    fakeBff({
+      'GET /api/v1/auth/me': () => json(VIEWER),
+      'GET /api/v1/journeys/j1': () => json({ ...JOURNEY, account_id: 'a1' }),
+      'GET /api/v1/douyin/accounts': () => json([{ id: 'a1', nickname: '小鹿咖啡馆官方号', open_id: 'o1' }]),
+    });
+    renderAt('/journeys/j1', routes);
+    await screen.findByTestId('node-d');
+    expect(await screen.findByText('小鹿咖啡馆官方号')).toBeInTheDocument();
+  });
+
   it('draws a simulated path and per-node statistics on the graph', async () => {
     setToken('tok');
     const bff = fakeBff({

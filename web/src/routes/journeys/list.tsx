@@ -34,6 +34,7 @@ export function JourneysPage() {
         <QueryState
           isPending={list.isPending}
           error={list.error}
+          hasData={list.data !== undefined}
           isEmpty={list.data?.items.length === 0}
           emptyText={t.empty}
           onRetry={() => list.refetch()}

@@ -104,7 +104,12 @@ export function PerformancePage() {
             style={{ width: 100 }}
           />
         </Space>
-        <QueryState isPending={board.isPending} error={board.error} onRetry={() => board.refetch()}>
+        <QueryState
+          isPending={board.isPending}
+          error={board.error}
+          hasData={board.data !== undefined}
+          onRetry={() => board.refetch()}
+        >
           {board.data && (
             <Tabs
               activeKey={tab}
@@ -265,6 +270,7 @@ function MetricsView({
           <QueryState
             isPending={account.isPending}
             error={account.error}
+            hasData={account.data !== undefined}
             isEmpty={account.data?.points.length === 0}
             onRetry={() => account.refetch()}
           >
@@ -282,6 +288,7 @@ function MetricsView({
           <QueryState
             isPending={series.isPending}
             error={series.error}
+            hasData={series.data !== undefined}
             isEmpty={series.data?.points.length === 0}
             onRetry={() => series.refetch()}
           >

@@ -130,6 +130,9 @@ export function Designer({ journey, canEdit }: Props) {
   const [name, setName] = useState(journey?.name ?? '');
   const [accountId, setAccountId] = useState<string | null>(journey?.account_id ?? null);
   const [dirty, setDirty] = useState(false);
+  // Edits counted, so a save clears `dirty` only when nothing changed while it was on its way.
+  const edits = useRef(0);
+  const savingAt = useRef(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [fromServer, setFromServer] = useState<Problem[]>([]);
   const [otherErrors, setOtherErrors] = useState<string[]>([]);
@@ -144,7 +147,7 @@ export function Designer({ journey, canEdit }: Props) {
   const problems = useMemo(() => graphProblems(design), [design]);
   const settingsWrong =
     Object.keys(settingsProblems(settings)).length + Object.keys(settingsFromServer).length > 0;
-  const accounts = useQuery({ ...douyinAccountsListAccountsOptions(), enabled: canEdit });
+  const accounts = useQuery(douyinAccountsListAccountsOptions());
   const stats = useQuery({
     ...journeysJourneyStatsOptions({ path: { journey_id: journey?.id ?? '' } }),
     enabled: showStats && journey !== null,
@@ -180,10 +183,14 @@ export function Designer({ journey, canEdit }: Props) {
     );
   }, [edges, path]);
 
-  const edit = useCallback(() => {
+  const markDirty = useCallback(() => {
+    edits.current += 1;
     setDirty(true);
-    setPath((current) => (current.length ? [] : current));
   }, []);
+  const edit = useCallback(() => {
+    markDirty();
+    setPath((current) => (current.length ? [] : current));
+  }, [markDirty]);
 
   const handleNodesChange = useCallback(
     (changes: NodeChange<JourneyFlowNode>[]) => {
@@ -277,7 +284,7 @@ export function Designer({ journey, canEdit }: Props) {
     message.error(t.serverProblems);
   };
   const saved = (view: JourneyView) => {
-    setDirty(false);
+    if (edits.current === savingAt.current) setDirty(false);
     setFromServer([]);
     setSettingsFromServer({});
     setOtherErrors([]);
@@ -317,6 +324,7 @@ export function Designer({ journey, canEdit }: Props) {
       graph: toJourneyGraph(design, graphSettings(settings)),
       layout: layoutOf(nodes),
     };
+    savingAt.current = edits.current;
     if (journey) update.mutate({ path: { journey_id: journey.id }, body });
     else create.mutate({ body });
   };
@@ -339,7 +347,7 @@ export function Designer({ journey, canEdit }: Props) {
           value={name}
           onChange={(e) => {
             setName(e.target.value);
-            setDirty(true);
+            markDirty();
           }}
           placeholder={t.namePlaceholder}
           maxLength={100}
@@ -352,7 +360,7 @@ export function Designer({ journey, canEdit }: Props) {
           value={accountId ?? undefined}
           onChange={(value) => {
             setAccountId(value ?? null);
-            setDirty(true);
+            markDirty();
           }}
           placeholder={t.accountPlaceholder}
           options={(accounts.data ?? []).map((a) => ({ value: a.id, label: a.nickname }))}
