@@ -37,7 +37,12 @@ function useRefreshConversations() {
 export function ConversationPane({ conversationId }: { conversationId: string }) {
   const detail = useQuery(conversationsGetConversationOptions({ path: { conversation_id: conversationId } }));
   return (
-    <QueryState isPending={detail.isPending} error={detail.error} onRetry={() => detail.refetch()}>
+    <QueryState
+      isPending={detail.isPending}
+      error={detail.error}
+      hasData={detail.data !== undefined}
+      onRetry={() => detail.refetch()}
+    >
       {detail.data && <Conversation conversation={detail.data} />}
     </QueryState>
   );

@@ -137,6 +137,7 @@ export function Suggestions({
       <QueryState
         isPending={latest.isPending}
         error={none ? null : latest.error}
+        hasData={latest.data !== undefined}
         isEmpty={none || !set || set.suggestions.length === 0}
         emptyText={t.noSuggestions}
         onRetry={() => latest.refetch()}

@@ -104,7 +104,12 @@ export function MaterialDrawer({
       destroyOnHidden
       data-testid="material-drawer"
     >
-      <QueryState isPending={material.isPending} error={material.error} onRetry={() => material.refetch()}>
+      <QueryState
+        isPending={material.isPending}
+        error={material.error}
+        hasData={material.data !== undefined}
+        onRetry={() => material.refetch()}
+      >
         {view && (
           <>
             <Descriptions size="small" column={2} style={{ marginBottom: 12 }}>
@@ -154,6 +159,7 @@ export function MaterialDrawer({
                       <QueryState
                         isPending={versions.isPending}
                         error={versions.error}
+                        hasData={versions.data !== undefined}
                         onRetry={() => versions.refetch()}
                       >
                         <Table<Version>
@@ -288,6 +294,7 @@ function Shares(props: {
       <QueryState
         isPending={props.pending}
         error={props.error}
+        hasData={props.shares !== undefined}
         isEmpty={props.shares?.length === 0}
         emptyText={t.share.none}
       >

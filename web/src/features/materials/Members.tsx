@@ -79,6 +79,7 @@ export function Members({ library }: { library: LibraryView }) {
       <QueryState
         isPending={list.isPending}
         error={list.error}
+        hasData={list.data !== undefined}
         isEmpty={list.data?.length === 0}
         emptyText={t.members.empty}
         onRetry={() => list.refetch()}

@@ -81,6 +81,7 @@ export function InboxPage() {
             <QueryState
               isPending={list.isPending}
               error={list.error}
+              hasData={list.data !== undefined}
               isEmpty={list.data?.items.length === 0}
               emptyText={t.empty}
               onRetry={() => list.refetch()}

@@ -106,6 +106,7 @@ export function MaterialsPage() {
             <QueryState
               isPending={libraries.isPending}
               error={libraries.error}
+              hasData={libraries.data !== undefined}
               isEmpty={libraries.data?.length === 0}
               emptyText={t.noLibraries}
               onRetry={() => libraries.refetch()}
@@ -289,6 +290,7 @@ function LibraryPane({
                 <QueryState
                   isPending={list.isPending}
                   error={list.error}
+                  hasData={list.data !== undefined}
                   isEmpty={list.data?.total === 0}
                   emptyText={q ? t.noMatch : t.empty}
                   onRetry={() => list.refetch()}
