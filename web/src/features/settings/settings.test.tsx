@@ -77,7 +77,8 @@ describe('settings tabs say why a removal was refused', () => {
     renderAt('/', [{ path: '/', element: <ScoringTab canWrite /> }]);
     await screen.findByTestId('scoring-form');
     await confirmRemove(/恢复默认/);
-    expect(await screen.findByText('only admins may reset the rules')).toBeInTheDocument();
+    // A 403 is said in Chinese (lib/api.ts), whatever the BFF's English detail.
+    expect(await screen.findByText('当前角色无权执行此操作')).toBeInTheDocument();
   });
 });
 
