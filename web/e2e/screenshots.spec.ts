@@ -29,7 +29,7 @@ const SHOTS: Shot[] = [
   { name: 'contents', path: '/contents', ready: 'filter-kind' },
   {
     name: 'content-detail',
-    path: { list: '/api/v1/contents?limit=1', detail: (id) => `/contents/${id}` },
+    path: { list: '/api/v1/contents?kind=image_post&limit=1', detail: (id) => `/contents/${id}` },
     ready: 'versions',
   },
   { name: 'accounts', path: '/accounts', ready: 'accounts' },

@@ -7,7 +7,6 @@ import {
   conversationsReleaseMutation,
   conversationsSendMessageMutation,
   conversationsTakeOverMutation,
-  usersUserDirectoryOptions,
 } from '../../client/@tanstack/react-query.gen';
 import type { ConversationDetail, MessageView, StoredSuggestion } from '../../client/types.gen';
 import { QueryState } from '../../components/QueryState';
@@ -15,6 +14,7 @@ import { useUnsavedPrompt } from '../../components/useUnsavedPrompt';
 import { isApiError } from '../../lib/api';
 import { zhCN } from '../../locales/zh-CN';
 import { useMe } from '../auth/useMe';
+import { useTeamNames } from '../auth/useTeamNames';
 import { time } from '../customers/labels';
 import { authorLabel, messageStatusLabel, STATE_COLORS, stateLabel } from './labels';
 import { Suggestions } from './Suggestions';
@@ -72,16 +72,8 @@ function Conversation({ conversation }: { conversation: ConversationDetail }) {
   });
   const mine = conversation.owner_id !== null && conversation.owner_id === me.data?.user_id;
   const othersId = mine ? null : conversation.owner_id;
-  // A colleague who has the conversation is named (the directory is readable by every user); until the
-  // directory answers, or for a user it no longer lists, the id's start stands in.
-  const directory = useQuery({
-    ...usersUserDirectoryOptions({ query: { include_inactive: true } }),
-    enabled: othersId !== null,
-    staleTime: 5 * 60_000,
-  });
-  const owner = othersId
-    ? (directory.data?.find((u) => u.id === othersId)?.display_name ?? othersId.slice(0, 8))
-    : null;
+  const nameOf = useTeamNames(othersId !== null);
+  const owner = othersId ? nameOf(othersId) : null;
   const name = conversation.customer.nickname ?? conversation.customer.open_id;
   const takeOver = () => takeover.mutate({ path });
   const giveBack = () => release.mutate({ path });

@@ -37,6 +37,8 @@ export default {
   createdAt: '创建时间',
   current: '当前版本',
   changeNote: '说明',
+  /** How a version came to be (content_versions.change). */
+  changes: { generated: '生成', edited: '编辑' },
   findings: '合规问题',
   notFound: '内容不存在或无权查看',
   back: '返回列表',

@@ -91,6 +91,8 @@ function routes(role: string, extra: Record<string, (r: Request) => Response | P
     'GET /api/v1/contents/c1/approval': () => json(APPROVAL),
     'GET /api/v1/publish': () => json([]),
     'GET /api/v1/douyin/accounts': () => json([ACCOUNT]),
+    'GET /api/v1/users/directory': () =>
+      json([{ id: 'o', display_name: '欧阳编辑', role: 'operator', active: true }]),
     ...extra,
   };
 }
@@ -109,6 +111,10 @@ describe('ContentDetailPage', () => {
     expect(screen.queryByTestId('edit')).toBeNull();
     expect(screen.queryByTestId('publish')).toBeNull();
     expect(screen.queryByTestId('submit-review')).toBeNull();
+    // Versions name their author from the team directory and say how they came to be.
+    const history = screen.getByTestId('versions');
+    expect(await within(history).findAllByText('欧阳编辑')).toHaveLength(2);
+    expect(within(history).getByText('编辑')).toBeInTheDocument();
   });
 
   it('shows each platform’s copy with its counters and edits one body through its form, sending only that', async () => {

@@ -14,6 +14,7 @@ import { QueryState } from '../../components/QueryState';
 import { RoleGate } from '../../components/RoleGate';
 import { canSee } from '../../features/auth/roles';
 import { useMe } from '../../features/auth/useMe';
+import { useTeamNames } from '../../features/auth/useTeamNames';
 import { ApprovalPanel } from '../../features/contents/ApprovalPanel';
 import { ContentBody } from '../../features/contents/ContentBody';
 import { EditDraft } from '../../features/contents/EditDraft';
@@ -47,6 +48,7 @@ export function ContentDetailPage() {
   const operates = canSee(role, 'contents.edit');
   const accounts = useQuery({ ...douyinAccountsListAccountsOptions(), retry: false });
   const names = new Map((accounts.data ?? []).map((a) => [a.id, a.nickname || a.open_id]));
+  const nameOf = useTeamNames();
 
   return (
     <RoleGate page="contents.detail">
@@ -78,7 +80,7 @@ export function ContentDetailPage() {
                 </Descriptions.Item>
                 <Descriptions.Item label={t.topic}>{view.topic}</Descriptions.Item>
                 <Descriptions.Item label={t.version}>v{view.version}</Descriptions.Item>
-                <Descriptions.Item label={t.createdBy}>{view.created_by}</Descriptions.Item>
+                <Descriptions.Item label={t.createdBy}>{nameOf(view.created_by)}</Descriptions.Item>
                 <Descriptions.Item label={t.updatedAt}>{formatTime(view.updated_at)}</Descriptions.Item>
               </Descriptions>
               <ComplianceSummary report={view.compliance as unknown as ComplianceReport} />
@@ -134,8 +136,12 @@ export function ContentDetailPage() {
                   ),
                 },
                 { title: t.titleCol, dataIndex: 'title' },
-                { title: t.changeNote, dataIndex: 'change' },
-                { title: t.createdBy, dataIndex: 'created_by', width: 140 },
+                {
+                  title: t.changeNote,
+                  dataIndex: 'change',
+                  render: (change: string) => (t.changes as Record<string, string>)[change] ?? change,
+                },
+                { title: t.createdBy, dataIndex: 'created_by', width: 140, render: nameOf },
                 { title: t.createdAt, dataIndex: 'created_at', width: 180, render: formatTime },
               ]}
             />
