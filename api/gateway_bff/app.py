@@ -10,7 +10,7 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
-from api.gateway_bff.access_log import redact_tickets
+from api.gateway_bff.access_log import redact_url_credentials
 from api.gateway_bff.console import install_console
 from api.gateway_bff.cors import PrefixCORSMiddleware
 from api.gateway_bff.errors import install_error_handlers
@@ -75,7 +75,7 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    redact_tickets()
+    redact_url_credentials()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import time
 
 import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from api.gateway_bff import routers
+from api.gateway_bff import media_links, routers
 from api.gateway_bff.guarded_route import GuardedRoute
 from douflow.security.tokens import Principal, TokenService
 from douflow.settings import Settings
@@ -71,8 +72,10 @@ async def test_every_route_requires_a_token(http: httpx.AsyncClient, method: str
 
 # Reached without a token: logging in, the bind link a browser opens and Douyin's redirect back (the OAuth
 # state is their credential), its webhook (the signature is), the health check and the material pages a
-# customer opens from a shared link (the link's token is).
+# customer opens from a shared link (the link's token is), and stored media by the signed link the API answered
+# (its signature is).
 PUBLIC = {
+    ("GET", "/api/v1/media/{asset_id}/file"),
     ("GET", "/m/{token}"),
     ("POST", "/m/{token}"),
     ("GET", "/m/{token}/file"),
@@ -181,3 +184,33 @@ async def test_admin_manages_users_of_own_tenant_only(
     assert {"newbie", operator.username} <= names
     assert other_tenant_operator.username not in names
     assert (await http.get("/api/v1/users", headers=operator.headers)).status_code == 403
+
+
+async def test_a_signed_media_link_opens_its_file_without_a_header_and_nothing_else_does(
+    http: httpx.AsyncClient, operator: TestUser, other_tenant_operator: TestUser, acme_image_post: dict,
+    settings: Settings,
+) -> None:  # fmt: skip
+    """What an <img> opens: the link the content answered, until it expires, for that asset only."""
+    content = await http.get(f"/api/v1/contents/{acme_image_post['content_id']}", headers=operator.headers)
+    asset = content.json()["assets"][0]
+    by_bearer = await http.get(f"/api/v1/media/{asset['id']}", headers=operator.headers)
+
+    by_link = await http.get(asset["url"])
+
+    assert by_link.status_code == 200, by_link.text
+    assert by_link.content == by_bearer.content and by_link.headers["content-type"] == asset["mime_type"]
+    secret = settings.jwt_secret.get_secret_value()
+    expires = int(time.time()) + 3600
+    theirs = media_links.signature(secret, other_tenant_operator.tenant_id, asset["id"], expires)
+    past = media_links.media_link(secret, operator.tenant_id, asset["id"], time.time() - 3 * 3600)
+    good = asset["url"].split("signature=")[1]
+    for refused in (
+        f"/api/v1/media/{asset['id']}/file?expires={expires}&signature={theirs}",  # signed for another tenant
+        past,  # expired
+        asset["url"].replace(good, good[::-1]),  # tampered
+        asset["url"].replace(asset["id"], acme_image_post["images"][-1]["asset_id"])
+        if len(acme_image_post["images"]) > 1
+        else f"/api/v1/media/no-such-asset/file?expires={expires}&signature={good}",  # another asset
+    ):
+        answer = await http.get(refused)
+        assert answer.status_code == 403, (refused, answer.text)

@@ -134,6 +134,16 @@ test('publish to a bound sandbox account and watch it reach published', async ({
 
   await page.goto(`/contents/${contentId}`);
   await expect(page.getByTestId('content-detail')).toBeVisible();
+  // The generated image shows: an <img> opens the signed link the content answered, with no header.
+  const pictures = page.locator('img');
+  await expect(pictures.first()).toBeVisible();
+  await expect
+    .poll(() =>
+      pictures.evaluateAll((all) =>
+        all.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+      ),
+    )
+    .toBe(true);
   await page.getByTestId('publish').click();
   await page.getByTestId('publish-accounts').locator(`input[value="${accountId}"]`).check();
   const checks = page.getByTestId('publish-checks');

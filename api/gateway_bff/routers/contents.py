@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +13,7 @@ from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import Conflict, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.media_links import media_link
 from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.contents import (
     AssetView,
@@ -35,12 +37,12 @@ router = APIRouter(prefix="/api/v1/contents", tags=["contents"], route_class=Gua
 MAX_OFFSET = 1_000_000
 
 
-def _asset_view(asset: ContentAsset) -> AssetView:
+def _asset_view(asset: ContentAsset, secret: str, now: float) -> AssetView:
     return AssetView(
         id=asset.id,
         role=asset.role,
         position=asset.position,
-        url=f"/api/v1/media/{asset.id}",
+        url=media_link(secret, asset.tenant_id, asset.id, now),
         mime_type=asset.mime_type,
         size_bytes=asset.size_bytes,
         width=asset.width,
@@ -90,7 +92,9 @@ async def list_contents(
 
 
 @router.get("/{content_id}")
-async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -> ContentView:
+async def get_content(
+    content_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ContentView:
     repo = ContentRepository(session, user.tenant_id)
     content = await _load(repo, content_id)
     version = await repo.version(content.id, content.current_version)
@@ -112,7 +116,7 @@ async def get_content(content_id: str, user: CurrentUser, session: SessionDep) -
         created_by=content.created_by,
         created_at=content.created_at,
         updated_at=content.updated_at,
-        assets=[_asset_view(a) for a in content.assets],
+        assets=[_asset_view(a, settings.jwt_secret.get_secret_value(), time.time()) for a in content.assets],
         approval_state=content.approval_state,
         ai_declaration=content.ai_declaration,
     )
@@ -167,7 +171,7 @@ async def edit_content(
     if patch.ai_declaration is not None:
         await _switch_declaration(session, content, patch.ai_declaration, user.user_id)
     if not patch.edits():
-        return await get_content(content_id, user, session)
+        return await get_content(content_id, user, session, settings)
     body = None
     if patch.body is not None:
         current = await repo.version(content.id, content.current_version)
@@ -196,7 +200,7 @@ async def edit_content(
         # Still running: say so rather than answer with the unedited content.
         return runner.accepted(started.workflow_id)
     await session.rollback()  # read what the workflow wrote, not this session's snapshot
-    return await get_content(content_id, user, session)
+    return await get_content(content_id, user, session, settings)
 
 
 async def _switch_declaration(session: AsyncSession, content: Content, on: bool, user_id: str) -> None:

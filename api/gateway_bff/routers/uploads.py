@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Request, status
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.gateway_bff.deps import Operator, SessionDep, SettingsDep, StateDep
 from api.gateway_bff.errors import Conflict, DomainError, NotFound
 from api.gateway_bff.guarded_route import GuardedRoute, body_limit
+from api.gateway_bff.media_links import media_link
 from api.gateway_bff.media_quota import Quota, QuotaExceeded, tenant_quota
 from api.gateway_bff.media_upload import (
     FILE_FIELD,
@@ -23,15 +26,16 @@ from api.gateway_bff.openapi_errors import answers
 from api.gateway_bff.schemas.media import AttachAssets, UploadedAsset
 from douflow.content.contents import ContentRepository
 from douflow.db.tables import ContentAsset
+from douflow.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["media"], route_class=GuardedRoute)
 
 
-def _view(asset: ContentAsset) -> UploadedAsset:
+def _view(asset: ContentAsset, settings: Settings) -> UploadedAsset:
     return UploadedAsset(
         id=asset.id,
         role=asset.role,
-        url=f"/api/v1/media/{asset.id}",
+        url=media_link(settings.jwt_secret.get_secret_value(), asset.tenant_id, asset.id, time.time()),
         mime_type=asset.mime_type,
         size_bytes=asset.size_bytes,
         width=asset.width,
@@ -102,7 +106,7 @@ async def upload_media(
         user.user_id, "media.uploaded", "asset", asset.id, role=asset.role, size_bytes=asset.size_bytes
     )
     await session.commit()
-    return _view(asset)
+    return _view(asset, settings)
 
 
 def _limits(settings: SettingsDep, quota: Quota) -> Limits:
@@ -124,7 +128,7 @@ async def _check_quota_again(repo: ContentRepository, settings: SettingsDep, siz
 
 @router.post("/contents/{content_id}/assets", responses=answers(409))
 async def attach_assets(
-    content_id: str, body: AttachAssets, user: Operator, session: SessionDep
+    content_id: str, body: AttachAssets, user: Operator, session: SessionDep, settings: SettingsDep
 ) -> list[UploadedAsset]:
     """Attaches uploaded media to a content, in the order given (images become the post's pages)."""
     repo = ContentRepository(session, user.tenant_id)
@@ -151,7 +155,7 @@ async def attach_assets(
         # The cleanup removed one of them in the meantime (it stays removed only if still unattached).
         await session.rollback()
         raise NotFound("a media file was removed before it could be attached: upload it again") from exc
-    return [_view(a) for a in attached]
+    return [_view(a, settings) for a in attached]
 
 
 def _asset_row(received: ReceivedMedia, tenant_id: str, user_id: str, content_id: str | None) -> ContentAsset:

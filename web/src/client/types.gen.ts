@@ -11923,6 +11923,61 @@ export type MediaGetMediaResponses = {
 
 export type MediaGetMediaResponse = MediaGetMediaResponses[keyof MediaGetMediaResponses];
 
+export type MediaGetLinkedMediaData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query: {
+        /**
+         * Expires
+         *
+         * from the link the API answered
+         */
+        expires: number;
+        /**
+         * Signature
+         *
+         * from the link the API answered
+         */
+        signature: string;
+    };
+    url: '/api/v1/media/{asset_id}/file';
+};
+
+export type MediaGetLinkedMediaErrors = {
+    /**
+     * Not processable as sent: malformed JSON, a value the store refuses, a rule between fields, or a content Douyin would refuse as it is
+     */
+    400: Error;
+    /**
+     * The caller's role or tenant may not do this
+     */
+    403: Error;
+    /**
+     * What the request names does not exist in the caller's tenant
+     */
+    404: Error;
+    /**
+     * A field is invalid (`errors` names each), or what the request names does not hold
+     */
+    422: Error;
+};
+
+export type MediaGetLinkedMediaError = MediaGetLinkedMediaErrors[keyof MediaGetLinkedMediaErrors];
+
+export type MediaGetLinkedMediaResponses = {
+    /**
+     * the file
+     */
+    200: Blob | File;
+};
+
+export type MediaGetLinkedMediaResponse = MediaGetLinkedMediaResponses[keyof MediaGetLinkedMediaResponses];
+
 export type MetricsAccountSeriesData = {
     body?: never;
     path: {
