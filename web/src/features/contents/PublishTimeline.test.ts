@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { publishEventLabel } from './labels';
 import { FALLBACK_POLL_MS, pollInterval } from './PublishTimeline';
 
 describe('publish timeline refresh', () => {
@@ -11,5 +12,11 @@ describe('publish timeline refresh', () => {
     expect(pollInterval('connecting', moving)).toBe(FALLBACK_POLL_MS);
     expect(pollInterval('polling', settled)).toBe(false);
     expect(pollInterval('polling', undefined)).toBe(false);
+  });
+
+  it('names what happened on the way in Chinese, and an event it does not know by its code', () => {
+    expect(publishEventLabel('validated')).toBe('校验通过');
+    expect(publishEventLabel('reconciled_found')).toBe('对账找到已发布作品');
+    expect(publishEventLabel('something_new')).toBe('something_new');
   });
 });

@@ -7,7 +7,7 @@ import { fmt } from '../../lib/format';
 import type { LiveStatus } from '../../lib/live';
 import { useLiveStatus } from '../../lib/useLive';
 import { zhCN } from '../../locales/zh-CN';
-import { formatTime, statusColor, statusLabel } from './labels';
+import { formatTime, publishEventLabel, statusColor, statusLabel } from './labels';
 
 const t = zhCN.contents;
 /** Where a publish stops changing on its own (models/publish.py FINAL_STATUSES). */
@@ -85,7 +85,7 @@ export function PublishTimeline({ contentId, names }: { contentId: string; names
                 children: (
                   <span>
                     {statusLabel(String(entry.status ?? ''))}
-                    {entry.event ? ` · ${String(entry.event)}` : ''}
+                    {entry.event ? ` · ${publishEventLabel(String(entry.event))}` : ''}
                     {entry.reason ? ` · ${String(entry.reason)}` : ''}
                     <Typography.Text type="secondary"> {formatTime(entry.at)}</Typography.Text>
                   </span>

@@ -13,6 +13,10 @@ export function statusLabel(status: string): string {
   return (t.statuses as Record<string, string>)[status] ?? status;
 }
 
+export function publishEventLabel(event: string): string {
+  return (t.publishEvents as Record<string, string>)[event] ?? event;
+}
+
 const STATUS_COLORS: Record<string, string> = {
   draft: 'default',
   ready: 'blue',

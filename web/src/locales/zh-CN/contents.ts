@@ -37,6 +37,19 @@ export default {
   createdAt: '创建时间',
   current: '当前版本',
   changeNote: '说明',
+  /** What happened on a publish's way (workflows/publish_workflow.py `_record` and `_note`). */
+  publishEvents: {
+    started: '开始',
+    validated: '校验通过',
+    created: '已提交抖音',
+    finished: '结束',
+    checking_earlier_runs: '核对此前的尝试',
+    create_refused: '抖音拒绝创建',
+    earlier_runs_made_nothing: '此前的尝试未创建作品',
+    reconciled_found: '对账找到已发布作品',
+    reconciled_not_created: '对账确认未创建',
+    same_text_not_ours: '同文案作品并非本次发布',
+  },
   /** How a version came to be (content_versions.change). */
   changes: { generated: '生成', edited: '编辑' },
   findings: '合规问题',
