@@ -67,7 +67,7 @@ class JourneyRepository:
         graph: JourneyGraph,
         layout: dict[str, Any] | None = None,
     ) -> None:
-        """Replaces the draft and its layout (a layout left out is none: nodes are laid out automatically)."""
+        """Replaces the draft and its layout (None: nodes are laid out automatically)."""
         journey.name, journey.account_id = name, account_id
         journey.draft = graph.model_dump(mode="json")
         journey.layout = layout

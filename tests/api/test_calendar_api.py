@@ -372,10 +372,13 @@ async def test_a_recurrence_whose_next_run_is_months_away_is_planned_and_one_tha
     yearly = {"cron": f"0 9 1 {month} *", "max_runs": 1}
 
     planned = await plan(http, kim, content_id=content_id, account_id=account, recurrence=yearly)
+    leap_day = {"cron": "0 9 29 2 *", "max_runs": 1}  # up to four years away
+    leap = await plan(http, kim, content_id=content_id, account_id=account, recurrence=leap_day)
     ending = yearly | {"end_at": (now + timedelta(days=40)).isoformat()}
     refused = await plan(http, kim, content_id=content_id, account_id=account, recurrence=ending)
 
     assert planned.status_code == 201, planned.text
+    assert leap.status_code == 201, leap.text
     assert refused.status_code == 400, refused.text
     assert "no occurrence left" in refused.json()["detail"]
 

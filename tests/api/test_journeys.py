@@ -275,8 +275,14 @@ async def test_the_layout_is_kept_with_the_draft_and_never_published(
     assert version.status_code == 201, version.text
     assert "layout" not in version.json()["graph"], "a version holds the graph alone"
 
-    cleared = await http.put(url, json={"name": "x", "graph": tag_journey()}, headers=operator.headers)
-    assert cleared.json()["layout"] == {}, "a draft saved without a layout is laid out automatically"
+    # A client that knows nothing of layouts (or an older console) keeps the designer's positions...
+    kept = await http.put(url, json={"name": "y", "graph": tag_journey()}, headers=operator.headers)
+    assert kept.json()["layout"] == {"start": {"x": 10.0, "y": 20.0}, "done": {"x": -300.0, "y": 400.0}}
+    # ...and an explicit null lays the draft out automatically again.
+    cleared = await http.put(
+        url, json={"name": "x", "graph": tag_journey(), "layout": None}, headers=operator.headers
+    )
+    assert cleared.json()["layout"] == {}, "a draft saved with a null layout is laid out automatically"
 
 
 @pytest.mark.parametrize(

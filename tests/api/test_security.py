@@ -40,8 +40,8 @@ async def test_other_tenant_cannot_read_or_change(
     assert content_id not in {item["id"] for item in listing["items"]}
     workflow = await http.get(f"/api/v1/workflows/{acme_image_post['workflow_id']}", headers=intruder)
     assert workflow.status_code == 404
-    media = await http.get(acme_image_post["images"][0]["url"], headers=intruder)
-    assert media.status_code == 404
+    media = await http.get(f"/api/v1/media/{acme_image_post['images'][0]['asset_id']}", headers=intruder)
+    assert media.status_code == 404, "another tenant's bearer finds no such media"
 
     owner_view = (await http.get(f"/api/v1/contents/{content_id}", headers=operator.headers)).json()
     assert owner_view["title"] != "hacked"

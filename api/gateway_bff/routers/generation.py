@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -12,6 +13,7 @@ from api.gateway_bff import workflow_runner as runner
 from api.gateway_bff.deps import CurrentUser, Operator, SessionDep, SettingsDep, TemporalDep
 from api.gateway_bff.errors import NotFound, Unprocessable
 from api.gateway_bff.guarded_route import GuardedRoute
+from api.gateway_bff.media_links import media_link
 from api.gateway_bff.openapi_errors import may_answer
 from api.gateway_bff.schemas.generation import (
     CopywritingResponse,
@@ -147,8 +149,13 @@ async def generate_image_post(body: ImagePostRequest, call: Call) -> ImagePostRe
     workflow_id, result = await call.run(Feature.IMAGE_POST, arg, body.topic, ImageTextResult)
     if result is None:
         return runner.accepted(workflow_id)
+    secret, now = call.settings.jwt_secret.get_secret_value(), time.time()
     images = [
-        {"asset_id": asset_id, "url": f"/api/v1/media/{asset_id}", **spec.model_dump()}
+        {
+            "asset_id": asset_id,
+            "url": media_link(secret, call.actor.tenant_id, asset_id, now),
+            **spec.model_dump(),
+        }
         for asset_id, spec in zip(result.asset_ids, result.post.images, strict=False)
     ]
     return ImagePostResponse(

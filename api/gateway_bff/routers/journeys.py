@@ -223,9 +223,10 @@ async def get_journey(journey_id: str, user: CurrentUser, session: SessionDep) -
 async def update_journey(
     journey_id: str, body: JourneyIn, user: Operator, session: SessionDep
 ) -> JourneyView:
-    """Replaces the draft and its layout (published versions never change), validated."""
+    """Replaces the draft (published versions never change), validated, and its layout when the body names
+    one: a body without `layout` keeps the saved positions, `null` clears them."""
     journey = await _journey(session, user.tenant_id, journey_id)
-    layout = _layout(body)
+    layout = _layout(body) if "layout" in body.model_fields_set else journey.layout
     await _validated(session, user.tenant_id, body.account_id, body.graph)
     JourneyRepository(session, user.tenant_id).update_draft(
         journey, body.name, body.account_id, body.graph, layout

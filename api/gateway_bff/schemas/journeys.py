@@ -40,7 +40,8 @@ class JourneyIn(RequestBody):
     graph: JourneyGraph
     layout: Layout | None = Field(
         default=None,
-        description="node id -> {x, y} on the designer's canvas; each id names a node of the graph",
+        description="node id -> {x, y} on the designer's canvas; each id names a node of the graph. Left out of "
+        "a PUT, the saved layout is kept; null clears it",
     )
 
 

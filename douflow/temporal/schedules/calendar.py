@@ -51,8 +51,9 @@ from models.content import Actor
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # Temporal counts from Sunday = 0
 # How far ahead recurrences are compared for spacing (a month covers every weekly and daily pattern).
 SPACING_HORIZON = timedelta(days=31)
-# How far a recurrence is looked at for its next occurrence at all (a yearly cron's may be 366 days away).
-OCCURRENCE_HORIZON = timedelta(days=367)
+# How far a recurrence is looked at for its next occurrence at all: a cron on 29 February may be four years
+# away (the server answers at most 1000 times, so a frequent one costs no more).
+OCCURRENCE_HORIZON = timedelta(days=4 * 366 + 1)
 NOTE = "DouFlow content calendar entry; edits through the calendar API reach this schedule at once"
 
 

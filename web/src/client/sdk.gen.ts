@@ -819,7 +819,8 @@ export const journeysGetJourney = <ThrowOnError extends boolean = false>(options
 /**
  * Update Journey
  *
- * Replaces the draft and its layout (published versions never change), validated.
+ * Replaces the draft (published versions never change), validated, and its layout when the body names
+ * one: a body without `layout` keeps the saved positions, `null` clears them.
  */
 export const journeysUpdateJourney = <ThrowOnError extends boolean = false>(options: Options<JourneysUpdateJourneyData, ThrowOnError>) => (options.client ?? client).put<JourneysUpdateJourneyResponses, JourneysUpdateJourneyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

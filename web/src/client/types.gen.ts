@@ -2983,7 +2983,7 @@ export type JourneyIn = {
     /**
      * Layout
      *
-     * node id -> {x, y} on the designer's canvas; each id names a node of the graph
+     * node id -> {x, y} on the designer's canvas; each id names a node of the graph. Left out of a PUT, the saved layout is kept; null clears it
      */
     layout?: {
         [key: string]: unknown | NodePosition;

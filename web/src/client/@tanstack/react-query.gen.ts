@@ -1485,7 +1485,8 @@ export const journeysGetJourneyOptions = (options: Options<JourneysGetJourneyDat
 /**
  * Update Journey
  *
- * Replaces the draft and its layout (published versions never change), validated.
+ * Replaces the draft (published versions never change), validated, and its layout when the body names
+ * one: a body without `layout` keeps the saved positions, `null` clears them.
  */
 export const journeysUpdateJourneyMutation = (options?: Partial<Options<JourneysUpdateJourneyData>>): UseMutationOptions<JourneysUpdateJourneyResponse, JourneysUpdateJourneyError, Options<JourneysUpdateJourneyData>> => {
     const mutationOptions: UseMutationOptions<JourneysUpdateJourneyResponse, JourneysUpdateJourneyError, Options<JourneysUpdateJourneyData>> = {
